@@ -1,0 +1,20 @@
+package dev.veriproof.core.ingest;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Where sessions live; every write is conditional on the (tenant, sessionId) being new. */
+public interface SessionStore {
+
+    /** Stores the session unless one with its (tenant, sessionId) exists; returns that one if so. */
+    Optional<StoredSession> putIfAbsent(StoredSession session);
+
+    /**
+     * Stores every session, or none: if any (tenant, sessionId) exists already nothing is written and
+     * the existing ones are returned by their index in {@code sessions}.
+     */
+    Map<Integer, StoredSession> putAllIfAbsent(List<StoredSession> sessions);
+
+    Optional<StoredSession> find(String tenantId, String sessionId);
+}

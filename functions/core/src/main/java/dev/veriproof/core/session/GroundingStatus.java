@@ -1,0 +1,3 @@
+package dev.veriproof.core.session;
+
+public enum GroundingStatus { GROUNDED, PARTIAL, UNGROUNDED }

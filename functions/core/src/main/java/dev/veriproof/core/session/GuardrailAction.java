@@ -1,0 +1,3 @@
+package dev.veriproof.core.session;
+
+public enum GuardrailAction { ALLOWED, FLAGGED, BLOCKED, BYPASSED }

@@ -1,0 +1,4 @@
+package dev.veriproof.core.session;
+
+/** Declared in ascending order of risk: compare with {@code compareTo}. */
+public enum RiskLevel { MINIMAL, LOW, MEDIUM, HIGH, CRITICAL }
