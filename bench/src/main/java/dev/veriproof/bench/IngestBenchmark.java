@@ -1,0 +1,303 @@
+package dev.veriproof.bench;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.veriproof.adapters.aws.AwsClients;
+import dev.veriproof.adapters.dynamo.DynamoApplicationStore;
+import dev.veriproof.core.applications.Application;
+import dev.veriproof.core.applications.RedactionPolicy;
+import dev.veriproof.core.canonical.Canonical;
+import dev.veriproof.core.hash.Hashes;
+import dev.veriproof.core.json.Json;
+import dev.veriproof.core.scoring.GovernanceScore;
+import dev.veriproof.core.session.RiskLevel;
+import dev.veriproof.core.session.Session;
+import dev.veriproof.core.session.SessionValidator;
+import dev.veriproof.core.session.Validation;
+import dev.veriproof.ingest.IngestHandler;
+import dev.veriproof.local.CloudFormationTemplate;
+import dev.veriproof.local.LocalDynamoDb;
+import dev.veriproof.local.TemplateTables;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+
+/**
+ * Ingest throughput of {@code POST /v1/sessions} against raw DynamoDB {@code PutItem}, in one run.
+ *
+ * <pre>
+ * mvn -q -pl bench -am -DskipTests install &amp;&amp; mvn -q -pl bench exec:java [-Dbench.sessions=5000]
+ * </pre>
+ *
+ * <p>Starts DynamoDB Local in this JVM with the template's tables, registers an application, and
+ * generates N distinct 4 KiB sessions. Then, single-threaded and one session per request, it
+ * <ul>
+ *   <li>invokes {@link IngestHandler} (the real handler, wired from configuration like in Lambda),
+ *       each request expected to answer 201;</li>
+ *   <li>writes, with the low-level client's {@code PutItem} and the same {@code attribute_not_exists(pk)}
+ *       condition, the very item the handler stores for that session (computed beforehand, under
+ *       another tenant so that keys differ) — the reference: what a write of that item costs.</li>
+ * </ul>
+ * Both sides first warm up, then run in alternating blocks (raw-handler, handler-raw, ...), so that
+ * neither gets a systematically warmer JVM or database. It prints throughput of each, their ratio
+ * (target: handler ≥ 0.70 × raw), and the handler's time excluding DynamoDB per request (target:
+ * p99 ≤ 2 ms) — wall time of {@code handleRequest} minus the time its thread spent in DynamoDB
+ * round trips, as measured by {@link DbTimer}. A benchmark, not a test: it exits 0 whether or not
+ * the targets are met, and non-zero only when something fails.
+ */
+public final class IngestBenchmark {
+    static final int SESSION_BYTES = 4096;
+    static final String HANDLER_TENANT = "bench-handler";
+    static final String RAW_TENANT = "bench-raw";
+    static final String APPLICATION = "loan-review";
+    static final double TARGET_RATIO = 0.70;
+    static final double TARGET_P99_MS = 2.0;
+
+    private final int sessions;
+    private final int warmUp;
+    private final int block;
+
+    private IngestBenchmark(int sessions, int warmUp, int block) {
+        this.sessions = sessions;
+        this.warmUp = warmUp;
+        this.block = block;
+    }
+
+    public static void main(String[] args) {
+        int sessions = args.length > 0 ? Integer.parseInt(args[0]) : Integer.getInteger("bench.sessions", 5000);
+        int warmUp = Integer.getInteger("bench.warmup", 500);
+        int block = Integer.getInteger("bench.block", 100);
+        new IngestBenchmark(sessions, warmUp, block).run();
+    }
+
+    private void run() {
+        System.out.printf("VeriProof ingest benchmark: %d sessions of %d bytes (+%d warm-up each side)%n",
+                sessions, SESSION_BYTES, warmUp);
+        try (LocalDynamoDb db = LocalDynamoDb.start()) {
+            Map<String, String> tables = TemplateTables.createAll(db.client(),
+                    CloudFormationTemplate.load(CloudFormationTemplate.locate()), "bench-");
+            String sessionsTable = tables.get("SessionsTable");
+            configureHandler(db.endpoint(), sessionsTable, tables.get("GovernanceTable"));
+            IngestHandler handler = new IngestHandler();
+
+            int total = warmUp + sessions;
+            SessionGenerator generator = new SessionGenerator(42, SESSION_BYTES);
+            APIGatewayV2HTTPEvent[] requests = new APIGatewayV2HTTPEvent[total];
+            PutItemRequest[] puts = new PutItemRequest[total];
+            for (int i = 0; i < total; i++) {
+                String body = generator.next("loan-7f3a", i, APPLICATION);
+                requests[i] = request(body, String.format("req-%08d", i));
+                puts[i] = rawPut(sessionsTable, body, String.format("req-%08d", i));
+            }
+            DynamoDbClient raw = db.client();
+
+            for (int i = 0; i < warmUp; i++) {
+                putRaw(raw, puts[i]);
+                invoke(handler, requests[i]);
+            }
+            if (DbTimer.calls() == 0) throw new IllegalStateException("DbTimer saw no DynamoDB call: is it on the class path?");
+            checkSameItem(raw, sessionsTable, puts[0]);
+
+            long[] rawNanos = new long[sessions];
+            long[] rawDbNanos = new long[sessions];
+            long[] handlerNanos = new long[sessions];
+            long[] handlerDbNanos = new long[sessions];
+            long handlerCalls = 0;
+            for (int start = 0, b = 0; start < sessions; start += block, b++) {
+                int end = Math.min(sessions, start + block);
+                for (int side = 0; side < 2; side++) {
+                    boolean rawTurn = (side == 0) == (b % 2 == 0); // raw first in even blocks, second in odd ones
+                    for (int i = start; i < end; i++) {
+                        if (rawTurn) {
+                            long[] t = putRaw(raw, puts[warmUp + i]);
+                            rawNanos[i] = t[0];
+                            rawDbNanos[i] = t[1];
+                        } else {
+                            long[] t = invoke(handler, requests[warmUp + i]);
+                            handlerNanos[i] = t[0];
+                            handlerDbNanos[i] = t[1];
+                            handlerCalls += t[2];
+                        }
+                    }
+                }
+            }
+            report(rawNanos, rawDbNanos, handlerNanos, handlerDbNanos, handlerCalls);
+        }
+    }
+
+    /** What Lambda's environment gives the handler; read when the first handler is built. */
+    private static void configureHandler(String endpoint, String sessionsTable, String governanceTable) {
+        System.setProperty("DYNAMODB_ENDPOINT", endpoint);
+        System.setProperty("SESSIONS_TABLE", sessionsTable);
+        System.setProperty("GOVERNANCE_TABLE", governanceTable);
+        System.setProperty("aws.region", LocalDynamoDb.REGION.id());
+        System.setProperty("aws.accessKeyId", LocalDynamoDb.ACCESS_KEY_ID);
+        System.setProperty("aws.secretAccessKey", LocalDynamoDb.SECRET_ACCESS_KEY);
+        Instant now = Instant.now();
+        boolean created = new DynamoApplicationStore(AwsClients.enhancedDynamoDb(), governanceTable).create(
+                new Application(HANDLER_TENANT, APPLICATION, "Loan review", RiskLevel.HIGH, 80, "risk-office",
+                        RedactionPolicy.NONE, 1, now, now), "bench");
+        if (!created) throw new IllegalStateException("application " + APPLICATION + " already exists");
+    }
+
+    /** An HTTP API event as API Gateway hands it over once the authorizer has accepted an ingest key. */
+    private static APIGatewayV2HTTPEvent request(String body, String requestId) {
+        return APIGatewayV2HTTPEvent.builder()
+                .withRouteKey("POST /v1/sessions")
+                .withRawPath("/v1/sessions")
+                .withHeaders(Map.of("content-type", "application/json"))
+                .withBody(body)
+                .withIsBase64Encoded(false)
+                .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
+                        .withRequestId(requestId)
+                        .withRouteKey("POST /v1/sessions")
+                        .withAuthorizer(APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
+                                .withLambda(Map.of("authenticated", "true", "tenantId", HANDLER_TENANT,
+                                        "role", "ingest", "keyId", "k-bench", "applications", ""))
+                                .build())
+                        .build())
+                .build();
+    }
+
+    /**
+     * The item the handler stores for this session (the attributes of {@code SessionItem}, computed
+     * with the same core functions), under the raw tenant, as a conditional low-level PutItem.
+     */
+    private static PutItemRequest rawPut(String table, String body, String requestId) {
+        ObjectNode node = (ObjectNode) Json.parse(body);
+        Instant receivedAt = Instant.now();
+        Session session = ((Validation.Valid) SessionValidator.validate(node, receivedAt)).session();
+        byte[] canonical = Canonical.jcs(node);
+        GovernanceScore score = GovernanceScore.of(session);
+        String startedAt = session.startedAt().toString();
+        String day = session.startedAt().atOffset(ZoneOffset.UTC).toLocalDate().toString();
+        String pk = "S#" + RAW_TENANT + "#" + session.sessionId();
+        Map<String, AttributeValue> factors = new HashMap<>();
+        score.factors().forEach((name, value) -> factors.put(name, AttributeValue.fromN(Integer.toString(value))));
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put("pk", s(pk));
+        item.put("tenantId", s(RAW_TENANT));
+        item.put("sessionId", s(session.sessionId()));
+        item.put("applicationId", s(session.applicationId()));
+        item.put("startedAt", s(startedAt));
+        item.put("day", s(day));
+        item.put("tenantDay", s(RAW_TENANT + "#" + day));
+        item.put("startedAtKey", s(startedAt + "#" + session.sessionId()));
+        item.put("record", s(new String(canonical, StandardCharsets.UTF_8)));
+        item.put("leafHash", s(Hashes.hex(Hashes.leafHash(canonical))));
+        item.put("governanceScore", AttributeValue.fromN(Integer.toString(score.value())));
+        item.put("band", s(score.band().name()));
+        item.put("factors", AttributeValue.fromM(factors));
+        item.put("receivedAt", s(receivedAt.toString()));
+        item.put("requestId", s(requestId));
+        item.put("anchorPending", s("PENDING"));
+        item.put("pendingKey", s(receivedAt + "#" + pk));
+        return PutItemRequest.builder()
+                .tableName(table)
+                .item(item)
+                .conditionExpression("attribute_not_exists(pk)")
+                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+                .build();
+    }
+
+    private static AttributeValue s(String value) {
+        return AttributeValue.fromS(value);
+    }
+
+    /** @return wall nanoseconds, nanoseconds in DynamoDB */
+    private static long[] putRaw(DynamoDbClient client, PutItemRequest put) {
+        DbTimer.reset();
+        long start = System.nanoTime();
+        client.putItem(put);
+        long wall = System.nanoTime() - start;
+        return new long[] {wall, DbTimer.nanos()};
+    }
+
+    /** @return wall nanoseconds, nanoseconds in DynamoDB, DynamoDB round trips */
+    private static long[] invoke(IngestHandler handler, APIGatewayV2HTTPEvent request) {
+        DbTimer.reset();
+        long start = System.nanoTime();
+        APIGatewayV2HTTPResponse response = handler.handleRequest(request, null);
+        long wall = System.nanoTime() - start;
+        if (response.getStatusCode() != 201) {
+            throw new IllegalStateException("request " + request.getRequestContext().getRequestId() + " answered "
+                    + response.getStatusCode() + ": " + response.getBody());
+        }
+        return new long[] {wall, DbTimer.nanos(), DbTimer.calls()};
+    }
+
+    /** The raw reference must write what the handler writes: same attributes, same record size. */
+    private static void checkSameItem(DynamoDbClient client, String table, PutItemRequest rawPut) {
+        Map<String, AttributeValue> rawItem = rawPut.item();
+        String sessionId = rawItem.get("sessionId").s();
+        Map<String, AttributeValue> stored = client.getItem(r -> r.tableName(table).consistentRead(true)
+                .key(Map.of("pk", s("S#" + HANDLER_TENANT + "#" + sessionId)))).item();
+        if (!new TreeSet<>(stored.keySet()).equals(new TreeSet<>(rawItem.keySet()))
+                || !stored.get("record").s().equals(rawItem.get("record").s())
+                || !stored.get("factors").equals(rawItem.get("factors"))) {
+            throw new IllegalStateException("the raw reference item differs from the handler's:\n  handler " + stored
+                    + "\n  raw     " + rawItem);
+        }
+    }
+
+    private void report(long[] rawNanos, long[] rawDbNanos, long[] handlerNanos, long[] handlerDbNanos, long handlerCalls) {
+        double rawPerSecond = sessions / seconds(rawNanos);
+        double handlerPerSecond = sessions / seconds(handlerNanos);
+        double ratio = handlerPerSecond / rawPerSecond;
+        long[] excluded = new long[sessions];
+        long[] rawExcluded = new long[sessions];
+        for (int i = 0; i < sessions; i++) {
+            excluded[i] = handlerNanos[i] - handlerDbNanos[i];
+            rawExcluded[i] = rawNanos[i] - rawDbNanos[i];
+        }
+        Arrays.sort(excluded);
+        Arrays.sort(rawExcluded);
+        double p99 = ms(percentile(excluded, 0.99));
+        Runtime runtime = Runtime.getRuntime();
+
+        System.out.printf(Locale.ROOT, "%nJVM                    %s %s (%s), %d cores, max heap %d MiB%n",
+                System.getProperty("java.vm.name"), System.getProperty("java.runtime.version"),
+                System.getProperty("os.arch"), runtime.availableProcessors(), runtime.maxMemory() >> 20);
+        System.out.printf(Locale.ROOT, "Database               DynamoDB Local, in-process, in memory; blocks of %d alternating%n", block);
+        System.out.printf(Locale.ROOT, "Sessions measured      %d per side, %d bytes of JSON each%n", sessions, SESSION_BYTES);
+        System.out.printf(Locale.ROOT, "Raw PutItem            %8.0f items/s   mean %.3f ms, of which DynamoDB %.3f ms (1 round trip)%n",
+                rawPerSecond, mean(rawNanos), mean(rawDbNanos));
+        System.out.printf(Locale.ROOT, "Handler                %8.0f items/s   mean %.3f ms, of which DynamoDB %.3f ms (%.2f round trips)%n",
+                handlerPerSecond, mean(handlerNanos), mean(handlerDbNanos), (double) handlerCalls / sessions);
+        System.out.printf(Locale.ROOT, "Ratio handler/raw      %8.2f           target >= %.2f: %s%n",
+                ratio, TARGET_RATIO, ratio >= TARGET_RATIO ? "PASS" : "MISS");
+        System.out.printf(Locale.ROOT, "Handler excl. DynamoDB p50 %.3f  p95 %.3f  p99 %.3f  max %.3f ms   target p99 <= %.1f ms: %s%n",
+                ms(percentile(excluded, 0.50)), ms(percentile(excluded, 0.95)), p99, ms(excluded[sessions - 1]),
+                TARGET_P99_MS, p99 <= TARGET_P99_MS ? "PASS" : "MISS");
+        System.out.printf(Locale.ROOT, "Raw PutItem excl. DB   p50 %.3f  p95 %.3f  p99 %.3f  max %.3f ms   (SDK client work alone, for comparison)%n",
+                ms(percentile(rawExcluded, 0.50)), ms(percentile(rawExcluded, 0.95)), ms(percentile(rawExcluded, 0.99)),
+                ms(rawExcluded[sessions - 1]));
+    }
+
+    private static double seconds(long[] nanos) {
+        return Arrays.stream(nanos).sum() / 1e9;
+    }
+
+    private static double mean(long[] nanos) {
+        return ms(Arrays.stream(nanos).sum()) / nanos.length;
+    }
+
+    private static double ms(long nanos) {
+        return nanos / 1e6;
+    }
+
+    /** Nearest-rank percentile of sorted values. */
+    private static long percentile(long[] sorted, double p) {
+        return sorted[Math.max(0, (int) Math.ceil(p * sorted.length) - 1)];
+    }
+}

@@ -1,0 +1,15 @@
+package dev.veriproof.access;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.veriproof.adapters.http.ApiHandler;
+import dev.veriproof.adapters.http.ApiRequest;
+import dev.veriproof.adapters.http.ApiResponse;
+import java.util.Map;
+
+/** {@code GET /health}: liveness, no authentication. */
+public final class HealthHandler extends ApiHandler {
+    @Override
+    protected APIGatewayV2HTTPResponse handle(ApiRequest request) {
+        return ApiResponse.json(200, Map.of("status", "ok"));
+    }
+}

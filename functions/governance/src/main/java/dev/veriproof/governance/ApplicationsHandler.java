@@ -1,0 +1,150 @@
+package dev.veriproof.governance;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.veriproof.adapters.Config;
+import dev.veriproof.adapters.aws.AwsClients;
+import dev.veriproof.adapters.dynamo.DynamoApplicationStore;
+import dev.veriproof.adapters.http.ApiException;
+import dev.veriproof.adapters.http.ApiHandler;
+import dev.veriproof.adapters.http.ApiRequest;
+import dev.veriproof.adapters.http.ApiResponse;
+import dev.veriproof.adapters.http.JsonFields;
+import dev.veriproof.adapters.snapstart.Priming;
+import dev.veriproof.core.access.Principal;
+import dev.veriproof.core.access.Role;
+import dev.veriproof.core.applications.Application;
+import dev.veriproof.core.applications.ApplicationStore;
+import dev.veriproof.core.applications.RedactionPolicy;
+import dev.veriproof.core.session.RiskLevel;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * {@code POST/GET /v1/applications}, {@code GET/PATCH /v1/applications/{id}},
+ * {@code GET /v1/applications/{id}/history}: the registered AI applications of a tenant.
+ */
+public final class ApplicationsHandler extends ApiHandler {
+    private static final Pattern APPLICATION_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+    static final Set<RiskLevel> DECLARABLE = EnumSet.of(RiskLevel.LOW, RiskLevel.MEDIUM, RiskLevel.HIGH, RiskLevel.CRITICAL);
+    private static final String[] FIELDS = {"applicationId", "name", "declaredRiskLevel", "scoreTarget", "owner", "redaction"};
+    private static final String[] MUTABLE_FIELDS = {"name", "declaredRiskLevel", "scoreTarget", "owner", "redaction"};
+
+    private final ApplicationStore applications;
+    private final Clock clock;
+    @SuppressWarnings("unused") private final Priming priming;
+
+    public ApplicationsHandler() {
+        this(new DynamoApplicationStore(AwsClients.enhancedDynamoDb(), Config.governanceTable()), Clock.systemUTC());
+    }
+
+    ApplicationsHandler(ApplicationStore applications, Clock clock) {
+        this.applications = applications;
+        this.clock = clock;
+        this.priming = Priming.register(() -> applications.list("priming"));
+    }
+
+    @Override
+    protected APIGatewayV2HTTPResponse handle(ApiRequest request) {
+        return switch (request.routeKey()) {
+            case "POST /v1/applications" -> create(request.requireRole(Role.ADMIN), request);
+            case "GET /v1/applications" -> list(request.requireRole(Role.ADMIN, Role.AUDITOR));
+            case "GET /v1/applications/{id}" -> ApiResponse.json(200, view(readable(request.requireRole(Role.ADMIN, Role.AUDITOR), request.pathParameter("id"))));
+            case "GET /v1/applications/{id}/history" -> history(request.requireRole(Role.ADMIN, Role.AUDITOR), request.pathParameter("id"));
+            case "PATCH /v1/applications/{id}" -> update(request.requireRole(Role.ADMIN), request);
+            default -> throw noSuchRoute(request);
+        };
+    }
+
+    private APIGatewayV2HTTPResponse create(Principal admin, ApiRequest request) {
+        JsonFields body = JsonFields.of(request.jsonBody(), FIELDS);
+        String id = body.requiredString("applicationId");
+        if (!APPLICATION_ID.matcher(id).matches()) {
+            throw ApiException.badRequest("invalid_value", "applicationId must be 1-128 characters of A-Z, a-z, 0-9, '.', '_', ':' and '-'.", "$.applicationId");
+        }
+        Instant now = clock.instant();
+        Application app = new Application(admin.tenantId(), id, body.requiredString("name"),
+                body.requiredEnum("declaredRiskLevel", RiskLevel.class, DECLARABLE),
+                body.optionalInt("scoreTarget", 0, 100).orElseThrow(() -> ApiException.badRequest("missing_field", "scoreTarget is required.", "$.scoreTarget")),
+                body.requiredString("owner"), redaction(body).orElse(RedactionPolicy.NONE), 1, now, now);
+        if (!applications.create(app, admin.keyId())) {
+            throw new ApiException(409, "application_exists", "Application '" + id + "' is already registered; change it with PATCH /v1/applications/" + id + ".", "$.applicationId");
+        }
+        return ApiResponse.json(201, view(app));
+    }
+
+    private APIGatewayV2HTTPResponse update(Principal admin, ApiRequest request) {
+        Application current = readable(admin, request.pathParameter("id"));
+        JsonFields body = JsonFields.of(request.jsonBody(), MUTABLE_FIELDS);
+        if (List.of(MUTABLE_FIELDS).stream().noneMatch(body::has)) {
+            throw ApiException.badRequest("missing_field", "Nothing to change: send at least one of " + String.join(", ", MUTABLE_FIELDS) + ".", "$");
+        }
+        Application updated = new Application(current.tenantId(), current.applicationId(),
+                body.optionalString("name").orElse(current.name()),
+                body.optionalEnum("declaredRiskLevel", RiskLevel.class, DECLARABLE).orElse(current.declaredRiskLevel()),
+                body.optionalInt("scoreTarget", 0, 100).orElse(current.scoreTarget()),
+                body.optionalString("owner").orElse(current.owner()),
+                redaction(body).orElse(current.redaction()),
+                current.version() + 1, current.createdAt(), clock.instant());
+        if (!applications.update(updated, admin.keyId())) {
+            throw new ApiException(409, "concurrent_update", "The application changed while this request was processed; read it again and retry.");
+        }
+        return ApiResponse.json(200, view(updated));
+    }
+
+    private APIGatewayV2HTTPResponse list(Principal caller) {
+        return ApiResponse.json(200, Map.of("applications", applications.list(caller.tenantId()).stream()
+                .filter(app -> caller.mayRead(app.applicationId())).map(ApplicationsHandler::view).toList()));
+    }
+
+    private APIGatewayV2HTTPResponse history(Principal caller, String id) {
+        readable(caller, id);
+        return ApiResponse.json(200, Map.of("applicationId", id, "versions",
+                applications.history(caller.tenantId(), id).stream().map(ApplicationsHandler::view).toList()));
+    }
+
+    /** The application, if it is the caller's tenant's and the caller may see it; 404 otherwise. */
+    private Application readable(Principal caller, String id) {
+        return applications.find(caller.tenantId(), id)
+                .filter(app -> caller.mayRead(app.applicationId()))
+                .orElseThrow(() -> ApiException.notFound("Application " + id));
+    }
+
+    private static Optional<RedactionPolicy> redaction(JsonFields body) {
+        return body.optionalObject("redaction", "captureContent", "redactFields").map(r -> {
+            List<String> fields = r.optionalStringList("redactFields", 64).orElse(List.of());
+            for (int i = 0; i < fields.size(); i++) {
+                if (!RedactionPolicy.isRedactableField(fields.get(i))) {
+                    throw ApiException.badRequest("invalid_value", "redactFields entries name a field as attributes.<name> or content.<name>, got \""
+                            + fields.get(i) + "\".", "$.redaction.redactFields[" + i + "]");
+                }
+            }
+            return new RedactionPolicy(r.optionalBoolean("captureContent").orElse(true), fields);
+        });
+    }
+
+    static Map<String, Object> view(Application app) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("applicationId", app.applicationId());
+        view.put("name", app.name());
+        view.put("declaredRiskLevel", app.declaredRiskLevel().name());
+        view.put("scoreTarget", app.scoreTarget());
+        view.put("owner", app.owner());
+        view.put("redaction", Map.of("captureContent", app.redaction().captureContent(), "redactFields", app.redaction().redactFields()));
+        Map<String, Object> risk = new LinkedHashMap<>();
+        risk.put("declared", app.declaredRiskLevel().name());
+        risk.put("observed", null); // measured from the session stream by the scoring function
+        risk.put("effective", app.declaredRiskLevel().name());
+        view.put("risk", risk);
+        view.put("version", app.version());
+        view.put("createdAt", app.createdAt().toString());
+        view.put("updatedAt", app.updatedAt().toString());
+        return view;
+    }
+}

@@ -1,0 +1,51 @@
+package dev.veriproof.ingest;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.veriproof.adapters.Config;
+import dev.veriproof.adapters.aws.AwsClients;
+import dev.veriproof.adapters.dynamo.DynamoApplicationStore;
+import dev.veriproof.adapters.dynamo.DynamoSessionStore;
+import dev.veriproof.adapters.http.ApiException;
+import dev.veriproof.adapters.http.ApiHandler;
+import dev.veriproof.adapters.http.ApiRequest;
+import dev.veriproof.adapters.http.ApiResponse;
+import dev.veriproof.adapters.snapstart.Priming;
+import dev.veriproof.core.access.Principal;
+import dev.veriproof.core.access.Role;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.UUID;
+
+/** {@code POST /v1/sessions} (ingest, admin): one session or a batch of up to 100. */
+public final class IngestHandler extends ApiHandler {
+    static final int MAX_BODY_BYTES = 1024 * 1024;
+
+    private final SessionIngest ingest;
+    @SuppressWarnings("unused") private final Priming priming;
+
+    public IngestHandler() {
+        this(new SessionIngest(new DynamoSessionStore(AwsClients.enhancedDynamoDb(), Config.sessionsTable()),
+                new DynamoApplicationStore(AwsClients.enhancedDynamoDb(), Config.governanceTable()), Clock.systemUTC(),
+                Duration.ofSeconds(Config.optional("APPLICATION_CACHE_SECONDS").map(Long::parseLong).orElse(10L))));
+    }
+
+    IngestHandler(SessionIngest ingest) {
+        this.ingest = ingest;
+        this.priming = Priming.register(SessionWarmUp::run);
+    }
+
+    @Override
+    protected APIGatewayV2HTTPResponse handle(ApiRequest request) {
+        if (!request.routeKey().equals("POST /v1/sessions")) throw noSuchRoute(request);
+        Principal caller = request.requireRole(Role.INGEST, Role.ADMIN);
+        if (request.body().length > MAX_BODY_BYTES) {
+            throw new ApiException(413, "payload_too_large",
+                    "The body is " + request.body().length + " bytes; at most " + MAX_BODY_BYTES + " (1 MiB) per request. Send smaller batches.");
+        }
+        JsonNode body = request.jsonBody();
+        String requestId = request.requestId().isBlank() ? UUID.randomUUID().toString() : request.requestId();
+        SessionIngest.Result result = ingest.ingest(caller, body, request.header("x-batch-root"), requestId);
+        return ApiResponse.json(result.status(), result.body());
+    }
+}

@@ -1,0 +1,173 @@
+package dev.veriproof.devstack;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.veriproof.core.json.Json;
+import dev.veriproof.local.CloudFormationTemplate;
+import dev.veriproof.local.LocalDynamoDb;
+import dev.veriproof.local.TemplateTables;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The local runtime of SPEC §12: the whole stack on loopback with no AWS account and no Docker.
+ * <pre>
+ * java -jar infrastructure/devstack/target/devstack.jar serve --port 8080 --state-dir /tmp/vp
+ * java -jar infrastructure/devstack/target/devstack.jar demo
+ * </pre>
+ */
+public final class Devstack implements AutoCloseable {
+    private final LocalDynamoDb dynamoDb;
+    private final LocalHttpApi api;
+    private final LocalStreams streams;
+    private final List<Seed.SeededTenant> tenants;
+
+    private Devstack(LocalDynamoDb dynamoDb, LocalHttpApi api, LocalStreams streams, List<Seed.SeededTenant> tenants) {
+        this.dynamoDb = dynamoDb;
+        this.api = api;
+        this.streams = streams;
+        this.tenants = tenants;
+    }
+
+    /** Starts everything, seeds the two demo tenants, and writes {@code stateDir/devstack.json} once ready. */
+    public static Devstack start(int port, Path stateDir) throws IOException {
+        CloudFormationTemplate template = CloudFormationTemplate.load(CloudFormationTemplate.locate());
+        LocalDynamoDb dynamoDb = LocalDynamoDb.start();
+        LocalHttpApi api = null;
+        LocalStreams streams = null;
+        try {
+            Map<String, String> tables = TemplateTables.createAll(dynamoDb.client(), template, "");
+            configureHandlers(template, tables, dynamoDb.endpoint());
+            api = new LocalHttpApi(template, port);
+            api.start();
+            Files.createDirectories(stateDir);
+            streams = new LocalStreams(template.streamSubscriptions(), tables, dynamoDb.client(), dynamoDb.streamsClient(),
+                    api::handler, stateDir.resolve("stream-failures.jsonl"));
+            streams.start();
+            List<Seed.SeededTenant> tenants = Seed.seed("http://127.0.0.1:" + api.port());
+            Devstack devstack = new Devstack(dynamoDb, api, streams, tenants);
+            devstack.writeState(stateDir);
+            return devstack;
+        } catch (IOException | RuntimeException e) {
+            if (streams != null) streams.close();
+            if (api != null) api.close();
+            dynamoDb.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The handlers read their configuration like on Lambda; here it comes from the template's global
+     * environment, with each table reference resolved to the local table's name.
+     */
+    private static void configureHandlers(CloudFormationTemplate template, Map<String, String> tables, String dynamoEndpoint) {
+        template.globalEnvironment().forEach((name, value) -> {
+            if (!name.equals("JAVA_TOOL_OPTIONS")) System.setProperty(name, tables.getOrDefault(value, value));
+        });
+        System.setProperty("DYNAMODB_ENDPOINT", dynamoEndpoint);
+        System.setProperty("aws.region", "us-east-1");
+        System.setProperty("aws.accessKeyId", "local");
+        System.setProperty("aws.secretAccessKey", "local");
+    }
+
+    public String apiUrl() {
+        return "http://127.0.0.1:" + api.port();
+    }
+
+    public List<Seed.SeededTenant> tenants() {
+        return tenants;
+    }
+
+    public Seed.SeededTenant tenant(String tenantId) {
+        return tenants.stream().filter(t -> t.tenantId().equals(tenantId)).findFirst().orElseThrow();
+    }
+
+    public LocalDynamoDb dynamoDb() {
+        return dynamoDb;
+    }
+
+    /** Returns once every stream record written so far has been delivered to the stream handlers. */
+    public void drainStreams() {
+        streams.drain();
+    }
+
+    void addControl(String path, LocalHttpApi.ControlEndpoint endpoint) {
+        api.addControl(path, endpoint);
+    }
+
+    private void writeState(Path stateDir) throws IOException {
+        Files.createDirectories(stateDir);
+        ObjectNode state = Json.mapper().createObjectNode();
+        state.put("apiUrl", apiUrl());
+        state.put("dynamodbEndpoint", dynamoDb.endpoint());
+        ArrayNode tenantsNode = state.putArray("tenants");
+        for (Seed.SeededTenant tenant : tenants) {
+            ObjectNode node = tenantsNode.addObject();
+            node.put("tenantId", tenant.tenantId());
+            ObjectNode keys = node.putObject("keys");
+            tenant.keys().forEach(keys::put);
+            ArrayNode apps = node.putArray("applications");
+            tenant.applications().forEach(apps::add);
+        }
+        // written whole, then moved into place, so that a reader never sees half a file
+        Path tmp = Files.createTempFile(stateDir, "devstack", ".json");
+        Files.write(tmp, Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(state));
+        Files.move(tmp, stateDir.resolve("devstack.json"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    @Override
+    public void close() {
+        streams.close();
+        api.close();
+        dynamoDb.close();
+    }
+
+    public static void main(String[] args) {
+        if (args.length == 0) usage();
+        Map<String, String> options = options(args);
+        try {
+            switch (args[0]) {
+                case "serve" -> serve(Integer.parseInt(options.getOrDefault("--port", "8080")),
+                        Path.of(options.getOrDefault("--state-dir", "devstack-state")));
+                case "demo" -> System.exit(Demo.run(Integer.parseInt(options.getOrDefault("--port", "0")),
+                        Path.of(options.getOrDefault("--state-dir", Files.createTempDirectory("veriproof-demo").toString()))));
+                default -> usage();
+            }
+        } catch (Exception e) {
+            // servers started by a failed start must not keep the JVM alive
+            System.err.println("devstack: " + e);
+            e.printStackTrace();
+            System.exit(1);
+        }
+    }
+
+    private static void serve(int port, Path stateDir) throws Exception {
+        Devstack devstack = start(port, stateDir);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            devstack.close();
+            stopped.countDown();
+        }, "devstack-shutdown"));
+        System.out.println("devstack ready: " + devstack.apiUrl() + " (state: " + stateDir.resolve("devstack.json") + ")");
+        stopped.await();
+    }
+
+    private static Map<String, String> options(String[] args) {
+        java.util.HashMap<String, String> options = new java.util.HashMap<>();
+        for (int i = 1; i < args.length; i++) {
+            if (!args[i].startsWith("--") || i + 1 >= args.length) usage();
+            options.put(args[i], args[++i]);
+        }
+        return options;
+    }
+
+    private static void usage() {
+        System.err.println("usage: devstack.jar serve [--port P] [--state-dir D] | demo [--port P] [--state-dir D]");
+        System.exit(2);
+    }
+}
