@@ -62,6 +62,10 @@ public final class AccessService {
         return keys.revoke(tenantId, keyId, clock.instant()).orElseThrow(() -> ApiException.notFound("Key " + keyId));
     }
 
+    public Optional<ApiKeyRecord> findKey(String tenantId, String keyId) {
+        return keys.find(tenantId, keyId);
+    }
+
     public List<ApiKeyRecord> listKeys(String tenantId) {
         return keys.list(tenantId);
     }

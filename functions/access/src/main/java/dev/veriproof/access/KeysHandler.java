@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.veriproof.adapters.Config;
 import dev.veriproof.adapters.aws.AwsClients;
 import dev.veriproof.adapters.dynamo.DynamoApplicationStore;
+import dev.veriproof.adapters.dynamo.DynamoAuditLog;
 import dev.veriproof.adapters.dynamo.DynamoKeyStore;
 import dev.veriproof.adapters.http.ApiException;
 import dev.veriproof.adapters.http.ApiHandler;
@@ -14,23 +15,32 @@ import dev.veriproof.adapters.snapstart.Priming;
 import dev.veriproof.core.access.ApiKeyRecord;
 import dev.veriproof.core.access.Principal;
 import dev.veriproof.core.access.Role;
+import dev.veriproof.core.audit.AuditEvent;
+import dev.veriproof.core.audit.AuditLog;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** {@code POST /v1/keys}, {@code GET /v1/keys}, {@code DELETE /v1/keys/{id}} (admin). */
+/**
+ * {@code POST /v1/keys}, {@code GET /v1/keys}, {@code DELETE /v1/keys/{id}} (admin). Creating a key and
+ * revoking an active one are recorded in the tenant's audit log (the role assignments of ISO/IEC
+ * 42001 A.3.2), never the key itself.
+ */
 public final class KeysHandler extends ApiHandler {
     private final AccessService access;
+    private final AuditLog audit;
     @SuppressWarnings("unused") private final Priming priming;
 
     public KeysHandler() {
         this(new AccessService(new DynamoKeyStore(AwsClients.enhancedDynamoDb(), Config.governanceTable()),
-                new DynamoApplicationStore(AwsClients.enhancedDynamoDb(), Config.governanceTable()), Clock.systemUTC()));
+                new DynamoApplicationStore(AwsClients.enhancedDynamoDb(), Config.governanceTable()), Clock.systemUTC()),
+                new DynamoAuditLog(AwsClients.dynamoDb(), Config.governanceTable(), Clock.systemUTC()));
     }
 
-    KeysHandler(AccessService access) {
+    KeysHandler(AccessService access, AuditLog audit) {
         this.access = access;
+        this.audit = audit;
         this.priming = Priming.register(() -> access.listKeys("priming"));
     }
 
@@ -41,7 +51,7 @@ public final class KeysHandler extends ApiHandler {
             case "POST /v1/keys" -> create(admin, request);
             case "GET /v1/keys" -> ApiResponse.json(200, Map.of("keys",
                     access.listKeys(admin.tenantId()).stream().map(KeysHandler::view).toList()));
-            case "DELETE /v1/keys/{id}" -> ApiResponse.json(200, view(access.revokeKey(admin.tenantId(), request.pathParameter("id"))));
+            case "DELETE /v1/keys/{id}" -> revoke(admin, request.pathParameter("id"));
             default -> throw noSuchRoute(request);
         };
     }
@@ -54,9 +64,27 @@ public final class KeysHandler extends ApiHandler {
         AccessService.IssuedKey issued = access.issueKey(admin.tenantId(), role,
                 body.optionalString("name").orElse(role.wireName() + " key"),
                 body.optionalStringList("applications", 100).orElse(List.of()));
+        audit.append(admin.tenantId(), new AuditEvent(admin.keyId(), "key.create", "key/" + issued.record().keyId(), auditDetails(issued.record())));
         Map<String, Object> view = view(issued.record());
         view.put("key", issued.key());
         return ApiResponse.json(201, view);
+    }
+
+    private APIGatewayV2HTTPResponse revoke(Principal admin, String keyId) {
+        boolean wasActive = access.findKey(admin.tenantId(), keyId).map(ApiKeyRecord::active).orElse(false);
+        ApiKeyRecord revoked = access.revokeKey(admin.tenantId(), keyId);
+        if (wasActive) {
+            audit.append(admin.tenantId(), new AuditEvent(admin.keyId(), "key.revoke", "key/" + keyId, auditDetails(revoked)));
+        }
+        return ApiResponse.json(200, view(revoked));
+    }
+
+    private static Map<String, Object> auditDetails(ApiKeyRecord key) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("role", key.role().wireName());
+        details.put("name", key.name());
+        details.put("applications", key.applications().stream().sorted().toList());
+        return details;
     }
 
     private static Map<String, Object> view(ApiKeyRecord key) {

@@ -4,6 +4,8 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.veriproof.adapters.Config;
 import dev.veriproof.adapters.aws.AwsClients;
 import dev.veriproof.adapters.dynamo.DynamoApplicationStore;
+import dev.veriproof.adapters.dynamo.DynamoAuditLog;
+import dev.veriproof.adapters.dynamo.DynamoObservedRisk;
 import dev.veriproof.adapters.http.ApiException;
 import dev.veriproof.adapters.http.ApiHandler;
 import dev.veriproof.adapters.http.ApiRequest;
@@ -15,6 +17,10 @@ import dev.veriproof.core.access.Role;
 import dev.veriproof.core.applications.Application;
 import dev.veriproof.core.applications.ApplicationStore;
 import dev.veriproof.core.applications.RedactionPolicy;
+import dev.veriproof.core.audit.AuditEvent;
+import dev.veriproof.core.audit.AuditLog;
+import dev.veriproof.core.risk.ObservedRisk;
+import dev.veriproof.core.risk.RiskClassifier;
 import dev.veriproof.core.session.RiskLevel;
 import java.time.Clock;
 import java.time.Instant;
@@ -28,7 +34,9 @@ import java.util.regex.Pattern;
 
 /**
  * {@code POST/GET /v1/applications}, {@code GET/PATCH /v1/applications/{id}},
- * {@code GET /v1/applications/{id}/history}: the registered AI applications of a tenant.
+ * {@code GET /v1/applications/{id}/history}: the registered AI applications of a tenant. Every
+ * change is recorded in the tenant's audit log once it is stored (the application's own history
+ * also keeps who changed what).
  */
 public final class ApplicationsHandler extends ApiHandler {
     private static final Pattern APPLICATION_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
@@ -37,15 +45,21 @@ public final class ApplicationsHandler extends ApiHandler {
     private static final String[] MUTABLE_FIELDS = {"name", "declaredRiskLevel", "scoreTarget", "owner", "redaction"};
 
     private final ApplicationStore applications;
+    private final AuditLog audit;
+    private final ObservedRisk observedRisk;
     private final Clock clock;
     @SuppressWarnings("unused") private final Priming priming;
 
     public ApplicationsHandler() {
-        this(new DynamoApplicationStore(AwsClients.enhancedDynamoDb(), Config.governanceTable()), Clock.systemUTC());
+        this(new DynamoApplicationStore(AwsClients.enhancedDynamoDb(), Config.governanceTable()),
+                new DynamoAuditLog(AwsClients.dynamoDb(), Config.governanceTable(), Clock.systemUTC()),
+                new DynamoObservedRisk(AwsClients.dynamoDb(), Config.governanceTable()), Clock.systemUTC());
     }
 
-    ApplicationsHandler(ApplicationStore applications, Clock clock) {
+    ApplicationsHandler(ApplicationStore applications, AuditLog audit, ObservedRisk observedRisk, Clock clock) {
         this.applications = applications;
+        this.audit = audit;
+        this.observedRisk = observedRisk;
         this.clock = clock;
         this.priming = Priming.register(() -> applications.list("priming"));
     }
@@ -76,6 +90,7 @@ public final class ApplicationsHandler extends ApiHandler {
         if (!applications.create(app, admin.keyId())) {
             throw new ApiException(409, "application_exists", "Application '" + id + "' is already registered; change it with PATCH /v1/applications/" + id + ".", "$.applicationId");
         }
+        audit.append(admin.tenantId(), new AuditEvent(admin.keyId(), "application.create", "application/" + id, auditDetails(app)));
         return ApiResponse.json(201, view(app));
     }
 
@@ -95,18 +110,19 @@ public final class ApplicationsHandler extends ApiHandler {
         if (!applications.update(updated, admin.keyId())) {
             throw new ApiException(409, "concurrent_update", "The application changed while this request was processed; read it again and retry.");
         }
+        audit.append(admin.tenantId(), new AuditEvent(admin.keyId(), "application.update", "application/" + updated.applicationId(), auditDetails(updated)));
         return ApiResponse.json(200, view(updated));
     }
 
     private APIGatewayV2HTTPResponse list(Principal caller) {
         return ApiResponse.json(200, Map.of("applications", applications.list(caller.tenantId()).stream()
-                .filter(app -> caller.mayRead(app.applicationId())).map(ApplicationsHandler::view).toList()));
+                .filter(app -> caller.mayRead(app.applicationId())).map(this::view).toList()));
     }
 
     private APIGatewayV2HTTPResponse history(Principal caller, String id) {
         readable(caller, id);
         return ApiResponse.json(200, Map.of("applicationId", id, "versions",
-                applications.history(caller.tenantId(), id).stream().map(ApplicationsHandler::view).toList()));
+                applications.history(caller.tenantId(), id).stream().map(app -> view(app, Optional.empty())).toList()));
     }
 
     /** The application, if it is the caller's tenant's and the caller may see it; 404 otherwise. */
@@ -129,7 +145,22 @@ public final class ApplicationsHandler extends ApiHandler {
         });
     }
 
-    static Map<String, Object> view(Application app) {
+    private static Map<String, Object> auditDetails(Application app) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("version", app.version());
+        details.put("declaredRiskLevel", app.declaredRiskLevel().name());
+        details.put("scoreTarget", app.scoreTarget());
+        details.put("owner", app.owner());
+        details.put("redaction", Map.of("captureContent", app.redaction().captureContent(), "redactFields", app.redaction().redactFields()));
+        return details;
+    }
+
+    /** The application with its current effective risk: the higher of declared and observed (SPEC §5). */
+    private Map<String, Object> view(Application app) {
+        return view(app, observedRisk.observed(app.tenantId(), app.applicationId()));
+    }
+
+    private static Map<String, Object> view(Application app, Optional<RiskLevel> observed) {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("applicationId", app.applicationId());
         view.put("name", app.name());
@@ -139,8 +170,8 @@ public final class ApplicationsHandler extends ApiHandler {
         view.put("redaction", Map.of("captureContent", app.redaction().captureContent(), "redactFields", app.redaction().redactFields()));
         Map<String, Object> risk = new LinkedHashMap<>();
         risk.put("declared", app.declaredRiskLevel().name());
-        risk.put("observed", null); // measured from the session stream by the scoring function
-        risk.put("effective", app.declaredRiskLevel().name());
+        risk.put("observed", observed.map(RiskLevel::name).orElse(null));
+        risk.put("effective", RiskClassifier.effective(app.declaredRiskLevel(), observed.orElse(null)).name());
         view.put("risk", risk);
         view.put("version", app.version());
         view.put("createdAt", app.createdAt().toString());

@@ -122,7 +122,8 @@ public final class SessionIngest {
         GovernanceScore score = GovernanceScore.of(session);
         item.prepared = new StoredSession(caller.tenantId(), session.sessionId(), session.applicationId(),
                 session.startedAt(), new String(canonical, StandardCharsets.UTF_8), Hashes.hex(Hashes.leafHash(canonical)),
-                score.value(), score.band().name(), score.factors(), receivedAt, requestId);
+                score.value(), score.band().name(), score.factors(), receivedAt, requestId,
+                session.requiresOversight() && !session.hadOversight());
         return item;
     }
 

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.veriproof.adapters.Config;
 import dev.veriproof.adapters.aws.AwsClients;
+import dev.veriproof.adapters.dynamo.DynamoAuditLog;
+import dev.veriproof.adapters.dynamo.DynamoReviewStore;
 import dev.veriproof.adapters.dynamo.DynamoSessionStore;
 import dev.veriproof.adapters.http.ApiException;
 import dev.veriproof.adapters.http.ApiHandler;
@@ -13,21 +15,32 @@ import dev.veriproof.adapters.http.ApiResponse;
 import dev.veriproof.adapters.snapstart.Priming;
 import dev.veriproof.core.access.Principal;
 import dev.veriproof.core.access.Role;
+import dev.veriproof.core.governance.Review;
+import dev.veriproof.core.governance.ReviewStore;
 import dev.veriproof.core.ingest.SessionStore;
+import dev.veriproof.core.ingest.SessionView;
 import dev.veriproof.core.ingest.StoredSession;
 import dev.veriproof.core.json.Json;
+import java.time.Clock;
 
-/** {@code GET /v1/sessions/{id}} (admin, auditor): the stored record, its receipt and score. */
+/**
+ * {@code GET /v1/sessions/{id}} (admin, auditor): the stored record, its receipt and score, its human
+ * reviews, and whether it waits in the review queue.
+ */
 public final class SessionQueryHandler extends ApiHandler {
     private final SessionStore sessions;
+    private final ReviewStore reviews;
     @SuppressWarnings("unused") private final Priming priming;
 
     public SessionQueryHandler() {
-        this(new DynamoSessionStore(AwsClients.enhancedDynamoDb(), Config.sessionsTable()));
+        this(new DynamoSessionStore(AwsClients.enhancedDynamoDb(), Config.sessionsTable()),
+                new DynamoReviewStore(AwsClients.dynamoDb(), Config.governanceTable(), Config.sessionsTable(),
+                        new DynamoAuditLog(AwsClients.dynamoDb(), Config.governanceTable(), Clock.systemUTC())));
     }
 
-    SessionQueryHandler(SessionStore sessions) {
+    SessionQueryHandler(SessionStore sessions, ReviewStore reviews) {
         this.sessions = sessions;
+        this.reviews = reviews;
         this.priming = Priming.register(() -> {
             SessionWarmUp.run();
             sessions.find("priming", "priming");
@@ -39,16 +52,21 @@ public final class SessionQueryHandler extends ApiHandler {
         if (!request.routeKey().equals("GET /v1/sessions/{id}")) throw noSuchRoute(request);
         Principal caller = request.requireRole(Role.ADMIN, Role.AUDITOR);
         String sessionId = request.pathParameter("id");
-        StoredSession stored = sessions.find(caller.tenantId(), sessionId)
-                .filter(s -> caller.mayRead(s.applicationId()))
+        SessionView found = sessions.view(caller.tenantId(), sessionId)
+                .filter(v -> caller.mayRead(v.session().applicationId()))
                 .orElseThrow(() -> ApiException.notFound("Session " + sessionId));
+        StoredSession stored = found.session();
         ObjectNode view = JsonNodeFactory.instance.objectNode();
         view.set("record", Json.parse(stored.canonicalRecord()));
         view.set("receipt", SessionIngest.receipt(stored, false));
         view.put("governanceScore", stored.governanceScore());
         view.put("band", stored.band());
         view.set("factors", Json.mapper().valueToTree(stored.factors()));
-        view.set("reviews", JsonNodeFactory.instance.arrayNode());
+        found.anchor().ifPresent(anchor -> view.set("anchor", anchor.toJson()));
+        found.proof().ifPresent(proof -> view.set("proof", proof.toJson()));
+        view.set("reviews", JsonNodeFactory.instance.arrayNode().addAll(
+                reviews.forSession(caller.tenantId(), sessionId).stream().map(Review::toJson).toList()));
+        view.put("inReviewQueue", stored.needsReview());
         return ApiResponse.json(200, view);
     }
 }

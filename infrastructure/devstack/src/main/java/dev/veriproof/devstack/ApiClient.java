@@ -42,6 +42,11 @@ public final class ApiClient {
                 .method("PATCH", HttpRequest.BodyPublishers.ofByteArray(Json.write(body))).build());
     }
 
+    public Response put(String path, String apiKey, Object body) {
+        return send(request(path, apiKey).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(Json.write(body))).build());
+    }
+
     public Response get(String path, String apiKey) {
         return send(request(path, apiKey).GET().build());
     }

@@ -39,6 +39,9 @@ final class Demo {
                     + ", tenants " + stack.tenants().stream().map(Seed.SeededTenant::tenantId).toList());
             Demo demo = new Demo(stack, events);
             demo.ingest();
+            demo.anchorAndVerify();
+            demo.metricsAndAlerts();
+            demo.governanceRecords();
             System.out.println(demo.failures == 0 ? "== demo succeeded: every step held" : "== demo FAILED: " + demo.failures + " step(s) did not hold");
             return demo.failures == 0 ? 0 : 1;
         }
@@ -109,6 +112,117 @@ final class Demo {
         }
     }
 
+    /** Anchoring (SPEC §6.3) and the auditor's offline check (§6.5) of the session ingested in step 1. */
+    private void anchorAndVerify() throws IOException {
+        Seed.SeededTenant demo = stack.tenant("demo");
+        String sessionId = Json.parse(read("sessions/loan-approved.json")).get("sessionId").asText();
+
+        step("anchor 1. fire the anchoring schedule: one Merkle tree over every pending session, its root sent to Anchor.sol");
+        JsonNode run = check(200, api.post(LocalChainService.FIRE_PATH, null, ""));
+        if (run != null) {
+            out.printf("   run %s: %d session(s) anchored in batch(es) %s%n", run.get("outcome").asText(), run.get("sessions").asInt(), run.get("batchIds"));
+            expect(run.get("outcome").asText().equals("ANCHORED"), "the pending sessions were anchored");
+        }
+
+        step("anchor 2. an ingest key fetches the session's inclusion proof and anchor");
+        JsonNode proof = check(200, api.get("/v1/sessions/" + sessionId + "/proof", demo.key("ingest")));
+        if (proof != null) {
+            JsonNode anchor = proof.get("anchor");
+            out.printf("   leaf %d of %d, %d audit path hash(es), root %s%n   tx %s in block %d on chain %d (contract %s)%n",
+                    proof.get("proof").get("leafIndex").asLong(), proof.get("proof").get("treeSize").asLong(),
+                    proof.get("proof").get("auditPath").size(), proof.get("proof").get("root").asText(),
+                    anchor.get("txHash").asText(), anchor.get("blockNumber").asLong(), anchor.get("chainId").asLong(), anchor.get("contract").asText());
+        }
+
+        step("anchor 3. acme's admin cannot read demo's proof");
+        printError(check(404, api.get("/v1/sessions/" + sessionId + "/proof", stack.tenant("acme").key("admin"))));
+
+        step("anchor 4. the auditor's standalone verifier: record -> leaf hash -> root -> Anchored event on the chain");
+        JsonNode session = check(200, api.get("/v1/sessions/" + sessionId, demo.key("auditor")));
+        if (proof != null && session != null) {
+            com.fasterxml.jackson.databind.node.ObjectNode evidence = Json.mapper().createObjectNode();
+            evidence.put("sessionId", sessionId);
+            evidence.set("record", session.get("record"));
+            evidence.set("leafHash", proof.get("leafHash"));
+            evidence.set("proof", proof.get("proof"));
+            evidence.set("anchor", proof.get("anchor"));
+            Path file = Files.createTempFile("veriproof-evidence", ".json");
+            try {
+                Files.write(file, Json.write(evidence));
+                out.println("   java -jar verifier/target/verifier.jar " + file.getFileName() + " --rpc " + stack.chain().rpcUrl());
+                java.io.ByteArrayOutputStream report = new java.io.ByteArrayOutputStream();
+                int exit = dev.veriproof.verifier.Main.run(new String[] {file.toString(), "--rpc", stack.chain().rpcUrl()},
+                        new PrintStream(report, true, java.nio.charset.StandardCharsets.UTF_8), out);
+                report.toString(java.nio.charset.StandardCharsets.UTF_8).lines().forEach(line -> out.println("   | " + line));
+                expect(exit == 0, "the verifier exits 0");
+            } finally {
+                Files.deleteIfExists(file);
+            }
+        }
+    }
+
+    /** Aggregation from the sessions stream, risk, and an alert firing with a signed webhook (issue 3). */
+    private void metricsAndAlerts() throws IOException {
+        String admin = stack.tenant("demo").key("admin");
+        String ingestKey = stack.tenant("demo").key("ingest");
+
+        step("scoring 1. the sessions stream rolled loan-review up by day: GET /v1/applications/loan-review/metrics");
+        stack.drainStreams();
+        JsonNode metrics = check(200, api.get("/v1/applications/loan-review/metrics", admin));
+        if (metrics != null) {
+            out.printf("   7 days: %s sessions, average %s; 30 days: %s sessions, average %s%n",
+                    metrics.get("rolling7d").get("sessions"), metrics.get("rolling7d").get("averageScore"),
+                    metrics.get("rolling30d").get("sessions"), metrics.get("rolling30d").get("averageScore"));
+            out.printf("   guardrail failure rate %s, anchor coverage %s, human oversight coverage %s, risk %s, target %s met: %s%n",
+                    metrics.get("guardrailFailureRate"), metrics.get("anchorCoverage"), metrics.get("humanOversightCoverage"),
+                    metrics.get("risk"), metrics.get("scoreTarget"), metrics.get("meetsTarget"));
+            for (JsonNode day : metrics.get("daily")) out.printf("   %s%n", day);
+            expect(metrics.get("rolling30d").get("sessions").asInt() > 0, "the sessions ingested above are counted");
+        }
+
+        try (WebhookReceiver receiver = new WebhookReceiver(0)) {
+            step("scoring 2. an alert rule: any CRITICAL session of loan-review, signed webhook to a local receiver");
+            String secret = "demo-webhook-secret-0123456789";
+            JsonNode rule = check(201, api.post("/v1/alert-rules", admin, Map.of("name", "critical loan decisions",
+                    "applicationId", "loan-review", "kind", "SESSION_CONDITION", "severity", "CRITICAL",
+                    "condition", Map.of("any", List.of(Map.of("field", "riskLevel", "op", "in", "value", List.of("CRITICAL")))),
+                    "notify", Map.of("webhookUrl", receiver.url(), "webhookSecret", secret, "eventBridge", true))));
+            if (rule != null) out.printf("   rule %s -> %s%n", rule.get("ruleId").asText(), receiver.url());
+
+            step("scoring 3. a CRITICAL session arrives: the stream opens one alert and the webhook is delivered, signed");
+            String startedAt = java.time.Instant.now().minusSeconds(60).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+            check(201, api.post("/v1/sessions", ingestKey, Map.of("sessionId", "demo-critical-" + System.currentTimeMillis(),
+                    "applicationId", "loan-review", "startedAt", startedAt, "riskLevel", "CRITICAL", "intent", "credit_decision",
+                    "decision", Map.of("outcome", "DENIED", "confidence", 0.41))));
+            stack.drainStreams();
+            List<WebhookReceiver.Delivery> deliveries = receiver.await(1, 15_000);
+            expect(!deliveries.isEmpty(), "a webhook delivery arrived");
+            String alertId = null;
+            if (!deliveries.isEmpty()) {
+                WebhookReceiver.Delivery delivery = deliveries.get(0);
+                String expected = dev.veriproof.core.alerts.WebhookSignature.of(delivery.body(), secret);
+                out.printf("   X-Signature-256: %s%n   body: %s%n", delivery.header("X-Signature-256"), new String(delivery.body(), java.nio.charset.StandardCharsets.UTF_8));
+                expect(expected.equals(delivery.header("X-Signature-256")), "the signature is the HMAC-SHA256 of the raw body with the rule's secret");
+                alertId = Json.parse(delivery.body()).get("alert").get("id").asText();
+            }
+
+            step("scoring 4. GET /v1/alerts shows it OPEN; resolving it needs the corrective-action note");
+            JsonNode alerts = check(200, api.get("/v1/alerts?status=OPEN&applicationId=loan-review", admin));
+            if (alerts != null) for (JsonNode a : alerts.get("alerts")) out.printf("   %s %s %s occurrences %s%n", a.get("id").asText(), a.get("status").asText(), a.get("kind").asText(), a.get("occurrences"));
+            if (alertId != null) {
+                JsonNode resolved = check(200, api.post("/v1/alerts/" + alertId + "/resolve", admin, Map.of("note", "Reviewed the denial with the credit team; threshold recalibrated.")));
+                if (resolved != null) out.printf("   %s resolved: %s%n", alertId, resolved.get("resolution").asText());
+            }
+        }
+
+        step("scoring 5. loan-review's risk classification (declared, observed, effective) and its recorded changes");
+        JsonNode risk = check(200, api.get("/v1/applications/loan-review/risk", admin));
+        if (risk != null) {
+            out.printf("   declared %s, observed %s, effective %s%n", risk.get("declared").asText(), risk.get("observed").asText(), risk.get("effective").asText());
+            for (JsonNode change : risk.get("history")) out.printf("   %s %s -> %s: %s%n", change.get("at").asText(), change.get("old").asText(), change.get("new").asText(), change.get("reason").asText());
+        }
+    }
+
     private String clientSideRoot(String batch) {
         List<byte[]> leaves = new ArrayList<>();
         for (JsonNode session : Json.parse(batch).get("sessions")) leaves.add(Hashes.leafHash(Canonical.jcs(session)));
@@ -117,6 +231,60 @@ final class Demo {
 
     private String read(String name) throws IOException {
         return Files.readString(events.resolve(name));
+    }
+
+    /** Governance records (issue 5): a signed deployment record, a human review, the audit log's hash chain. */
+    private void governanceRecords() throws IOException {
+        Seed.SeededTenant demo = stack.tenant("demo");
+        String admin = demo.key("admin");
+
+        step("governance 1. a deployment context record of loan-review, hashed and signed by the deployment key");
+        String deployment = read("governance/deployment-loan-review.json");
+        JsonNode record = check(201, api.post("/v1/deployments", demo.key("ingest"), deployment));
+        if (record != null) {
+            out.printf("   sha256    %s (SHA-256 of the record's RFC 8785 form)%n   signature %s%n   signer    %s (EIP-191)%n",
+                    record.get("sha256").asText(), record.get("signature").asText(), record.get("signerAddress").asText());
+            byte[] canonical = Canonical.jcs(Json.parse(deployment));
+            expect(Hashes.hex(Hashes.sha256(canonical)).equals(record.get("sha256").asText()), "the hash recomputed from the record as sent matches");
+            expect(dev.veriproof.chain.Web3jSigner.verifyPersonalMessage(canonical, record.get("signature").asText(), record.get("signerAddress").asText()),
+                    "the signature recovers to the signer address");
+        }
+
+        step("governance 2. a HIGH-risk session without oversight waits in the review queue until a human reviews it");
+        String sessionId = Json.parse(read("governance/loan-unreviewed.json")).get("sessionId").asText();
+        check(201, api.post("/v1/sessions", demo.key("ingest"), read("governance/loan-unreviewed.json")));
+        JsonNode queue = check(200, api.get("/v1/review-queue?applicationId=loan-review", admin));
+        if (queue != null) expect(queue.get("sessions").findValuesAsText("sessionId").contains(sessionId), sessionId + " is in the review queue");
+        JsonNode review = check(201, api.post("/v1/sessions/" + sessionId + "/reviews", admin, read("governance/review-loan-unreviewed.json")));
+        if (review != null) {
+            out.printf("   review %s: %s by %s, \"%s\"%n", review.get("id").asText(), review.get("outcome").asText(),
+                    review.get("reviewer").asText(), review.get("note").asText());
+        }
+        JsonNode after = check(200, api.get("/v1/review-queue?applicationId=loan-review", admin));
+        if (after != null) expect(!after.get("sessions").findValuesAsText("sessionId").contains(sessionId), "the review took it off the queue");
+        JsonNode session = check(200, api.get("/v1/sessions/" + sessionId, demo.key("auditor")));
+        if (session != null) expect(session.get("reviews").size() == 1, "the auditor sees the review with the session");
+
+        step("governance 3. the audit log: every administrative action, one hash chain per tenant");
+        JsonNode log = check(200, api.get("/v1/audit-log?limit=1000", demo.key("auditor")));
+        JsonNode verification = check(200, api.get("/v1/audit-log/verify", demo.key("auditor")));
+        if (log != null && verification != null) {
+            List<dev.veriproof.core.audit.AuditEntry> entries = new ArrayList<>();
+            for (JsonNode entry : log.get("entries")) {
+                entries.add(dev.veriproof.core.audit.AuditEntry.fromJson(entry));
+                out.printf("   #%-3d %-18s %-32s by %-24s hash %s...%n", entry.get("seq").asLong(), entry.get("action").asText(),
+                        entry.get("target").asText(), entry.get("actor").asText(), entry.get("hash").asText().substring(0, 16));
+            }
+            expect(verification.get("intact").asBoolean(), "the server's chain check: intact, " + verification.get("entriesChecked").asInt()
+                    + " entries up to seq " + verification.get("lastSeq").asLong());
+            expect(dev.veriproof.core.audit.AuditChain.verify(entries).intact(), "the same check run here on the downloaded entries: intact");
+            if (entries.size() > 2) {
+                List<dev.veriproof.core.audit.AuditEntry> removed = new ArrayList<>(entries);
+                removed.remove(1);
+                var broken = dev.veriproof.core.audit.AuditChain.verify(removed).firstBreak();
+                expect(broken.isPresent(), "with entry #2 removed the check fails: " + broken.map(b -> b.problem() + ", " + b.message()).orElse("not detected"));
+            }
+        }
     }
 
     private void step(String title) {

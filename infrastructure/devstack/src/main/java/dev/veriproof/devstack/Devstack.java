@@ -26,6 +26,8 @@ public final class Devstack implements AutoCloseable {
     private final LocalHttpApi api;
     private final LocalStreams streams;
     private final List<Seed.SeededTenant> tenants;
+    private LocalMessaging messaging;
+    private LocalChainService chain;
 
     private Devstack(LocalDynamoDb dynamoDb, LocalHttpApi api, LocalStreams streams, List<Seed.SeededTenant> tenants) {
         this.dynamoDb = dynamoDb;
@@ -40,21 +42,27 @@ public final class Devstack implements AutoCloseable {
         LocalDynamoDb dynamoDb = LocalDynamoDb.start();
         LocalHttpApi api = null;
         LocalStreams streams = null;
+        LocalChainService chain = null;
         try {
             Map<String, String> tables = TemplateTables.createAll(dynamoDb.client(), template, "");
             configureHandlers(template, tables, dynamoDb.endpoint());
             api = new LocalHttpApi(template, port);
             api.start();
+            chain = LocalChainService.start(api);
             Files.createDirectories(stateDir);
+            LocalMessaging messaging = LocalMessaging.start(CloudFormationTemplate.locate(), api::handler, stateDir);
             streams = new LocalStreams(template.streamSubscriptions(), tables, dynamoDb.client(), dynamoDb.streamsClient(),
                     api::handler, stateDir.resolve("stream-failures.jsonl"));
             streams.start();
             List<Seed.SeededTenant> tenants = Seed.seed("http://127.0.0.1:" + api.port());
             Devstack devstack = new Devstack(dynamoDb, api, streams, tenants);
+            devstack.messaging = messaging;
+            devstack.chain = chain;
             devstack.writeState(stateDir);
             return devstack;
         } catch (IOException | RuntimeException e) {
             if (streams != null) streams.close();
+            if (chain != null) chain.close();
             if (api != null) api.close();
             dynamoDb.close();
             throw e;
@@ -73,6 +81,11 @@ public final class Devstack implements AutoCloseable {
         System.setProperty("aws.region", "us-east-1");
         System.setProperty("aws.accessKeyId", "local");
         System.setProperty("aws.secretAccessKey", "local");
+        // The local chain's well-known development key (anvil's account 0, public): it signs
+        // deployment records locally; deployed stacks read theirs from Secrets Manager.
+        if (System.getProperty("SIGNER_PRIVATE_KEY") == null) {
+            System.setProperty("SIGNER_PRIVATE_KEY", "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80");
+        }
     }
 
     public String apiUrl() {
@@ -87,6 +100,10 @@ public final class Devstack implements AutoCloseable {
         return tenants.stream().filter(t -> t.tenantId().equals(tenantId)).findFirst().orElseThrow();
     }
 
+    LocalChainService chain() {
+        return chain;
+    }
+
     public LocalDynamoDb dynamoDb() {
         return dynamoDb;
     }
@@ -94,6 +111,11 @@ public final class Devstack implements AutoCloseable {
     /** Returns once every stream record written so far has been delivered to the stream handlers. */
     public void drainStreams() {
         streams.drain();
+    }
+
+    /** Returns once every alert notification due now has been delivered (webhook or event bus). */
+    public void drainNotifications() {
+        messaging.drain();
     }
 
     void addControl(String path, LocalHttpApi.ControlEndpoint endpoint) {
@@ -105,6 +127,7 @@ public final class Devstack implements AutoCloseable {
         ObjectNode state = Json.mapper().createObjectNode();
         state.put("apiUrl", apiUrl());
         state.put("dynamodbEndpoint", dynamoDb.endpoint());
+        if (chain != null) chain.describe(state);
         ArrayNode tenantsNode = state.putArray("tenants");
         for (Seed.SeededTenant tenant : tenants) {
             ObjectNode node = tenantsNode.addObject();
@@ -122,6 +145,8 @@ public final class Devstack implements AutoCloseable {
 
     @Override
     public void close() {
+        if (messaging != null) messaging.close();
+        if (chain != null) chain.close();
         streams.close();
         api.close();
         dynamoDb.close();

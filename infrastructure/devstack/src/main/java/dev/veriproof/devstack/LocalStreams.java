@@ -27,9 +27,11 @@ import java.util.function.Function;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.GetRecordsResponse;
 import software.amazon.awssdk.services.dynamodb.model.Record;
 import software.amazon.awssdk.services.dynamodb.model.Shard;
 import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
+import software.amazon.awssdk.services.dynamodb.model.TrimmedDataAccessException;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 
 /**
@@ -51,6 +53,7 @@ final class LocalStreams implements AutoCloseable {
         final StreamSubscription settings;
         final String streamArn;
         final Map<String, String> iterators = new LinkedHashMap<>(); // shard id -> next iterator; null once drained
+        final Map<String, String> lastSequence = new LinkedHashMap<>(); // shard id -> last record delivered
         final RequestHandler<DynamodbEvent, StreamsEventResponse> handler;
 
         @SuppressWarnings("unchecked")
@@ -136,14 +139,30 @@ final class LocalStreams implements AutoCloseable {
                 String iterator = shard.getValue();
                 while (iterator != null) {
                     String current = iterator;
-                    var page = streams.getRecords(r -> r.shardIterator(current).limit(subscription.settings.batchSize()));
+                    GetRecordsResponse page;
+                    try {
+                        page = streams.getRecords(r -> r.shardIterator(current).limit(subscription.settings.batchSize()));
+                    } catch (TrimmedDataAccessException e) {
+                        // DynamoDB Local: an iterator taken while the shard was empty goes stale once records
+                        // arrive. Resume after the last record delivered (or from the start) with a fresh one.
+                        String fresh = restart(subscription, shard.getKey());
+                        page = streams.getRecords(r -> r.shardIterator(fresh).limit(subscription.settings.batchSize()));
+                    }
                     iterator = page.nextShardIterator();
                     shard.setValue(iterator);
                     if (page.records().isEmpty()) break;
                     deliver(subscription, page.records());
+                    subscription.lastSequence.put(shard.getKey(), page.records().get(page.records().size() - 1).dynamodb().sequenceNumber());
                 }
             }
         }
+    }
+
+    private String restart(Subscription subscription, String shardId) {
+        String last = subscription.lastSequence.get(shardId);
+        return streams.getShardIterator(r -> r.streamArn(subscription.streamArn).shardId(shardId)
+                .shardIteratorType(last == null ? ShardIteratorType.TRIM_HORIZON : ShardIteratorType.AFTER_SEQUENCE_NUMBER)
+                .sequenceNumber(last)).shardIterator();
     }
 
     private void refreshShards(Subscription subscription) {

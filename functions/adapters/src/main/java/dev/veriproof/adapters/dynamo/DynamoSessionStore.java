@@ -1,6 +1,10 @@
 package dev.veriproof.adapters.dynamo;
 
+import dev.veriproof.core.anchoring.Anchor;
 import dev.veriproof.core.ingest.SessionStore;
+import dev.veriproof.core.ingest.SessionView;
+import dev.veriproof.core.json.Json;
+import dev.veriproof.core.merkle.InclusionProof;
 import dev.veriproof.core.ingest.StoredSession;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -79,11 +83,21 @@ public final class DynamoSessionStore implements SessionStore {
 
     @Override
     public Optional<StoredSession> find(String tenantId, String sessionId) {
-        SessionItem item = table.getItem(GetItemEnhancedRequest.builder()
+        return read(tenantId, sessionId).map(DynamoSessionStore::fromItem);
+    }
+
+    @Override
+    public Optional<SessionView> view(String tenantId, String sessionId) {
+        return read(tenantId, sessionId).map(item -> new SessionView(fromItem(item),
+                Optional.ofNullable(item.getAnchor()).map(json -> Anchor.fromJson(Json.parse(json))),
+                Optional.ofNullable(item.getProof()).map(json -> InclusionProof.fromJson(Json.parse(json)))));
+    }
+
+    private Optional<SessionItem> read(String tenantId, String sessionId) {
+        return Optional.ofNullable(table.getItem(GetItemEnhancedRequest.builder()
                 .key(Key.builder().partitionValue(SessionItem.key(tenantId, sessionId)).build())
                 .consistentRead(true)
-                .build());
-        return Optional.ofNullable(item).map(DynamoSessionStore::fromItem);
+                .build()));
     }
 
     static SessionItem toItem(StoredSession s) {
@@ -107,12 +121,14 @@ public final class DynamoSessionStore implements SessionStore {
         item.setRequestId(s.requestId());
         item.setAnchorPending(SessionItem.PENDING);
         item.setPendingKey(s.receivedAt() + "#" + item.getPk());
+        if (s.needsReview()) item.setReviewQueue(SessionItem.reviewQueue(s.tenantId(), s.applicationId()));
         return item;
     }
 
     static StoredSession fromItem(SessionItem item) {
         return new StoredSession(item.getTenantId(), item.getSessionId(), item.getApplicationId(),
                 Instant.parse(item.getStartedAt()), item.getRecord(), item.getLeafHash(), item.getGovernanceScore(),
-                item.getBand(), item.getFactors() == null ? Map.of() : item.getFactors(), Instant.parse(item.getReceivedAt()), item.getRequestId());
+                item.getBand(), item.getFactors() == null ? Map.of() : item.getFactors(), Instant.parse(item.getReceivedAt()), item.getRequestId(),
+                item.getReviewQueue() != null);
     }
 }

@@ -7,7 +7,9 @@ import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbParti
 /**
  * A session in the sessions table. {@code anchorPending}/{@code pendingKey} feed the sparse
  * {@code pending-anchor} index (removed once anchored); {@code tenantDay}/{@code startedAtKey} feed
- * the {@code tenant-day} index used to read a tenant's sessions by day.
+ * the {@code tenant-day} index used to read a tenant's sessions by day. {@code reviewQueue}
+ * ({@code <tenant>#<application>}, with {@code startedAtKey}) feeds the sparse {@code review-queue}
+ * index: only sessions that required oversight and had none carry it, until a review removes it.
  */
 @DynamoDbBean
 public class SessionItem {
@@ -30,9 +32,16 @@ public class SessionItem {
     private String requestId;
     private String anchorPending;
     private String pendingKey;
+    private String reviewQueue;
+    private String anchor;
+    private String proof;
 
     static String key(String tenantId, String sessionId) {
         return "S#" + tenantId + "#" + sessionId;
+    }
+
+    static String reviewQueue(String tenantId, String applicationId) {
+        return tenantId + "#" + applicationId;
     }
 
     @DynamoDbPartitionKey
@@ -70,4 +79,11 @@ public class SessionItem {
     public void setAnchorPending(String anchorPending) { this.anchorPending = anchorPending; }
     public String getPendingKey() { return pendingKey; }
     public void setPendingKey(String pendingKey) { this.pendingKey = pendingKey; }
+    /** Written by the anchoring function (JSON), read here only. */
+    public String getAnchor() { return anchor; }
+    public void setAnchor(String anchor) { this.anchor = anchor; }
+    public String getProof() { return proof; }
+    public void setProof(String proof) { this.proof = proof; }
+    public String getReviewQueue() { return reviewQueue; }
+    public void setReviewQueue(String reviewQueue) { this.reviewQueue = reviewQueue; }
 }

@@ -17,4 +17,7 @@ public interface SessionStore {
     Map<Integer, StoredSession> putAllIfAbsent(List<StoredSession> sessions);
 
     Optional<StoredSession> find(String tenantId, String sessionId);
+
+    /** The session with its anchor and proof, in one consistent read. */
+    Optional<SessionView> view(String tenantId, String sessionId);
 }

@@ -1,0 +1,111 @@
+package dev.veriproof.adapters.dynamo;
+
+import dev.veriproof.core.audit.AuditEvent;
+import dev.veriproof.core.governance.Review;
+import dev.veriproof.core.governance.ReviewOutcome;
+import dev.veriproof.core.governance.ReviewStore;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.Update;
+
+/**
+ * Reviews in the governance table ({@code TENANT#<t> / REVIEW#<sessionId>#<reviewId>}) and the
+ * review queue: the sparse {@code review-queue} index of the sessions table, fed by the
+ * {@code reviewQueue} attribute that ingest sets on sessions that required oversight and had none.
+ * Recording a review removes that attribute in the same transaction as the review and its audit entry.
+ */
+public final class DynamoReviewStore implements ReviewStore {
+    static final String QUEUE_INDEX = "review-queue";
+
+    private final DynamoDbClient client;
+    private final String governanceTable;
+    private final String sessionsTable;
+    private final DynamoAuditLog audit;
+
+    public DynamoReviewStore(DynamoDbClient client, String governanceTable, String sessionsTable, DynamoAuditLog audit) {
+        this.client = client;
+        this.governanceTable = governanceTable;
+        this.sessionsTable = sessionsTable;
+        this.audit = audit;
+    }
+
+    @Override
+    public Optional<Review> addIfAbsent(Review review, AuditEvent event) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put("pk", s(KeyItem.tenantPk(review.tenantId())));
+        item.put("sk", s(sk(review.sessionId(), review.reviewId())));
+        item.put("reviewId", s(review.reviewId()));
+        item.put("sessionId", s(review.sessionId()));
+        item.put("applicationId", s(review.applicationId()));
+        item.put("outcome", s(review.outcome().name()));
+        if (review.note() != null) item.put("note", s(review.note()));
+        item.put("reviewer", s(review.reviewer()));
+        item.put("reviewedAt", s(review.reviewedAt().toString()));
+        item.put("recordedBy", s(review.recordedBy()));
+        TransactWriteItem putReview = TransactWriteItem.builder().put(Put.builder().tableName(governanceTable).item(item)
+                .conditionExpression("attribute_not_exists(pk)").build()).build();
+        TransactWriteItem dequeue = TransactWriteItem.builder().update(Update.builder().tableName(sessionsTable)
+                .key(Map.of("pk", s(SessionItem.key(review.tenantId(), review.sessionId()))))
+                .updateExpression("REMOVE reviewQueue").conditionExpression("attribute_exists(pk)").build()).build();
+        DynamoAuditLog.Appended appended = audit.appendWith(review.tenantId(), event, List.of(putReview, dequeue));
+        if (appended.written()) return Optional.empty();
+        if (appended.refusedWrite() == 0) {
+            return forSession(review.tenantId(), review.sessionId()).stream()
+                    .filter(r -> r.reviewId().equals(review.reviewId())).findFirst();
+        }
+        throw new IllegalStateException("session " + review.sessionId() + " disappeared while it was being reviewed");
+    }
+
+    @Override
+    public List<Review> forSession(String tenantId, String sessionId) {
+        List<Review> reviews = new ArrayList<>();
+        client.queryPaginator(r -> r.tableName(governanceTable).consistentRead(true)
+                        .keyConditionExpression("pk = :pk AND begins_with(sk, :prefix)")
+                        .expressionAttributeValues(Map.of(":pk", s(KeyItem.tenantPk(tenantId)), ":prefix", s("REVIEW#" + sessionId + "#"))))
+                .items().forEach(i -> reviews.add(new Review(tenantId, i.get("reviewId").s(), i.get("sessionId").s(),
+                        i.get("applicationId").s(), ReviewOutcome.valueOf(i.get("outcome").s()),
+                        i.containsKey("note") ? i.get("note").s() : null, i.get("reviewer").s(),
+                        Instant.parse(i.get("reviewedAt").s()), i.get("recordedBy").s())));
+        reviews.sort(Comparator.comparing(Review::reviewedAt).thenComparing(Review::reviewId));
+        return reviews;
+    }
+
+    @Override
+    public QueuePage queue(String tenantId, String applicationId, Optional<String> after, int limit) {
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":q", s(SessionItem.reviewQueue(tenantId, applicationId)));
+        String condition = "reviewQueue = :q";
+        if (after.isPresent()) {
+            condition += " AND startedAtKey > :after";
+            values.put(":after", s(after.get()));
+        }
+        String keyCondition = condition;
+        QueryResponse page = client.query(r -> r.tableName(sessionsTable).indexName(QUEUE_INDEX)
+                .keyConditionExpression(keyCondition).expressionAttributeValues(values).limit(limit));
+        List<QueuedSession> sessions = page.items().stream().map(i -> new QueuedSession(i.get("sessionId").s(),
+                i.get("applicationId").s(), i.get("startedAt").s(),
+                i.containsKey("governanceScore") ? Integer.valueOf(i.get("governanceScore").n()) : null,
+                i.containsKey("band") ? i.get("band").s() : null)).toList();
+        Optional<String> next = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
+                ? Optional.of(page.lastEvaluatedKey().get("startedAtKey").s()) : Optional.empty();
+        return new QueuePage(sessions, next);
+    }
+
+    private static String sk(String sessionId, String reviewId) {
+        return "REVIEW#" + sessionId + "#" + reviewId;
+    }
+
+    private static AttributeValue s(String value) {
+        return AttributeValue.fromS(value);
+    }
+}

@@ -1,0 +1,122 @@
+package dev.veriproof.adapters.dynamo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.veriproof.core.audit.AuditEvent;
+import dev.veriproof.core.governance.PlanItem;
+import dev.veriproof.core.governance.Review;
+import dev.veriproof.core.governance.ReviewOutcome;
+import dev.veriproof.core.ingest.StoredSession;
+import dev.veriproof.local.LocalAws;
+import dev.veriproof.local.LocalAwsExtension;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
+
+/** Reviews, the review queue and plan items on DynamoDB Local: each write and its audit entry together. */
+@ExtendWith(LocalAwsExtension.class)
+class DynamoGovernanceRecordsTest {
+    private static final Instant NOW = Instant.parse("2026-11-20T12:00:00Z");
+
+    private DynamoAuditLog audit;
+    private DynamoSessionStore sessions;
+    private DynamoReviewStore reviews;
+    private DynamoGovernanceStore store;
+    private String tenant;
+
+    @BeforeEach
+    void setUp(LocalAws aws) {
+        String governance = aws.tableName("GovernanceTable");
+        audit = new DynamoAuditLog(aws.client(), governance, Clock.systemUTC());
+        sessions = new DynamoSessionStore(DynamoDbEnhancedClient.builder().dynamoDbClient(aws.client()).build(), aws.tableName("SessionsTable"));
+        reviews = new DynamoReviewStore(aws.client(), governance, aws.tableName("SessionsTable"), audit);
+        store = new DynamoGovernanceStore(aws.client(), governance, audit);
+        tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private void session(String id, String startedAt, boolean needsReview) {
+        sessions.putIfAbsent(new StoredSession(tenant, id, "app", Instant.parse(startedAt), "{}", "00".repeat(32), 40, "POOR",
+                Map.of(), NOW, "req", needsReview));
+    }
+
+    private static AuditEvent event(String action) {
+        return new AuditEvent("key_admin", action, "x", Map.of());
+    }
+
+    private Review review(String sessionId, String note) {
+        return new Review(tenant, Review.idOf(sessionId, ReviewOutcome.APPROVED, note, "u-1"), sessionId, "app",
+                ReviewOutcome.APPROVED, note, "u-1", NOW, "key_admin");
+    }
+
+    @Test
+    void onlySessionsNeedingReviewAreQueuedAndAReviewTakesOneOffWithItsAuditEntry() {
+        session("a", "2026-11-20T10:00:00Z", true);
+        session("b", "2026-11-20T11:00:00Z", true);
+        session("c", "2026-11-20T09:00:00Z", false);
+        assertEquals(List.of("a", "b"), queued());
+        assertTrue(sessions.find(tenant, "a").orElseThrow().needsReview());
+
+        assertEquals(Optional.empty(), reviews.addIfAbsent(review("a", "ok"), event("review.create")));
+        assertEquals(List.of("b"), queued());
+        assertFalse(sessions.find(tenant, "a").orElseThrow().needsReview());
+        assertEquals(1, audit.list(tenant, 0, 10).size());
+
+        Optional<Review> again = reviews.addIfAbsent(review("a", "ok"), event("review.create"));
+        assertEquals("ok", again.orElseThrow().note());
+        assertEquals(1, reviews.forSession(tenant, "a").size(), "the same review is stored once");
+        assertEquals(1, audit.list(tenant, 0, 10).size(), "and audited once");
+        reviews.addIfAbsent(review("a", "second look"), event("review.create"));
+        assertEquals(2, reviews.forSession(tenant, "a").size());
+    }
+
+    @Test
+    void theQueuePagesInStartOrder() {
+        for (int i = 0; i < 5; i++) session("s" + i, "2026-11-20T1" + i + ":00:00Z", true);
+        var first = reviews.queue(tenant, "app", Optional.empty(), 2);
+        assertEquals(List.of("s0", "s1"), first.sessions().stream().map(s -> s.sessionId()).toList());
+        var second = reviews.queue(tenant, "app", first.next(), 10);
+        assertEquals(List.of("s2", "s3", "s4"), second.sessions().stream().map(s -> s.sessionId()).toList());
+    }
+
+    @Test
+    void planUpdatesAreConditionalOnTheVersionAndAudited() {
+        PlanItem item = new PlanItem(PlanItem.Kind.REMEDIATION, tenant, "rem_1", "gap", null, "owner", LocalDate.parse("2026-12-01"),
+                "OPEN", null, "10.1", null, 1, NOW, "key_admin", NOW, "key_admin");
+        assertTrue(store.create(item, event("remediation.create")));
+        assertFalse(store.create(item, event("remediation.create")), "an id is created once");
+        PlanItem done = new PlanItem(item.kind(), tenant, item.id(), item.title(), null, item.owner(), item.dueDate(), "DONE", null,
+                item.clause(), "closed", 2, NOW, "key_admin", NOW, "key_admin");
+        assertTrue(store.update(done, event("remediation.update")));
+        assertFalse(store.update(done, event("remediation.update")), "a stale version is refused");
+        assertEquals("DONE", store.find(tenant, PlanItem.Kind.REMEDIATION, "rem_1").orElseThrow().status());
+        assertEquals(List.of("remediation.create", "remediation.update"), audit.list(tenant, 0, 10).stream().map(e -> e.action()).toList());
+        assertTrue(store.list(tenant, PlanItem.Kind.ROADMAP).isEmpty());
+    }
+
+    @Test
+    void sdkSightingsKeepTheWidestBoundsWhateverTheOrder() {
+        store.sawSdk(tenant, "app", "py", "1.0", Instant.parse("2026-11-20T10:00:00Z"), "session");
+        store.sawSdk(tenant, "app", "py", "1.0", Instant.parse("2026-11-18T10:00:00Z"), "health");
+        store.sawSdk(tenant, "app", "py", "1.0", Instant.parse("2026-11-19T10:00:00Z"), "session");
+        store.sawSdk(tenant, "app", "py", "1.0", Instant.parse("2026-11-18T10:00:00Z"), "health");
+        var version = store.versions(tenant, "app").get(0);
+        assertEquals(Instant.parse("2026-11-18T10:00:00Z"), version.firstSeen());
+        assertEquals(Instant.parse("2026-11-20T10:00:00Z"), version.lastSeen());
+        assertEquals(java.util.Set.of("session", "health"), version.sources());
+        assertTrue(store.get(tenant).quarterlyExport(), "settings default to the quarterly export on");
+    }
+
+    private List<String> queued() {
+        return reviews.queue(tenant, "app", Optional.empty(), 100).sessions().stream().map(s -> s.sessionId()).toList();
+    }
+}

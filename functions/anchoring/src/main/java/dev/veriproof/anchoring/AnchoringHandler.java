@@ -1,0 +1,74 @@
+package dev.veriproof.anchoring;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import dev.veriproof.adapters.Config;
+import dev.veriproof.adapters.Log;
+import dev.veriproof.adapters.aws.AwsClients;
+import dev.veriproof.adapters.snapstart.Priming;
+import dev.veriproof.chain.Web3jSigner;
+import dev.veriproof.core.anchoring.AnchoringRun;
+import dev.veriproof.core.hash.Hashes;
+import dev.veriproof.core.merkle.MerkleTree;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The scheduled anchoring function (EventBridge schedule; reserved concurrency 1 in the template,
+ * and a lease in the table besides). Configuration: {@code CHAIN_RPC_URL}, {@code CHAIN_ID},
+ * {@code ANCHOR_CONTRACT}, {@code ANCHOR_CONFIRMATIONS} (default 1), {@code ANCHOR_MAX_BATCH}
+ * (default 10000), {@code ANCHOR_RECEIPT_WAIT_SECONDS} (default 300), {@code ANCHOR_RETRY_BASE_SECONDS}
+ * (default 300), and the signing key ({@code SIGNER_SECRET_ARN} or, locally, {@code SIGNER_PRIVATE_KEY}).
+ */
+public final class AnchoringHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
+    private final AnchoringRun run;
+    @SuppressWarnings("unused") private final Priming priming;
+
+    public AnchoringHandler() {
+        this(new AnchoringRun(
+                new DynamoPendingSessions(AwsClients.dynamoDb(), Config.sessionsTable()),
+                new DynamoAnchorLedger(AwsClients.dynamoDb(), Config.governanceTable()),
+                new Web3jAnchorChain(Config.required("CHAIN_RPC_URL"), Long.parseLong(Config.required("CHAIN_ID")),
+                        Config.required("ANCHOR_CONTRACT"), Web3jSigner.fromConfig().credentials()),
+                Clock.systemUTC(), settings()));
+    }
+
+    AnchoringHandler(AnchoringRun run) {
+        this.run = run;
+        // no chain or table call here: a snapshot must not carry a nonce or a lease
+        this.priming = Priming.register(() -> MerkleTree.of(List.of(Hashes.leafHash(new byte[0]))).proof(0));
+    }
+
+    static AnchoringRun.Settings settings() {
+        return new AnchoringRun.Settings(
+                integer("ANCHOR_MAX_BATCH", 10_000),
+                integer("ANCHOR_CONFIRMATIONS", 1),
+                Duration.ofSeconds(integer("ANCHOR_RECEIPT_WAIT_SECONDS", 300)),
+                Duration.ofMinutes(20),
+                Duration.ofSeconds(integer("ANCHOR_RETRY_BASE_SECONDS", 300)),
+                Duration.ofHours(1));
+    }
+
+    private static int integer(String name, int fallback) {
+        return Config.optional(name).map(Integer::parseInt).orElse(fallback);
+    }
+
+    @Override
+    public Map<String, Object> handleRequest(Map<String, Object> scheduledEvent, Context context) {
+        AnchoringRun.Result result = run.run();
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("outcome", result.outcome().name());
+        summary.put("sessions", result.sessions());
+        summary.put("batchIds", result.batchIds());
+        result.failure().ifPresent(f -> summary.put("failure", f));
+        if (result.outcome() == AnchoringRun.Outcome.FAILED) {
+            Log.warn("anchoring run failed", "failure", result.failure().orElse(""), "sessions", result.sessions());
+        } else {
+            Log.info("anchoring run", "outcome", result.outcome(), "sessions", result.sessions(), "batches", result.batchIds());
+        }
+        return summary;
+    }
+}

@@ -1,0 +1,139 @@
+package dev.veriproof.anchoring;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.veriproof.core.anchoring.AnchorChain;
+import dev.veriproof.core.anchoring.AnchoringRun;
+import dev.veriproof.core.canonical.Canonical;
+import dev.veriproof.core.hash.Hashes;
+import dev.veriproof.core.json.Json;
+import dev.veriproof.local.CloudFormationTemplate;
+import dev.veriproof.local.LocalAws;
+import dev.veriproof.local.LocalChain;
+import dev.veriproof.local.TemplateTables;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.web3j.crypto.Credentials;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * Fresh tables (the template's, under a new prefix) on the shared DynamoDB Local, so that each
+ * test has its own backlog, and a run wired to the test JVM's local chain.
+ */
+final class AnchoringFixture {
+    static final AtomicInteger TABLES = new AtomicInteger();
+    static final AnchoringRun.Settings SETTINGS = new AnchoringRun.Settings(10_000, 1, Duration.ofSeconds(20),
+            Duration.ofMinutes(20), Duration.ofMinutes(5), Duration.ofHours(1));
+
+    final DynamoDbClient dynamo;
+    final String sessionsTable;
+    final String governanceTable;
+    final TestClock clock = new TestClock(Instant.parse("2026-11-26T10:00:00Z"));
+    final DynamoPendingSessions sessions;
+    final DynamoAnchorLedger ledger;
+    private int received;
+
+    AnchoringFixture(LocalAws aws) {
+        this.dynamo = aws.client();
+        Map<String, String> tables = TemplateTables.createAll(dynamo,
+                CloudFormationTemplate.load(CloudFormationTemplate.locate()), "anchoring" + TABLES.incrementAndGet() + "-");
+        this.sessionsTable = tables.get("SessionsTable");
+        this.governanceTable = tables.get("GovernanceTable");
+        this.sessions = new DynamoPendingSessions(dynamo, sessionsTable);
+        this.ledger = new DynamoAnchorLedger(dynamo, governanceTable);
+    }
+
+    static Web3jAnchorChain chain(LocalChain node, String contract) {
+        return new Web3jAnchorChain(node.rpcUrl(), LocalChain.CHAIN_ID, contract, Credentials.create(LocalChain.DEV_PRIVATE_KEY));
+    }
+
+    AnchoringRun run(AnchorChain chain) {
+        return new AnchoringRun(sessions, ledger, chain, clock, SETTINGS);
+    }
+
+    /** Writes sessions the way ingest stores them (the attributes anchoring relies on), each received later than the last. */
+    List<String> ingest(String tenantId, int count) {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String sessionId = "s-" + tenantId + "-" + (++received);
+            ObjectNode record = Json.mapper().createObjectNode();
+            record.put("sessionId", sessionId);
+            record.put("applicationId", "loan-review");
+            record.put("startedAt", "2026-11-26T09:00:00Z");
+            ArrayNode steps = record.putArray("steps");
+            steps.addObject().put("type", "llm_call").put("output", "decision " + received);
+            String canonical = new String(Canonical.jcs(record), java.nio.charset.StandardCharsets.UTF_8);
+            String pk = "S#" + tenantId + "#" + sessionId;
+            Instant receivedAt = Instant.parse("2026-11-26T09:00:00Z").plusMillis(received);
+            Map<String, AttributeValue> item = new HashMap<>();
+            item.put("pk", s(pk));
+            item.put("tenantId", s(tenantId));
+            item.put("sessionId", s(sessionId));
+            item.put("applicationId", s("loan-review"));
+            item.put("record", s(canonical));
+            item.put("leafHash", s(Hashes.hex(Hashes.leafHash(canonical.getBytes(java.nio.charset.StandardCharsets.UTF_8)))));
+            item.put("receivedAt", s(receivedAt.toString()));
+            item.put("anchorPending", s("PENDING"));
+            item.put("pendingKey", s(receivedAt + "#" + pk));
+            dynamo.putItem(b -> b.tableName(sessionsTable).item(item));
+            ids.add(sessionId);
+        }
+        return ids;
+    }
+
+    Map<String, AttributeValue> item(String tenantId, String sessionId) {
+        return dynamo.getItem(b -> b.tableName(sessionsTable).consistentRead(true)
+                .key(Map.of("pk", s("S#" + tenantId + "#" + sessionId)))).item();
+    }
+
+    /** The verifier's input for a stored session: {sessionId, record, leafHash, proof, anchor}. */
+    ObjectNode evidence(String tenantId, String sessionId) {
+        Map<String, AttributeValue> item = item(tenantId, sessionId);
+        ObjectNode evidence = Json.mapper().createObjectNode();
+        evidence.put("sessionId", sessionId);
+        evidence.set("record", Json.parse(item.get("record").s()));
+        evidence.put("leafHash", item.get("leafHash").s());
+        evidence.set("proof", Json.parse(item.get("proof").s()));
+        evidence.set("anchor", Json.parse(item.get("anchor").s()));
+        return evidence;
+    }
+
+    static AttributeValue s(String value) {
+        return AttributeValue.fromS(value);
+    }
+
+    static final class TestClock extends Clock {
+        private Instant now;
+
+        TestClock(Instant now) {
+            this.now = now;
+        }
+
+        void advance(Duration duration) {
+            now = now.plus(duration);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+    }
+}

@@ -1,0 +1,3 @@
+package dev.veriproof.core.alerts;
+
+public enum Severity { LOW, MEDIUM, HIGH, CRITICAL }

@@ -1,0 +1,41 @@
+package dev.veriproof.core.anchoring;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/** Where the anchoring run keeps its own records: the lease, the open batch, completed batches, failures. */
+public interface AnchorLedger {
+
+    /** Takes the single run lease unless another owner holds one that has not expired at {@code now}. */
+    boolean acquireLease(String owner, Instant now, Instant until);
+
+    /** Releases the lease if {@code owner} still holds it. */
+    void releaseLease(String owner);
+
+    /** The batch prepared but not yet completed or abandoned; at most one exists. */
+    Optional<AnchorBatch> openBatch();
+
+    /** Records a prepared batch as the open one; fails if another batch is open. */
+    void saveOpenBatch(AnchorBatch batch);
+
+    /** Marks the open batch anchored and closes it. */
+    void completeBatch(AnchorBatch batch, Anchor anchor, Instant at);
+
+    /** Closes the open batch without an anchor: its sessions stay pending for a later batch. */
+    void abandonBatch(AnchorBatch batch, String reason, Instant at);
+
+    RetryState retryState();
+
+    /** Records a failed run as an incident and when the next attempt may start. */
+    void recordFailure(Incident incident, RetryState next);
+
+    void clearFailures();
+
+    /** Consecutive failed runs and the earliest instant of the next attempt. */
+    record RetryState(int failures, Instant notBefore) {
+        public static final RetryState NONE = new RetryState(0, Instant.EPOCH);
+    }
+
+    /** An anchoring failure (ISO/IEC 42001 10.2 evidence). */
+    record Incident(Instant at, String reason, int pendingSessions, Optional<String> batchId) {}
+}

@@ -1,0 +1,196 @@
+package dev.veriproof.core.anchoring;
+
+import dev.veriproof.core.anchoring.AnchorChain.ChainException;
+import dev.veriproof.core.anchoring.AnchorChain.Receipt;
+import dev.veriproof.core.anchoring.AnchorChain.SignedAnchor;
+import dev.veriproof.core.anchoring.AnchorLedger.Incident;
+import dev.veriproof.core.anchoring.AnchorLedger.RetryState;
+import dev.veriproof.core.hash.Hashes;
+import dev.veriproof.core.merkle.MerkleTree;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * One scheduled anchoring run (SPEC §6.3).
+ *
+ * <ol>
+ * <li>Takes the run lease (one run at a time: the account's nonces depend on it).</li>
+ * <li>Finishes the batch a previous run left open: its signed transaction was recorded before it
+ *     was sent, so the receipt is looked up by hash; a transaction the node never saw is sent again
+ *     (same nonce, same hash); one whose nonce was used by something else is searched on chain by
+ *     batch id, and abandoned if absent.</li>
+ * <li>Otherwise takes the oldest pending sessions (at most {@code maxBatch}), builds one RFC 9162
+ *     tree, records the batch with its signed transaction, sends it, waits for the receipt and
+ *     stores every session's proof and anchor.</li>
+ * </ol>
+ * A chain failure leaves the sessions pending, records an incident and delays the next attempt
+ * with exponential backoff.
+ */
+public final class AnchoringRun {
+
+    private final PendingSessions sessions;
+    private final AnchorLedger ledger;
+    private final AnchorChain chain;
+    private final Clock clock;
+    private final Settings settings;
+
+    public AnchoringRun(PendingSessions sessions, AnchorLedger ledger, AnchorChain chain, Clock clock, Settings settings) {
+        this.sessions = sessions;
+        this.ledger = ledger;
+        this.chain = chain;
+        this.clock = clock;
+        this.settings = settings;
+    }
+
+    /**
+     * @param maxBatch      sessions in one tree (bounds a run's duration)
+     * @param confirmations blocks a receipt must be buried under (1 = mined)
+     * @param receiptWait   how long a run waits for its receipt before leaving the batch to the next run
+     * @param lease         how long a run may hold the lease (longer than the function's timeout)
+     * @param retryBase     delay after the first failure; doubles with each further one, up to {@code retryMax}
+     */
+    public record Settings(int maxBatch, int confirmations, Duration receiptWait, Duration lease, Duration retryBase, Duration retryMax) {
+        public Settings {
+            if (maxBatch < 1) throw new IllegalArgumentException("maxBatch must be at least 1");
+            if (confirmations < 1) throw new IllegalArgumentException("confirmations must be at least 1");
+        }
+    }
+
+    public enum Outcome { ANCHORED, NOTHING_PENDING, BUSY, BACKING_OFF, FAILED }
+
+    /** What a run did: {@code sessions} counts the sessions anchored by it, reconciled batch included. */
+    public record Result(Outcome outcome, int sessions, List<String> batchIds, Optional<String> failure) {}
+
+    public Result run() {
+        String owner = UUID.randomUUID().toString();
+        Instant started = clock.instant();
+        if (!ledger.acquireLease(owner, started, started.plus(settings.lease()))) {
+            return new Result(Outcome.BUSY, 0, List.of(), Optional.empty());
+        }
+        Result result;
+        try {
+            RetryState retry = ledger.retryState();
+            result = started.isBefore(retry.notBefore())
+                    ? new Result(Outcome.BACKING_OFF, 0, List.of(), Optional.empty())
+                    : anchor(retry);
+        } catch (RuntimeException e) {
+            ledger.releaseLease(owner);
+            throw e;
+        }
+        // Not in a finally: after an Error the runtime is as good as dead, and like a crashed run it
+        // leaves the lease to expire rather than let a run start while this one may still write.
+        ledger.releaseLease(owner);
+        return result;
+    }
+
+    private Result anchor(RetryState retry) {
+        Progress progress = new Progress();
+        try {
+            Optional<AnchorBatch> open = ledger.openBatch();
+            if (open.isPresent()) {
+                progress.batch = open.get();
+                reconcile(open.get(), progress);
+                progress.batch = null;
+            }
+            List<PendingLeaf> pending = sessions.oldestPending(settings.maxBatch());
+            progress.pendingSeen = pending.size();
+            if (!pending.isEmpty()) {
+                AnchorBatch batch = prepare(pending);
+                progress.batch = batch;
+                ledger.saveOpenBatch(batch);
+                chain.broadcast(batch.rawTransaction());
+                complete(batch, awaitReceipt(batch, batch.txHash()), progress);
+                progress.batch = null;
+            }
+            if (retry.failures() > 0) ledger.clearFailures();
+            Outcome outcome = progress.anchored == 0 ? Outcome.NOTHING_PENDING : Outcome.ANCHORED;
+            return new Result(outcome, progress.anchored, progress.batchIds, Optional.empty());
+        } catch (ChainException | AnchoringFailure e) {
+            Instant now = clock.instant();
+            int failures = retry.failures() + 1;
+            Incident incident = new Incident(now, e.getMessage(),
+                    progress.batch == null ? progress.pendingSeen : progress.batch.treeSize(),
+                    Optional.ofNullable(progress.batch).map(AnchorBatch::batchId));
+            ledger.recordFailure(incident, new RetryState(failures, now.plus(backoff(failures))));
+            return new Result(Outcome.FAILED, progress.anchored, progress.batchIds, Optional.of(e.getMessage()));
+        }
+    }
+
+    private Duration backoff(int failures) {
+        Duration delay = settings.retryBase().multipliedBy(1L << Math.min(failures - 1, 20));
+        return delay.compareTo(settings.retryMax()) > 0 ? settings.retryMax() : delay;
+    }
+
+    private AnchorBatch prepare(List<PendingLeaf> pending) {
+        MerkleTree tree = MerkleTree.of(pending.stream().map(l -> Hashes.fromHex(l.leafHash())).toList());
+        byte[] root = tree.root();
+        Instant preparedAt = clock.instant();
+        String batchId = AnchorBatch.batchIdFor(root, preparedAt);
+        long fromBlock = chain.latestBlock();
+        SignedAnchor signed = chain.sign(root, pending.size(), Hashes.fromHex(batchId));
+        return new AnchorBatch(batchId, Hashes.hex(root), pending, preparedAt, signed.nonce(), signed.txHash(),
+                signed.rawTransaction(), fromBlock);
+    }
+
+    private void reconcile(AnchorBatch batch, Progress progress) {
+        String txHash = batch.txHash();
+        if (chain.receipt(txHash).isEmpty()) {
+            if (chain.minedNonce() > batch.nonce()) {
+                // Our nonce was used and not by our transaction: the event is on chain only if another
+                // transaction carried this batch id.
+                Optional<Receipt> found = chain.findAnchored(Hashes.fromHex(batch.batchId()), batch.fromBlock());
+                if (found.isEmpty()) {
+                    ledger.abandonBatch(batch, "transaction dropped: nonce " + batch.nonce() + " used by another transaction", clock.instant());
+                    throw new AnchoringFailure("batch " + batch.batchId() + ": transaction " + txHash + " was dropped; its sessions stay pending");
+                }
+                txHash = found.get().txHash();
+            } else {
+                chain.broadcast(batch.rawTransaction());
+            }
+        }
+        complete(batch, awaitReceipt(batch, txHash), progress);
+    }
+
+    /** The receipt once buried under the configured confirmations; a failure (left to the next run) if not in time. */
+    private Receipt awaitReceipt(AnchorBatch batch, String txHash) {
+        return chain.awaitReceipt(txHash, settings.confirmations(), settings.receiptWait())
+                .orElseThrow(() -> new AnchoringFailure("batch " + batch.batchId() + ": transaction " + txHash
+                        + " not confirmed within " + settings.receiptWait() + "; the next run continues it"));
+    }
+
+    private void complete(AnchorBatch batch, Receipt receipt, Progress progress) {
+        if (!receipt.succeeded() || !receipt.anchoredRoot().map(batch.root()::equalsIgnoreCase).orElse(false)) {
+            ledger.abandonBatch(batch, "transaction " + receipt.txHash() + " reverted or carries no Anchored event for the root", clock.instant());
+            throw new AnchoringFailure("batch " + batch.batchId() + ": transaction " + receipt.txHash()
+                    + " reverted in block " + receipt.blockNumber() + "; its sessions stay pending");
+        }
+        Anchor anchor = new Anchor(chain.chainId(), chain.contract(), receipt.txHash(), receipt.blockNumber(), receipt.blockTime(), batch.batchId());
+        MerkleTree tree = batch.tree();
+        List<PendingLeaf> leaves = batch.leaves();
+        for (int i = 0; i < leaves.size(); i++) {
+            if (sessions.recordAnchored(leaves.get(i), tree.proof(i), anchor) == PendingSessions.Recorded.ANCHORED) {
+                progress.anchored++;
+            }
+        }
+        ledger.completeBatch(batch, anchor, clock.instant());
+        progress.batchIds.add(batch.batchId());
+    }
+
+    private static final class Progress {
+        AnchorBatch batch;
+        int pendingSeen;
+        int anchored;
+        final List<String> batchIds = new java.util.ArrayList<>();
+    }
+
+    /** A batch that cannot be completed now; the run records it as an incident. */
+    static final class AnchoringFailure extends RuntimeException {
+        AnchoringFailure(String message) {
+            super(message);
+        }
+    }
+}

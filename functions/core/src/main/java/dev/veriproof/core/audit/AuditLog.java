@@ -1,0 +1,19 @@
+package dev.veriproof.core.audit;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A tenant's append-only audit log. Appends are atomic and gap-free under concurrency: each entry
+ * links to the one before it, whoever wrote that.
+ */
+public interface AuditLog {
+    /** Appends the event as the tenant's next entry and returns it. */
+    AuditEntry append(String tenantId, AuditEvent event);
+
+    /** Entries with {@code seq > afterSeq}, in seq order, at most {@code limit}. */
+    List<AuditEntry> list(String tenantId, long afterSeq, int limit);
+
+    /** The last entry's seq and hash, as recorded with the last append; empty before the first. */
+    Optional<AuditChain.Head> head(String tenantId);
+}

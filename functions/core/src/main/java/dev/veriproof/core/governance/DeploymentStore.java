@@ -1,0 +1,13 @@
+package dev.veriproof.core.governance;
+
+import java.util.List;
+import java.util.Optional;
+
+/** Where deployment context records live, one per (tenant, application, SHA-256). */
+public interface DeploymentStore {
+    /** Stores the record unless the same one is stored already; returns that one if so. */
+    Optional<DeploymentRecord> putIfAbsent(DeploymentRecord record);
+
+    /** The application's records, in {@code deployedAt} order. */
+    List<DeploymentRecord> list(String tenantId, String applicationId);
+}

@@ -1,0 +1,38 @@
+package dev.veriproof.core.governance;
+
+import java.time.Instant;
+import java.time.LocalDate;
+
+/**
+ * A remediation item (a gap, who closes it, by when: ISO/IEC 42001 10.1) or a roadmap item (a
+ * planned improvement with a target date). Both move through statuses; each change bumps
+ * {@code version} and is conditional on it.
+ *
+ * @param title the gap (remediation) or the planned improvement (roadmap)
+ * @param applicationId null for a tenant-wide item
+ */
+public record PlanItem(Kind kind, String tenantId, String id, String title, String description, String owner,
+                       LocalDate dueDate, String status, String applicationId, String clause, String note,
+                       long version, Instant createdAt, String createdBy, Instant updatedAt, String updatedBy) {
+
+    public enum Kind {
+        REMEDIATION("rem_", "OPEN", java.util.List.of("OPEN", "IN_PROGRESS", "DONE", "ACCEPTED_RISK")),
+        ROADMAP("rmp_", "PLANNED", java.util.List.of("PLANNED", "IN_PROGRESS", "DONE", "CANCELLED"));
+
+        private final String idPrefix;
+        private final String initialStatus;
+        private final java.util.List<String> statuses;
+
+        Kind(String idPrefix, String initialStatus, java.util.List<String> statuses) {
+            this.idPrefix = idPrefix;
+            this.initialStatus = initialStatus;
+            this.statuses = statuses;
+        }
+
+        public String idPrefix() { return idPrefix; }
+
+        public String initialStatus() { return initialStatus; }
+
+        public java.util.List<String> statuses() { return statuses; }
+    }
+}

@@ -1,0 +1,111 @@
+package dev.veriproof.governance;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import dev.veriproof.adapters.dynamo.DynamoAuditLog;
+import dev.veriproof.adapters.dynamo.DynamoGovernanceStore;
+import dev.veriproof.adapters.dynamo.DynamoSessionStore;
+import dev.veriproof.core.canonical.Canonical;
+import dev.veriproof.core.governance.SdkVersion;
+import dev.veriproof.core.ingest.StoredSession;
+import dev.veriproof.core.json.Json;
+import dev.veriproof.local.LocalAws;
+import dev.veriproof.local.LocalAwsExtension;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.Record;
+
+/** The SDK version history from the sessions stream, fed with real DynamoDB Local stream records. */
+@ExtendWith(LocalAwsExtension.class)
+class SdkVersionStreamHandlerTest {
+    private LocalAws aws;
+    private DynamoSessionStore sessions;
+    private DynamoGovernanceStore store;
+    private SdkVersionStreamHandler handler;
+    private String tenant;
+
+    @BeforeEach
+    void setUp(LocalAws aws) {
+        this.aws = aws;
+        sessions = new DynamoSessionStore(DynamoDbEnhancedClient.builder().dynamoDbClient(aws.client()).build(), aws.tableName("SessionsTable"));
+        store = new DynamoGovernanceStore(aws.client(), aws.tableName("GovernanceTable"),
+                new DynamoAuditLog(aws.client(), aws.tableName("GovernanceTable"), Clock.systemUTC()));
+        handler = new SdkVersionStreamHandler(store);
+        tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private void store(String sessionId, String startedAt, String sdkVersion) {
+        String sdk = sdkVersion == null ? "" : ",\"sdk\":{\"name\":\"veriproof-python\",\"version\":\"" + sdkVersion + "\"}";
+        String record = new String(Canonical.jcs(Json.parse("{\"sessionId\":\"" + sessionId + "\",\"applicationId\":\"app\",\"startedAt\":\""
+                + startedAt + "\"" + sdk + "}")), StandardCharsets.UTF_8);
+        sessions.putIfAbsent(new StoredSession(tenant, sessionId, "app", Instant.parse(startedAt), record, "00".repeat(32), 50, "POOR",
+                Map.of(), Instant.parse(startedAt), "req-" + sessionId, false));
+    }
+
+    private List<Record> myRecords() {
+        return StreamEvents.read(aws.client(), aws.streamsClient(), aws.tableName("SessionsTable"),
+                r -> r.dynamodb().keys().get("pk").s().startsWith("S#" + tenant + "#"));
+    }
+
+    private StreamsEventResponse deliver(List<Record> records) {
+        return handler.handleRequest(StreamEvents.event(records, "arn:aws:dynamodb:us-east-1:000000000000:table/SessionsTable/stream/local"), null);
+    }
+
+    @Test
+    void firstAndLastSeenComeFromSessionsAndReplaysChangeNothing() {
+        store("s1", "2026-11-20T10:00:00Z", "1.4.2");
+        store("s2", "2026-11-22T10:00:00.500Z", "1.4.2");
+        store("s3", "2026-11-21T09:00:00Z", "1.4.2");
+        store("s4", "2026-11-23T08:00:00Z", "1.5.0");
+        store("s5", "2026-11-23T08:00:00Z", null);
+        List<Record> records = myRecords();
+        assertEquals(5, records.size());
+
+        assertTrue(deliver(records).getBatchItemFailures().isEmpty());
+        List<SdkVersion> once = store.versions(tenant, "app");
+        assertEquals(2, once.size());
+        SdkVersion v142 = once.get(0);
+        assertEquals("1.4.2", v142.sdkVersion());
+        assertEquals(Instant.parse("2026-11-20T10:00:00Z"), v142.firstSeen());
+        assertEquals(Instant.parse("2026-11-22T10:00:00.500Z"), v142.lastSeen());
+        assertEquals(Set.of("session"), v142.sources());
+        assertEquals(Instant.parse("2026-11-23T08:00:00Z"), once.get(1).firstSeen());
+
+        List<Record> shuffled = new ArrayList<>(records);
+        Collections.reverse(shuffled);
+        deliver(shuffled);
+        deliver(records.subList(1, 3));
+        assertEquals(once, store.versions(tenant, "app"), "replays in any order change nothing");
+    }
+
+    @Test
+    void aRecordThatCannotBeProcessedIsReportedAndTheOnesBeforeItAreKept() {
+        store("ok-1", "2026-11-20T10:00:00Z", "2.0.0");
+        Map<String, AttributeValue> broken = Map.of("pk", AttributeValue.fromS("S#" + tenant + "#broken"),
+                "tenantId", AttributeValue.fromS(tenant), "applicationId", AttributeValue.fromS("app"),
+                "startedAt", AttributeValue.fromS("2026-11-20T11:00:00Z"), "record", AttributeValue.fromS("{not json"));
+        aws.client().putItem(r -> r.tableName(aws.tableName("SessionsTable")).item(broken));
+        store("ok-2", "2026-11-20T12:00:00Z", "2.0.0");
+        List<Record> records = myRecords();
+
+        StreamsEventResponse response = deliver(records);
+        assertEquals(1, response.getBatchItemFailures().size());
+        assertEquals(records.get(1).dynamodb().sequenceNumber(), response.getBatchItemFailures().get(0).getItemIdentifier());
+        SdkVersion seen = store.versions(tenant, "app").get(0);
+        assertEquals(Instant.parse("2026-11-20T10:00:00Z"), seen.lastSeen(), "processing stopped at the failed record");
+    }
+}

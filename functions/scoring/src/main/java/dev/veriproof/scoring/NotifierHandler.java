@@ -1,0 +1,141 @@
+package dev.veriproof.scoring;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.veriproof.adapters.Config;
+import dev.veriproof.adapters.Log;
+import dev.veriproof.adapters.snapstart.Priming;
+import dev.veriproof.core.alerts.AlertRule;
+import dev.veriproof.core.alerts.RuleException;
+import dev.veriproof.core.alerts.Rules;
+import dev.veriproof.core.alerts.WebhookSignature;
+import dev.veriproof.core.json.Json;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * Delivers alert notifications from the notification queue: a signed webhook POST or an
+ * EventBridge event. A failed delivery goes back on the queue with the next backoff delay
+ * (5 s, 25 s, 125 s by default) and is given up, with a log line, after the last one. Only a failure
+ * to re-queue is reported as a batch item failure (SQS then redelivers the message itself).
+ */
+public final class NotifierHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
+    /** Publishes one event on the alert bus. */
+    public interface EventBus {
+        void put(String tenantId, String detailType, String detail);
+    }
+
+    private final AlertStore alerts;
+    private final Notifications.Queue queue;
+    private final EventBus bus;
+    private final HttpClient http;
+    private final Supplier<List<Integer>> delays;
+    private final boolean allowLoopback;
+    @SuppressWarnings("unused") private final Priming priming;
+
+    public NotifierHandler() {
+        this(Scoring.alerts(), Scoring.queue(), (tenantId, type, detail) -> {
+            var response = Scoring.eventBridge().putEvents(r -> r.entries(e -> e.eventBusName(Config.required("ALERT_BUS_NAME"))
+                    .source("veriproof.alerts").detailType(type).detail(detail).resources("tenant/" + tenantId)));
+            if (response.failedEntryCount() != null && response.failedEntryCount() > 0) {
+                throw new IllegalStateException("EventBridge refused the event: " + response.entries().get(0).errorCode());
+            }
+        }, Scoring::retryDelays, Scoring.allowLoopbackWebhooks());
+    }
+
+    NotifierHandler(AlertStore alerts, Notifications.Queue queue, EventBus bus, Supplier<List<Integer>> delays, boolean allowLoopback) {
+        this.alerts = alerts;
+        this.queue = queue;
+        this.bus = bus;
+        this.delays = delays;
+        this.allowLoopback = allowLoopback;
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER).build();
+        this.priming = Priming.register(() -> WebhookSignature.of(new byte[0], "priming-secret-0000"));
+    }
+
+    @Override
+    public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
+        List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
+        for (SQSEvent.SQSMessage message : event.getRecords()) {
+            try {
+                handle(Json.parse(message.getBody()));
+            } catch (RuntimeException e) {
+                Log.error("notification could not be handled or re-queued", e, "messageId", message.getMessageId());
+                failures.add(SQSBatchResponse.BatchItemFailure.builder().withItemIdentifier(message.getMessageId()).build());
+            }
+        }
+        return SQSBatchResponse.builder().withBatchItemFailures(failures).build();
+    }
+
+    private void handle(JsonNode message) {
+        String channel = message.get("channel").asText();
+        String tenantId = message.get("tenantId").asText();
+        String ruleId = message.get("ruleId").asText();
+        String body = message.get("body").asText();
+        int attempt = message.get("attempt").asInt();
+        Optional<AlertRule> rule = alerts.findRule(tenantId, ruleId);
+        if (rule.isEmpty()) {
+            Log.warn("alert rule deleted; notification dropped", "tenantId", tenantId, "ruleId", ruleId);
+            return;
+        }
+        String problem = channel.equals("webhook") ? webhook(rule.get(), body) : eventBridge(tenantId, body);
+        if (problem == null) {
+            Log.info("notification delivered", "channel", channel, "ruleId", ruleId, "attempt", attempt);
+            return;
+        }
+        List<Integer> delays = this.delays.get();
+        if (attempt >= delays.size()) {
+            Log.warn("notification given up after retries", "channel", channel, "ruleId", ruleId, "attempts", attempt + 1, "problem", problem);
+            return;
+        }
+        Log.warn("notification failed; retrying", "channel", channel, "ruleId", ruleId, "attempt", attempt, "delaySeconds", delays.get(attempt), "problem", problem);
+        queue.send(Notifications.message(channel, rule.get(), body, attempt + 1), delays.get(attempt));
+    }
+
+    /** Null when delivered, else what went wrong. */
+    private String webhook(AlertRule rule, String body) {
+        String url = rule.notification().webhookUrl();
+        if (url == null) return null;
+        try {
+            Rules.checkWebhookUrl(url, allowLoopback);
+        } catch (RuleException e) {
+            Log.warn("webhook URL no longer allowed; notification dropped", "ruleId", rule.ruleId());
+            return null;
+        }
+        byte[] raw = body.getBytes(StandardCharsets.UTF_8);
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json")
+                .header("User-Agent", "VeriProof-Webhooks/1")
+                .header(WebhookSignature.HEADER, WebhookSignature.of(raw, rule.notification().webhookSecret()))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(raw)).build();
+        try {
+            int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+            return status >= 200 && status < 300 ? null : "HTTP " + status;
+        } catch (java.io.IOException e) {
+            return e.getClass().getSimpleName() + ": " + e.getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        }
+    }
+
+    private String eventBridge(String tenantId, String body) {
+        try {
+            bus.put(tenantId, Json.parse(body).get("type").asText(), body);
+            return null;
+        } catch (RuntimeException e) {
+            return e.getClass().getSimpleName() + ": " + e.getMessage();
+        }
+    }
+}

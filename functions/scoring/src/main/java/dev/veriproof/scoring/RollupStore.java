@@ -1,0 +1,169 @@
+package dev.veriproof.scoring;
+
+import dev.veriproof.core.aggregation.DailyRollup;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.Update;
+
+/**
+ * Per (tenant, application, UTC day) rollups in the governance table ({@code TENANT#t} /
+ * {@code ROLLUP#<app>#<day>}), updated exactly once per session event.
+ *
+ * <p>Why markers: stream delivery is at-least-once and a retried batch may be split or overlap an
+ * earlier one, so the rollup must know which events it already holds. A Lambda stream event does
+ * not name its shard, so per-shard sequence watermarks are not available, and a set of applied ids
+ * inside the rollup item would outgrow the 400 KB item limit. Instead each group of events is one
+ * {@code TransactWriteItems}: a single {@code ADD} of the group's summed counters plus, per event,
+ * a marker item put with {@code attribute_not_exists}. A replayed event fails its marker's condition,
+ * which cancels the whole transaction; the events whose markers exist are dropped and the rest is
+ * committed again. Markers carry a TTL of {@link #MARKER_DAYS} days: a stream keeps records 24 hours,
+ * so no replay can arrive after that.
+ */
+public final class RollupStore {
+    static final int MARKER_DAYS = 3;
+    private static final int TRANSACTION_ITEMS = 100;
+
+    /** One event to count: its marker key and the counters it adds. */
+    public record Counted(String marker, Map<String, Long> add) {
+    }
+
+    private final DynamoDbClient dynamo;
+    private final String table;
+
+    public RollupStore(DynamoDbClient dynamo, String table) {
+        this.dynamo = dynamo;
+        this.table = table;
+    }
+
+    /**
+     * Counts the events not counted before in the rollup of (tenant, application, day); returns the
+     * markers of those newly counted.
+     */
+    public List<String> applyOnce(String tenantId, String applicationId, LocalDate day, List<Counted> events, Instant now) {
+        List<String> counted = new ArrayList<>();
+        for (int from = 0; from < events.size(); from += TRANSACTION_ITEMS - 1) {
+            List<Counted> chunk = new ArrayList<>(events.subList(from, Math.min(events.size(), from + TRANSACTION_ITEMS - 1)));
+            counted.addAll(applyChunk(tenantId, applicationId, day, chunk, now));
+        }
+        return counted;
+    }
+
+    private List<String> applyChunk(String tenantId, String applicationId, LocalDate day, List<Counted> chunk, Instant now) {
+        int conflicts = 0;
+        while (!chunk.isEmpty()) {
+            List<TransactWriteItem> items = new ArrayList<>();
+            String expiresAt = Long.toString(now.plus(MARKER_DAYS, ChronoUnit.DAYS).getEpochSecond());
+            for (Counted event : chunk) {
+                items.add(TransactWriteItem.builder().put(Put.builder().tableName(table)
+                        .item(Map.of("pk", s(event.marker()), "sk", s("COUNTED"), "expiresAt", n(expiresAt)))
+                        .conditionExpression("attribute_not_exists(pk)").build()).build());
+            }
+            items.add(TransactWriteItem.builder().update(rollupUpdate(tenantId, applicationId, day, chunk, now)).build());
+            try {
+                dynamo.transactWriteItems(r -> r.transactItems(items));
+                return chunk.stream().map(Counted::marker).toList();
+            } catch (TransactionCanceledException e) {
+                List<CancellationReason> reasons = e.cancellationReasons();
+                List<Counted> fresh = new ArrayList<>();
+                boolean replayed = false;
+                for (int i = 0; i < chunk.size(); i++) {
+                    if ("ConditionalCheckFailed".equals(reasons.get(i).code())) replayed = true;
+                    else fresh.add(chunk.get(i));
+                }
+                if (!replayed) {
+                    // cancelled by a concurrent transaction on the same rollup: try again, a few times
+                    if (++conflicts > 5) throw e;
+                    sleep(20L << conflicts);
+                    continue;
+                }
+                chunk = fresh;
+            }
+        }
+        return List.of();
+    }
+
+    private Update rollupUpdate(String tenantId, String applicationId, LocalDate day, List<Counted> chunk, Instant now) {
+        Map<String, Long> total = new HashMap<>();
+        chunk.forEach(c -> c.add().forEach((k, v) -> total.merge(k, v, Long::sum)));
+        Map<String, String> names = new HashMap<>();
+        Map<String, AttributeValue> values = new HashMap<>();
+        StringBuilder add = new StringBuilder();
+        int i = 0;
+        for (Map.Entry<String, Long> counter : total.entrySet()) {
+            names.put("#c" + i, counter.getKey());
+            values.put(":c" + i, n(Long.toString(counter.getValue())));
+            add.append(i == 0 ? "" : ", ").append("#c").append(i).append(" :c").append(i);
+            i++;
+        }
+        names.put("#app", "applicationId");
+        names.put("#day", "day");
+        names.put("#at", "updatedAt");
+        values.put(":app", s(applicationId));
+        values.put(":day", s(day.toString()));
+        values.put(":at", s(now.toString()));
+        return Update.builder().tableName(table)
+                .key(Map.of("pk", s(tenantPk(tenantId)), "sk", s(rollupSk(applicationId, day))))
+                .updateExpression("SET #app = :app, #day = :day, #at = :at ADD " + add)
+                .expressionAttributeNames(names).expressionAttributeValues(values).build();
+    }
+
+    /** The rollups of the days {@code from} .. {@code to} (inclusive) that have any data. */
+    public List<DailyRollup> read(String tenantId, String applicationId, LocalDate from, LocalDate to) {
+        List<DailyRollup> rollups = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            QueryResponse page = dynamo.query(QueryRequest.builder().tableName(table)
+                    .keyConditionExpression("pk = :pk AND sk BETWEEN :from AND :to")
+                    .expressionAttributeValues(Map.of(":pk", s(tenantPk(tenantId)),
+                            ":from", s(rollupSk(applicationId, from)), ":to", s(rollupSk(applicationId, to))))
+                    .exclusiveStartKey(start).consistentRead(true).build());
+            for (Map<String, AttributeValue> item : page.items()) {
+                Map<String, Long> counters = new HashMap<>();
+                item.forEach((name, value) -> {
+                    if (value.n() != null && !name.equals("expiresAt")) counters.put(name, Long.parseLong(value.n()));
+                });
+                rollups.add(new DailyRollup(applicationId, LocalDate.parse(item.get("day").s()), counters));
+            }
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null);
+        return rollups;
+    }
+
+    static String tenantPk(String tenantId) {
+        return "TENANT#" + tenantId;
+    }
+
+    static String rollupSk(String applicationId, LocalDate day) {
+        return "ROLLUP#" + applicationId + "#" + day;
+    }
+
+    static AttributeValue s(String value) {
+        return AttributeValue.builder().s(value).build();
+    }
+
+    static AttributeValue n(String value) {
+        return AttributeValue.builder().n(value).build();
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}

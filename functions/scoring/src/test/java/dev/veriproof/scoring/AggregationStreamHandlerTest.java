@@ -1,0 +1,315 @@
+package dev.veriproof.scoring;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import dev.veriproof.adapters.dynamo.DynamoApplicationStore;
+import dev.veriproof.adapters.dynamo.DynamoSessionStore;
+import dev.veriproof.core.aggregation.DailyRollup;
+import dev.veriproof.core.alerts.Alert;
+import dev.veriproof.core.alerts.AlertRule;
+import dev.veriproof.core.alerts.AlertStatus;
+import dev.veriproof.core.alerts.Rules;
+import dev.veriproof.core.applications.Application;
+import dev.veriproof.core.applications.RedactionPolicy;
+import dev.veriproof.core.canonical.Canonical;
+import dev.veriproof.core.ingest.StoredSession;
+import dev.veriproof.core.json.Json;
+import dev.veriproof.core.scoring.Band;
+import dev.veriproof.core.session.RiskLevel;
+import dev.veriproof.local.LocalAws;
+import dev.veriproof.local.LocalAwsExtension;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.Record;
+
+/**
+ * The aggregation stream handler fed with real DynamoDB Local stream records of sessions stored by
+ * the real session store: replays and overlapping batches change nothing, anchoring counts once,
+ * a partial failure is reported per record and its retry is exact.
+ */
+@ExtendWith(LocalAwsExtension.class)
+class AggregationStreamHandlerTest {
+    private static final Instant NOW = Instant.parse("2026-11-26T12:00:00Z");
+    private static final LocalDate TODAY = LocalDate.parse("2026-11-26");
+
+    private LocalAws aws;
+    private DynamoSessionStore sessions;
+    private DynamoApplicationStore applications;
+    private RollupStore rollups;
+    private RiskStore risks;
+    private AlertStore alerts;
+    private final List<String> queued = Collections.synchronizedList(new ArrayList<>());
+    private AggregationStreamHandler handler;
+    private String tenant;
+
+    @BeforeEach
+    void setUp(LocalAws aws) {
+        this.aws = aws;
+        DynamoDbEnhancedClient enhanced = DynamoDbEnhancedClient.builder().dynamoDbClient(aws.client()).build();
+        String governance = aws.tableName("GovernanceTable");
+        sessions = new DynamoSessionStore(enhanced, aws.tableName("SessionsTable"));
+        applications = new DynamoApplicationStore(enhanced, governance);
+        rollups = new RollupStore(aws.client(), governance);
+        risks = new RiskStore(aws.client(), governance);
+        alerts = new AlertStore(aws.client(), governance);
+        handler = handler(risks);
+        tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** The notification queue port records what would go to SQS; delivery itself is tested end to end. */
+    private AggregationStreamHandler handler(RiskStore riskStore) {
+        return new AggregationStreamHandler(new Aggregation(rollups, riskStore, alerts, applications,
+                new Notifications((message, delay) -> queued.add(message)), Clock.fixed(NOW, ZoneOffset.UTC)));
+    }
+
+    private void register(String applicationId, RiskLevel declared, int target) {
+        applications.create(new Application(tenant, applicationId, applicationId, declared, target, "owner", RedactionPolicy.NONE, 1, NOW, NOW), "test");
+    }
+
+    private void store(String sessionId, String applicationId, String startedAt, int score, String extra) {
+        String record = new String(Canonical.jcs(Json.parse("{\"sessionId\":\"" + sessionId + "\",\"applicationId\":\"" + applicationId
+                + "\",\"startedAt\":\"" + startedAt + "\"" + extra + "}")), StandardCharsets.UTF_8);
+        sessions.putIfAbsent(new StoredSession(tenant, sessionId, applicationId, Instant.parse(startedAt), record, "00".repeat(32), score,
+                Band.of(score).name(), Map.of(), Instant.parse(startedAt), "req-" + sessionId, false));
+    }
+
+    private List<Record> myRecords() {
+        return StreamEvents.read(aws.client(), aws.streamsClient(), aws.tableName("SessionsTable"),
+                r -> r.dynamodb().keys().get("pk").s().startsWith("S#" + tenant + "#"));
+    }
+
+    private StreamsEventResponse deliver(AggregationStreamHandler h, List<Record> records) {
+        return h.handleRequest(StreamEvents.event(records, "arn:aws:dynamodb:us-east-1:000000000000:table/SessionsTable/stream/local"), null);
+    }
+
+    private Map<String, Map<String, Long>> rollupsOf(String applicationId) {
+        return rollups.read(tenant, applicationId, TODAY.minusDays(29), TODAY).stream()
+                .collect(Collectors.toMap(r -> r.day().toString(), r -> new TreeMap<>(r.counters()), (a, b) -> a, TreeMap::new));
+    }
+
+    private void markAnchored(String sessionId) {
+        aws.client().updateItem(r -> r.tableName(aws.tableName("SessionsTable"))
+                .key(Map.of("pk", AttributeValue.builder().s("S#" + tenant + "#" + sessionId).build()))
+                .updateExpression("REMOVE anchorPending, pendingKey SET anchorId = :a")
+                .expressionAttributeValues(Map.of(":a", AttributeValue.builder().s("anchor-1").build())));
+    }
+
+    @Test
+    void replayedAndOverlappingBatchesLeaveEveryAggregateUnchanged() {
+        store("s1", "app", "2026-11-26T09:00:00Z", 90, ",\"riskLevel\":\"HIGH\",\"humanOversight\":{\"type\":\"HUMAN_IN_THE_LOOP\"}");
+        store("s2", "app", "2026-11-26T09:01:00Z", 60, ",\"guardrails\":[{\"name\":\"g\",\"action\":\"FLAGGED\"}]");
+        store("s3", "app", "2026-11-26T09:02:00Z", 71, ",\"decision\":{\"outcome\":\"DENIED\"}");
+        store("s4", "app", "2026-11-25T09:00:00Z", 40, ",\"grounding\":{\"status\":\"GROUNDED\"}");
+        store("s5", "app", "2026-11-25T09:01:00Z", 100, ",\"contentSafety\":{\"flags\":[\"PII\"]}");
+        store("s6", "other", "2026-11-26T09:00:00Z", 80, "");
+        List<Record> records = myRecords();
+        assertEquals(6, records.size());
+
+        assertTrue(deliver(handler, records.subList(0, 4)).getBatchItemFailures().isEmpty());
+        Map<String, Map<String, Long>> afterFirst = rollupsOf("app");
+        deliver(handler, records.subList(0, 4)); // the same batch again
+        assertEquals(afterFirst, rollupsOf("app"));
+
+        deliver(handler, records.subList(2, 6)); // overlaps the first batch by two records
+        Map<String, Map<String, Long>> all = rollupsOf("app");
+        deliver(handler, records);
+        deliver(handler, records.subList(3, 6));
+        assertEquals(all, rollupsOf("app"));
+
+        Map<String, Long> today = all.get("2026-11-26");
+        assertEquals(3, today.get("sessions"));
+        assertEquals(221, today.get("scoreSum"));
+        assertEquals(1, today.get("band_EXCELLENT"));
+        assertEquals(2, today.get("band_FAIR"));
+        assertEquals(1, today.get("risk_HIGH"));
+        assertEquals(1, today.get("oversightRequired"));
+        assertEquals(1, today.get("oversightHad"));
+        assertEquals(1, today.get("guardrailFailures"));
+        assertEquals(1, today.get("guardrail_FLAGGED"));
+        assertEquals(1, today.get("outcome_DENIED"));
+        Map<String, Long> yesterday = all.get("2026-11-25");
+        assertEquals(2, yesterday.get("sessions"));
+        assertEquals(140, yesterday.get("scoreSum"));
+        assertEquals(1, yesterday.get("grounded"));
+        assertEquals(1, yesterday.get("safetyFlagged"));
+        assertEquals(Map.of("2026-11-26", 1L), rollupsOf("other").entrySet().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().get("sessions"))));
+    }
+
+    @Test
+    void anchoringCountsOnceFromTheModifyRecords() {
+        store("a1", "app", "2026-11-26T09:00:00Z", 90, "");
+        store("a2", "app", "2026-11-26T09:01:00Z", 90, "");
+        markAnchored("a1");
+        aws.client().updateItem(r -> r.tableName(aws.tableName("SessionsTable")) // a change that is not anchoring
+                .key(Map.of("pk", AttributeValue.builder().s("S#" + tenant + "#a2").build()))
+                .updateExpression("SET reviewed = :t").expressionAttributeValues(Map.of(":t", AttributeValue.builder().bool(true).build())));
+        List<Record> records = myRecords();
+        assertEquals(4, records.size());
+        deliver(handler, records);
+        deliver(handler, records.subList(2, 4));
+        deliver(handler, records);
+        Map<String, Long> today = rollupsOf("app").get("2026-11-26");
+        assertEquals(2, today.get("sessions"));
+        assertEquals(1, today.get("anchored"));
+    }
+
+    @Test
+    void aPartialFailureIsReportedPerRecordAndItsRetryCountsNothingTwice() {
+        register("registered", RiskLevel.LOW, 80);
+        store("p1", "unregistered", "2026-11-26T09:00:00Z", 90, "");
+        store("p2", "registered", "2026-11-26T09:01:00Z", 30, "");
+        store("p3", "unregistered", "2026-11-26T09:02:00Z", 90, "");
+        List<Record> records = myRecords();
+        // the risk store's table does not exist: evaluating the registered application fails
+        AggregationStreamHandler failing = handler(new RiskStore(aws.client(), "no-such-table"));
+        StreamsEventResponse response = deliver(failing, records);
+        assertEquals(List.of(records.get(1).dynamodb().sequenceNumber()),
+                response.getBatchItemFailures().stream().map(StreamsEventResponse.BatchItemFailure::getItemIdentifier).toList());
+        assertTrue(risks.find(tenant, "registered").isEmpty());
+
+        deliver(handler, records.subList(1, 3)); // Lambda retries from the first failed record
+        assertEquals(1, rollupsOf("registered").get("2026-11-26").get("sessions"));
+        assertEquals(2, rollupsOf("unregistered").get("2026-11-26").get("sessions"));
+        RiskStore.Classification risk = risks.find(tenant, "registered").orElseThrow();
+        assertEquals(RiskLevel.CRITICAL, risk.observed());
+        assertEquals(RiskLevel.CRITICAL, risk.effective());
+    }
+
+    @Test
+    void riskChangesAreRecordedOnceWithTimeOldNewAndReason() {
+        register("app", RiskLevel.MEDIUM, 80);
+        store("r1", "app", "2026-11-26T09:00:00Z", 95, "");
+        deliver(handler, myRecords());
+        assertEquals(RiskLevel.LOW, risks.find(tenant, "app").orElseThrow().observed());
+        assertEquals(RiskLevel.MEDIUM, risks.find(tenant, "app").orElseThrow().effective());
+        store("r2", "app", "2026-11-26T09:01:00Z", 95, ",\"guardrails\":[{\"name\":\"g\",\"action\":\"BYPASSED\"}]");
+        List<Record> records = myRecords();
+        deliver(handler, records);
+        deliver(handler, records);
+        List<RiskStore.Change> history = risks.history(tenant, "app");
+        assertEquals(2, history.size());
+        assertNull(history.get(0).oldEffective());
+        assertEquals(RiskLevel.MEDIUM, history.get(0).newEffective());
+        assertEquals(RiskLevel.MEDIUM, history.get(1).oldEffective());
+        assertEquals(RiskLevel.CRITICAL, history.get(1).newEffective());
+        assertTrue(history.get(1).reason().contains("BYPASSED"), history.get(1).reason());
+        assertEquals(NOW, history.get(1).at());
+    }
+
+    private AlertRule rule(String json) {
+        AlertRule rule = Rules.parse(Json.parse(json), tenant, AlertStore.newId("rule_"), NOW, NOW, true);
+        assertTrue(alerts.createRule(rule));
+        return rule;
+    }
+
+    @Test
+    void aSessionRuleOpensOneAlertAndCountsEachSessionOnce() {
+        AlertRule rule = rule("""
+                {"name":"critical sessions","applicationId":"app","kind":"SESSION_CONDITION","severity":"HIGH",
+                 "condition":{"any":[{"field":"riskLevel","op":"in","value":["CRITICAL"]}]},
+                 "notify":{"webhookUrl":"https://hooks.example.com/x","webhookSecret":"0123456789abcdef"}}""");
+        store("c1", "app", "2026-11-26T09:00:00Z", 50, ",\"riskLevel\":\"CRITICAL\"");
+        store("c2", "app", "2026-11-26T09:01:00Z", 90, "");
+        store("c3", "app", "2026-11-26T09:02:00Z", 50, ",\"riskLevel\":\"CRITICAL\"");
+        store("c4", "other", "2026-11-26T09:02:00Z", 50, ",\"riskLevel\":\"CRITICAL\"");
+        List<Record> records = myRecords();
+        deliver(handler, records.subList(0, 2));
+        deliver(handler, records);
+        deliver(handler, records);
+        List<Alert> open = alerts.alerts(tenant);
+        assertEquals(1, open.size());
+        assertEquals(rule.ruleId(), open.get(0).ruleId());
+        assertEquals(2, open.get(0).occurrences());
+        assertEquals(AlertStatus.OPEN, open.get(0).status());
+        assertEquals(List.of("alert.opened", "alert.updated"), queued.stream()
+                .map(m -> Json.parse(Json.parse(m).get("body").asText()).get("type").asText()).toList());
+    }
+
+    @Test
+    void aMetricAlertOpensOnceAndResolvesItselfWhenTheMetricRecovers() {
+        register("app", RiskLevel.LOW, 50);
+        rule("{\"name\":\"low score\",\"applicationId\":\"*\",\"kind\":\"ROLLING_SCORE_BELOW\",\"threshold\":60,\"severity\":\"MEDIUM\",\"notify\":{\"eventBridge\":true}}");
+        store("m1", "app", "2026-11-26T09:00:00Z", 40, "");
+        deliver(handler, myRecords());
+        store("m2", "app", "2026-11-26T09:01:00Z", 50, "");
+        deliver(handler, myRecords());
+        Alert alert = alerts.alerts(tenant).get(0);
+        assertEquals(AlertStatus.OPEN, alert.status());
+        assertEquals(2, alert.occurrences());
+        assertEquals(45.0, alert.value());
+        store("m3", "app", "2026-11-26T09:02:00Z", 100, "");
+        deliver(handler, myRecords());
+        Alert resolved = alerts.findAlert(tenant, alert.alertId()).orElseThrow();
+        assertEquals(AlertStatus.RESOLVED, resolved.status());
+        assertTrue(resolved.resolution().startsWith("Resolved automatically"), resolved.resolution());
+        assertEquals(List.of("alert.opened", "alert.resolved"), queued.stream()
+                .map(m -> Json.parse(Json.parse(m).get("body").asText()).get("type").asText()).toList());
+        assertEquals("eventBridge", Json.parse(queued.get(0)).get("channel").asText());
+        assertTrue(alerts.alerts("someone-else").isEmpty());
+        assertTrue(rollups.read("someone-else", "app", TODAY.minusDays(29), TODAY).isEmpty());
+    }
+
+    @Test
+    void anAlertMovesOpenAcknowledgedResolvedAndANewOccurrenceOpensANewOne() {
+        AlertRule rule = rule("{\"name\":\"n\",\"applicationId\":\"app\",\"kind\":\"SESSION_CONDITION\",\"severity\":\"LOW\",\"condition\":{\"all\":[{\"field\":\"governanceScore\",\"op\":\"<\",\"value\":50}]}}");
+        AlertStore.Occurrence first = alerts.occur(rule, "app", 10.0, null, "COUNTED#" + tenant + "#x1", NOW);
+        assertTrue(first.opened());
+        assertEquals(AlertStatus.ACKNOWLEDGED, alerts.acknowledge(tenant, first.alert().alertId(), "key-1", NOW).orElseThrow().status());
+        assertEquals(AlertStatus.ACKNOWLEDGED, alerts.acknowledge(tenant, first.alert().alertId(), "key-2", NOW).orElseThrow().status());
+        AlertStore.Occurrence second = alerts.occur(rule, "app", 10.0, null, "COUNTED#" + tenant + "#x2", NOW);
+        assertEquals(first.alert().alertId(), second.alert().alertId());
+        assertEquals(2, second.alert().occurrences());
+        Alert resolved = alerts.resolve(tenant, first.alert().alertId(), "key-1", "retrained the model", NOW).orElseThrow();
+        assertEquals("retrained the model", resolved.resolution());
+        AlertStore.Occurrence third = alerts.occur(rule, "app", 10.0, null, "COUNTED#" + tenant + "#x3", NOW);
+        assertTrue(third.opened());
+        assertEquals(1, third.alert().occurrences());
+        assertEquals(2, alerts.alerts(tenant).size());
+        List<DailyRollup> none = rollups.read(tenant, "app", TODAY, TODAY);
+        assertTrue(none.isEmpty());
+    }
+
+    @Test
+    void everyMetricKindOpensItsAlertOnceAndAnchoringResolvesTheCoverageAlert() {
+        register("app", RiskLevel.LOW, 90);
+        for (String kind : List.of("\"ROLLING_SCORE_BELOW\",\"threshold\":60", "\"GUARDRAIL_FAILURE_RATE_ABOVE\",\"threshold\":0.2",
+                "\"ANCHOR_COVERAGE_BELOW\",\"threshold\":0.5", "\"HUMAN_OVERSIGHT_COVERAGE_BELOW\",\"threshold\":0.9",
+                "\"RISK_LEVEL_AT_LEAST\",\"threshold\":\"HIGH\"", "\"SCORE_TARGET_MISSED\"")) {
+            rule("{\"name\":\"n\",\"applicationId\":\"app\",\"severity\":\"HIGH\",\"kind\":" + kind + "}");
+        }
+        store("k1", "app", "2026-11-26T09:00:00Z", 30, ",\"riskLevel\":\"CRITICAL\",\"guardrails\":[{\"name\":\"g\",\"action\":\"BYPASSED\"}]");
+        List<Record> records = myRecords();
+        deliver(handler, records);
+        deliver(handler, records);
+        List<Alert> opened = alerts.alerts(tenant);
+        assertEquals(6, opened.size(), opened.toString());
+        assertTrue(opened.stream().allMatch(a -> a.status() == AlertStatus.OPEN && a.occurrences() == 1), opened.toString());
+
+        markAnchored("k1");
+        deliver(handler, myRecords());
+        Map<String, Alert> byKind = alerts.alerts(tenant).stream().collect(Collectors.toMap(a -> a.kind().name(), a -> a));
+        assertEquals(AlertStatus.RESOLVED, byKind.get("ANCHOR_COVERAGE_BELOW").status());
+        assertEquals(AlertStatus.OPEN, byKind.get("RISK_LEVEL_AT_LEAST").status());
+        assertEquals("CRITICAL", byKind.get("RISK_LEVEL_AT_LEAST").value());
+        assertEquals(2, byKind.get("SCORE_TARGET_MISSED").occurrences());
+    }
+}

@@ -1,0 +1,94 @@
+package dev.veriproof.devstack;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.veriproof.anchoring.AnchoringHandler;
+import dev.veriproof.anchoring.Web3jAnchorChain;
+import dev.veriproof.chain.Web3jSigner;
+import dev.veriproof.core.json.Json;
+import dev.veriproof.local.LocalChain;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The chain side of the local runtime: an anvil node on loopback with Anchor.sol deployed by the
+ * node's first development account (whose key is public: local use only), the anchoring function
+ * configured against it, its schedule fired by a local clock every
+ * {@code DEVSTACK_ANCHOR_INTERVAL_SECONDS} (default 60) and by {@code POST /_devstack/fire/anchor},
+ * which answers with the run's summary once it has finished.
+ */
+final class LocalChainService implements AutoCloseable {
+    static final String FIRE_PATH = "/_devstack/fire/anchor";
+
+    private final LocalChain node;
+    private final String contract;
+    private final String signerAddress;
+    private final AnchoringHandler handler;
+    private final ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "devstack-anchor-clock");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    private LocalChainService(LocalChain node, String contract) {
+        this.node = node;
+        this.contract = contract;
+        System.setProperty("CHAIN_RPC_URL", node.rpcUrl());
+        System.setProperty("CHAIN_ID", Long.toString(LocalChain.CHAIN_ID));
+        System.setProperty("ANCHOR_CONTRACT", contract);
+        System.setProperty("SIGNER_PRIVATE_KEY", LocalChain.DEV_PRIVATE_KEY);
+        System.setProperty("ANCHOR_CONFIRMATIONS", "1");
+        System.setProperty("ANCHOR_RECEIPT_WAIT_SECONDS", "30");
+        System.setProperty("ANCHOR_RETRY_BASE_SECONDS", "5");
+        this.signerAddress = Web3jSigner.fromConfig().address();
+        this.handler = new AnchoringHandler();
+    }
+
+    /** Starts the node, deploys the contract, and registers the fire endpoint and the local clock. */
+    static LocalChainService start(LocalHttpApi api) {
+        LocalChain node = LocalChain.start();
+        try {
+            String contract = Web3jAnchorChain.deploy(node.rpcUrl(), LocalChain.CHAIN_ID,
+                    Web3jSigner.fromPrivateKey(LocalChain.DEV_PRIVATE_KEY).credentials());
+            LocalChainService service = new LocalChainService(node, contract);
+            api.addControl(FIRE_PATH, query -> service.fire());
+            long interval = Long.parseLong(System.getProperty("DEVSTACK_ANCHOR_INTERVAL_SECONDS", "60"));
+            service.clock.scheduleWithFixedDelay(() -> {
+                try {
+                    service.fire();
+                } catch (RuntimeException e) {
+                    System.err.println("devstack: scheduled anchoring run failed: " + e);
+                }
+            }, interval, interval, TimeUnit.SECONDS);
+            return service;
+        } catch (RuntimeException e) {
+            node.close();
+            throw e;
+        }
+    }
+
+    /** One anchoring run, as the schedule would start it; the answer is the run's summary. */
+    synchronized String fire() {
+        Map<String, Object> summary = handler.handleRequest(Map.of("source", "aws.events", "detail-type", "Scheduled Event"), new LocalLambdaContext("AnchoringFunction"));
+        return Json.writeString(summary);
+    }
+
+    String rpcUrl() {
+        return node.rpcUrl();
+    }
+
+    /** The devstack.json fields of SPEC §12. */
+    void describe(ObjectNode state) {
+        state.put("rpcUrl", node.rpcUrl());
+        state.put("chainId", LocalChain.CHAIN_ID);
+        state.put("anchorContract", contract);
+        state.put("signerAddress", signerAddress);
+    }
+
+    @Override
+    public void close() {
+        clock.shutdownNow();
+        node.close();
+    }
+}

@@ -1,0 +1,47 @@
+package dev.veriproof.verifier;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.veriproof.core.json.Json;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** A minimal Ethereum JSON-RPC client: the verifier reads three methods and needs nothing more. */
+final class JsonRpc {
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final URI endpoint;
+    private int id;
+
+    JsonRpc(String url) {
+        this.endpoint = URI.create(url);
+    }
+
+    /** The result; null when the node answers null (unknown transaction or block). */
+    JsonNode call(String method, Object... params) throws IOException {
+        ObjectNode request = Json.mapper().createObjectNode();
+        request.put("jsonrpc", "2.0");
+        request.put("id", ++id);
+        request.put("method", method);
+        ArrayNode array = request.putArray("params");
+        for (Object param : params) array.add(Json.mapper().valueToTree(param));
+        HttpResponse<byte[]> response;
+        try {
+            response = http.send(HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(30))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(Json.write(request))).build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+        if (response.statusCode() != 200) throw new IOException(method + ": HTTP " + response.statusCode() + " from " + endpoint);
+        JsonNode body = Json.parse(response.body());
+        if (body.hasNonNull("error")) throw new IOException(method + ": " + body.get("error").path("message").asText());
+        JsonNode result = body.get("result");
+        return result == null || result.isNull() ? null : result;
+    }
+}

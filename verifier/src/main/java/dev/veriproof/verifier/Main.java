@@ -1,0 +1,72 @@
+package dev.veriproof.verifier;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.veriproof.core.json.Json;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code java -jar verifier.jar <evidence.json> --rpc <url> [--contract <address>]}. With
+ * {@code --contract}, every anchor must name that contract (the one the deployment published), so
+ * that evidence pointing at a look-alike contract fails. The evidence is one session's
+ * {@code {sessionId, record, leafHash, proof, anchor}}, an array of them, or {@code {"sessions": [...]}}.
+ * Prints PASS or every failure per session; exits 0 only if every session passes, 1 if any fails,
+ * 2 on a usage or input error.
+ */
+public final class Main {
+    private Main() {}
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** The whole command, for callers in the same JVM (the devstack's demo). */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        String file = null;
+        String rpc = null;
+        String contract = null;
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--rpc") && i + 1 < args.length) rpc = args[++i];
+            else if (args[i].equals("--contract") && i + 1 < args.length) contract = args[++i];
+            else if (file == null && !args[i].startsWith("--")) file = args[i];
+            else return usage(err);
+        }
+        if (file == null || rpc == null) return usage(err);
+        JsonNode evidence;
+        try {
+            evidence = Json.parse(Files.readAllBytes(Path.of(file)));
+        } catch (IOException | RuntimeException e) {
+            err.println("cannot read " + file + ": " + e.getMessage());
+            return 2;
+        }
+        List<JsonNode> sessions = new ArrayList<>();
+        if (evidence.isArray()) evidence.forEach(sessions::add);
+        else if (evidence.has("sessions") && evidence.get("sessions").isArray()) evidence.get("sessions").forEach(sessions::add);
+        else sessions.add(evidence);
+        SessionVerifier verifier = new SessionVerifier(new JsonRpc(rpc), java.util.Optional.ofNullable(contract));
+        int failed = 0;
+        for (int i = 0; i < sessions.size(); i++) {
+            JsonNode session = sessions.get(i);
+            String name = session.hasNonNull("sessionId") ? "session " + session.get("sessionId").asText() : "session #" + (i + 1);
+            List<String> failures = verifier.verify(session);
+            if (failures.isEmpty()) {
+                out.println("PASS " + name);
+            } else {
+                failed++;
+                failures.forEach(f -> out.println("FAIL " + name + ": " + f));
+            }
+        }
+        out.println(failed == 0 ? "verified: " + sessions.size() + " session(s), all pass"
+                : "verification failed: " + failed + " of " + sessions.size() + " session(s)");
+        return failed == 0 ? 0 : 1;
+    }
+
+    private static int usage(PrintStream err) {
+        err.println("usage: java -jar verifier.jar <evidence.json> --rpc <url> [--contract <the deployment's Anchor address>]");
+        return 2;
+    }
+}

@@ -1,0 +1,113 @@
+package dev.veriproof.verifier;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.veriproof.core.anchoring.Anchor;
+import dev.veriproof.core.canonical.Canonical;
+import dev.veriproof.core.hash.Hashes;
+import dev.veriproof.core.merkle.InclusionProof;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.web3j.crypto.Hash;
+
+/**
+ * Checks one session's evidence {@code {sessionId?, record, leafHash?, proof, anchor}}: record →
+ * RFC 8785 canonical bytes → leaf hash → audit path → root, then the root's {@code Anchored}
+ * event in the anchor's transaction, block and contract on the chain. Every failure is named.
+ */
+final class SessionVerifier {
+    static final String ANCHORED_TOPIC = Hash.sha3String("Anchored(bytes32,uint256,bytes32)");
+
+    private final JsonRpc rpc;
+    private final java.util.Optional<String> expectedContract;
+
+    SessionVerifier(JsonRpc rpc, java.util.Optional<String> expectedContract) {
+        this.rpc = rpc;
+        this.expectedContract = expectedContract;
+    }
+
+    /** The failures; empty when the evidence holds. */
+    List<String> verify(JsonNode evidence) {
+        List<String> failures = new ArrayList<>();
+        JsonNode record = evidence.get("record");
+        if (record == null || !(record.isObject() || record.isTextual())) {
+            failures.add("no record (a JSON object, or its canonical text)");
+            return failures;
+        }
+        byte[] canonical = Canonical.jcs(record.isTextual() ? dev.veriproof.core.json.Json.parse(record.textValue()) : record);
+        byte[] leaf = Hashes.leafHash(canonical);
+        JsonNode claimedLeaf = evidence.get("leafHash");
+        if (claimedLeaf != null && !Hashes.hex(leaf).equalsIgnoreCase(claimedLeaf.asText())) {
+            failures.add("record does not hash to the stated leafHash " + claimedLeaf.asText() + " (it hashes to " + Hashes.hex(leaf) + ")");
+        }
+        InclusionProof proof;
+        Anchor anchor;
+        try {
+            proof = InclusionProof.fromJson(evidence.get("proof"));
+            anchor = Anchor.fromJson(evidence.get("anchor"));
+        } catch (IllegalArgumentException e) {
+            failures.add("malformed evidence: " + e.getMessage());
+            return failures;
+        }
+        expectedContract.filter(c -> !c.equalsIgnoreCase(anchor.contract())).ifPresent(c ->
+                failures.add("the anchor names contract " + anchor.contract() + ", not the deployment's " + c));
+        if (!proof.verifies(leaf)) {
+            failures.add("inclusion proof fails: the record's leaf hash " + Hashes.hex(leaf) + " at index " + proof.leafIndex()
+                    + " of " + proof.treeSize() + " does not lead to root " + proof.root());
+        }
+        try {
+            checkChain(proof, anchor, failures);
+        } catch (IOException e) {
+            failures.add("chain not readable: " + e.getMessage());
+        }
+        return failures;
+    }
+
+    private void checkChain(InclusionProof proof, Anchor anchor, List<String> failures) throws IOException {
+        long chainId = quantity(rpc.call("eth_chainId")).longValueExact();
+        if (chainId != anchor.chainId()) failures.add("the node serves chain " + chainId + ", the anchor names chain " + anchor.chainId());
+        JsonNode receipt = rpc.call("eth_getTransactionReceipt", anchor.txHash());
+        if (receipt == null) {
+            failures.add("transaction " + anchor.txHash() + " not found on chain");
+            return;
+        }
+        if (!"0x1".equals(receipt.path("status").asText())) failures.add("transaction " + anchor.txHash() + " reverted");
+        long block = quantity(receipt.get("blockNumber")).longValueExact();
+        if (block != anchor.blockNumber()) {
+            failures.add("transaction " + anchor.txHash() + " is in block " + block + ", the anchor names block " + anchor.blockNumber());
+        }
+        JsonNode blockNode = rpc.call("eth_getBlockByNumber", "0x" + Long.toHexString(block), false);
+        if (blockNode != null) {
+            Instant time = Instant.ofEpochSecond(quantity(blockNode.get("timestamp")).longValueExact());
+            if (!time.equals(anchor.blockTime())) failures.add("block " + block + " has time " + time + ", the anchor names " + anchor.blockTime());
+        }
+        boolean found = false;
+        for (JsonNode log : receipt.path("logs")) {
+            if (!log.path("address").asText().equalsIgnoreCase(anchor.contract())) continue;
+            JsonNode topics = log.path("topics");
+            if (topics.isEmpty() || !topics.get(0).asText().equalsIgnoreCase(ANCHORED_TOPIC)) continue;
+            byte[] data = Hashes.fromHex(log.path("data").asText());
+            if (data.length != 96) continue;
+            String root = Hashes.hex(java.util.Arrays.copyOfRange(data, 0, 32));
+            BigInteger size = new BigInteger(1, java.util.Arrays.copyOfRange(data, 32, 64));
+            String batchId = Hashes.hex(java.util.Arrays.copyOfRange(data, 64, 96));
+            found = true;
+            if (!root.equalsIgnoreCase(proof.root())) failures.add("the Anchored event carries root " + root + ", the proof's root is " + proof.root());
+            if (size.longValue() != proof.treeSize()) failures.add("the Anchored event carries tree size " + size + ", the proof's is " + proof.treeSize());
+            if (!batchId.equalsIgnoreCase(strip(anchor.batchId()))) failures.add("the Anchored event carries batch " + batchId + ", the anchor names " + anchor.batchId());
+        }
+        if (!found) failures.add("transaction " + anchor.txHash() + " has no Anchored event from contract " + anchor.contract());
+    }
+
+    private static String strip(String hex) {
+        return hex.toLowerCase(Locale.ROOT).startsWith("0x") ? hex.substring(2) : hex;
+    }
+
+    private static BigInteger quantity(JsonNode node) throws IOException {
+        if (node == null || !node.isTextual()) throw new IOException("the node answered without a quantity");
+        return new BigInteger(strip(node.textValue()), 16);
+    }
+}
