@@ -38,7 +38,8 @@ public final class AccessService {
                 .map(ApiKeyRecord::principal);
     }
 
-    public IssuedKey issueKey(String tenantId, Role role, String name, List<String> limitedTo) {
+    /** @param actor who issues it (the admin's key id, or "bootstrap"), recorded in the audit log */
+    public IssuedKey issueKey(String tenantId, String actor, Role role, String name, List<String> limitedTo) {
         if (!limitedTo.isEmpty() && role != Role.AUDITOR) {
             throw ApiException.badRequest("invalid_value",
                     "Only auditor keys can be limited to applications; leave out applications for a " + role.wireName() + " key.",
@@ -53,17 +54,13 @@ public final class AccessService {
         String key = ApiKeys.generate(role);
         ApiKeyRecord record = new ApiKeyRecord(ApiKeys.newKeyId(), tenantId, role, name, Set.copyOf(limitedTo),
                 ApiKeys.hash(key), clock.instant(), null);
-        keys.create(record);
+        keys.create(record, actor);
         return new IssuedKey(key, record);
     }
 
     /** Revokes a key of the tenant (idempotent); 404 for a key of another tenant or none. */
-    public ApiKeyRecord revokeKey(String tenantId, String keyId) {
-        return keys.revoke(tenantId, keyId, clock.instant()).orElseThrow(() -> ApiException.notFound("Key " + keyId));
-    }
-
-    public Optional<ApiKeyRecord> findKey(String tenantId, String keyId) {
-        return keys.find(tenantId, keyId);
+    public ApiKeyRecord revokeKey(String tenantId, String actor, String keyId) {
+        return keys.revoke(tenantId, keyId, clock.instant(), actor).orElseThrow(() -> ApiException.notFound("Key " + keyId));
     }
 
     public List<ApiKeyRecord> listKeys(String tenantId) {
@@ -81,6 +78,6 @@ public final class AccessService {
         if (!keys.createTenant(tenantId, name, clock.instant())) {
             throw new IllegalStateException("tenant " + tenantId + " exists already");
         }
-        return issueKey(tenantId, Role.ADMIN, "bootstrap admin key", List.of());
+        return issueKey(tenantId, "bootstrap", Role.ADMIN, "bootstrap admin key", List.of());
     }
 }

@@ -2,6 +2,7 @@ package dev.veriproof.access;
 
 import dev.veriproof.adapters.aws.AwsClients;
 import dev.veriproof.adapters.dynamo.DynamoApplicationStore;
+import dev.veriproof.adapters.dynamo.DynamoAuditLog;
 import dev.veriproof.adapters.dynamo.DynamoKeyStore;
 import java.time.Clock;
 
@@ -26,7 +27,8 @@ public final class BootstrapTenant {
         }
         if (table == null || tenant == null || args.length % 2 != 0) fail("usage: --table <GovernanceTableName> --tenant <id> [--name <display name>]");
         System.setProperty("GOVERNANCE_TABLE", table);
-        AccessService access = new AccessService(new DynamoKeyStore(AwsClients.enhancedDynamoDb(), table),
+        AccessService access = new AccessService(new DynamoKeyStore(AwsClients.enhancedDynamoDb(), table,
+                        new DynamoAuditLog(AwsClients.dynamoDb(), table, Clock.systemUTC())),
                 new DynamoApplicationStore(AwsClients.enhancedDynamoDb(), table), Clock.systemUTC());
         try {
             AccessService.IssuedKey issued = access.bootstrapTenant(tenant, name == null ? tenant : name);

@@ -15,8 +15,6 @@ import dev.veriproof.adapters.snapstart.Priming;
 import dev.veriproof.core.access.ApiKeyRecord;
 import dev.veriproof.core.access.Principal;
 import dev.veriproof.core.access.Role;
-import dev.veriproof.core.audit.AuditEvent;
-import dev.veriproof.core.audit.AuditLog;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,23 +22,21 @@ import java.util.Map;
 
 /**
  * {@code POST /v1/keys}, {@code GET /v1/keys}, {@code DELETE /v1/keys/{id}} (admin). Creating a key and
- * revoking an active one are recorded in the tenant's audit log (the role assignments of ISO/IEC
- * 42001 A.3.2), never the key itself.
+ * revoking an active one are recorded in the tenant's audit log in the same transaction (the role
+ * assignments of ISO/IEC 42001 A.3.2), never the key itself.
  */
 public final class KeysHandler extends ApiHandler {
     private final AccessService access;
-    private final AuditLog audit;
     @SuppressWarnings("unused") private final Priming priming;
 
     public KeysHandler() {
-        this(new AccessService(new DynamoKeyStore(AwsClients.enhancedDynamoDb(), Config.governanceTable()),
-                new DynamoApplicationStore(AwsClients.enhancedDynamoDb(), Config.governanceTable()), Clock.systemUTC()),
-                new DynamoAuditLog(AwsClients.dynamoDb(), Config.governanceTable(), Clock.systemUTC()));
+        this(new AccessService(new DynamoKeyStore(AwsClients.enhancedDynamoDb(), Config.governanceTable(),
+                        new DynamoAuditLog(AwsClients.dynamoDb(), Config.governanceTable(), Clock.systemUTC())),
+                new DynamoApplicationStore(AwsClients.enhancedDynamoDb(), Config.governanceTable()), Clock.systemUTC()));
     }
 
-    KeysHandler(AccessService access, AuditLog audit) {
+    KeysHandler(AccessService access) {
         this.access = access;
-        this.audit = audit;
         this.priming = Priming.register(() -> access.listKeys("priming"));
     }
 
@@ -61,30 +57,16 @@ public final class KeysHandler extends ApiHandler {
         String roleName = body.requiredString("role");
         Role role = Role.fromWireName(roleName).orElseThrow(() -> ApiException.badRequest("invalid_value",
                 "role must be one of ingest, admin, auditor, got \"" + roleName + "\".", "$.role"));
-        AccessService.IssuedKey issued = access.issueKey(admin.tenantId(), role,
+        AccessService.IssuedKey issued = access.issueKey(admin.tenantId(), admin.keyId(), role,
                 body.optionalString("name").orElse(role.wireName() + " key"),
                 body.optionalStringList("applications", 100).orElse(List.of()));
-        audit.append(admin.tenantId(), new AuditEvent(admin.keyId(), "key.create", "key/" + issued.record().keyId(), auditDetails(issued.record())));
         Map<String, Object> view = view(issued.record());
         view.put("key", issued.key());
         return ApiResponse.json(201, view);
     }
 
     private APIGatewayV2HTTPResponse revoke(Principal admin, String keyId) {
-        boolean wasActive = access.findKey(admin.tenantId(), keyId).map(ApiKeyRecord::active).orElse(false);
-        ApiKeyRecord revoked = access.revokeKey(admin.tenantId(), keyId);
-        if (wasActive) {
-            audit.append(admin.tenantId(), new AuditEvent(admin.keyId(), "key.revoke", "key/" + keyId, auditDetails(revoked)));
-        }
-        return ApiResponse.json(200, view(revoked));
-    }
-
-    private static Map<String, Object> auditDetails(ApiKeyRecord key) {
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("role", key.role().wireName());
-        details.put("name", key.name());
-        details.put("applications", key.applications().stream().sorted().toList());
-        return details;
+        return ApiResponse.json(200, view(access.revokeKey(admin.tenantId(), admin.keyId(), keyId)));
     }
 
     private static Map<String, Object> view(ApiKeyRecord key) {

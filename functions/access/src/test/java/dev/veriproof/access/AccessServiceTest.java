@@ -96,20 +96,20 @@ class AccessServiceTest {
     @Test
     void aRevokedKeyStopsAuthenticatingAtOnceAndRevokingAgainIsHarmless() {
         access.bootstrapTenant(tenant, "Tenant");
-        AccessService.IssuedKey ingest = access.issueKey(tenant, Role.INGEST, "sdk", List.of());
+        AccessService.IssuedKey ingest = access.issueKey(tenant, "test", Role.INGEST, "sdk", List.of());
         assertTrue(access.authenticate(ingest.key()).isPresent());
 
-        var revoked = access.revokeKey(tenant, ingest.record().keyId());
+        var revoked = access.revokeKey(tenant, "test", ingest.record().keyId());
         assertFalse(revoked.active());
         assertTrue(access.authenticate(ingest.key()).isEmpty());
-        assertEquals(revoked.revokedAt(), access.revokeKey(tenant, ingest.record().keyId()).revokedAt());
+        assertEquals(revoked.revokedAt(), access.revokeKey(tenant, "test", ingest.record().keyId()).revokedAt());
     }
 
     @Test
     void aKeyOfAnotherTenantCannotBeRevoked() {
         access.bootstrapTenant(tenant, "Tenant");
-        AccessService.IssuedKey ingest = access.issueKey(tenant, Role.INGEST, "sdk", List.of());
-        ApiException e = assertThrows(ApiException.class, () -> access.revokeKey("someone-else", ingest.record().keyId()));
+        AccessService.IssuedKey ingest = access.issueKey(tenant, "test", Role.INGEST, "sdk", List.of());
+        ApiException e = assertThrows(ApiException.class, () -> access.revokeKey("someone-else", "test", ingest.record().keyId()));
         assertEquals(404, e.status());
         assertTrue(access.authenticate(ingest.key()).isPresent());
     }
@@ -120,14 +120,14 @@ class AccessServiceTest {
         Instant now = Instant.now();
         applications.create(new Application(tenant, "app-a", "A", RiskLevel.LOW, 70, "o", RedactionPolicy.NONE, 1, now, now), "t");
 
-        Principal auditor = access.authenticate(access.issueKey(tenant, Role.AUDITOR, "ext", List.of("app-a")).key()).orElseThrow();
+        Principal auditor = access.authenticate(access.issueKey(tenant, "test", Role.AUDITOR, "ext", List.of("app-a")).key()).orElseThrow();
         assertEquals(Set.of("app-a"), auditor.applications());
         assertTrue(auditor.mayRead("app-a"));
         assertFalse(auditor.mayRead("app-b"));
 
-        ApiException unknown = assertThrows(ApiException.class, () -> access.issueKey(tenant, Role.AUDITOR, "x", List.of("app-a", "nope")));
+        ApiException unknown = assertThrows(ApiException.class, () -> access.issueKey(tenant, "test", Role.AUDITOR, "x", List.of("app-a", "nope")));
         assertEquals("$.applications[1]", unknown.field());
-        ApiException notAuditor = assertThrows(ApiException.class, () -> access.issueKey(tenant, Role.INGEST, "x", List.of("app-a")));
+        ApiException notAuditor = assertThrows(ApiException.class, () -> access.issueKey(tenant, "test", Role.INGEST, "x", List.of("app-a")));
         assertEquals(400, notAuditor.status());
         assertEquals(1, keys.list(tenant).stream().filter(k -> k.role() == Role.AUDITOR).count());
     }

@@ -17,8 +17,6 @@ import dev.veriproof.core.access.Role;
 import dev.veriproof.core.applications.Application;
 import dev.veriproof.core.applications.ApplicationStore;
 import dev.veriproof.core.applications.RedactionPolicy;
-import dev.veriproof.core.audit.AuditEvent;
-import dev.veriproof.core.audit.AuditLog;
 import dev.veriproof.core.risk.ObservedRisk;
 import dev.veriproof.core.risk.RiskClassifier;
 import dev.veriproof.core.session.RiskLevel;
@@ -35,8 +33,7 @@ import java.util.regex.Pattern;
 /**
  * {@code POST/GET /v1/applications}, {@code GET/PATCH /v1/applications/{id}},
  * {@code GET /v1/applications/{id}/history}: the registered AI applications of a tenant. Every
- * change is recorded in the tenant's audit log once it is stored (the application's own history
- * also keeps who changed what).
+ * change is stored with its history version and its audit log entry in one transaction.
  */
 public final class ApplicationsHandler extends ApiHandler {
     private static final Pattern APPLICATION_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
@@ -45,20 +42,18 @@ public final class ApplicationsHandler extends ApiHandler {
     private static final String[] MUTABLE_FIELDS = {"name", "declaredRiskLevel", "scoreTarget", "owner", "redaction"};
 
     private final ApplicationStore applications;
-    private final AuditLog audit;
     private final ObservedRisk observedRisk;
     private final Clock clock;
     @SuppressWarnings("unused") private final Priming priming;
 
     public ApplicationsHandler() {
-        this(new DynamoApplicationStore(AwsClients.enhancedDynamoDb(), Config.governanceTable()),
-                new DynamoAuditLog(AwsClients.dynamoDb(), Config.governanceTable(), Clock.systemUTC()),
+        this(new DynamoApplicationStore(AwsClients.enhancedDynamoDb(), Config.governanceTable(),
+                        new DynamoAuditLog(AwsClients.dynamoDb(), Config.governanceTable(), Clock.systemUTC())),
                 new DynamoObservedRisk(AwsClients.dynamoDb(), Config.governanceTable()), Clock.systemUTC());
     }
 
-    ApplicationsHandler(ApplicationStore applications, AuditLog audit, ObservedRisk observedRisk, Clock clock) {
+    ApplicationsHandler(ApplicationStore applications, ObservedRisk observedRisk, Clock clock) {
         this.applications = applications;
-        this.audit = audit;
         this.observedRisk = observedRisk;
         this.clock = clock;
         this.priming = Priming.register(() -> applications.list("priming"));
@@ -90,7 +85,6 @@ public final class ApplicationsHandler extends ApiHandler {
         if (!applications.create(app, admin.keyId())) {
             throw new ApiException(409, "application_exists", "Application '" + id + "' is already registered; change it with PATCH /v1/applications/" + id + ".", "$.applicationId");
         }
-        audit.append(admin.tenantId(), new AuditEvent(admin.keyId(), "application.create", "application/" + id, auditDetails(app)));
         return ApiResponse.json(201, view(app));
     }
 
@@ -110,7 +104,6 @@ public final class ApplicationsHandler extends ApiHandler {
         if (!applications.update(updated, admin.keyId())) {
             throw new ApiException(409, "concurrent_update", "The application changed while this request was processed; read it again and retry.");
         }
-        audit.append(admin.tenantId(), new AuditEvent(admin.keyId(), "application.update", "application/" + updated.applicationId(), auditDetails(updated)));
         return ApiResponse.json(200, view(updated));
     }
 
@@ -143,16 +136,6 @@ public final class ApplicationsHandler extends ApiHandler {
             }
             return new RedactionPolicy(r.optionalBoolean("captureContent").orElse(true), fields);
         });
-    }
-
-    private static Map<String, Object> auditDetails(Application app) {
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("version", app.version());
-        details.put("declaredRiskLevel", app.declaredRiskLevel().name());
-        details.put("scoreTarget", app.scoreTarget());
-        details.put("owner", app.owner());
-        details.put("redaction", Map.of("captureContent", app.redaction().captureContent(), "redactFields", app.redaction().redactFields()));
-        return details;
     }
 
     /** The application with its current effective risk: the higher of declared and observed (SPEC §5). */

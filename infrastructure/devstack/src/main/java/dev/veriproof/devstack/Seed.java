@@ -5,6 +5,7 @@ import dev.veriproof.access.AccessService;
 import dev.veriproof.adapters.Config;
 import dev.veriproof.adapters.aws.AwsClients;
 import dev.veriproof.adapters.dynamo.DynamoApplicationStore;
+import dev.veriproof.adapters.dynamo.DynamoAuditLog;
 import dev.veriproof.adapters.dynamo.DynamoKeyStore;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -40,7 +41,8 @@ public final class Seed {
 
     static List<SeededTenant> seed(String apiUrl) {
         String table = Config.governanceTable();
-        AccessService access = new AccessService(new DynamoKeyStore(AwsClients.enhancedDynamoDb(), table),
+        AccessService access = new AccessService(new DynamoKeyStore(AwsClients.enhancedDynamoDb(), table,
+                        new DynamoAuditLog(AwsClients.dynamoDb(), table, Clock.systemUTC())),
                 new DynamoApplicationStore(AwsClients.enhancedDynamoDb(), table), Clock.systemUTC());
         return PLANS.stream().map(plan -> {
             String admin = access.bootstrapTenant(plan.tenantId(), plan.name()).key();

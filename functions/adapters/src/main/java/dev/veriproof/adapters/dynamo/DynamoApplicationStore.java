@@ -5,6 +5,8 @@ import dev.veriproof.core.applications.ApplicationStore;
 import dev.veriproof.core.applications.RedactionPolicy;
 import dev.veriproof.core.session.RiskLevel;
 import java.time.Instant;
+import dev.veriproof.core.audit.AuditEvent;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,6 +20,8 @@ import software.amazon.awssdk.enhanced.dynamodb.model.QueryConditional;
 import software.amazon.awssdk.enhanced.dynamodb.model.TransactPutItemEnhancedRequest;
 import software.amazon.awssdk.enhanced.dynamodb.model.TransactWriteItemsEnhancedRequest;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /** Applications in the governance table; each change writes the new version and a history entry together. */
@@ -27,28 +31,48 @@ public final class DynamoApplicationStore implements ApplicationStore {
     private final DynamoDbEnhancedClient client;
     private final DynamoDbTable<ApplicationItem> table;
 
+    private final DynamoAuditLog audit;
+
+    /** A store whose changes are not audited: for readers, tests and tools. */
     public DynamoApplicationStore(DynamoDbEnhancedClient client, String governanceTable) {
+        this(client, governanceTable, null);
+    }
+
+    /**
+     * A store that writes every change together with its entry in the tenant's audit log, in one
+     * transaction: the application, its history version and the audit entry exist together or not at all.
+     */
+    public DynamoApplicationStore(DynamoDbEnhancedClient client, String governanceTable, DynamoAuditLog audit) {
         this.client = client;
         this.table = client.table(governanceTable, SCHEMA);
+        this.audit = audit;
     }
 
     @Override
     public boolean create(Application application, String actor) {
-        return write(application, actor, Expression.builder().expression("attribute_not_exists(pk)").build());
+        return write(application, actor, "application.create", Expression.builder().expression("attribute_not_exists(pk)").build());
     }
 
     @Override
     public boolean update(Application updated, String actor) {
-        return write(updated, actor, Expression.builder()
+        return write(updated, actor, "application.update", Expression.builder()
                 .expression("#v = :previous")
                 .expressionNames(Map.of("#v", "version"))
                 .expressionValues(Map.of(":previous", AttributeValue.fromN(Long.toString(updated.version() - 1))))
                 .build());
     }
 
-    private boolean write(Application application, String actor, Expression condition) {
+    private boolean write(Application application, String actor, String action, Expression condition) {
         ApplicationItem current = toItem(application, ApplicationItem.currentSk(application.applicationId()), actor);
         ApplicationItem history = toItem(application, ApplicationItem.historySk(application.applicationId(), application.version()), actor);
+        if (audit != null) {
+            AuditEvent event = new AuditEvent(actor, action, "application/" + application.applicationId(), auditDetails(application));
+            return audit.appendWith(application.tenantId(), event, List.of(
+                    TransactWriteItem.builder().put(put(current).conditionExpression(condition.expression())
+                            .expressionAttributeNames(condition.expressionNames())
+                            .expressionAttributeValues(condition.expressionValues()).build()).build(),
+                    TransactWriteItem.builder().put(put(history).build()).build())).written();
+        }
         try {
             client.transactWriteItems(TransactWriteItemsEnhancedRequest.builder()
                     .addPutItem(table, TransactPutItemEnhancedRequest.builder(ApplicationItem.class)
@@ -60,6 +84,21 @@ public final class DynamoApplicationStore implements ApplicationStore {
             if (e.cancellationReasons().stream().anyMatch(r -> "ConditionalCheckFailed".equals(r.code()))) return false;
             throw e;
         }
+    }
+
+    private Put.Builder put(ApplicationItem item) {
+        return Put.builder().tableName(table.tableName()).item(SCHEMA.itemToMap(item, true));
+    }
+
+    /** What the audit log keeps of an application version. */
+    private static Map<String, Object> auditDetails(Application app) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("version", app.version());
+        details.put("declaredRiskLevel", app.declaredRiskLevel().name());
+        details.put("scoreTarget", app.scoreTarget());
+        details.put("owner", app.owner());
+        details.put("redaction", Map.of("captureContent", app.redaction().captureContent(), "redactFields", app.redaction().redactFields()));
+        return details;
     }
 
     @Override

@@ -3,9 +3,12 @@ package dev.veriproof.adapters.dynamo;
 import dev.veriproof.core.access.ApiKeyRecord;
 import dev.veriproof.core.access.KeyStore;
 import dev.veriproof.core.access.Role;
+import dev.veriproof.core.audit.AuditEvent;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
@@ -18,8 +21,13 @@ import software.amazon.awssdk.enhanced.dynamodb.model.QueryConditional;
 import software.amazon.awssdk.enhanced.dynamodb.model.TransactPutItemEnhancedRequest;
 import software.amazon.awssdk.enhanced.dynamodb.model.TransactWriteItemsEnhancedRequest;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
-/** Tenants and API keys in the governance table. */
+/**
+ * Tenants and API keys in the governance table. Built with an audit log, it writes a key's creation
+ * and revocation together with their audit entries, in one transaction.
+ */
 public final class DynamoKeyStore implements KeyStore {
     private static final TableSchema<KeyItem> KEY_SCHEMA = TableSchema.fromBean(KeyItem.class);
     private static final TableSchema<TenantItem> TENANT_SCHEMA = TableSchema.fromBean(TenantItem.class);
@@ -28,11 +36,18 @@ public final class DynamoKeyStore implements KeyStore {
     private final DynamoDbEnhancedClient client;
     private final DynamoDbTable<KeyItem> keys;
     private final DynamoDbTable<TenantItem> tenants;
+    private final DynamoAuditLog audit;
 
+    /** A store whose changes are not audited: for the authorizer (read only), tests and tools. */
     public DynamoKeyStore(DynamoDbEnhancedClient client, String governanceTable) {
+        this(client, governanceTable, null);
+    }
+
+    public DynamoKeyStore(DynamoDbEnhancedClient client, String governanceTable, DynamoAuditLog audit) {
         this.client = client;
         this.keys = client.table(governanceTable, KEY_SCHEMA);
         this.tenants = client.table(governanceTable, TENANT_SCHEMA);
+        this.audit = audit;
     }
 
     @Override
@@ -57,7 +72,16 @@ public final class DynamoKeyStore implements KeyStore {
     }
 
     @Override
-    public void create(ApiKeyRecord key) {
+    public void create(ApiKeyRecord key, String actor) {
+        if (audit != null) {
+            List<TransactWriteItem> writes = List.of(
+                    put(toItem(key, KeyItem.byHashPk(key.keyHash()), KeyItem.BY_HASH_SK), "attribute_not_exists(pk)"),
+                    put(toItem(key, KeyItem.tenantPk(key.tenantId()), KeyItem.byIdSk(key.keyId())), "attribute_not_exists(pk)"));
+            if (!audit.appendWith(key.tenantId(), auditEvent(actor, "key.create", key), writes).written()) {
+                throw new IllegalStateException("key " + key.keyId() + " exists already");
+            }
+            return;
+        }
         client.transactWriteItems(TransactWriteItemsEnhancedRequest.builder()
                 .addPutItem(keys, conditionalPut(toItem(key, KeyItem.byHashPk(key.keyHash()), KeyItem.BY_HASH_SK)))
                 .addPutItem(keys, conditionalPut(toItem(key, KeyItem.tenantPk(key.tenantId()), KeyItem.byIdSk(key.keyId()))))
@@ -75,12 +99,20 @@ public final class DynamoKeyStore implements KeyStore {
     }
 
     @Override
-    public Optional<ApiKeyRecord> revoke(String tenantId, String keyId, Instant at) {
+    public Optional<ApiKeyRecord> revoke(String tenantId, String keyId, Instant at, String actor) {
         Optional<ApiKeyRecord> found = find(tenantId, keyId);
         if (found.isEmpty() || !found.get().active()) return found;
         ApiKeyRecord revoked = new ApiKeyRecord(keyId, tenantId, found.get().role(), found.get().name(),
                 found.get().applications(), found.get().keyHash(), found.get().createdAt(), at);
         // Both copies change together, so the authorizer never sees a key the tenant believes revoked.
+        if (audit != null) {
+            List<TransactWriteItem> writes = List.of(
+                    put(toItem(revoked, KeyItem.byHashPk(revoked.keyHash()), KeyItem.BY_HASH_SK), null),
+                    // only an active key is revoked, so two concurrent revocations record one entry
+                    put(toItem(revoked, KeyItem.tenantPk(tenantId), KeyItem.byIdSk(keyId)), "attribute_not_exists(revokedAt)"));
+            return audit.appendWith(tenantId, auditEvent(actor, "key.revoke", revoked), writes).written()
+                    ? Optional.of(revoked) : find(tenantId, keyId);
+        }
         client.transactWriteItems(TransactWriteItemsEnhancedRequest.builder()
                 .addPutItem(keys, toItem(revoked, KeyItem.byHashPk(revoked.keyHash()), KeyItem.BY_HASH_SK))
                 .addPutItem(keys, toItem(revoked, KeyItem.tenantPk(tenantId), KeyItem.byIdSk(keyId)))
@@ -93,6 +125,21 @@ public final class DynamoKeyStore implements KeyStore {
         return keys.query(QueryConditional.sortBeginsWith(
                         Key.builder().partitionValue(KeyItem.tenantPk(tenantId)).sortValue("KEY#").build()))
                 .items().stream().map(DynamoKeyStore::fromItem).toList();
+    }
+
+    private TransactWriteItem put(KeyItem item, String condition) {
+        Put.Builder put = Put.builder().tableName(keys.tableName()).item(KEY_SCHEMA.itemToMap(item, true));
+        if (condition != null) put.conditionExpression(condition);
+        return TransactWriteItem.builder().put(put.build()).build();
+    }
+
+    /** What the audit log keeps of a key: never the key, nor its hash. */
+    private static AuditEvent auditEvent(String actor, String action, ApiKeyRecord key) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("role", key.role().wireName());
+        details.put("name", key.name());
+        details.put("applications", key.applications().stream().sorted().toList());
+        return new AuditEvent(actor, action, "key/" + key.keyId(), details);
     }
 
     private Optional<ApiKeyRecord> get(String pk, String sk) {

@@ -11,14 +11,15 @@ public interface KeyStore {
 
     boolean tenantExists(String tenantId);
 
-    void create(ApiKeyRecord key);
+    /** @param actor who created it (a key id, or "bootstrap"), for the audit log */
+    void create(ApiKeyRecord key, String actor);
 
     Optional<ApiKeyRecord> findByHash(String keyHash);
 
     Optional<ApiKeyRecord> find(String tenantId, String keyId);
 
     /** Marks the key revoked (idempotent); empty when the tenant has no such key. */
-    Optional<ApiKeyRecord> revoke(String tenantId, String keyId, Instant at);
+    Optional<ApiKeyRecord> revoke(String tenantId, String keyId, Instant at, String actor);
 
     List<ApiKeyRecord> list(String tenantId);
 }
