@@ -11,6 +11,7 @@ import dev.veriproof.core.canonical.Canonical;
 import dev.veriproof.core.governance.SdkVersion;
 import dev.veriproof.core.ingest.StoredSession;
 import dev.veriproof.core.json.Json;
+import dev.veriproof.local.LambdaStreamEvents;
 import dev.veriproof.local.LocalAws;
 import dev.veriproof.local.LocalAwsExtension;
 import java.nio.charset.StandardCharsets;
@@ -57,12 +58,12 @@ class SdkVersionStreamHandlerTest {
     }
 
     private List<Record> myRecords() {
-        return StreamEvents.read(aws.client(), aws.streamsClient(), aws.tableName("SessionsTable"),
+        return LambdaStreamEvents.read(aws.client(), aws.streamsClient(), aws.tableName("SessionsTable"),
                 r -> r.dynamodb().keys().get("pk").s().startsWith("S#" + tenant + "#"));
     }
 
     private StreamsEventResponse deliver(List<Record> records) {
-        return handler.handleRequest(StreamEvents.event(records, "arn:aws:dynamodb:us-east-1:000000000000:table/SessionsTable/stream/local"), null);
+        return handler.handleRequest(LambdaStreamEvents.event(records, "arn:aws:dynamodb:us-east-1:000000000000:table/SessionsTable/stream/local"), null);
     }
 
     @Test

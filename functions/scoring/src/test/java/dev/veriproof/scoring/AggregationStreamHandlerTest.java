@@ -19,6 +19,7 @@ import dev.veriproof.core.ingest.StoredSession;
 import dev.veriproof.core.json.Json;
 import dev.veriproof.core.scoring.Band;
 import dev.veriproof.core.session.RiskLevel;
+import dev.veriproof.local.LambdaStreamEvents;
 import dev.veriproof.local.LocalAws;
 import dev.veriproof.local.LocalAwsExtension;
 import java.nio.charset.StandardCharsets;
@@ -92,12 +93,12 @@ class AggregationStreamHandlerTest {
     }
 
     private List<Record> myRecords() {
-        return StreamEvents.read(aws.client(), aws.streamsClient(), aws.tableName("SessionsTable"),
+        return LambdaStreamEvents.read(aws.client(), aws.streamsClient(), aws.tableName("SessionsTable"),
                 r -> r.dynamodb().keys().get("pk").s().startsWith("S#" + tenant + "#"));
     }
 
     private StreamsEventResponse deliver(AggregationStreamHandler h, List<Record> records) {
-        return h.handleRequest(StreamEvents.event(records, "arn:aws:dynamodb:us-east-1:000000000000:table/SessionsTable/stream/local"), null);
+        return h.handleRequest(LambdaStreamEvents.event(records, "arn:aws:dynamodb:us-east-1:000000000000:table/SessionsTable/stream/local"), null);
     }
 
     private Map<String, Map<String, Long>> rollupsOf(String applicationId) {

@@ -3,14 +3,10 @@ package dev.veriproof.devstack;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
-import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
-import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.veriproof.core.json.Json;
 import dev.veriproof.local.CloudFormationTemplate.StreamSubscription;
-import java.io.ByteArrayInputStream;
+import dev.veriproof.local.LambdaStreamEvents;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -19,14 +15,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.GetRecordsResponse;
 import software.amazon.awssdk.services.dynamodb.model.Record;
 import software.amazon.awssdk.services.dynamodb.model.Shard;
@@ -46,8 +39,6 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
  */
 final class LocalStreams implements AutoCloseable {
     private static final long POLL_MILLIS = 200;
-    private static final PojoSerializer<DynamodbEvent> EVENTS =
-            LambdaEventSerializers.serializerFor(DynamodbEvent.class, LocalStreams.class.getClassLoader());
 
     private final class Subscription {
         final StreamSubscription settings;
@@ -180,7 +171,7 @@ final class LocalStreams implements AutoCloseable {
         while (true) {
             List<Record> retry;
             try {
-                StreamsEventResponse response = subscription.handler.handleRequest(event(subscription, remaining),
+                StreamsEventResponse response = subscription.handler.handleRequest(LambdaStreamEvents.event(remaining, subscription.streamArn),
                         new LocalLambdaContext(subscription.settings.functionLogicalId()));
                 retry = fromFirstFailure(subscription, remaining, response);
             } catch (RuntimeException e) {
@@ -220,61 +211,6 @@ final class LocalStreams implements AutoCloseable {
             if (failed) return batch.subList(i, batch.size());
         }
         return List.of();
-    }
-
-    private DynamodbEvent event(Subscription subscription, List<Record> records) {
-        ObjectNode event = Json.mapper().createObjectNode();
-        ArrayNode array = event.putArray("Records");
-        for (Record record : records) {
-            ObjectNode r = array.addObject();
-            r.put("eventID", record.eventID());
-            r.put("eventName", record.eventNameAsString());
-            r.put("eventVersion", record.eventVersion());
-            r.put("eventSource", "aws:dynamodb");
-            r.put("awsRegion", "us-east-1");
-            ObjectNode dynamodb = r.putObject("dynamodb");
-            var change = record.dynamodb();
-            if (change.approximateCreationDateTime() != null) {
-                dynamodb.put("ApproximateCreationDateTime", change.approximateCreationDateTime().getEpochSecond());
-            }
-            if (change.hasKeys()) dynamodb.set("Keys", image(change.keys()));
-            if (change.hasNewImage()) dynamodb.set("NewImage", image(change.newImage()));
-            if (change.hasOldImage()) dynamodb.set("OldImage", image(change.oldImage()));
-            dynamodb.put("SequenceNumber", change.sequenceNumber());
-            dynamodb.put("SizeBytes", change.sizeBytes());
-            dynamodb.put("StreamViewType", change.streamViewTypeAsString());
-            r.put("eventSourceARN", subscription.streamArn);
-        }
-        return EVENTS.fromJson(new ByteArrayInputStream(Json.write(event)));
-    }
-
-    private static ObjectNode image(Map<String, AttributeValue> item) {
-        ObjectNode node = Json.mapper().createObjectNode();
-        item.forEach((name, value) -> node.set(name, wire(value)));
-        return node;
-    }
-
-    /** An attribute value in DynamoDB's JSON wire format, as Lambda puts it in stream events. */
-    private static JsonNode wire(AttributeValue value) {
-        ObjectNode node = Json.mapper().createObjectNode();
-        switch (value.type()) {
-            case S -> node.put("S", value.s());
-            case N -> node.put("N", value.n());
-            case B -> node.put("B", base64(value.b()));
-            case BOOL -> node.put("BOOL", value.bool());
-            case NUL -> node.put("NULL", true);
-            case SS -> value.ss().forEach(node.putArray("SS")::add);
-            case NS -> value.ns().forEach(node.putArray("NS")::add);
-            case BS -> value.bs().forEach(b -> node.withArray("BS").add(base64(b)));
-            case L -> value.l().forEach(v -> node.withArray("L").add(wire(v)));
-            case M -> node.set("M", image(value.m()));
-            default -> throw new IllegalArgumentException("unsupported attribute type " + value.type());
-        }
-        return node;
-    }
-
-    private static String base64(SdkBytes bytes) {
-        return Base64.getEncoder().encodeToString(bytes.asByteArray());
     }
 
     private void recordFailure(Subscription subscription, List<Record> records) {
