@@ -32,7 +32,10 @@ public final class IngestHandler extends ApiHandler {
 
     IngestHandler(SessionIngest ingest) {
         this.ingest = ingest;
-        this.priming = Priming.register(SessionWarmUp::run);
+        this.priming = Priming.register(() -> {
+            SessionWarmUp.run();
+            ingest.warmUpStores();
+        });
     }
 
     @Override

@@ -293,6 +293,13 @@ class SessionIngestTest {
     }
 
     @Test
+    void theSnapStartWarmUpReadsBothStoresAndWritesNothing() {
+        ingest.warmUpStores();
+        assertTrue(sessions.find("priming", "priming").isEmpty());
+        assertTrue(applications.find("priming", "priming").isEmpty());
+    }
+
+    @Test
     void concurrentPostsOfTheSameNewSessionStoreItOnce() throws Exception {
         int threads = 8;
         ExecutorService pool = Executors.newFixedThreadPool(threads);
