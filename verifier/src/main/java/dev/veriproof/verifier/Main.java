@@ -10,7 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code java -jar verifier.jar <evidence.json> --rpc <url> [--contract <address>]}. With
+ * {@code java -jar verifier.jar <evidence.zip | evidence.json> --rpc <url> [--contract <address>] [--signer <address>]}.
+ * An evidence package (ZIP, SPEC §9) is checked whole by {@link PackageVerifier}. With
  * {@code --contract}, every anchor must name that contract (the one the deployment published), so
  * that evidence pointing at a look-alike contract fails. The evidence is one session's
  * {@code {sessionId, record, leafHash, proof, anchor}}, an array of them, or {@code {"sessions": [...]}}.
@@ -29,13 +30,24 @@ public final class Main {
         String file = null;
         String rpc = null;
         String contract = null;
+        String signer = null;
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--rpc") && i + 1 < args.length) rpc = args[++i];
             else if (args[i].equals("--contract") && i + 1 < args.length) contract = args[++i];
+            else if (args[i].equals("--signer") && i + 1 < args.length) signer = args[++i];
             else if (file == null && !args[i].startsWith("--")) file = args[i];
             else return usage(err);
         }
         if (file == null || rpc == null) return usage(err);
+        if (isZip(Path.of(file))) {
+            try {
+                return new PackageVerifier(new JsonRpc(rpc), java.util.Optional.ofNullable(contract), java.util.Optional.ofNullable(signer), out)
+                        .verify(Path.of(file));
+            } catch (IOException | RuntimeException e) {
+                err.println("cannot read " + file + ": " + e.getMessage());
+                return 2;
+            }
+        }
         JsonNode evidence;
         try {
             evidence = Json.parse(Files.readAllBytes(Path.of(file)));
@@ -65,8 +77,19 @@ public final class Main {
         return failed == 0 ? 0 : 1;
     }
 
+    /** An evidence package (a ZIP: it starts with a local file header). */
+    private static boolean isZip(Path file) {
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            byte[] magic = in.readNBytes(4);
+            return magic.length == 4 && magic[0] == 'P' && magic[1] == 'K' && magic[2] == 3 && magic[3] == 4;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     private static int usage(PrintStream err) {
-        err.println("usage: java -jar verifier.jar <evidence.json> --rpc <url> [--contract <the deployment's Anchor address>]");
+        err.println("usage: java -jar verifier.jar <evidence.zip | evidence.json> --rpc <url> [--contract <the deployment's Anchor address>]"
+                + " [--signer <the deployment's signer address>]");
         return 2;
     }
 }

@@ -31,6 +31,14 @@ final class SessionVerifier {
 
     /** The failures; empty when the evidence holds. */
     List<String> verify(JsonNode evidence) {
+        return verify(evidence, null);
+    }
+
+    /**
+     * As {@link #verify(JsonNode)}; with {@code chainChecks}, the on-chain check of each distinct
+     * (anchor, root, tree size) is done once and its outcome reused for the other sessions of the batch.
+     */
+    List<String> verify(JsonNode evidence, java.util.Map<String, List<String>> chainChecks) {
         List<String> failures = new ArrayList<>();
         JsonNode record = evidence.get("record");
         if (record == null || !(record.isObject() || record.isTextual())) {
@@ -58,6 +66,17 @@ final class SessionVerifier {
             failures.add("inclusion proof fails: the record's leaf hash " + Hashes.hex(leaf) + " at index " + proof.leafIndex()
                     + " of " + proof.treeSize() + " does not lead to root " + proof.root());
         }
+        if (chainChecks == null) {
+            failures.addAll(chainFailures(proof, anchor));
+        } else {
+            String key = anchor.toJson() + "|" + proof.root() + "|" + proof.treeSize();
+            failures.addAll(chainChecks.computeIfAbsent(key, k -> chainFailures(proof, anchor)));
+        }
+        return failures;
+    }
+
+    private List<String> chainFailures(InclusionProof proof, Anchor anchor) {
+        List<String> failures = new ArrayList<>();
         try {
             checkChain(proof, anchor, failures);
         } catch (IOException e) {

@@ -42,6 +42,7 @@ final class Demo {
             demo.anchorAndVerify();
             demo.metricsAndAlerts();
             demo.governanceRecords();
+            demo.evidenceExport();
             System.out.println(demo.failures == 0 ? "== demo succeeded: every step held" : "== demo FAILED: " + demo.failures + " step(s) did not hold");
             return demo.failures == 0 ? 0 : 1;
         }
@@ -285,6 +286,57 @@ final class Demo {
                 expect(broken.isPresent(), "with entry #2 removed the check fails: " + broken.map(b -> b.problem() + ", " + b.message()).orElse("not detected"));
             }
         }
+    }
+
+    /** Evidence export (issue 6): the state machine writes the ISO/IEC 42001 package, the auditor downloads and verifies it. */
+    private void evidenceExport() throws IOException {
+        Seed.SeededTenant demo = stack.tenant("demo");
+        java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+        java.time.LocalDate to = today.isBefore(java.time.LocalDate.parse("2026-11-30")) ? today : java.time.LocalDate.parse("2026-11-30");
+        String body = "{\"framework\": \"ISO_42001\", \"from\": \"2026-11-01\", \"to\": \"" + to + "\"}";
+
+        step("export 0. fire the anchoring schedule, so that every session so far has its proof");
+        check(200, api.post(LocalChainService.FIRE_PATH, null, ""));
+
+        step("export 1. an admin starts an ISO/IEC 42001 export; the Step Functions state machine (ASL run by aws-local-stepfunctions) writes the ZIP to S3");
+        out.println("   POST /v1/exports " + body);
+        JsonNode started = check(202, api.post("/v1/exports", demo.key("admin"), body));
+        if (started == null) return;
+        String id = started.get("id").asText();
+        for (LocalStepFunctions.Execution e : stack.evidence().awaitExports()) out.printf("   execution %s: %s%n", e.name(), e.status());
+        JsonNode job = check(200, api.get("/v1/exports/" + id, demo.key("auditor")));
+        if (job == null) return;
+        expect(job.get("status").asText().equals("SUCCEEDED"), "export " + id + " is " + job.get("status").asText()
+                + (job.has("sessions") ? " with " + job.get("sessions").asInt() + " session(s)" : "") + (job.has("reason") ? ": " + job.get("reason").asText() : ""));
+
+        step("export 2. the auditor downloads it with a presigned S3 URL (valid 15 minutes; the download is audit-logged)");
+        JsonNode link = check(200, api.get("/v1/exports/" + id + "/download", demo.key("auditor")));
+        if (link == null) return;
+        out.println("   expires " + link.get("expiresAt").asText() + ", url " + link.get("url").asText().replaceAll("X-Amz-Signature=[0-9a-f]+", "X-Amz-Signature=..."));
+        Path zip = Files.createTempFile("veriproof-evidence", ".zip");
+        try {
+            java.net.http.HttpResponse<Path> download = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(link.get("url").asText())).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofFile(zip));
+            expect(download.statusCode() == 200, "GET on the presigned URL: HTTP " + download.statusCode() + ", " + Files.size(zip) + " bytes");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+        try (java.util.zip.ZipFile file = new java.util.zip.ZipFile(zip.toFile())) {
+            file.stream().forEach(e -> out.printf("   %-38s %8d bytes%n", e.getName(), e.getSize()));
+            JsonNode scorecard = Json.parse(file.getInputStream(file.getEntry("scorecard.json")).readAllBytes());
+            for (JsonNode c : scorecard.get("controls")) out.printf("   %-20s %-8s %s%n", c.get("id").asText(), c.get("verdict").asText(), c.get("evidence"));
+        }
+
+        step("export 3. the verifier checks the whole package offline: manifest signature, file hashes, every session's proof and Anchored event");
+        out.println("   java -jar verifier/target/verifier.jar " + zip.getFileName() + " --rpc " + stack.chain().rpcUrl());
+        java.io.ByteArrayOutputStream report = new java.io.ByteArrayOutputStream();
+        int exit = dev.veriproof.verifier.Main.run(new String[] {zip.toString(), "--rpc", stack.chain().rpcUrl()},
+                new PrintStream(report, true, java.nio.charset.StandardCharsets.UTF_8), System.err);
+        report.toString(java.nio.charset.StandardCharsets.UTF_8).lines().forEach(l -> out.println("   " + l));
+        expect(exit == 0, "the verifier exits 0");
+        Files.delete(zip);
     }
 
     private void step(String title) {

@@ -28,6 +28,7 @@ public final class Devstack implements AutoCloseable {
     private final List<Seed.SeededTenant> tenants;
     private LocalMessaging messaging;
     private LocalChainService chain;
+    private LocalEvidence evidence;
 
     private Devstack(LocalDynamoDb dynamoDb, LocalHttpApi api, LocalStreams streams, List<Seed.SeededTenant> tenants) {
         this.dynamoDb = dynamoDb;
@@ -43,12 +44,14 @@ public final class Devstack implements AutoCloseable {
         LocalHttpApi api = null;
         LocalStreams streams = null;
         LocalChainService chain = null;
+        LocalEvidence evidence = null;
         try {
             Map<String, String> tables = TemplateTables.createAll(dynamoDb.client(), template, "");
             configureHandlers(template, tables, dynamoDb.endpoint());
             api = new LocalHttpApi(template, port);
             api.start();
             chain = LocalChainService.start(api);
+            evidence = LocalEvidence.start(CloudFormationTemplate.locate(), api);
             Files.createDirectories(stateDir);
             LocalMessaging messaging = LocalMessaging.start(CloudFormationTemplate.locate(), api::handler, stateDir);
             streams = new LocalStreams(template.streamSubscriptions(), tables, dynamoDb.client(), dynamoDb.streamsClient(),
@@ -58,10 +61,12 @@ public final class Devstack implements AutoCloseable {
             Devstack devstack = new Devstack(dynamoDb, api, streams, tenants);
             devstack.messaging = messaging;
             devstack.chain = chain;
+            devstack.evidence = evidence;
             devstack.writeState(stateDir);
             return devstack;
         } catch (IOException | RuntimeException e) {
             if (streams != null) streams.close();
+            if (evidence != null) evidence.close();
             if (chain != null) chain.close();
             if (api != null) api.close();
             dynamoDb.close();
@@ -104,6 +109,10 @@ public final class Devstack implements AutoCloseable {
         return chain;
     }
 
+    LocalEvidence evidence() {
+        return evidence;
+    }
+
     public LocalDynamoDb dynamoDb() {
         return dynamoDb;
     }
@@ -128,6 +137,7 @@ public final class Devstack implements AutoCloseable {
         state.put("apiUrl", apiUrl());
         state.put("dynamodbEndpoint", dynamoDb.endpoint());
         if (chain != null) chain.describe(state);
+        if (evidence != null) state.put("s3Endpoint", evidence.s3Endpoint());
         ArrayNode tenantsNode = state.putArray("tenants");
         for (Seed.SeededTenant tenant : tenants) {
             ObjectNode node = tenantsNode.addObject();
@@ -146,6 +156,7 @@ public final class Devstack implements AutoCloseable {
     @Override
     public void close() {
         if (messaging != null) messaging.close();
+        if (evidence != null) evidence.close();
         if (chain != null) chain.close();
         streams.close();
         api.close();

@@ -1,0 +1,115 @@
+package dev.veriproof.evidence;
+
+import dev.veriproof.core.evidence.ExportJob;
+import dev.veriproof.core.evidence.ExportRequest;
+import dev.veriproof.core.evidence.ExportStore;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+
+/** Export jobs in the governance table: partition {@code TENANT#<tenant>}, sort key {@code EXPORT#<id>}. */
+final class DynamoExportStore implements ExportStore {
+    private final DynamoDbClient dynamo;
+    private final String table;
+
+    DynamoExportStore(DynamoDbClient dynamo, String table) {
+        this.dynamo = dynamo;
+        this.table = table;
+    }
+
+    private static Map<String, AttributeValue> key(String tenantId, String exportId) {
+        return Map.of("pk", s("TENANT#" + tenantId), "sk", s("EXPORT#" + exportId));
+    }
+
+    @Override
+    public boolean create(ExportJob job) {
+        ExportRequest r = job.request();
+        Map<String, AttributeValue> item = new HashMap<>(key(job.tenantId(), job.exportId()));
+        item.put("exportId", s(job.exportId()));
+        item.put("tenantId", s(job.tenantId()));
+        item.put("framework", s(r.framework().name()));
+        item.put("from", s(r.from().toString()));
+        item.put("to", s(r.to().toString()));
+        item.put("applications", AttributeValue.fromL(r.applications().stream().map(DynamoExportStore::s).toList()));
+        item.put("trigger", s(job.trigger().name()));
+        item.put("status", s(job.status().name()));
+        item.put("createdAt", s(job.createdAt().toString()));
+        item.put("createdBy", s(job.createdBy()));
+        try {
+            dynamo.putItem(p -> p.tableName(table).item(item).conditionExpression("attribute_not_exists(pk)"));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public Optional<ExportJob> find(String tenantId, String exportId) {
+        Map<String, AttributeValue> item = dynamo.getItem(g -> g.tableName(table).key(key(tenantId, exportId)).consistentRead(true)).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(job(item));
+    }
+
+    @Override
+    public List<ExportJob> list(String tenantId) {
+        List<ExportJob> jobs = new ArrayList<>();
+        dynamo.queryPaginator(q -> q.tableName(table).keyConditionExpression("pk = :pk AND begins_with(sk, :sk)")
+                        .expressionAttributeValues(Map.of(":pk", s("TENANT#" + tenantId), ":sk", s("EXPORT#"))).consistentRead(true))
+                .items().forEach(i -> jobs.add(job(i)));
+        jobs.sort(Comparator.comparing(ExportJob::createdAt).reversed().thenComparing(ExportJob::exportId));
+        return jobs;
+    }
+
+    @Override
+    public boolean succeed(String tenantId, String exportId, String objectKey, long sessions, Instant at) {
+        return finish(tenantId, exportId, "SUCCEEDED", Map.of(":key", s(objectKey), ":n", AttributeValue.fromN(Long.toString(sessions))),
+                ", objectKey = :key, sessionCount = :n", at);
+    }
+
+    @Override
+    public boolean fail(String tenantId, String exportId, String reason, Instant at) {
+        return finish(tenantId, exportId, "FAILED", Map.of(":reason", s(reason)), ", failureReason = :reason", at);
+    }
+
+    private boolean finish(String tenantId, String exportId, String status, Map<String, AttributeValue> values, String set, Instant at) {
+        Map<String, AttributeValue> all = new HashMap<>(values);
+        all.put(":status", s(status));
+        all.put(":running", s("RUNNING"));
+        all.put(":at", s(at.toString()));
+        try {
+            dynamo.updateItem(u -> u.tableName(table).key(key(tenantId, exportId))
+                    .conditionExpression("#status = :running")
+                    .updateExpression("SET #status = :status, finishedAt = :at" + set)
+                    .expressionAttributeNames(Map.of("#status", "status"))
+                    .expressionAttributeValues(all));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    private static ExportJob job(Map<String, AttributeValue> i) {
+        ExportRequest request = new ExportRequest(i.get("tenantId").s(), ExportRequest.Framework.valueOf(i.get("framework").s()),
+                LocalDate.parse(i.get("from").s()), LocalDate.parse(i.get("to").s()),
+                i.get("applications").l().stream().map(AttributeValue::s).toList());
+        return new ExportJob(i.get("exportId").s(), request, ExportJob.Trigger.valueOf(i.get("trigger").s()),
+                ExportJob.Status.valueOf(i.get("status").s()), Instant.parse(i.get("createdAt").s()), i.get("createdBy").s(),
+                text(i, "finishedAt").map(Instant::parse), text(i, "objectKey"), text(i, "failureReason"),
+                Optional.ofNullable(i.get("sessionCount")).map(v -> Long.parseLong(v.n())));
+    }
+
+    private static Optional<String> text(Map<String, AttributeValue> i, String name) {
+        return Optional.ofNullable(i.get(name)).map(AttributeValue::s);
+    }
+
+    private static AttributeValue s(String value) {
+        return AttributeValue.fromS(value);
+    }
+}

@@ -1,0 +1,64 @@
+package dev.veriproof.evidence;
+
+import dev.veriproof.adapters.Config;
+import dev.veriproof.adapters.aws.AwsClients;
+import dev.veriproof.adapters.dynamo.DynamoApplicationStore;
+import dev.veriproof.adapters.dynamo.DynamoAuditLog;
+import dev.veriproof.adapters.dynamo.DynamoGovernanceStore;
+import dev.veriproof.adapters.dynamo.DynamoKeyStore;
+import dev.veriproof.adapters.dynamo.DynamoReviewStore;
+import dev.veriproof.chain.Web3jSigner;
+import dev.veriproof.core.signing.Signer;
+import dev.veriproof.scoring.AlertStore;
+import dev.veriproof.scoring.RiskStore;
+import java.time.Clock;
+import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/** Wires the evidence functions' adapters from the environment, once per JVM. */
+final class Evidence {
+    private Evidence() {}
+
+    static DynamoExportStore exports() {
+        return new DynamoExportStore(AwsClients.dynamoDb(), Config.governanceTable());
+    }
+
+    static DynamoAuditLog auditLog() {
+        return new DynamoAuditLog(AwsClients.dynamoDb(), Config.governanceTable(), Clock.systemUTC());
+    }
+
+    static PackageWriter.Sources sources(DynamoDbClient dynamo, String sessionsTable, String governanceTable, Clock clock) {
+        DynamoAuditLog audit = new DynamoAuditLog(dynamo, governanceTable, clock);
+        DynamoGovernanceStore governance = new DynamoGovernanceStore(dynamo, governanceTable, audit);
+        DynamoDbEnhancedClient enhanced = DynamoDbEnhancedClient.builder().dynamoDbClient(dynamo).build();
+        return new PackageWriter.Sources(new SessionReader(dynamo, sessionsTable),
+                new DynamoApplicationStore(enhanced, governanceTable), governance, governance, governance, audit, governance,
+                new DynamoReviewStore(dynamo, governanceTable, sessionsTable, audit), new DynamoKeyStore(enhanced, governanceTable),
+                new DynamoExportStore(dynamo, governanceTable), new AlertStore(dynamo, governanceTable), new RiskStore(dynamo, governanceTable));
+    }
+
+    /** Only the Assemble step signs; the signing key is read from Secrets Manager on its first use. */
+    static ExportService service() {
+        Signer signer = new Signer() {
+            private volatile Signer key;
+
+            private Signer key() {
+                if (key == null) key = Web3jSigner.fromConfig();
+                return key;
+            }
+
+            @Override
+            public String address() {
+                return key().address();
+            }
+
+            @Override
+            public String signPersonalMessage(byte[] message) {
+                return key().signPersonalMessage(message);
+            }
+        };
+        Clock clock = Clock.systemUTC();
+        PackageWriter writer = new PackageWriter(sources(AwsClients.dynamoDb(), Config.sessionsTable(), Config.governanceTable(), clock), signer, clock);
+        return new ExportService(exports(), EvidenceBucket.fromConfig(), writer, clock);
+    }
+}

@@ -1,0 +1,63 @@
+package dev.veriproof.evidence;
+
+import dev.veriproof.adapters.Config;
+import java.net.URI;
+import java.time.Duration;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+
+/**
+ * The evidence bucket: packages are written with a multipart upload and handed out as presigned GET
+ * URLs. {@code EVIDENCE_BUCKET} names it; {@code S3_ENDPOINT} points at an S3-compatible server
+ * (path-style addressing) in the local runtime.
+ */
+final class EvidenceBucket {
+    /** SPEC §9: a download link is valid for at most 15 minutes. */
+    static final Duration MAX_LINK = Duration.ofMinutes(15);
+
+    private final S3Client s3;
+    private final S3Presigner presigner;
+    private final String bucket;
+    private final int partSize;
+
+    EvidenceBucket(S3Client s3, S3Presigner presigner, String bucket, int partSize) {
+        this.s3 = s3;
+        this.presigner = presigner;
+        this.bucket = bucket;
+        this.partSize = partSize;
+    }
+
+    static EvidenceBucket fromConfig() {
+        S3ClientBuilder client = S3Client.builder().httpClient(UrlConnectionHttpClient.create());
+        S3Presigner.Builder presigner = S3Presigner.builder();
+        Config.optional("S3_ENDPOINT").ifPresent(endpoint -> {
+            client.endpointOverride(URI.create(endpoint)).forcePathStyle(true);
+            presigner.endpointOverride(URI.create(endpoint))
+                    .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build());
+        });
+        return new EvidenceBucket(client.build(), presigner.build(), Config.required("EVIDENCE_BUCKET"), 16 * 1024 * 1024);
+    }
+
+    String name() {
+        return bucket;
+    }
+
+    MultipartUploadStream upload(String key) {
+        return new MultipartUploadStream(s3, bucket, key, partSize);
+    }
+
+    /** Aborts multipart uploads left under the key by an earlier, failed attempt. */
+    void abortUploads(String key) {
+        s3.listMultipartUploadsPaginator(l -> l.bucket(bucket).prefix(key)).uploads().forEach(u ->
+                s3.abortMultipartUpload(a -> a.bucket(bucket).key(u.key()).uploadId(u.uploadId())));
+    }
+
+    URI presignGet(String key, Duration validity) {
+        Duration d = validity.compareTo(MAX_LINK) > 0 ? MAX_LINK : validity;
+        return URI.create(presigner.presignGetObject(p -> p.signatureDuration(d).getObjectRequest(g -> g.bucket(bucket).key(key)))
+                .url().toString());
+    }
+}

@@ -1,0 +1,117 @@
+package dev.veriproof.evidence;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import dev.veriproof.adapters.Log;
+import dev.veriproof.adapters.snapstart.Priming;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The evidence-export state machine's steps (infrastructure/statemachines/evidence-export.asl.json),
+ * one Lambda each; the input is the execution's state {@code {tenantId, exportId, ...}}.
+ * <ul>
+ *   <li>{@link Check}: the job exists and is RUNNING;</li>
+ *   <li>{@link Assemble}: writes the package to S3 and adds {@code sessions} to the state;</li>
+ *   <li>{@link Finalize}: marks it SUCCEEDED;</li>
+ *   <li>{@link MarkFailed}: the Catch path, marks it FAILED with the error and discards the partial upload.</li>
+ * </ul>
+ */
+public abstract class ExportStepHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
+    private volatile ExportService service;
+    @SuppressWarnings("unused") private final Priming priming = Priming.register(() -> service());
+
+    ExportStepHandler() {}
+
+    ExportStepHandler(ExportService service) {
+        this.service = service;
+    }
+
+    ExportService service() {
+        if (service == null) {
+            synchronized (this) {
+                if (service == null) service = Evidence.service();
+            }
+        }
+        return service;
+    }
+
+    @Override
+    public Map<String, Object> handleRequest(Map<String, Object> input, Context context) {
+        String tenantId = String.valueOf(input.get("tenantId"));
+        String exportId = String.valueOf(input.get("exportId"));
+        Map<String, Object> state = new LinkedHashMap<>(input);
+        step(service(), tenantId, exportId, input, state);
+        return state;
+    }
+
+    abstract void step(ExportService service, String tenantId, String exportId, Map<String, Object> input, Map<String, Object> state);
+
+    public static final class Check extends ExportStepHandler {
+        public Check() {}
+
+        Check(ExportService service) { super(service); }
+
+        @Override
+        void step(ExportService service, String tenantId, String exportId, Map<String, Object> input, Map<String, Object> state) {
+            service.running(tenantId, exportId);
+            state.put("objectKey", ExportService.objectKey(tenantId, exportId));
+        }
+    }
+
+    public static final class Assemble extends ExportStepHandler {
+        public Assemble() {}
+
+        Assemble(ExportService service) { super(service); }
+
+        @Override
+        void step(ExportService service, String tenantId, String exportId, Map<String, Object> input, Map<String, Object> state) {
+            PackageWriter.Result result = service.assemble(tenantId, exportId);
+            state.put("sessions", result.sessions());
+            state.put("manifestSha256", result.manifestSha256());
+        }
+    }
+
+    public static final class Finalize extends ExportStepHandler {
+        public Finalize() {}
+
+        Finalize(ExportService service) { super(service); }
+
+        @Override
+        void step(ExportService service, String tenantId, String exportId, Map<String, Object> input, Map<String, Object> state) {
+            service.succeed(tenantId, exportId, ((Number) input.get("sessions")).longValue());
+        }
+    }
+
+    public static final class MarkFailed extends ExportStepHandler {
+        public MarkFailed() {}
+
+        MarkFailed(ExportService service) { super(service); }
+
+        @SuppressWarnings("unchecked")
+        @Override
+        void step(ExportService service, String tenantId, String exportId, Map<String, Object> input, Map<String, Object> state) {
+            Object error = input.get("error");
+            String reason = "the export failed";
+            if (error instanceof Map<?, ?> e) {
+                String type = String.valueOf(e.get("Error"));
+                String cause = cause((Map<String, Object>) e);
+                reason = cause.startsWith(type) ? cause : type + ": " + cause;
+            }
+            Log.warn("evidence export failed", "exportId", exportId, "reason", reason);
+            service.fail(tenantId, exportId, reason);
+        }
+
+        private static String cause(Map<String, Object> error) {
+            Object cause = error.get("Cause");
+            if (cause == null) return "";
+            try {
+                var json = dev.veriproof.core.json.Json.parse(cause.toString());
+                if (json.hasNonNull("errorMessage")) return json.get("errorMessage").asText();
+            } catch (RuntimeException notJson) {
+                // the cause is plain text
+            }
+            return cause.toString();
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package dev.veriproof.evidence;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+
+/**
+ * Streams an object of unknown size to S3 with a multipart upload, holding one part in memory at a
+ * time. {@link #close()} uploads the last part and completes the upload; {@link #abort()} discards
+ * it (a bucket lifecycle rule also aborts uploads left incomplete by a crash).
+ */
+final class MultipartUploadStream extends OutputStream {
+    /** S3's minimum size of every part but the last. */
+    static final int MIN_PART = 5 * 1024 * 1024;
+
+    private final S3Client s3;
+    private final String bucket;
+    private final String key;
+    private final String uploadId;
+    private final byte[] part;
+    private final List<CompletedPart> parts = new ArrayList<>();
+    private int filled;
+    private long total;
+    private boolean closed;
+
+    MultipartUploadStream(S3Client s3, String bucket, String key, int partSize) {
+        if (partSize < MIN_PART) throw new IllegalArgumentException("parts must be at least 5 MiB");
+        this.s3 = s3;
+        this.bucket = bucket;
+        this.key = key;
+        this.part = new byte[partSize];
+        this.uploadId = s3.createMultipartUpload(b -> b.bucket(bucket).key(key).contentType("application/zip")).uploadId();
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+        if (filled == part.length) flushPart();
+        part[filled++] = (byte) b;
+        total++;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+        while (len > 0) {
+            if (filled == part.length) flushPart();
+            int n = Math.min(len, part.length - filled);
+            System.arraycopy(b, off, part, filled, n);
+            filled += n;
+            off += n;
+            len -= n;
+            total += n;
+        }
+    }
+
+    private void flushPart() throws IOException {
+        int number = parts.size() + 1;
+        try {
+            String etag = s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(number).contentLength((long) filled),
+                    RequestBody.fromBytes(java.util.Arrays.copyOf(part, filled))).eTag();
+            parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
+        } catch (RuntimeException e) {
+            throw new IOException("uploading part " + number + " of s3://" + bucket + "/" + key + " failed: " + e.getMessage(), e);
+        }
+        filled = 0;
+    }
+
+    long bytesWritten() {
+        return total;
+    }
+
+    int partsUploaded() {
+        return parts.size();
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (closed) return;
+        closed = true;
+        if (filled > 0 || parts.isEmpty()) flushPart();
+        try {
+            s3.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId).multipartUpload(m -> m.parts(parts)));
+        } catch (RuntimeException e) {
+            throw new IOException("completing s3://" + bucket + "/" + key + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Discards the upload; nothing becomes visible under the key. */
+    void abort() {
+        if (closed) return;
+        closed = true;
+        s3.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId));
+    }
+}

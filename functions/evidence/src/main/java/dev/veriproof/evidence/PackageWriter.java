@@ -1,0 +1,436 @@
+package dev.veriproof.evidence;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.veriproof.core.access.ApiKeyRecord;
+import dev.veriproof.core.access.KeyStore;
+import dev.veriproof.core.access.Role;
+import dev.veriproof.core.alerts.Alert;
+import dev.veriproof.core.alerts.AlertRule;
+import dev.veriproof.core.applications.Application;
+import dev.veriproof.core.applications.ApplicationStore;
+import dev.veriproof.core.audit.AuditChain;
+import dev.veriproof.core.audit.AuditEntry;
+import dev.veriproof.core.audit.AuditLog;
+import dev.veriproof.core.evidence.EvidenceFacts;
+import dev.veriproof.core.evidence.ExportJob;
+import dev.veriproof.core.evidence.ExportRequest;
+import dev.veriproof.core.evidence.ExportStore;
+import dev.veriproof.core.evidence.Manifest;
+import dev.veriproof.core.evidence.Scorecard;
+import dev.veriproof.core.evidence.SessionTally;
+import dev.veriproof.core.governance.DeploymentStore;
+import dev.veriproof.core.governance.GuardrailConfig;
+import dev.veriproof.core.governance.GuardrailStore;
+import dev.veriproof.core.governance.PlanItem;
+import dev.veriproof.core.governance.PlanStore;
+import dev.veriproof.core.governance.ReviewStore;
+import dev.veriproof.core.governance.SdkTelemetryStore;
+import dev.veriproof.core.hash.Hashes;
+import dev.veriproof.core.json.Json;
+import dev.veriproof.core.signing.Signer;
+import dev.veriproof.scoring.AlertStore;
+import dev.veriproof.scoring.RiskStore;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * Writes one evidence package (SPEC §9) as a ZIP to a stream, sessions first and day by day, so that
+ * memory depends on applications, days and governance records, never on the number of sessions. Every
+ * file's SHA-256 is taken as it is written; the manifest listing them is written last and signed.
+ */
+final class PackageWriter {
+    static final int SESSIONS_PER_FILE = 50_000;
+
+    record Sources(SessionSource sessions, ApplicationStore applications, GuardrailStore guardrails,
+                   DeploymentStore deployments, SdkTelemetryStore sdk, AuditLog audit, PlanStore plans,
+                   ReviewStore reviews, KeyStore keys, ExportStore exports, AlertStore alerts, RiskStore risks) {}
+
+    record Result(long sessions, int sessionFiles, String manifestSha256, List<Manifest.FileEntry> files) {}
+
+    private final Sources sources;
+    private final Signer signer;
+    private final Clock clock;
+
+    PackageWriter(Sources sources, Signer signer, Clock clock) {
+        this.sources = sources;
+        this.signer = signer;
+        this.clock = clock;
+    }
+
+    Result write(ExportJob job, OutputStream target) throws IOException {
+        ExportRequest request = job.request();
+        String tenant = request.tenantId();
+        List<Application> apps = new ArrayList<>();
+        for (Application a : sources.applications().list(tenant)) {
+            if (request.applications().isEmpty() || request.applications().contains(a.applicationId())) apps.add(a);
+        }
+        Set<String> appIds = new TreeSet<>();
+        apps.forEach(a -> appIds.add(a.applicationId()));
+        Manifest manifest = new Manifest();
+        SessionTally tally = new SessionTally();
+        TreeMap<String, ObjectNode> anchors = new TreeMap<>();
+        List<String> reviewedSessions = new ArrayList<>();
+        int sessionFiles;
+        try (ZipOutputStream zip = new ZipOutputStream(new NonClosing(target))) {
+            Files files = new Files(zip, manifest);
+            sessionFiles = writeSessions(files, request, appIds, tally, anchors, reviewedSessions);
+            files.json("anchors.json", anchorsJson(anchors));
+            writeTimeseries(files, tally);
+            writeOutcomes(files, tally);
+
+            ArrayNode guardrails = Json.mapper().createArrayNode();
+            int guardrailVersions = 0;
+            for (Application a : apps) {
+                for (GuardrailConfig c : sources.guardrails().history(tenant, a.applicationId())) {
+                    guardrails.add(Views.tree(c, Set.of("tenantId")));
+                    guardrailVersions++;
+                }
+            }
+            files.json("guardrail-config-history.json", guardrails);
+
+            try (OutputStream out = files.open("human-review-trail.jsonl")) {
+                for (String sessionId : reviewedSessions) {
+                    for (var review : sources.reviews().forSession(tenant, sessionId)) line(out, Views.tree(review, Set.of("tenantId")));
+                }
+            }
+
+            List<AlertRule> rules = sources.alerts().rules(tenant);
+            int incidents = 0;
+            int corrected = 0;
+            try (OutputStream out = files.open("alerts-and-corrective-actions.jsonl")) {
+                for (Alert alert : sources.alerts().alerts(tenant)) {
+                    if (!appIds.contains(alert.applicationId()) || !inPeriod(alert.openedAt(), request)) continue;
+                    incidents++;
+                    if (alert.resolution() != null && !alert.resolution().isBlank()) corrected++;
+                    line(out, Views.tree(alert, Set.of("tenantId")));
+                }
+            }
+
+            List<EvidenceFacts.AppFacts> appFacts = new ArrayList<>();
+            try (OutputStream out = files.open("deployment-context.jsonl")) {
+                for (Application a : apps) {
+                    var deployments = sources.deployments().list(tenant, a.applicationId());
+                    for (var d : deployments) line(out, Views.tree(d, Set.of("tenantId")));
+                    long activeRules = rules.stream().filter(r -> r.applicationId().equals("*") || r.applicationId().equals(a.applicationId())).count();
+                    appFacts.add(new EvidenceFacts.AppFacts(a.applicationId(), a.declaredRiskLevel() != null, (int) activeRules,
+                            a.scoreTarget() > 0 ? a.scoreTarget() : null, average30d(tally, a.applicationId(), request.to()),
+                            (int) deployments.stream().filter(d -> d.signature() != null).count(),
+                            a.redaction() != null && !a.redaction().changesNothing()));
+                }
+            }
+
+            ObjectNode sdk = Json.mapper().createObjectNode();
+            int healthReports = 0;
+            for (Application a : apps) {
+                ObjectNode app = sdk.putObject(a.applicationId());
+                app.set("versions", Views.tree(sources.sdk().versions(tenant, a.applicationId()), Set.of("tenantId")));
+                long reports = sources.sdk().healthReports(tenant, a.applicationId()).stream().filter(r -> inPeriod(r.reportedAt(), request)).count();
+                app.put("healthReportsInPeriod", reports);
+                healthReports += (int) reports;
+            }
+            files.json("sdk-versions.json", sdk);
+
+            try (OutputStream out = files.open("risk-classification-history.jsonl")) {
+                for (Application a : apps) {
+                    for (var change : sources.risks().history(tenant, a.applicationId())) {
+                        ObjectNode node = Json.mapper().createObjectNode();
+                        node.put("applicationId", a.applicationId());
+                        node.setAll((ObjectNode) Views.tree(change, Set.of()));
+                        line(out, node);
+                    }
+                }
+            }
+
+            List<AuditEntry> audit = new ArrayList<>();
+            for (long after = 0; ; ) {
+                List<AuditEntry> page = sources.audit().list(tenant, after, 1000);
+                if (page.isEmpty()) break;
+                audit.addAll(page);
+                after = page.get(page.size() - 1).seq();
+            }
+            int keyAssignments = 0;
+            int downloads = 0;
+            try (OutputStream out = files.open("audit-log.jsonl")) {
+                for (AuditEntry e : audit) {
+                    if (e.action().startsWith("key.")) keyAssignments++;
+                    if (e.action().equals("exports.download")) downloads++;
+                    line(out, e.toJson());
+                }
+            }
+            boolean chainIntact = AuditChain.verify(audit).intact();
+
+            List<PlanItem> remediations = sources.plans().list(tenant, PlanItem.Kind.REMEDIATION);
+            List<PlanItem> open = remediations.stream().filter(p -> p.status().equals("OPEN") || p.status().equals("IN_PROGRESS")).toList();
+            int auditorKeys = 0;
+            for (ApiKeyRecord k : sources.keys().list(tenant)) if (k.role() == Role.AUDITOR && k.revokedAt() == null) auditorKeys++;
+            int earlier = 0;
+            for (ExportJob other : sources.exports().list(tenant)) {
+                if (!other.exportId().equals(job.exportId()) && other.status() == ExportJob.Status.SUCCEEDED
+                        && other.createdAt().isBefore(job.createdAt()) && inPeriod(other.createdAt(), request)) earlier++;
+            }
+            EvidenceFacts facts = new EvidenceFacts(request.days(), appFacts, guardrailVersions, healthReports, earlier, open.size(),
+                    (int) open.stream().filter(p -> p.owner() != null && !p.owner().isBlank()).count(), incidents, corrected, 0,
+                    keyAssignments, auditorKeys, downloads, chainIntact, !anchors.isEmpty());
+            List<Scorecard.Control> controls = Scorecard.evaluate(facts, tally);
+            files.json("scorecard.json", Scorecard.scorecardJson(controls, request));
+            files.json("gap-analysis.json", Scorecard.gapAnalysisJson(controls));
+            files.bytes("VERIFY.md", verifyText(signer.address()).getBytes(StandardCharsets.UTF_8));
+
+            byte[] manifestBytes = manifest.bytes(job.exportId(), request, List.copyOf(appIds), clock.instant(), tally.sessions(),
+                    new TreeSet<>(anchors.keySet()), signer.address());
+            List<Manifest.FileEntry> listed = manifest.files();
+            files.raw(Manifest.PATH, manifestBytes);
+            files.raw(Manifest.SIGNATURE_PATH, (signer.signPersonalMessage(manifestBytes) + "\n").getBytes(StandardCharsets.US_ASCII));
+            return new Result(tally.sessions(), sessionFiles, Hashes.hex(Hashes.sha256(manifestBytes)), listed);
+        }
+    }
+
+    private int writeSessions(Files files, ExportRequest request, Set<String> appIds, SessionTally tally,
+                              TreeMap<String, ObjectNode> anchors, List<String> reviewedSessions) throws IOException {
+        int[] fileCount = {0};
+        long[] inFile = {0};
+        OutputStream[] out = {null};
+        for (LocalDate day = request.from(); !day.isAfter(request.to()); day = day.plusDays(1)) {
+            LocalDate d = day;
+            sources.sessions().forEach(request.tenantId(), day, item -> {
+                String app = item.get("applicationId").s();
+                if (!appIds.contains(app)) return;
+                try {
+                    if (out[0] == null || inFile[0] == SESSIONS_PER_FILE) {
+                        if (out[0] != null) out[0].close();
+                        out[0] = files.open(String.format("sessions/%05d.jsonl", ++fileCount[0]));
+                        inFile[0] = 0;
+                    }
+                    ObjectNode line = sessionLine(item, anchors);
+                    JsonNode record = line.get("record");
+                    boolean awaiting = item.containsKey("reviewQueue");
+                    boolean required = record.path("humanOversight").path("required").asBoolean(false)
+                            || Set.of("HIGH", "CRITICAL").contains(record.path("riskLevel").asText(""));
+                    boolean recorded = record.path("humanOversight").hasNonNull("type") && !record.path("humanOversight").path("type").asText().equals("NONE");
+                    if (required && !recorded && !awaiting) reviewedSessions.add(item.get("sessionId").s());
+                    tally.add(app, d, Integer.parseInt(item.get("governanceScore").n()), item.get("band").s(), record,
+                            line.has("proof"), required && !recorded && !awaiting);
+                    line(out[0], line);
+                    inFile[0]++;
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        }
+        if (out[0] != null) out[0].close();
+        return fileCount[0];
+    }
+
+    private static ObjectNode sessionLine(Map<String, AttributeValue> item, TreeMap<String, ObjectNode> anchors) {
+        ObjectNode line = Json.mapper().createObjectNode();
+        line.put("sessionId", item.get("sessionId").s());
+        line.put("applicationId", item.get("applicationId").s());
+        line.set("record", Json.parse(item.get("record").s()));
+        line.put("leafHash", item.get("leafHash").s());
+        ObjectNode annotations = line.putObject("governance");
+        annotations.put("governanceScore", Integer.parseInt(item.get("governanceScore").n()));
+        annotations.put("band", item.get("band").s());
+        if (item.containsKey("factors")) {
+            ObjectNode factors = annotations.putObject("factors");
+            new TreeMap<>(item.get("factors").m()).forEach((k, v) -> factors.put(k, Integer.parseInt(v.n())));
+        }
+        ObjectNode receipt = line.putObject("receipt");
+        receipt.put("receivedAt", item.get("receivedAt").s());
+        if (item.containsKey("requestId")) receipt.put("requestId", item.get("requestId").s());
+        receipt.put("leafHash", item.get("leafHash").s());
+        if (item.containsKey("proof") && item.containsKey("anchor")) {
+            JsonNode proof = Json.parse(item.get("proof").s());
+            JsonNode anchor = Json.parse(item.get("anchor").s());
+            line.set("proof", proof);
+            line.set("anchor", anchor);
+            String batch = anchor.path("batchId").asText();
+            anchors.computeIfAbsent(batch, b -> {
+                ObjectNode a = ((ObjectNode) anchor).deepCopy();
+                a.put("root", proof.path("root").asText());
+                a.put("treeSize", proof.path("treeSize").asLong());
+                return a;
+            });
+        }
+        return line;
+    }
+
+    private static JsonNode anchorsJson(TreeMap<String, ObjectNode> anchors) {
+        ArrayNode list = Json.mapper().createArrayNode();
+        anchors.values().forEach(list::add);
+        return list;
+    }
+
+    private static void writeTimeseries(Files files, SessionTally tally) throws IOException {
+        StringBuilder csv = new StringBuilder("applicationId,date,sessions,averageScore");
+        for (String band : SessionTally.BANDS) csv.append(',').append(band);
+        csv.append('\n');
+        tally.applications().forEach((app, a) -> a.days.forEach((day, d) -> {
+            csv.append(app).append(',').append(day).append(',').append(d.sessions).append(',')
+                    .append(BigDecimal.valueOf(d.scoreSum).divide(BigDecimal.valueOf(d.sessions), 2, RoundingMode.HALF_UP).toPlainString());
+            for (String band : SessionTally.BANDS) csv.append(',').append(d.bands.getOrDefault(band, 0L));
+            csv.append('\n');
+        }));
+        files.bytes("score-timeseries.csv", csv.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void writeOutcomes(Files files, SessionTally tally) throws IOException {
+        StringBuilder csv = new StringBuilder("applicationId,dimension,value,sessions\n");
+        tally.applications().forEach((app, a) -> {
+            a.outcomes.forEach((k, v) -> csv.append(app).append(",outcome,").append(k).append(',').append(v).append('\n'));
+            a.riskLevels.forEach((k, v) -> csv.append(app).append(",riskLevel,").append(k).append(',').append(v).append('\n'));
+        });
+        files.bytes("outcomes-risk.csv", csv.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The average score over the 30 days ending with the period's last day (within the period). */
+    private static Double average30d(SessionTally tally, String app, LocalDate end) {
+        SessionTally.App a = tally.applications().get(app);
+        if (a == null) return null;
+        long n = 0;
+        long sum = 0;
+        for (SessionTally.Day d : a.days.subMap(end.minusDays(29), true, end, true).values()) {
+            n += d.sessions;
+            sum += d.scoreSum;
+        }
+        return n == 0 ? null : (double) sum / n;
+    }
+
+    private static boolean inPeriod(Instant at, ExportRequest request) {
+        if (at == null) return false;
+        LocalDate day = LocalDate.ofInstant(at, ZoneOffset.UTC);
+        return !day.isBefore(request.from()) && !day.isAfter(request.to());
+    }
+
+    private static void line(OutputStream out, JsonNode json) throws IOException {
+        out.write(Json.write(json));
+        out.write('\n');
+    }
+
+    static String verifyText(String signer) {
+        return """
+                # Verifying this evidence package
+
+                Everything in this package can be checked offline against the public chain, with no access to VeriProof.
+
+                1. Get the verifier: `verifier.jar` (built from the VeriProof sources, `verifier/`).
+                2. Run `java -jar verifier.jar <this-package>.zip --rpc <an Ethereum JSON-RPC URL of the anchoring chain>`.
+                   It checks
+                   - `manifest.sig`: the EIP-191 signature of `manifest.json`'s bytes by the signer address below,
+                     the address that published the anchors;
+                   - every file listed in `manifest.json`: its SHA-256 and size;
+                   - every session line in `sessions/*.jsonl`: the record's RFC 8785 canonical bytes → leaf hash
+                     (SHA-256 of 0x00 ‖ bytes) → audit path → Merkle root (RFC 9162), and that root's `Anchored`
+                     event in the named transaction, block and contract.
+                3. It prints PASS, or every failure by session id or file, and exits 0 only if everything holds.
+                   Add `--signer <address>` to insist on the signer below.
+
+                Signer address: %s
+                """.formatted(signer);
+    }
+
+    /** Writes ZIP entries and records each one's SHA-256 and size in the manifest. */
+    private static final class Files {
+        private final ZipOutputStream zip;
+        private final Manifest manifest;
+
+        Files(ZipOutputStream zip, Manifest manifest) {
+            this.zip = zip;
+            this.manifest = manifest;
+        }
+
+        OutputStream open(String path) throws IOException {
+            zip.putNextEntry(new ZipEntry(path));
+            MessageDigest digest = sha256();
+            return new OutputStream() {
+                private long bytes;
+                private boolean closed;
+
+                @Override
+                public void write(int b) throws IOException {
+                    zip.write(b);
+                    digest.update((byte) b);
+                    bytes++;
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    zip.write(b, off, len);
+                    digest.update(b, off, len);
+                    bytes += len;
+                }
+
+                @Override
+                public void close() throws IOException {
+                    if (closed) return;
+                    closed = true;
+                    zip.closeEntry();
+                    manifest.add(new Manifest.FileEntry(path, Hashes.hex(digest.digest()), bytes));
+                }
+            };
+        }
+
+        void json(String path, JsonNode json) throws IOException {
+            bytes(path, Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(json));
+        }
+
+        void bytes(String path, byte[] bytes) throws IOException {
+            try (OutputStream out = open(path)) {
+                out.write(bytes);
+            }
+        }
+
+        /** An entry that is not listed in the manifest (the manifest itself and its signature). */
+        void raw(String path, byte[] bytes) throws IOException {
+            zip.putNextEntry(new ZipEntry(path));
+            zip.write(bytes);
+            zip.closeEntry();
+        }
+
+        private static MessageDigest sha256() {
+            try {
+                return MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /** The ZIP's close finishes the archive but leaves the target for the caller to complete or abort. */
+    private static final class NonClosing extends java.io.FilterOutputStream {
+        NonClosing(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+        }
+
+        @Override
+        public void close() throws IOException {
+            flush();
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package dev.veriproof.evidence;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import dev.veriproof.adapters.Config;
+import dev.veriproof.adapters.Log;
+import dev.veriproof.adapters.aws.AwsClients;
+import dev.veriproof.adapters.dynamo.DynamoGovernanceStore;
+import dev.veriproof.adapters.snapstart.Priming;
+import dev.veriproof.core.evidence.ExportJob;
+import dev.veriproof.core.evidence.ExportRequest;
+import dev.veriproof.core.evidence.Quarter;
+import dev.veriproof.core.governance.SettingsStore;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The quarterly EventBridge schedule (SPEC §9): on the first day of a quarter, an ISO/IEC 42001
+ * export of the previous quarter for every tenant that had sessions in it and has not turned
+ * {@code quarterlyExport} off. The export id is derived from the quarter, so a schedule that fires
+ * twice starts each tenant's export once (the second run lists the tenant as skipped).
+ */
+public final class QuarterlyExportHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
+    private final Tenants tenants;
+    private final SettingsStore settings;
+    private final SessionReader sessions;
+    private final ExportLauncher launcher;
+    private final Clock clock;
+    @SuppressWarnings("unused") private final Priming priming;
+
+    public QuarterlyExportHandler() {
+        this(new Tenants(AwsClients.dynamoDb(), Config.governanceTable()),
+                new DynamoGovernanceStore(AwsClients.dynamoDb(), Config.governanceTable(), Evidence.auditLog()),
+                new SessionReader(AwsClients.dynamoDb(), Config.sessionsTable()), Evidence.exports(), SfnExportStarter.fromConfig(),
+                Clock.systemUTC());
+    }
+
+    QuarterlyExportHandler(Tenants tenants, SettingsStore settings, SessionReader sessions, dev.veriproof.core.evidence.ExportStore exports,
+                           ExportStarter starter, Clock clock) {
+        this.tenants = tenants;
+        this.settings = settings;
+        this.sessions = sessions;
+        this.launcher = new ExportLauncher(exports, starter, clock);
+        this.clock = clock;
+        this.priming = Priming.register(() -> settings.get("priming"));
+    }
+
+    /** The input is the scheduled event; its {@code time} is the instant the schedule fired. */
+    @Override
+    public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
+        Instant at = event != null && event.get("time") != null ? Instant.parse(event.get("time").toString()) : clock.instant();
+        Quarter quarter = Quarter.previous(LocalDate.ofInstant(at, ZoneOffset.UTC));
+        String exportId = "exp_" + quarter;
+        List<String> started = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
+        for (String tenant : tenants.all()) {
+            if (!settings.get(tenant).quarterlyExport() || !sessions.any(tenant, quarter.from(), quarter.to())) {
+                skipped.add(tenant);
+                continue;
+            }
+            ExportRequest request = new ExportRequest(tenant, ExportRequest.Framework.ISO_42001, quarter.from(), quarter.to(), List.of());
+            if (launcher.start(exportId, request, ExportJob.Trigger.SCHEDULE, "schedule/quarterly-export").created()) started.add(tenant);
+            else skipped.add(tenant);
+        }
+        Log.info("quarterly evidence export", "quarter", quarter.toString(), "started", started, "skipped", skipped);
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("quarter", quarter.toString());
+        result.put("exportId", exportId);
+        result.put("started", started);
+        result.put("skipped", skipped);
+        return result;
+    }
+}

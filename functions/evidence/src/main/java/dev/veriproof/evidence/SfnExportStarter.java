@@ -1,0 +1,47 @@
+package dev.veriproof.evidence;
+
+import dev.veriproof.adapters.Config;
+import dev.veriproof.core.hash.Hashes;
+import dev.veriproof.core.json.Json;
+import java.nio.charset.StandardCharsets;
+import java.net.URI;
+import java.util.Map;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.SfnClientBuilder;
+import software.amazon.awssdk.services.sfn.model.ExecutionAlreadyExistsException;
+
+/**
+ * Starts the evidence-export state machine ({@code EXPORT_STATE_MACHINE_ARN}); {@code SFN_ENDPOINT}
+ * overrides the endpoint in the local runtime.
+ */
+final class SfnExportStarter implements ExportStarter {
+    private final SfnClient sfn;
+    private final String stateMachineArn;
+
+    SfnExportStarter(SfnClient sfn, String stateMachineArn) {
+        this.sfn = sfn;
+        this.stateMachineArn = stateMachineArn;
+    }
+
+    static SfnExportStarter fromConfig() {
+        SfnClientBuilder builder = SfnClient.builder().httpClient(UrlConnectionHttpClient.create());
+        Config.optional("SFN_ENDPOINT").ifPresent(e -> builder.endpointOverride(URI.create(e)));
+        return new SfnExportStarter(builder.build(), Config.required("EXPORT_STATE_MACHINE_ARN"));
+    }
+
+    @Override
+    public void start(String tenantId, String exportId) {
+        String input = Json.writeString(Map.of("tenantId", tenantId, "exportId", exportId));
+        try {
+            sfn.startExecution(s -> s.stateMachineArn(stateMachineArn).name(executionName(tenantId, exportId)).input(input));
+        } catch (ExecutionAlreadyExistsException e) {
+            // a retried start: the execution of this export is already running or done
+        }
+    }
+
+    /** Unique per state machine across tenants (export ids are unique within a tenant), ≤ 80 characters. */
+    static String executionName(String tenantId, String exportId) {
+        return exportId + "-" + Hashes.hex(Hashes.sha256(tenantId.getBytes(StandardCharsets.UTF_8))).substring(0, 16);
+    }
+}

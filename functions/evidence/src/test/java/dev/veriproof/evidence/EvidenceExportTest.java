@@ -1,0 +1,418 @@
+package dev.veriproof.evidence;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.veriproof.adapters.dynamo.DynamoApplicationStore;
+import dev.veriproof.adapters.dynamo.DynamoAuditLog;
+import dev.veriproof.adapters.dynamo.DynamoSessionStore;
+import dev.veriproof.anchoring.DynamoAnchorLedger;
+import dev.veriproof.anchoring.DynamoPendingSessions;
+import dev.veriproof.anchoring.Web3jAnchorChain;
+import dev.veriproof.chain.Web3jSigner;
+import dev.veriproof.core.anchoring.AnchoringRun;
+import dev.veriproof.core.applications.Application;
+import dev.veriproof.core.applications.RedactionPolicy;
+import dev.veriproof.core.audit.AuditEntry;
+import dev.veriproof.core.canonical.Canonical;
+import dev.veriproof.core.evidence.ExportJob;
+import dev.veriproof.core.hash.Hashes;
+import dev.veriproof.core.ingest.StoredSession;
+import dev.veriproof.core.json.Json;
+import dev.veriproof.core.session.RiskLevel;
+import dev.veriproof.local.CloudFormationTemplate;
+import dev.veriproof.local.LocalAws;
+import dev.veriproof.local.LocalAwsExtension;
+import dev.veriproof.local.LocalChain;
+import dev.veriproof.local.TemplateTables;
+import dev.veriproof.verifier.Main;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.web3j.crypto.Credentials;
+import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+
+/**
+ * The export end to end on real local servers: sessions stored the way ingest stores them and
+ * anchored on the local chain, the API starting the export, the state machine's steps writing the
+ * package into S3 (s3proxy), a presigned download and the verifier checking the whole package.
+ */
+@ExtendWith(LocalAwsExtension.class)
+class EvidenceExportTest {
+    private static final AtomicInteger TABLES = new AtomicInteger();
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-10-01T06:00:00Z"), ZoneOffset.UTC);
+    private static LocalS3 s3;
+    private static LocalChain chain;
+    private static String contract;
+
+    @TempDir Path tmp;
+
+    @BeforeAll
+    static void start() {
+        s3 = LocalS3.start();
+        chain = LocalChain.start();
+        contract = Web3jAnchorChain.deploy(chain.rpcUrl(), LocalChain.CHAIN_ID, Credentials.create(LocalChain.DEV_PRIVATE_KEY));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        s3.close();
+        chain.close();
+    }
+
+    /** Fresh tables and bucket per test, the handler and steps wired to them, starts recorded. */
+    private static final class Fixture {
+        final DynamoDbClient dynamo;
+        final String sessionsTable;
+        final String governanceTable;
+        final DynamoExportStore exports;
+        final DynamoAuditLog audit;
+        final DynamoApplicationStore applications;
+        final DynamoSessionStore sessions;
+        final EvidenceBucket bucket;
+        final S3Client s3Client = s3.client();
+        final String bucketName;
+        final List<String> started = new ArrayList<>();
+        final ExportsHandler handler;
+        final ExportService service;
+
+        Fixture(LocalAws aws) {
+            dynamo = aws.client();
+            int n = TABLES.incrementAndGet();
+            Map<String, String> tables = TemplateTables.createAll(dynamo, CloudFormationTemplate.load(CloudFormationTemplate.locate()), "evidence" + n + "-");
+            sessionsTable = tables.get("SessionsTable");
+            governanceTable = tables.get("GovernanceTable");
+            DynamoDbEnhancedClient enhanced = DynamoDbEnhancedClient.builder().dynamoDbClient(dynamo).build();
+            exports = new DynamoExportStore(dynamo, governanceTable);
+            audit = new DynamoAuditLog(dynamo, governanceTable, CLOCK);
+            applications = new DynamoApplicationStore(enhanced, governanceTable);
+            sessions = new DynamoSessionStore(enhanced, sessionsTable);
+            bucketName = "evidence-" + n;
+            bucket = s3.bucket(bucketName, MultipartUploadStream.MIN_PART);
+            handler = new ExportsHandler(exports, (tenant, id) -> started.add(tenant + "/" + id), applications, bucket, audit, CLOCK);
+            PackageWriter writer = new PackageWriter(Evidence.sources(dynamo, sessionsTable, governanceTable, CLOCK),
+                    Web3jSigner.fromPrivateKey(LocalChain.DEV_PRIVATE_KEY), CLOCK);
+            service = new ExportService(exports, bucket, writer, CLOCK);
+        }
+
+        void app(String tenant, String appId) {
+            applications.create(new Application(tenant, appId, appId, RiskLevel.MEDIUM, 70, "owner@example.com", RedactionPolicy.NONE, 1,
+                    CLOCK.instant(), CLOCK.instant()), "key-admin");
+        }
+
+        String session(String tenant, String app, String startedAt, int score, String risk, boolean oversight) {
+            String id = "s-" + tenant + "-" + startedAt.replace(":", "");
+            ObjectNode record = Json.mapper().createObjectNode();
+            record.put("sessionId", id);
+            record.put("applicationId", app);
+            record.put("startedAt", startedAt);
+            record.putObject("decision").put("outcome", "APPROVED");
+            record.put("riskLevel", risk);
+            record.putObject("humanOversight").put("required", oversight).put("type", oversight ? "HUMAN_IN_THE_LOOP" : "NONE");
+            record.putArray("guardrails").addObject().put("name", "pii").put("action", "ALLOWED").put("configVersion", "1");
+            record.putObject("grounding").put("status", "GROUNDED").put("sources", 2);
+            String canonical = new String(Canonical.jcs(record), StandardCharsets.UTF_8);
+            sessions.putIfAbsent(new StoredSession(tenant, id, app, Instant.parse(startedAt), canonical,
+                    Hashes.hex(Hashes.leafHash(canonical.getBytes(StandardCharsets.UTF_8))), score, score >= 80 ? "GOOD" : "FAIR",
+                    Map.of("guardrails", 20), Instant.parse(startedAt).plusSeconds(1), "req-" + id, false));
+            return id;
+        }
+
+        void anchor() {
+            AnchoringRun.Result result = new AnchoringRun(new DynamoPendingSessions(dynamo, sessionsTable), new DynamoAnchorLedger(dynamo, governanceTable),
+                    new Web3jAnchorChain(chain.rpcUrl(), LocalChain.CHAIN_ID, contract, Credentials.create(LocalChain.DEV_PRIVATE_KEY)),
+                    Clock.systemUTC(), new AnchoringRun.Settings(10_000, 1, Duration.ofSeconds(20), Duration.ofMinutes(20),
+                    Duration.ofMinutes(5), Duration.ofHours(1))).run();
+            assertEquals(AnchoringRun.Outcome.ANCHORED, result.outcome(), String.valueOf(result.failure()));
+        }
+
+        /** The state machine's happy path: Check → Assemble → Finalize, each step's output the next one's input. */
+        Map<String, Object> runSteps(String tenant, String exportId) {
+            Map<String, Object> state = new LinkedHashMap<>(Map.of("tenantId", tenant, "exportId", exportId));
+            state = new ExportStepHandler.Check(service).handleRequest(state, null);
+            state = new ExportStepHandler.Assemble(service).handleRequest(state, null);
+            return new ExportStepHandler.Finalize(service).handleRequest(state, null);
+        }
+    }
+
+    @Test
+    void exportDownloadAndVerifyAWholePackage(LocalAws aws) throws Exception {
+        Fixture f = new Fixture(aws);
+        f.app("t1", "loan-review");
+        f.app("t1", "support-bot");
+        f.app("t2", "loan-review");
+        List<String> inPeriod = new ArrayList<>();
+        inPeriod.add(f.session("t1", "loan-review", "2026-07-01T10:00:00Z", 85, "HIGH", true));
+        inPeriod.add(f.session("t1", "loan-review", "2026-07-01T11:00:00Z", 75, "LOW", false));
+        inPeriod.add(f.session("t1", "support-bot", "2026-08-15T09:30:00Z", 90, "LOW", false));
+        inPeriod.add(f.session("t1", "loan-review", "2026-09-30T23:59:59Z", 60, "MEDIUM", false));
+        String before = f.session("t1", "loan-review", "2026-06-30T23:59:59Z", 50, "LOW", false);
+        String otherTenant = f.session("t2", "loan-review", "2026-07-02T10:00:00Z", 80, "LOW", false);
+        f.anchor();
+
+        APIGatewayV2HTTPResponse created = f.handler.handleRequest(post("t1", "admin", """
+                {"framework": "ISO_42001", "from": "2026-07-01", "to": "2026-09-30"}"""), null);
+        assertEquals(202, created.getStatusCode(), created.getBody());
+        String id = Json.parse(created.getBody()).get("id").asText();
+        assertEquals("RUNNING", Json.parse(created.getBody()).get("status").asText());
+        assertEquals(List.of("t1/" + id), f.started);
+
+        Map<String, Object> end = f.runSteps("t1", id);
+        assertEquals(4L, ((Number) end.get("sessions")).longValue());
+
+        JsonNode status = Json.parse(f.handler.handleRequest(get("t1", "auditor", "/v1/exports/{id}", id), null).getBody());
+        assertEquals("SUCCEEDED", status.get("status").asText());
+        assertEquals(4, status.get("sessions").asInt());
+        JsonNode list = Json.parse(f.handler.handleRequest(get("t1", "auditor", "/v1/exports", null), null).getBody());
+        assertEquals(id, list.get("exports").get(0).get("id").asText());
+        assertEquals("API", list.get("exports").get(0).get("trigger").asText());
+        assertEquals(404, f.handler.handleRequest(get("t2", "admin", "/v1/exports/{id}", id), null).getStatusCode(), "tenant isolation");
+        assertEquals(404, f.handler.handleRequest(get("t2", "admin", "/v1/exports/{id}/download", id), null).getStatusCode());
+        assertEquals(0, Json.parse(f.handler.handleRequest(get("t2", "admin", "/v1/exports", null), null).getBody()).get("exports").size());
+
+        APIGatewayV2HTTPResponse download = f.handler.handleRequest(get("t1", "auditor", "/v1/exports/{id}/download", id), null);
+        assertEquals(200, download.getStatusCode(), download.getBody());
+        JsonNode link = Json.parse(download.getBody());
+        assertEquals(CLOCK.instant().plus(Duration.ofMinutes(15)).toString(), link.get("expiresAt").asText());
+        List<AuditEntry> entries = f.audit.list("t1", 0, 100);
+        AuditEntry logged = entries.get(entries.size() - 1);
+        assertEquals("exports.download", logged.action());
+        assertEquals("export/" + id, logged.target());
+        assertEquals("key-auditor", logged.actor());
+
+        HttpResponse<byte[]> zipResponse = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(link.get("url").asText())).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, zipResponse.statusCode());
+        Path zipPath = Files.write(tmp.resolve("evidence.zip"), zipResponse.body());
+
+        try (ZipFile zip = new ZipFile(zipPath.toFile())) {
+            Set<String> names = new TreeSet<>();
+            for (Enumeration<? extends ZipEntry> e = zip.entries(); e.hasMoreElements(); ) names.add(e.nextElement().getName());
+            assertEquals(new TreeSet<>(List.of("manifest.json", "manifest.sig", "scorecard.json", "gap-analysis.json", "sessions/00001.jsonl",
+                    "anchors.json", "score-timeseries.csv", "outcomes-risk.csv", "guardrail-config-history.json", "human-review-trail.jsonl",
+                    "alerts-and-corrective-actions.jsonl", "deployment-context.jsonl", "sdk-versions.json", "risk-classification-history.jsonl",
+                    "audit-log.jsonl", "VERIFY.md")), names);
+            List<String> ids = new ArrayList<>();
+            for (String line : read(zip, "sessions/00001.jsonl").split("\n")) {
+                JsonNode session = Json.parse(line);
+                ids.add(session.get("sessionId").asText());
+                assertNotNull(session.get("proof"));
+                assertNotNull(session.get("receipt").get("receivedAt"));
+                assertTrue(session.get("governance").has("band"));
+            }
+            assertEquals(inPeriod, ids, "the period's sessions of the tenant, day by day in startedAt order");
+            assertFalse(ids.contains(before));
+            assertFalse(ids.contains(otherTenant));
+            JsonNode manifest = Json.parse(read(zip, "manifest.json"));
+            assertEquals("t1", manifest.get("tenantId").asText());
+            assertEquals(LocalChain.DEV_ADDRESS.toLowerCase(), manifest.get("signerAddress").asText().toLowerCase());
+            assertEquals(14, manifest.get("files").size());
+            assertEquals(1, manifest.get("anchors").size());
+            assertTrue(Web3jSigner.verifyPersonalMessage(read(zip, "manifest.json").getBytes(StandardCharsets.UTF_8),
+                    read(zip, "manifest.sig").trim(), LocalChain.DEV_ADDRESS));
+            JsonNode scorecard = Json.parse(read(zip, "scorecard.json"));
+            assertEquals(15, scorecard.get("controls").size());
+            JsonNode documentation = control(scorecard, "8.4");
+            assertEquals(4, documentation.get("evidence").get("sessions").asInt());
+            assertEquals(1.0, documentation.get("evidence").get("anchorCoverage").asDouble());
+            assertEquals("partial", documentation.get("verdict").asText(), "no guardrail configuration history yet");
+            JsonNode gaps = Json.parse(read(zip, "gap-analysis.json")).get("gaps");
+            assertTrue(gaps.size() > 0);
+            gaps.forEach(g -> assertFalse(g.get("toClose").asText().isBlank()));
+            assertTrue(read(zip, "score-timeseries.csv").contains("loan-review,2026-07-01,2,80.00,0,1,1,0,0"), read(zip, "score-timeseries.csv"));
+            assertFalse(read(zip, "audit-log.jsonl").contains("exports.download"), "the package was written before the download");
+        }
+
+        Verified ok = verify(zipPath);
+        assertEquals(0, ok.exit, ok.out);
+        assertTrue(ok.out.contains("PASS 4 session(s)"), ok.out);
+
+        String victim = inPeriod.get(1);
+        Path tampered = rewrite(zipPath, tmp.resolve("tampered.zip"), "sessions/00001.jsonl",
+                text -> text.replaceFirst("(\\{\"sessionId\":\"" + victim + "\".*?\"riskLevel\":\")LOW", "$1NONE"));
+        Verified bad = verify(tampered);
+        assertEquals(1, bad.exit, bad.out);
+        assertTrue(bad.out.contains("FAIL file sessions/00001.jsonl: SHA-256"), bad.out);
+        assertTrue(bad.out.contains("FAIL session " + victim + ": inclusion proof fails"), bad.out);
+        assertFalse(bad.out.contains("FAIL session " + inPeriod.get(0)), bad.out);
+
+        Path resigned = rewrite(zipPath, tmp.resolve("resigned.zip"), "manifest.json", text -> text.replace("\"t1\"", "\"t9\""));
+        Verified forged = verify(resigned);
+        assertEquals(1, forged.exit);
+        assertTrue(forged.out.contains("FAIL file manifest.sig"), forged.out);
+    }
+
+    @Test
+    void aFailedRunIsMarkedFailedWithItsReasonAndLeavesNoUpload(LocalAws aws) {
+        Fixture f = new Fixture(aws);
+        f.app("t1", "loan-review");
+        String id = Json.parse(f.handler.handleRequest(post("t1", "admin", """
+                {"framework": "ISO_42001", "from": "2026-07-01", "to": "2026-07-31", "applications": ["loan-review"]}"""), null).getBody()).get("id").asText();
+        String key = ExportService.objectKey("t1", id);
+        f.bucket.upload(key); // a crashed Assemble attempt's upload
+        Map<String, Object> input = new HashMap<>(Map.of("tenantId", "t1", "exportId", id));
+        input.put("error", Map.of("Error", "States.Timeout", "Cause", "{\"errorMessage\":\"Task timed out after 900 seconds\"}"));
+        new ExportStepHandler.MarkFailed(f.service).handleRequest(input, null);
+
+        JsonNode job = Json.parse(f.handler.handleRequest(get("t1", "admin", "/v1/exports/{id}", id), null).getBody());
+        assertEquals("FAILED", job.get("status").asText());
+        assertEquals("States.Timeout: Task timed out after 900 seconds", job.get("reason").asText());
+        assertTrue(f.s3Client.listMultipartUploads(b -> b.bucket(f.bucketName)).uploads().isEmpty());
+        assertEquals(409, f.handler.handleRequest(get("t1", "auditor", "/v1/exports/{id}/download", id), null).getStatusCode());
+        assertThrows(IllegalStateException.class, () -> new ExportStepHandler.Assemble(f.service).handleRequest(
+                new HashMap<>(Map.of("tenantId", "t1", "exportId", id)), null), "a FAILED export is not assembled any more");
+        assertThrows(NoSuchKeyException.class, () -> f.s3Client.getObject(b -> b.bucket(f.bucketName).key(key)));
+    }
+
+    @Test
+    void badRequestsAreRefusedAndStoreNothing(LocalAws aws) {
+        Fixture f = new Fixture(aws);
+        f.app("t1", "loan-review");
+        f.app("t2", "claims");
+        Map<String, String> cases = new LinkedHashMap<>();
+        cases.put("{\"framework\": \"ISO_42001\", \"from\": \"2026-09-30\", \"to\": \"2026-07-01\"}", "$.to");
+        cases.put("{\"framework\": \"ISO_42001\", \"from\": \"2026-07-01\"}", "$.to");
+        cases.put("{\"framework\": \"ISO_42001\", \"to\": \"2026-07-01\"}", "$.from");
+        cases.put("{\"framework\": \"SOC2\", \"from\": \"2026-07-01\", \"to\": \"2026-07-31\"}", "$.framework");
+        cases.put("{\"framework\": \"ISO_42001\", \"from\": \"2026-7-1\", \"to\": \"2026-07-31\"}", "$.from");
+        cases.put("{\"framework\": \"ISO_42001\", \"from\": \"2026-02-30\", \"to\": \"2026-07-31\"}", "$.from");
+        cases.put("{\"framework\": \"ISO_42001\", \"from\": \"2024-01-01\", \"to\": \"2026-07-31\"}", "$.to");
+        cases.put("{\"framework\": \"ISO_42001\", \"from\": \"2026-07-01\", \"to\": \"2026-12-31\"}", "$.to");
+        cases.put("{\"framework\": \"ISO_42001\", \"from\": \"2026-07-01\", \"to\": \"2026-07-31\", \"applications\": [\"claims\"]}", "$.applications[0]");
+        cases.put("{\"framework\": \"ISO_42001\", \"from\": \"2026-07-01\", \"to\": \"2026-07-31\", \"extra\": 1}", null);
+        cases.forEach((body, field) -> {
+            APIGatewayV2HTTPResponse response = f.handler.handleRequest(post("t1", "admin", body), null);
+            assertEquals(400, response.getStatusCode(), body + " → " + response.getBody());
+            if (field != null) assertEquals(field, Json.parse(response.getBody()).path("error").path("field").asText(), response.getBody());
+        });
+        assertEquals(403, f.handler.handleRequest(post("t1", "auditor",
+                "{\"framework\": \"ISO_42001\", \"from\": \"2026-07-01\", \"to\": \"2026-07-31\"}"), null).getStatusCode());
+        assertEquals(403, f.handler.handleRequest(post("t1", "ingest",
+                "{\"framework\": \"ISO_42001\", \"from\": \"2026-07-01\", \"to\": \"2026-07-31\"}"), null).getStatusCode());
+        assertEquals(403, f.handler.handleRequest(get("t1", "ingest", "/v1/exports", null), null).getStatusCode());
+        assertTrue(f.exports.list("t1").isEmpty(), "nothing stored");
+        assertTrue(f.started.isEmpty(), "nothing started");
+        assertEquals(404, f.handler.handleRequest(get("t1", "admin", "/v1/exports/{id}", "exp_nope"), null).getStatusCode());
+    }
+
+    @Test
+    void aStartThatCannotReachTheStateMachineLeavesAFailedJob(LocalAws aws) {
+        Fixture f = new Fixture(aws);
+        f.app("t1", "loan-review");
+        ExportsHandler broken = new ExportsHandler(f.exports, (t, id) -> {
+            throw new IllegalStateException("state machine unavailable");
+        }, f.applications, f.bucket, f.audit, CLOCK);
+        APIGatewayV2HTTPResponse response = broken.handleRequest(post("t1", "admin",
+                "{\"framework\": \"ISO_42001\", \"from\": \"2026-07-01\", \"to\": \"2026-07-31\"}"), null);
+        assertEquals(503, response.getStatusCode());
+        assertEquals("export_not_started", Json.parse(response.getBody()).get("error").get("code").asText());
+        List<ExportJob> jobs = f.exports.list("t1");
+        assertEquals(1, jobs.size());
+        assertEquals(ExportJob.Status.FAILED, jobs.get(0).status());
+        assertTrue(jobs.get(0).failureReason().orElseThrow().contains("state machine unavailable"));
+    }
+
+    private static JsonNode control(JsonNode scorecard, String id) {
+        for (JsonNode c : scorecard.get("controls")) if (c.get("id").asText().startsWith(id)) return c;
+        throw new AssertionError("no control " + id);
+    }
+
+    private record Verified(int exit, String out) {}
+
+    private static Verified verify(Path zip) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int exit = Main.run(new String[] {zip.toString(), "--rpc", chain.rpcUrl(), "--contract", contract, "--signer", LocalChain.DEV_ADDRESS},
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(out, true, StandardCharsets.UTF_8));
+        return new Verified(exit, out.toString(StandardCharsets.UTF_8));
+    }
+
+    private static Path rewrite(Path source, Path target, String entry, java.util.function.UnaryOperator<String> change) throws IOException {
+        try (ZipFile zip = new ZipFile(source.toFile()); OutputStream file = Files.newOutputStream(target); ZipOutputStream out = new ZipOutputStream(file)) {
+            for (Enumeration<? extends ZipEntry> e = zip.entries(); e.hasMoreElements(); ) {
+                ZipEntry z = e.nextElement();
+                out.putNextEntry(new ZipEntry(z.getName()));
+                String text = read(zip, z.getName());
+                out.write((z.getName().equals(entry) ? change.apply(text) : text).getBytes(StandardCharsets.UTF_8));
+                out.closeEntry();
+            }
+        }
+        return target;
+    }
+
+    private static String read(ZipFile zip, String name) throws IOException {
+        try (InputStream in = zip.getInputStream(zip.getEntry(name))) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    static APIGatewayV2HTTPEvent post(String tenant, String role, String body) {
+        APIGatewayV2HTTPEvent event = event(tenant, role, "POST /v1/exports", "/v1/exports", null);
+        event.setBody(body);
+        event.setHeaders(Map.of("content-type", "application/json"));
+        return event;
+    }
+
+    static APIGatewayV2HTTPEvent get(String tenant, String role, String route, String id) {
+        return event(tenant, role, "GET " + route, route.replace("{id}", String.valueOf(id)), id);
+    }
+
+    private static APIGatewayV2HTTPEvent event(String tenant, String role, String routeKey, String path, String id) {
+        Map<String, Object> lambda = new HashMap<>();
+        lambda.put("authenticated", "true");
+        lambda.put("tenantId", tenant);
+        lambda.put("role", role);
+        lambda.put("keyId", "key-" + role);
+        lambda.put("applications", "");
+        APIGatewayV2HTTPEvent.RequestContext.Authorizer authorizer = new APIGatewayV2HTTPEvent.RequestContext.Authorizer();
+        authorizer.setLambda(lambda);
+        APIGatewayV2HTTPEvent.RequestContext context = new APIGatewayV2HTTPEvent.RequestContext();
+        context.setAuthorizer(authorizer);
+        context.setRequestId("req-1");
+        APIGatewayV2HTTPEvent event = new APIGatewayV2HTTPEvent();
+        event.setRouteKey(routeKey);
+        event.setRawPath(path);
+        if (id != null) event.setPathParameters(Map.of("id", id));
+        event.setRequestContext(context);
+        return event;
+    }
+}

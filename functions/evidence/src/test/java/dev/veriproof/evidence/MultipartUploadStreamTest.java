@@ -1,0 +1,89 @@
+package dev.veriproof.evidence;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+
+/** The multipart stream and presigned links against a real S3-compatible server that checks signatures. */
+class MultipartUploadStreamTest {
+    private static LocalS3 s3;
+    private static EvidenceBucket bucket;
+    private static S3Client client;
+
+    @BeforeAll
+    static void start() {
+        s3 = LocalS3.start();
+        bucket = s3.bucket("multipart-test", MultipartUploadStream.MIN_PART);
+        client = s3.client();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        s3.close();
+    }
+
+    @Test
+    void streamsPartsAndCompletesOnClose() throws Exception {
+        byte[] data = new byte[MultipartUploadStream.MIN_PART * 2 + 12345];
+        new Random(7).nextBytes(data);
+        MultipartUploadStream out = bucket.upload("big.bin");
+        for (int i = 0; i < data.length; i += 100_000) out.write(data, i, Math.min(100_000, data.length - i));
+        assertEquals(2, out.partsUploaded(), "full parts are uploaded while writing");
+        out.close();
+        assertEquals(3, out.partsUploaded());
+        assertArrayEquals(data, client.getObjectAsBytes(b -> b.bucket("multipart-test").key("big.bin")).asByteArray());
+    }
+
+    @Test
+    void anEmptyStreamIsAnEmptyObject() throws Exception {
+        bucket.upload("empty.bin").close();
+        assertEquals(0, client.getObjectAsBytes(b -> b.bucket("multipart-test").key("empty.bin")).asByteArray().length);
+    }
+
+    @Test
+    void abortLeavesNoObjectAndNoUpload() throws Exception {
+        MultipartUploadStream out = bucket.upload("aborted.bin");
+        out.write(new byte[MultipartUploadStream.MIN_PART + 1]);
+        out.abort();
+        assertThrows(NoSuchKeyException.class, () -> client.getObject(b -> b.bucket("multipart-test").key("aborted.bin")));
+        assertTrue(client.listMultipartUploads(b -> b.bucket("multipart-test").prefix("aborted.bin")).uploads().isEmpty());
+    }
+
+    @Test
+    void abortUploadsDiscardsAnEarlierAttemptsUpload() {
+        bucket.upload("crashed.bin"); // started, never completed: a crashed attempt
+        assertEquals(1, client.listMultipartUploads(b -> b.bucket("multipart-test").prefix("crashed.bin")).uploads().size());
+        bucket.abortUploads("crashed.bin");
+        assertTrue(client.listMultipartUploads(b -> b.bucket("multipart-test").prefix("crashed.bin")).uploads().isEmpty());
+    }
+
+    @Test
+    void presignedLinksWorkAreCappedAtFifteenMinutesAndAreChecked() throws Exception {
+        try (MultipartUploadStream out = bucket.upload("doc.txt")) {
+            out.write("evidence".getBytes());
+        }
+        URI url = bucket.presignGet("doc.txt", Duration.ofHours(2));
+        assertTrue(url.getQuery().contains("X-Amz-Expires=900"), url.toString());
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<String> ok = http.send(HttpRequest.newBuilder(url).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, ok.statusCode());
+        assertEquals("evidence", ok.body());
+        URI tampered = URI.create(url.toString().replace("doc.txt", "doc.txx"));
+        assertEquals(403, http.send(HttpRequest.newBuilder(tampered).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+        URI unsigned = URI.create(s3.endpoint + "/multipart-test/doc.txt");
+        assertEquals(403, http.send(HttpRequest.newBuilder(unsigned).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+    }
+}

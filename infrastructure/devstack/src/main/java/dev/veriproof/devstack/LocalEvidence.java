@@ -1,0 +1,87 @@
+package dev.veriproof.devstack;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.veriproof.core.json.Json;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * The evidence export's local services: the S3 bucket (s3proxy), the Lambda Invoke API and Step
+ * Functions (the real ASL run by aws-local-stepfunctions), configured for the handlers the way the
+ * template configures them on AWS, and {@code POST /_devstack/fire/quarterly-export?at=<instant>},
+ * which runs the quarterly schedule's function and answers once the exports it started have ended.
+ */
+final class LocalEvidence implements AutoCloseable {
+    static final String BUCKET = "veriproof-evidence";
+    static final Duration EXPORT_TIMEOUT = Duration.ofMinutes(5);
+
+    private final LocalS3 s3;
+    private final LocalLambdaInvokeApi lambda;
+    private final LocalStepFunctions stepFunctions;
+
+    private LocalEvidence(LocalS3 s3, LocalLambdaInvokeApi lambda, LocalStepFunctions stepFunctions) {
+        this.s3 = s3;
+        this.lambda = lambda;
+        this.stepFunctions = stepFunctions;
+    }
+
+    static LocalEvidence start(Path templateYaml, LocalHttpApi api) throws IOException {
+        LocalS3 s3 = LocalS3.start(BUCKET);
+        LocalLambdaInvokeApi lambda = null;
+        try {
+            lambda = new LocalLambdaInvokeApi(templateYaml, api::handler);
+            LocalStepFunctions stepFunctions = new LocalStepFunctions(templateYaml, lambda.endpoint());
+            System.setProperty("EVIDENCE_BUCKET", BUCKET);
+            System.setProperty("S3_ENDPOINT", s3.endpoint());
+            System.setProperty("SFN_ENDPOINT", stepFunctions.endpoint());
+            System.setProperty("EXPORT_STATE_MACHINE_ARN", LocalStepFunctions.arn("EvidenceExportStateMachine"));
+            LocalEvidence evidence = new LocalEvidence(s3, lambda, stepFunctions);
+            String quarterlyHandler = handlerClass(templateYaml, "QuarterlyExportFunction");
+            api.addControl("/_devstack/fire/quarterly-export", params -> evidence.fireQuarterly(api, quarterlyHandler, params));
+            return evidence;
+        } catch (IOException | RuntimeException e) {
+            if (lambda != null) lambda.close();
+            s3.close();
+            throw e;
+        }
+    }
+
+    private static String handlerClass(Path templateYaml, String logicalId) throws IOException {
+        String handler = new YAMLMapper().readTree(templateYaml.toFile()).path("Resources").path(logicalId).path("Properties").path("Handler").asText();
+        return handler.substring(0, handler.indexOf("::"));
+    }
+
+    @SuppressWarnings("unchecked")
+    private String fireQuarterly(LocalHttpApi api, String handlerClass, Map<String, String> params) {
+        String at = params.getOrDefault("at", Instant.now().toString());
+        Instant.parse(at);
+        var handler = (com.amazonaws.services.lambda.runtime.RequestHandler<Map<String, Object>, Map<String, Object>>) api.handler(handlerClass);
+        Map<String, Object> result = handler.handleRequest(Map.of("source", "aws.events", "detail-type", "Scheduled Event", "time", at),
+                new LocalLambdaContext("QuarterlyExportFunction"));
+        ObjectNode body = Json.mapper().valueToTree(result);
+        ArrayNode ended = body.putArray("executions");
+        for (LocalStepFunctions.Execution e : awaitExports()) ended.addObject().put("name", e.name()).put("status", e.status());
+        return body.toString();
+    }
+
+    /** Waits until every export started so far has ended (the demo and the tests wait on this). */
+    java.util.List<LocalStepFunctions.Execution> awaitExports() {
+        return stepFunctions.awaitAll(EXPORT_TIMEOUT);
+    }
+
+    String s3Endpoint() {
+        return s3.endpoint();
+    }
+
+    @Override
+    public void close() {
+        stepFunctions.close();
+        lambda.close();
+        s3.close();
+    }
+}

@@ -1,0 +1,171 @@
+package dev.veriproof.devstack;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.veriproof.core.json.Json;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Step Functions on loopback: serves {@code StartExecution} of the AWS JSON protocol for the
+ * template's {@code AWS::Serverless::StateMachine}s and runs each execution's real ASL definition
+ * (its {@code DefinitionUri}, with the {@code DefinitionSubstitutions} resolved to local Lambda
+ * ARNs) with the npm interpreter {@code aws-local-stepfunctions}
+ * (infrastructure/tools/run-state-machine.mjs) in a child process, whose Task states call
+ * {@link LocalLambdaInvokeApi}.
+ */
+final class LocalStepFunctions implements AutoCloseable {
+    private record Machine(Path definition, Map<String, String> substitutions) {}
+
+    /** How an execution ended: {@code SUCCEEDED} with its output, or {@code FAILED} with the error. */
+    record Execution(String name, String status, String detail) {}
+
+    private final Path root;
+    private final String lambdaEndpoint;
+    private final Map<String, Machine> machines = new LinkedHashMap<>();
+    private final Map<String, CompletableFuture<Execution>> executions = new ConcurrentHashMap<>();
+    private final HttpServer server;
+    private final ExecutorService runner = Executors.newFixedThreadPool(2, r -> {
+        Thread t = new Thread(r, "local-step-functions");
+        t.setDaemon(true);
+        return t;
+    });
+
+    LocalStepFunctions(Path templateYaml, String lambdaEndpoint) throws IOException {
+        this.root = templateYaml.toAbsolutePath().getParent();
+        this.lambdaEndpoint = lambdaEndpoint;
+        JsonNode resources = new YAMLMapper().readTree(templateYaml.toFile()).path("Resources");
+        resources.fields().forEachRemaining(e -> {
+            if (!e.getValue().path("Type").asText().equals("AWS::Serverless::StateMachine")) return;
+            JsonNode properties = e.getValue().path("Properties");
+            Map<String, String> substitutions = new LinkedHashMap<>();
+            // "!Ref Function.Alias" reads as the text "Function.Alias": the local ARN is the function's logical id
+            properties.path("DefinitionSubstitutions").fields().forEachRemaining(s ->
+                    substitutions.put(s.getKey(), LocalLambdaInvokeApi.arn(s.getValue().asText().split("\\.")[0])));
+            machines.put(arn(e.getKey()), new Machine(root.resolve(properties.path("DefinitionUri").asText()), substitutions));
+        });
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
+        server.createContext("/", this::serve);
+        server.setExecutor(Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "local-step-functions-api");
+            t.setDaemon(true);
+            return t;
+        }));
+        server.start();
+    }
+
+    static String arn(String logicalId) {
+        return "arn:aws:states:us-east-1:000000000000:stateMachine:" + logicalId;
+    }
+
+    String endpoint() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    private void serve(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String target = String.valueOf(exchange.getRequestHeaders().getFirst("X-Amz-Target"));
+            JsonNode request = Json.parse(exchange.getRequestBody().readAllBytes());
+            if (!target.equals("AWSStepFunctions.StartExecution")) {
+                respond(exchange, 400, error("UnknownOperationException", "the local Step Functions serve StartExecution only, not " + target));
+                return;
+            }
+            String machineArn = request.path("stateMachineArn").asText();
+            Machine machine = machines.get(machineArn);
+            if (machine == null) {
+                respond(exchange, 400, error("StateMachineDoesNotExist", "State Machine Does Not Exist: '" + machineArn + "'"));
+                return;
+            }
+            String name = request.path("name").asText(java.util.UUID.randomUUID().toString());
+            String executionArn = machineArn.replace(":stateMachine:", ":execution:") + ":" + name;
+            CompletableFuture<Execution> started = new CompletableFuture<>();
+            if (executions.putIfAbsent(executionArn, started) != null) {
+                respond(exchange, 400, error("ExecutionAlreadyExists", "Execution Already Exists: '" + executionArn + "'"));
+                return;
+            }
+            String input = request.path("input").asText("{}");
+            runner.submit(() -> started.complete(run(machine, name, input)));
+            ObjectNode body = Json.mapper().createObjectNode();
+            body.put("executionArn", executionArn);
+            body.put("startDate", System.currentTimeMillis() / 1000.0);
+            respond(exchange, 200, body);
+        }
+    }
+
+    private Execution run(Machine machine, String name, String input) {
+        try {
+            Path dir = Files.createTempDirectory("veriproof-sfn");
+            Path substitutions = Files.write(dir.resolve("substitutions.json"), Json.write(machine.substitutions()));
+            Path inputFile = Files.writeString(dir.resolve("input.json"), input);
+            ProcessBuilder builder = new ProcessBuilder("node", root.resolve("infrastructure/tools/run-state-machine.mjs").toString(),
+                    machine.definition().toString(), substitutions.toString(), inputFile.toString())
+                    .redirectErrorStream(true);
+            builder.environment().put("AWS_ENDPOINT_URL_LAMBDA", lambdaEndpoint);
+            builder.environment().put("AWS_REGION", "us-east-1");
+            builder.environment().put("AWS_ACCESS_KEY_ID", "local");
+            builder.environment().put("AWS_SECRET_ACCESS_KEY", "local");
+            Process process = builder.start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            boolean succeeded = process.waitFor() == 0;
+            return new Execution(name, succeeded ? "SUCCEEDED" : "FAILED", output);
+        } catch (IOException e) {
+            return new Execution(name, "FAILED", "cannot run the state machine: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Execution(name, "FAILED", "interrupted");
+        }
+    }
+
+    /** Waits for every execution started so far to end, and answers how each one ended. */
+    List<Execution> awaitAll(Duration timeout) {
+        List<Execution> ended = new ArrayList<>();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (CompletableFuture<Execution> execution : executions.values()) {
+            try {
+                ended.add(execution.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+            } catch (Exception e) {
+                throw new IllegalStateException("a state machine execution did not end in time", e);
+            }
+        }
+        return ended;
+    }
+
+    private static ObjectNode error(String type, String message) {
+        ObjectNode body = Json.mapper().createObjectNode();
+        body.put("__type", type);
+        body.put("message", message);
+        return body;
+    }
+
+    private static void respond(HttpExchange exchange, int status, JsonNode body) throws IOException {
+        byte[] bytes = Json.write(body);
+        exchange.getResponseHeaders().set("Content-Type", "application/x-amz-json-1.0");
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        runner.shutdownNow();
+    }
+}

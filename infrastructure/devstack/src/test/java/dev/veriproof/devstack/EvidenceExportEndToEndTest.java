@@ -1,0 +1,95 @@
+package dev.veriproof.devstack;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.veriproof.core.json.Json;
+import dev.veriproof.verifier.Main;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sfn.SfnClient;
+
+/**
+ * The evidence export through the devstack: the API starts the real state machine (ASL run by
+ * aws-local-stepfunctions, Task states calling the local Lambda API), the package lands in the local
+ * S3, the auditor downloads it with a presigned URL and the verifier checks the whole package.
+ */
+class EvidenceExportEndToEndTest {
+
+    @Test
+    void exportDownloadVerifyAndTheQuarterlySchedule() throws Exception {
+        Devstack stack = RunningDevstack.get();
+        ApiClient api = new ApiClient(stack.apiUrl());
+        Seed.SeededTenant demo = stack.tenant("demo");
+        Seed.SeededTenant acme = stack.tenant("acme");
+        String sessionId = "e2e-export-" + UUID.randomUUID();
+        assertEquals(201, api.post("/v1/sessions", demo.key("ingest"), """
+                {"sessionId":"%s","applicationId":"loan-review","startedAt":"2026-11-21T10:15:00Z","intent":"i","model":"m"}"""
+                .formatted(sessionId)).status());
+        assertEquals(201, api.post("/v1/sessions", acme.key("ingest"), """
+                {"sessionId":"%s","applicationId":"claims-triage","startedAt":"2026-08-10T08:00:00Z","intent":"i","model":"m"}"""
+                .formatted(sessionId + "-q3")).status());
+        assertEquals(200, api.post(LocalChainService.FIRE_PATH, null, "").status());
+
+        assertEquals(403, api.post("/v1/exports", demo.key("auditor"), "{\"framework\":\"ISO_42001\",\"from\":\"2026-11-01\",\"to\":\"2026-11-25\"}").status());
+        ApiClient.Response started = api.post("/v1/exports", demo.key("admin"), "{\"framework\":\"ISO_42001\",\"from\":\"2026-11-01\",\"to\":\"2026-11-25\"}");
+        assertEquals(202, started.status(), started.body());
+        String id = started.json().get("id").asText();
+        stack.evidence().awaitExports();
+        JsonNode job = api.get("/v1/exports/" + id, demo.key("auditor")).json();
+        assertEquals("SUCCEEDED", job.get("status").asText(), job.toString());
+        assertEquals(404, api.get("/v1/exports/" + id, acme.key("admin")).status());
+
+        ApiClient.Response link = api.get("/v1/exports/" + id + "/download", demo.key("auditor"));
+        assertEquals(200, link.status(), link.body());
+        HttpResponse<byte[]> zip = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(link.json().get("url").asText())).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, zip.statusCode());
+        Path file = Files.write(Files.createTempFile("evidence", ".zip"), zip.body());
+        JsonNode state = Json.parse(Files.readAllBytes(RunningDevstack.stateDir().resolve("devstack.json")));
+        assertTrue(state.get("s3Endpoint").asText().startsWith("http://127.0.0.1:"));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int exit = Main.run(new String[] {file.toString(), "--rpc", state.get("rpcUrl").asText(), "--signer", state.get("signerAddress").asText()},
+                new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
+        Files.delete(file);
+        assertEquals(0, exit, out.toString(StandardCharsets.UTF_8));
+
+        ApiClient.Response quarterly = api.post("/_devstack/fire/quarterly-export?at=2026-10-01T02:00:00Z", null, "");
+        assertEquals(200, quarterly.status(), quarterly.body());
+        assertEquals("2026Q3", quarterly.json().get("quarter").asText());
+        assertTrue(quarterly.json().get("started").toString().contains("\"acme\""), quarterly.body());
+        quarterly.json().get("executions").forEach(e -> assertEquals("SUCCEEDED", e.get("status").asText(), quarterly.body()));
+        JsonNode acmeExport = api.get("/v1/exports/exp_2026Q3", acme.key("auditor")).json();
+        assertEquals("SUCCEEDED", acmeExport.get("status").asText(), acmeExport.toString());
+        assertEquals("SCHEDULE", acmeExport.get("trigger").asText());
+        ApiClient.Response again = api.post("/_devstack/fire/quarterly-export?at=2026-10-01T02:00:00Z", null, "");
+        assertEquals(0, again.json().get("started").size(), again.body());
+    }
+
+    @Test
+    void aFailingStepIsCaughtByTheStateMachine() {
+        Devstack stack = RunningDevstack.get();
+        try (SfnClient sfn = SfnClient.builder().endpointOverride(URI.create(System.getProperty("SFN_ENDPOINT"))).region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"))).build()) {
+            String name = "no-such-export-" + UUID.randomUUID();
+            sfn.startExecution(s -> s.stateMachineArn(System.getProperty("EXPORT_STATE_MACHINE_ARN")).name(name)
+                    .input("{\"tenantId\":\"demo\",\"exportId\":\"exp_missing\"}"));
+            LocalStepFunctions.Execution execution = stack.evidence().awaitExports().stream().filter(e -> e.name().equals(name)).findFirst().orElseThrow();
+            assertEquals("FAILED", execution.status());
+            assertTrue(execution.detail().contains("EvidenceExportFailed"), execution.detail());
+        }
+    }
+}
