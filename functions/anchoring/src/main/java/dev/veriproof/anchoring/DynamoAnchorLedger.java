@@ -194,7 +194,19 @@ public final class DynamoAnchorLedger implements AnchorLedger {
         dynamo.deleteItem(b -> b.tableName(table).key(key(RUN, "RETRY")));
     }
 
-    /** Recorded incidents, oldest first. */
+    @Override
+    public Optional<Instant> lastAnchoredAt() {
+        for (Map<String, AttributeValue> item : dynamo.queryPaginator(b -> b.tableName(table).indexName("gsi1")
+                .keyConditionExpression("gsi1pk = :anchors").scanIndexForward(false)
+                .expressionAttributeValues(Map.of(":anchors", s("ANCHORS")))).items()) {
+            if (item.containsKey("status") && "ANCHORED".equals(item.get("status").s()) && item.containsKey("closedAt")) {
+                return Optional.of(Instant.parse(item.get("closedAt").s()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Override
     public List<Incident> incidents() {
         List<Incident> incidents = new ArrayList<>();
         dynamo.queryPaginator(b -> b.tableName(table).keyConditionExpression("pk = :pk")

@@ -1,5 +1,6 @@
 package dev.veriproof.evidence;
 
+import dev.veriproof.anchoring.DynamoAnchorLedger;
 import dev.veriproof.adapters.Config;
 import dev.veriproof.adapters.aws.AwsClients;
 import dev.veriproof.adapters.dynamo.DynamoApplicationStore;
@@ -34,7 +35,8 @@ final class Evidence {
         return new PackageWriter.Sources(new SessionReader(dynamo, sessionsTable),
                 new DynamoApplicationStore(enhanced, governanceTable), governance, governance, governance, audit, governance,
                 new DynamoReviewStore(dynamo, governanceTable, sessionsTable, audit), new DynamoKeyStore(enhanced, governanceTable),
-                new DynamoExportStore(dynamo, governanceTable), new AlertStore(dynamo, governanceTable), new RiskStore(dynamo, governanceTable));
+                new DynamoExportStore(dynamo, governanceTable), new AlertStore(dynamo, governanceTable), new RiskStore(dynamo, governanceTable),
+                new DynamoAnchorLedger(dynamo, governanceTable));
     }
 
     /** Only the Assemble step signs; the signing key is read from Secrets Manager on its first use. */

@@ -9,10 +9,12 @@ import dev.veriproof.core.access.Role;
 import dev.veriproof.core.alerts.Alert;
 import dev.veriproof.core.alerts.AlertRule;
 import dev.veriproof.core.applications.Application;
+import dev.veriproof.core.anchoring.AnchorLedger;
 import dev.veriproof.core.applications.ApplicationStore;
 import dev.veriproof.core.audit.AuditChain;
 import dev.veriproof.core.audit.AuditEntry;
 import dev.veriproof.core.audit.AuditLog;
+import dev.veriproof.core.evidence.AnchoringIncidents;
 import dev.veriproof.core.evidence.EvidenceFacts;
 import dev.veriproof.core.evidence.ExportJob;
 import dev.veriproof.core.evidence.ExportRequest;
@@ -65,7 +67,8 @@ final class PackageWriter {
 
     record Sources(SessionSource sessions, ApplicationStore applications, GuardrailStore guardrails,
                    DeploymentStore deployments, SdkTelemetryStore sdk, AuditLog audit, PlanStore plans,
-                   ReviewStore reviews, KeyStore keys, ExportStore exports, AlertStore alerts, RiskStore risks) {}
+                   ReviewStore reviews, KeyStore keys, ExportStore exports, AlertStore alerts, RiskStore risks,
+                   AnchorLedger anchoring) {}
 
     record Result(long sessions, int sessionFiles, String manifestSha256, List<Manifest.FileEntry> files) {}
 
@@ -119,6 +122,8 @@ final class PackageWriter {
             List<AlertRule> rules = sources.alerts().rules(tenant);
             int incidents = 0;
             int corrected = 0;
+            AnchoringIncidents anchoringFailures = AnchoringIncidents.of(sources.anchoring().incidents(),
+                    at -> inPeriod(at, request), sources.anchoring().lastAnchoredAt());
             try (OutputStream out = files.open("alerts-and-corrective-actions.jsonl")) {
                 for (Alert alert : sources.alerts().alerts(tenant)) {
                     if (!appIds.contains(alert.applicationId()) || !inPeriod(alert.openedAt(), request)) continue;
@@ -126,7 +131,19 @@ final class PackageWriter {
                     if (alert.resolution() != null && !alert.resolution().isBlank()) corrected++;
                     line(out, Views.tree(alert, Set.of("tenantId")));
                 }
+                // anchoring is one run over all tenants: a failed run is every tenant's incident
+                for (AnchorLedger.Incident failure : anchoringFailures.failures()) {
+                    ObjectNode node = Json.mapper().createObjectNode();
+                    node.put("type", "anchoring_failure");
+                    node.put("at", failure.at().toString());
+                    node.put("reason", failure.reason());
+                    node.put("pendingSessions", failure.pendingSessions());
+                    node.put("correctiveAction", anchoringFailures.corrected(failure)
+                            ? "retried: a later anchoring run anchored the pending sessions" : null);
+                    line(out, node);
+                }
             }
+            corrected += anchoringFailures.correctedCount();
 
             List<EvidenceFacts.AppFacts> appFacts = new ArrayList<>();
             try (OutputStream out = files.open("deployment-context.jsonl")) {
@@ -191,7 +208,8 @@ final class PackageWriter {
                         && other.createdAt().isBefore(job.createdAt()) && inPeriod(other.createdAt(), request)) earlier++;
             }
             EvidenceFacts facts = new EvidenceFacts(request.days(), appFacts, guardrailVersions, healthReports, earlier, open.size(),
-                    (int) open.stream().filter(p -> p.owner() != null && !p.owner().isBlank()).count(), incidents, corrected, 0,
+                    (int) open.stream().filter(p -> p.owner() != null && !p.owner().isBlank()).count(), incidents, corrected,
+                    anchoringFailures.failures().size(),
                     keyAssignments, auditorKeys, downloads, chainIntact, !anchors.isEmpty());
             List<Scorecard.Control> controls = Scorecard.evaluate(facts, tally);
             files.json("scorecard.json", Scorecard.scorecardJson(controls, request));

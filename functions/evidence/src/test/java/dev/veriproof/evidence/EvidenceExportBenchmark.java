@@ -76,7 +76,7 @@ public final class EvidenceExportBenchmark {
     private static void run(int sessions, PackageWriter.Sources stores, Clock clock) throws IOException {
         PackageWriter.Sources sources = new PackageWriter.Sources(synthetic(sessions), stores.applications(), stores.guardrails(),
                 stores.deployments(), stores.sdk(), stores.audit(), stores.plans(), stores.reviews(), stores.keys(), stores.exports(),
-                stores.alerts(), stores.risks());
+                stores.alerts(), stores.risks(), stores.anchoring());
         PackageWriter writer = new PackageWriter(sources, Web3jSigner.fromPrivateKey(LocalChain.DEV_PRIVATE_KEY), clock);
         ExportJob job = new ExportJob("exp_bench_" + sessions, new ExportRequest("bench", ExportRequest.Framework.ISO_42001, FROM,
                 FROM.plusDays(DAYS - 1), List.of()), ExportJob.Trigger.API, ExportJob.Status.RUNNING, clock.instant(), "bench",

@@ -1,5 +1,7 @@
 package dev.veriproof.evidence;
 
+import java.util.Optional;
+import dev.veriproof.core.anchoring.AnchorLedger;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -280,6 +282,41 @@ class EvidenceExportTest {
         Verified forged = verify(resigned);
         assertEquals(1, forged.exit);
         assertTrue(forged.out.contains("FAIL file manifest.sig"), forged.out);
+    }
+
+    @Test
+    void anchoringFailuresOfThePeriodAreIncidentsWhoseCorrectiveActionIsTheRetry(LocalAws aws) throws Exception {
+        Fixture f = new Fixture(aws);
+        f.app("t3", "loan-review");
+        f.session("t3", "loan-review", "2026-08-02T10:00:00Z", 80, "LOW", false);
+        DynamoAnchorLedger ledger = new DynamoAnchorLedger(f.dynamo, f.governanceTable);
+        ledger.recordFailure(new AnchorLedger.Incident(Instant.parse("2026-08-01T12:00:00Z"), "chain unreachable: connection refused",
+                7, Optional.empty()), new AnchorLedger.RetryState(1, Instant.parse("2026-08-01T12:05:00Z")));
+        ledger.recordFailure(new AnchorLedger.Incident(Instant.parse("2026-06-15T12:00:00Z"), "before the period", 3, Optional.empty()),
+                new AnchorLedger.RetryState(1, Instant.parse("2026-06-15T12:05:00Z")));
+        f.anchor(); // the retry that anchors what the failed run left pending
+
+        APIGatewayV2HTTPResponse created = f.handler.handleRequest(post("t3", "admin", """
+                {"framework": "ISO_42001", "from": "2026-07-01", "to": "2026-09-30"}"""), null);
+        String id = Json.parse(created.getBody()).get("id").asText();
+        f.runSteps("t3", id);
+        JsonNode link = Json.parse(f.handler.handleRequest(get("t3", "auditor", "/v1/exports/{id}/download", id), null).getBody());
+        HttpResponse<byte[]> zipResponse = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(link.get("url").asText())).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        Path zipPath = Files.write(tmp.resolve("incidents.zip"), zipResponse.body());
+
+        try (ZipFile zip = new ZipFile(zipPath.toFile())) {
+            List<JsonNode> failures = new ArrayList<>();
+            for (String line : read(zip, "alerts-and-corrective-actions.jsonl").split("\n")) {
+                if (!line.isBlank() && Json.parse(line).path("type").asText().equals("anchoring_failure")) failures.add(Json.parse(line));
+            }
+            assertEquals(1, failures.size(), "only the period's failure");
+            assertEquals("2026-08-01T12:00:00Z", failures.get(0).get("at").asText());
+            assertTrue(failures.get(0).get("correctiveAction").asText().startsWith("retried"));
+            JsonNode nonconformity = control(Json.parse(read(zip, "scorecard.json")), "10.2");
+            assertEquals(1, nonconformity.get("evidence").get("anchoringFailures").asInt());
+            assertEquals(1, nonconformity.get("evidence").get("withCorrectiveAction").asInt());
+        }
     }
 
     @Test

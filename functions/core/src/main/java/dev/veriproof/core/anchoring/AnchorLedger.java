@@ -1,6 +1,7 @@
 package dev.veriproof.core.anchoring;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /** Where the anchoring run keeps its own records: the lease, the open batch, completed batches, failures. */
@@ -28,6 +29,12 @@ public interface AnchorLedger {
 
     /** Records a failed run as an incident and when the next attempt may start. */
     void recordFailure(Incident incident, RetryState next);
+
+    /** Every recorded anchoring failure, oldest first (evidence for ISO/IEC 42001 10.2). */
+    List<Incident> incidents();
+
+    /** When the latest batch was anchored, if any was. */
+    Optional<Instant> lastAnchoredAt();
 
     void clearFailures();
 
