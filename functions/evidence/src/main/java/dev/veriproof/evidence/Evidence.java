@@ -61,6 +61,7 @@ final class Evidence {
         };
         Clock clock = Clock.systemUTC();
         PackageWriter writer = new PackageWriter(sources(AwsClients.dynamoDb(), Config.sessionsTable(), Config.governanceTable(), clock), signer, clock);
-        return new ExportService(exports(), EvidenceBucket.fromConfig(), writer, clock);
+        return new ExportService(exports(), EvidenceBucket.fromConfig(), writer, clock,
+                Integer.parseInt(Config.optional("EXPORT_SHARD_DAYS").orElse("7")));
     }
 }

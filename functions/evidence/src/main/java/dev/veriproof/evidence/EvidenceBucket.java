@@ -1,8 +1,10 @@
 package dev.veriproof.evidence;
 
 import dev.veriproof.adapters.Config;
+import java.io.InputStream;
 import java.net.URI;
 import java.time.Duration;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
@@ -53,6 +55,21 @@ final class EvidenceBucket {
     void abortUploads(String key) {
         s3.listMultipartUploadsPaginator(l -> l.bucket(bucket).prefix(key)).uploads().forEach(u ->
                 s3.abortMultipartUpload(a -> a.bucket(bucket).key(u.key()).uploadId(u.uploadId())));
+    }
+
+    void put(String key, byte[] bytes) {
+        s3.putObject(p -> p.bucket(bucket).key(key), RequestBody.fromBytes(bytes));
+    }
+
+    InputStream open(String key) {
+        return s3.getObject(g -> g.bucket(bucket).key(key));
+    }
+
+    /** Deletes every object under the prefix, and the uploads left incomplete there. */
+    void deletePrefix(String prefix) {
+        abortUploads(prefix);
+        s3.listObjectsV2Paginator(l -> l.bucket(bucket).prefix(prefix)).contents().forEach(o ->
+                s3.deleteObject(d -> d.bucket(bucket).key(o.key())));
     }
 
     URI presignGet(String key, Duration validity) {

@@ -4,17 +4,22 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import dev.veriproof.adapters.Log;
 import dev.veriproof.adapters.snapstart.Priming;
+import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * The evidence-export state machine's steps (infrastructure/statemachines/evidence-export.asl.json),
  * one Lambda each; the input is the execution's state {@code {tenantId, exportId, ...}}.
  * <ul>
- *   <li>{@link Check}: the job exists and is RUNNING;</li>
- *   <li>{@link Assemble}: writes the package to S3 and adds {@code sessions} to the state;</li>
- *   <li>{@link Finalize}: marks it SUCCEEDED;</li>
- *   <li>{@link MarkFailed}: the Catch path, marks it FAILED with the error and discards the partial upload.</li>
+ *   <li>{@link Check}: the job exists and is RUNNING; adds the period's {@code shards} to the state;</li>
+ *   <li>{@link WriteShard} (in a Map over the shards, input {@code {tenantId, exportId, shard}}): writes the shard's
+ *       session lines and facts to staging;</li>
+ *   <li>{@link Assemble}: streams the staged shards into the package in S3 and adds {@code sessions} to the state;</li>
+ *   <li>{@link Finalize}: marks it SUCCEEDED and deletes staging;</li>
+ *   <li>{@link MarkFailed}: the Catch path, marks it FAILED with the error and discards staging and the partial upload.</li>
  * </ul>
  */
 public abstract class ExportStepHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
@@ -54,8 +59,25 @@ public abstract class ExportStepHandler implements RequestHandler<Map<String, Ob
 
         @Override
         void step(ExportService service, String tenantId, String exportId, Map<String, Object> input, Map<String, Object> state) {
-            service.running(tenantId, exportId);
+            List<Map<String, Object>> shards = new ArrayList<>();
+            for (ExportService.Shard s : service.plan(tenantId, exportId)) {
+                shards.add(Map.of("id", s.id(), "from", s.from().toString(), "to", s.to().toString()));
+            }
             state.put("objectKey", ExportService.objectKey(tenantId, exportId));
+            state.put("shards", shards);
+        }
+    }
+
+    public static final class WriteShard extends ExportStepHandler {
+        public WriteShard() {}
+
+        WriteShard(ExportService service) { super(service); }
+
+        @Override
+        void step(ExportService service, String tenantId, String exportId, Map<String, Object> input, Map<String, Object> state) {
+            Map<?, ?> shard = (Map<?, ?>) input.get("shard");
+            state.put("sessions", service.writeShard(tenantId, exportId, new ExportService.Shard(String.valueOf(shard.get("id")),
+                    LocalDate.parse(String.valueOf(shard.get("from"))), LocalDate.parse(String.valueOf(shard.get("to"))))));
         }
     }
 
@@ -66,7 +88,9 @@ public abstract class ExportStepHandler implements RequestHandler<Map<String, Ob
 
         @Override
         void step(ExportService service, String tenantId, String exportId, Map<String, Object> input, Map<String, Object> state) {
-            PackageWriter.Result result = service.assemble(tenantId, exportId);
+            List<String> shards = new ArrayList<>();
+            for (Object shard : (List<?>) input.get("shards")) shards.add(String.valueOf(((Map<?, ?>) shard).get("id")));
+            PackageWriter.Result result = service.assemble(tenantId, exportId, shards);
             state.put("sessions", result.sessions());
             state.put("manifestSha256", result.manifestSha256());
         }

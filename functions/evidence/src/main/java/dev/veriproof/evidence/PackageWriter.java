@@ -82,23 +82,87 @@ final class PackageWriter {
         this.clock = clock;
     }
 
+    /** What the session files leave for the rest of the package. */
+    static final class SessionFacts {
+        final SessionTally tally;
+        final TreeMap<String, ObjectNode> anchors;
+        final List<String> reviewedSessions;
+
+        SessionFacts() {
+            this(new SessionTally(), new TreeMap<>(), new ArrayList<>());
+        }
+
+        private SessionFacts(SessionTally tally, TreeMap<String, ObjectNode> anchors, List<String> reviewedSessions) {
+            this.tally = tally;
+            this.anchors = anchors;
+            this.reviewedSessions = reviewedSessions;
+        }
+
+        /** Adds the facts of the sessions that follow these (the next shard of the period). */
+        void merge(SessionFacts next) {
+            tally.merge(next.tally);
+            next.anchors.forEach(anchors::putIfAbsent);
+            reviewedSessions.addAll(next.reviewedSessions);
+        }
+
+        byte[] toJson() {
+            ObjectNode json = Json.mapper().createObjectNode();
+            json.set("tally", tally.toJson());
+            anchors.forEach(json.putObject("anchors")::set);
+            reviewedSessions.forEach(json.putArray("reviewedSessions")::add);
+            return Json.write(json);
+        }
+
+        static SessionFacts fromJson(JsonNode json) {
+            TreeMap<String, ObjectNode> anchors = new TreeMap<>();
+            json.path("anchors").fields().forEachRemaining(e -> anchors.put(e.getKey(), (ObjectNode) e.getValue()));
+            List<String> reviewed = new ArrayList<>();
+            json.path("reviewedSessions").forEach(id -> reviewed.add(id.asText()));
+            return new SessionFacts(SessionTally.fromJson(json.path("tally")), anchors, reviewed);
+        }
+    }
+
+    /** Writes the package's session lines, in order, and returns their facts. */
+    interface SessionPart {
+        SessionFacts write(SessionFiles files) throws IOException;
+    }
+
+    /** Writes the whole package in one pass, reading the period's sessions from DynamoDB. */
     Result write(ExportJob job, OutputStream target) throws IOException {
         ExportRequest request = job.request();
+        return write(job, target, files -> {
+            SessionFacts facts = new SessionFacts();
+            forEachSession(request, request.from(), request.to(), facts, line -> files.add(Json.write(line)));
+            return facts;
+        });
+    }
+
+    /**
+     * Writes the session lines of the days from..to (one shard of the period) to a stream, one per line,
+     * and returns their facts.
+     */
+    SessionFacts writeShard(ExportRequest request, LocalDate from, LocalDate to, OutputStream out) throws IOException {
+        SessionFacts facts = new SessionFacts();
+        forEachSession(request, from, to, facts, line -> line(out, line));
+        return facts;
+    }
+
+    Result write(ExportJob job, OutputStream target, SessionPart sessionPart) throws IOException {
+        ExportRequest request = job.request();
         String tenant = request.tenantId();
-        List<Application> apps = new ArrayList<>();
-        for (Application a : sources.applications().list(tenant)) {
-            if (request.applications().isEmpty() || request.applications().contains(a.applicationId())) apps.add(a);
-        }
+        List<Application> apps = applications(request);
         Set<String> appIds = new TreeSet<>();
         apps.forEach(a -> appIds.add(a.applicationId()));
         Manifest manifest = new Manifest();
-        SessionTally tally = new SessionTally();
-        TreeMap<String, ObjectNode> anchors = new TreeMap<>();
-        List<String> reviewedSessions = new ArrayList<>();
         int sessionFiles;
         try (ZipOutputStream zip = new ZipOutputStream(new NonClosing(target))) {
             Files files = new Files(zip, manifest);
-            sessionFiles = writeSessions(files, request, appIds, tally, anchors, reviewedSessions);
+            SessionFiles sessionOut = new SessionFiles(files);
+            SessionFacts sessionFacts = sessionPart.write(sessionOut);
+            sessionFiles = sessionOut.finish();
+            SessionTally tally = sessionFacts.tally;
+            TreeMap<String, ObjectNode> anchors = sessionFacts.anchors;
+            List<String> reviewedSessions = sessionFacts.reviewedSessions;
             files.json("anchors.json", anchorsJson(anchors));
             writeTimeseries(files, tally);
             writeOutcomes(files, tally);
@@ -225,40 +289,42 @@ final class PackageWriter {
         }
     }
 
-    private int writeSessions(Files files, ExportRequest request, Set<String> appIds, SessionTally tally,
-                              TreeMap<String, ObjectNode> anchors, List<String> reviewedSessions) throws IOException {
-        int[] fileCount = {0};
-        long[] inFile = {0};
-        OutputStream[] out = {null};
-        for (LocalDate day = request.from(); !day.isAfter(request.to()); day = day.plusDays(1)) {
+    private List<Application> applications(ExportRequest request) {
+        List<Application> apps = new ArrayList<>();
+        for (Application a : sources.applications().list(request.tenantId())) {
+            if (request.applications().isEmpty() || request.applications().contains(a.applicationId())) apps.add(a);
+        }
+        return apps;
+    }
+
+    private interface LineSink {
+        void accept(ObjectNode line) throws IOException;
+    }
+
+    private void forEachSession(ExportRequest request, LocalDate from, LocalDate to, SessionFacts facts, LineSink sink) {
+        Set<String> appIds = new TreeSet<>();
+        applications(request).forEach(a -> appIds.add(a.applicationId()));
+        for (LocalDate day = from; !day.isAfter(to); day = day.plusDays(1)) {
             LocalDate d = day;
             sources.sessions().forEach(request.tenantId(), day, item -> {
                 String app = item.get("applicationId").s();
                 if (!appIds.contains(app)) return;
+                ObjectNode line = sessionLine(item, facts.anchors);
+                JsonNode record = line.get("record");
+                boolean awaiting = item.containsKey("reviewQueue");
+                boolean required = record.path("humanOversight").path("required").asBoolean(false)
+                        || Set.of("HIGH", "CRITICAL").contains(record.path("riskLevel").asText(""));
+                boolean recorded = record.path("humanOversight").hasNonNull("type") && !record.path("humanOversight").path("type").asText().equals("NONE");
+                if (required && !recorded && !awaiting) facts.reviewedSessions.add(item.get("sessionId").s());
+                facts.tally.add(app, d, Integer.parseInt(item.get("governanceScore").n()), item.get("band").s(), record,
+                        line.has("proof"), required && !recorded && !awaiting);
                 try {
-                    if (out[0] == null || inFile[0] == SESSIONS_PER_FILE) {
-                        if (out[0] != null) out[0].close();
-                        out[0] = files.open(String.format("sessions/%05d.jsonl", ++fileCount[0]));
-                        inFile[0] = 0;
-                    }
-                    ObjectNode line = sessionLine(item, anchors);
-                    JsonNode record = line.get("record");
-                    boolean awaiting = item.containsKey("reviewQueue");
-                    boolean required = record.path("humanOversight").path("required").asBoolean(false)
-                            || Set.of("HIGH", "CRITICAL").contains(record.path("riskLevel").asText(""));
-                    boolean recorded = record.path("humanOversight").hasNonNull("type") && !record.path("humanOversight").path("type").asText().equals("NONE");
-                    if (required && !recorded && !awaiting) reviewedSessions.add(item.get("sessionId").s());
-                    tally.add(app, d, Integer.parseInt(item.get("governanceScore").n()), item.get("band").s(), record,
-                            line.has("proof"), required && !recorded && !awaiting);
-                    line(out[0], line);
-                    inFile[0]++;
+                    sink.accept(line);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
             });
         }
-        if (out[0] != null) out[0].close();
-        return fileCount[0];
     }
 
     private static ObjectNode sessionLine(Map<String, AttributeValue> item, TreeMap<String, ObjectNode> anchors) {
@@ -366,6 +432,35 @@ final class PackageWriter {
 
                 Signer address: %s
                 """.formatted(signer);
+    }
+
+    /** The package's session lines, split into sessions/NNNNN.jsonl files of at most {@link #SESSIONS_PER_FILE} lines. */
+    static final class SessionFiles {
+        private final Files files;
+        private OutputStream out;
+        private int fileCount;
+        private long inFile;
+
+        private SessionFiles(Files files) {
+            this.files = files;
+        }
+
+        /** Adds one line (without its line feed). */
+        void add(byte[] line) throws IOException {
+            if (out == null || inFile == SESSIONS_PER_FILE) {
+                if (out != null) out.close();
+                out = files.open(String.format("sessions/%05d.jsonl", ++fileCount));
+                inFile = 0;
+            }
+            out.write(line);
+            out.write('\n');
+            inFile++;
+        }
+
+        private int finish() throws IOException {
+            if (out != null) out.close();
+            return fileCount;
+        }
     }
 
     /** Writes ZIP entries and records each one's SHA-256 and size in the manifest. */

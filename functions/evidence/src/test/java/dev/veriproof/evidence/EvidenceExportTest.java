@@ -116,8 +116,10 @@ class EvidenceExportTest {
         final String bucketName;
         final List<String> started = new ArrayList<>();
         final ExportsHandler handler;
+        final PackageWriter writer;
         final ExportService service;
 
+        /** Shards of 3 days, so that every period here is written in several shards. */
         Fixture(LocalAws aws) {
             dynamo = aws.client();
             int n = TABLES.incrementAndGet();
@@ -132,9 +134,9 @@ class EvidenceExportTest {
             bucketName = "evidence-" + n;
             bucket = s3.bucket(bucketName, MultipartUploadStream.MIN_PART);
             handler = new ExportsHandler(exports, (tenant, id) -> started.add(tenant + "/" + id), applications, bucket, audit, CLOCK);
-            PackageWriter writer = new PackageWriter(Evidence.sources(dynamo, sessionsTable, governanceTable, CLOCK),
+            writer = new PackageWriter(Evidence.sources(dynamo, sessionsTable, governanceTable, CLOCK),
                     Web3jSigner.fromPrivateKey(LocalChain.DEV_PRIVATE_KEY), CLOCK);
-            service = new ExportService(exports, bucket, writer, CLOCK);
+            service = new ExportService(exports, bucket, writer, CLOCK, 3);
         }
 
         void app(String tenant, String appId) {
@@ -168,12 +170,29 @@ class EvidenceExportTest {
             assertEquals(AnchoringRun.Outcome.ANCHORED, result.outcome(), String.valueOf(result.failure()));
         }
 
-        /** The state machine's happy path: Check → Assemble → Finalize, each step's output the next one's input. */
+        /** The state machine's happy path: Check → WriteShard per shard (the Map) → Assemble → Finalize. */
         Map<String, Object> runSteps(String tenant, String exportId) {
             Map<String, Object> state = new LinkedHashMap<>(Map.of("tenantId", tenant, "exportId", exportId));
             state = new ExportStepHandler.Check(service).handleRequest(state, null);
+            writeShards(state);
             state = new ExportStepHandler.Assemble(service).handleRequest(state, null);
             return new ExportStepHandler.Finalize(service).handleRequest(state, null);
+        }
+
+        /** The Map state: WriteShard with {tenantId, exportId, shard} per shard; its results are discarded. */
+        @SuppressWarnings("unchecked")
+        void writeShards(Map<String, Object> state) {
+            for (Object shard : (List<Object>) state.get("shards")) {
+                new ExportStepHandler.WriteShard(service).handleRequest(
+                        new LinkedHashMap<>(Map.of("tenantId", state.get("tenantId"), "exportId", state.get("exportId"), "shard", shard)), null);
+            }
+        }
+
+        List<String> staged(String tenant, String exportId) {
+            List<String> keys = new ArrayList<>();
+            s3Client.listObjectsV2Paginator(l -> l.bucket(bucketName).prefix(ExportService.stagingPrefix(tenant, exportId))).contents()
+                    .forEach(o -> keys.add(o.key()));
+            return keys;
         }
     }
 
@@ -320,6 +339,91 @@ class EvidenceExportTest {
     }
 
     @Test
+    void theShardsAreAssembledInOrderIntoTheSameFilesAsOnePass(LocalAws aws) throws Exception {
+        Fixture f = new Fixture(aws);
+        f.app("t1", "loan-review");
+        f.app("t1", "support-bot");
+        List<String> expected = new ArrayList<>();
+        for (int day = 1; day <= 10; day++) {
+            for (String time : List.of("08:00:00", "17:30:00")) {
+                expected.add(f.session("t1", day % 2 == 0 ? "support-bot" : "loan-review", "2026-07-%02dT%sZ".formatted(day, time),
+                        60 + day, day == 4 ? "HIGH" : "LOW", false));
+            }
+        }
+        f.anchor();
+        String id = Json.parse(f.handler.handleRequest(post("t1", "admin", """
+                {"framework": "ISO_42001", "from": "2026-07-01", "to": "2026-07-10"}"""), null).getBody()).get("id").asText();
+
+        Map<String, Object> planned = new ExportStepHandler.Check(f.service).handleRequest(
+                new LinkedHashMap<>(Map.of("tenantId", "t1", "exportId", id)), null);
+        assertEquals(List.of(Map.of("id", "00001", "from", "2026-07-01", "to", "2026-07-03"), Map.of("id", "00002", "from", "2026-07-04", "to", "2026-07-06"),
+                Map.of("id", "00003", "from", "2026-07-07", "to", "2026-07-09"), Map.of("id", "00004", "from", "2026-07-10", "to", "2026-07-10")),
+                planned.get("shards"));
+        // the Map runs its iterations concurrently: the last shard is staged first
+        List<Object> shards = new ArrayList<>((List<?>) planned.get("shards"));
+        java.util.Collections.reverse(shards);
+        f.writeShards(new LinkedHashMap<>(Map.of("tenantId", "t1", "exportId", id, "shards", shards)));
+        assertEquals(8, f.staged("t1", id).size(), "sessions and facts of 4 shards");
+        Map<String, Object> assembled = new ExportStepHandler.Assemble(f.service).handleRequest(planned, null);
+        assertEquals(20L, ((Number) assembled.get("sessions")).longValue());
+        new ExportStepHandler.Finalize(f.service).handleRequest(assembled, null);
+        assertEquals(List.of(), f.staged("t1", id), "staging is deleted once the package is written");
+
+        Path sharded = tmp.resolve("sharded.zip");
+        try (InputStream in = f.s3Client.getObject(b -> b.bucket(f.bucketName).key(ExportService.objectKey("t1", id)))) {
+            Files.copy(in, sharded);
+        }
+        Path onePass = tmp.resolve("one-pass.zip");
+        try (var out = Files.newOutputStream(onePass)) {
+            f.writer.write(f.exports.find("t1", id).orElseThrow(), out);
+        }
+        try (ZipFile a = new ZipFile(sharded.toFile()); ZipFile b = new ZipFile(onePass.toFile())) {
+            List<String> ids = new ArrayList<>();
+            for (String line : read(a, "sessions/00001.jsonl").split("\n")) ids.add(Json.parse(line).get("sessionId").asText());
+            assertEquals(expected, ids, "day by day, each day in startedAt order");
+            List<String> names = new ArrayList<>();
+            for (Enumeration<? extends ZipEntry> e = a.entries(); e.hasMoreElements(); ) names.add(e.nextElement().getName());
+            List<String> onePassNames = new ArrayList<>();
+            for (Enumeration<? extends ZipEntry> e = b.entries(); e.hasMoreElements(); ) onePassNames.add(e.nextElement().getName());
+            assertEquals(onePassNames, names);
+            for (String name : names) assertEquals(read(b, name), read(a, name), name);
+        }
+        Verified verified = verify(sharded);
+        assertEquals(0, verified.exit(), verified.out());
+    }
+
+    @Test
+    void aFailingShardMarksTheExportFailedAndCleansStaging(LocalAws aws) {
+        Fixture f = new Fixture(aws);
+        f.app("t1", "loan-review");
+        f.session("t1", "loan-review", "2026-07-01T10:00:00Z", 80, "LOW", false);
+        String id = Json.parse(f.handler.handleRequest(post("t1", "admin", """
+                {"framework": "ISO_42001", "from": "2026-07-01", "to": "2026-07-09"}"""), null).getBody()).get("id").asText();
+        Map<String, Object> state = new ExportStepHandler.Check(f.service).handleRequest(new LinkedHashMap<>(Map.of("tenantId", "t1", "exportId", id)), null);
+        List<?> shards = (List<?>) state.get("shards");
+        assertEquals(3, shards.size());
+        new ExportStepHandler.WriteShard(f.service).handleRequest(new LinkedHashMap<>(Map.of("tenantId", "t1", "exportId", id, "shard", shards.get(0))), null);
+        f.bucket.upload(ExportService.sessionsKey("t1", id, "00002")); // the second shard's upload, cut short
+        RuntimeException failure = assertThrows(RuntimeException.class, () -> new ExportStepHandler.WriteShard(f.service).handleRequest(
+                new LinkedHashMap<>(Map.of("tenantId", "t1", "exportId", id, "shard", Map.of("id", "00003", "from", "2026-07-07", "to", "not-a-day"))), null));
+        assertEquals(2, f.staged("t1", id).size());
+
+        // the Map's Catch: the error at $.error, then MarkFailed
+        Map<String, Object> caught = new LinkedHashMap<>(state);
+        caught.put("error", Map.of("Error", failure.getClass().getName(), "Cause", failure.getMessage()));
+        new ExportStepHandler.MarkFailed(f.service).handleRequest(caught, null);
+
+        JsonNode job = Json.parse(f.handler.handleRequest(get("t1", "admin", "/v1/exports/{id}", id), null).getBody());
+        assertEquals("FAILED", job.get("status").asText());
+        assertTrue(job.get("reason").asText().startsWith(failure.getClass().getName()), job.get("reason").asText());
+        assertEquals(List.of(), f.staged("t1", id), "staging is deleted");
+        assertTrue(f.s3Client.listMultipartUploads(b -> b.bucket(f.bucketName)).uploads().isEmpty());
+        assertThrows(IllegalStateException.class, () -> new ExportStepHandler.WriteShard(f.service).handleRequest(
+                new LinkedHashMap<>(Map.of("tenantId", "t1", "exportId", id, "shard", shards.get(1))), null), "a FAILED export writes no more shards");
+        assertEquals(List.of(), f.staged("t1", id));
+    }
+
+    @Test
     void aFailedRunIsMarkedFailedWithItsReasonAndLeavesNoUpload(LocalAws aws) {
         Fixture f = new Fixture(aws);
         f.app("t1", "loan-review");
@@ -337,7 +441,7 @@ class EvidenceExportTest {
         assertTrue(f.s3Client.listMultipartUploads(b -> b.bucket(f.bucketName)).uploads().isEmpty());
         assertEquals(409, f.handler.handleRequest(get("t1", "auditor", "/v1/exports/{id}/download", id), null).getStatusCode());
         assertThrows(IllegalStateException.class, () -> new ExportStepHandler.Assemble(f.service).handleRequest(
-                new HashMap<>(Map.of("tenantId", "t1", "exportId", id)), null), "a FAILED export is not assembled any more");
+                new HashMap<>(Map.of("tenantId", "t1", "exportId", id, "shards", List.of())), null), "a FAILED export is not assembled any more");
         assertThrows(NoSuchKeyException.class, () -> f.s3Client.getObject(b -> b.bucket(f.bucketName).key(key)));
     }
 

@@ -1,6 +1,8 @@
 package dev.veriproof.core.evidence;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.veriproof.core.json.Json;
 import java.time.LocalDate;
 import java.util.EnumMap;
 import java.util.Map;
@@ -71,6 +73,62 @@ public final class SessionTally {
             if (failed) count(Measure.GUARDRAIL_FAILED);
             if (bypassed) count(Measure.GUARDRAIL_BYPASSED);
         }
+    }
+
+    /** Adds another tally's figures, e.g. those of another shard of the period. */
+    public void merge(SessionTally other) {
+        sessions += other.sessions;
+        other.counts.forEach((m, n) -> counts.merge(m, n, Long::sum));
+        other.apps.forEach((id, o) -> {
+            App app = apps.computeIfAbsent(id, a -> new App());
+            o.days.forEach((day, od) -> {
+                Day d = app.days.computeIfAbsent(day, x -> new Day());
+                d.sessions += od.sessions;
+                d.scoreSum += od.scoreSum;
+                od.bands.forEach((b, n) -> d.bands.merge(b, n, Long::sum));
+            });
+            o.outcomes.forEach((k, n) -> app.outcomes.merge(k, n, Long::sum));
+            o.riskLevels.forEach((k, n) -> app.riskLevels.merge(k, n, Long::sum));
+        });
+    }
+
+    public JsonNode toJson() {
+        ObjectNode json = Json.mapper().createObjectNode();
+        json.put("sessions", sessions);
+        ObjectNode measures = json.putObject("measures");
+        counts.forEach((m, n) -> measures.put(m.name(), n));
+        ObjectNode applications = json.putObject("applications");
+        apps.forEach((id, a) -> {
+            ObjectNode app = applications.putObject(id);
+            ObjectNode days = app.putObject("days");
+            a.days.forEach((day, d) -> {
+                ObjectNode node = days.putObject(day.toString());
+                node.put("sessions", d.sessions);
+                node.put("scoreSum", d.scoreSum);
+                d.bands.forEach(node.putObject("bands")::put);
+            });
+            a.outcomes.forEach(app.putObject("outcomes")::put);
+            a.riskLevels.forEach(app.putObject("riskLevels")::put);
+        });
+        return json;
+    }
+
+    public static SessionTally fromJson(JsonNode json) {
+        SessionTally tally = new SessionTally();
+        tally.sessions = json.path("sessions").asLong();
+        json.path("measures").fields().forEachRemaining(e -> tally.counts.put(Measure.valueOf(e.getKey()), e.getValue().asLong()));
+        json.path("applications").fields().forEachRemaining(e -> {
+            App app = tally.apps.computeIfAbsent(e.getKey(), a -> new App());
+            e.getValue().path("days").fields().forEachRemaining(d -> {
+                Day day = app.days.computeIfAbsent(LocalDate.parse(d.getKey()), x -> new Day());
+                day.sessions = d.getValue().path("sessions").asLong();
+                day.scoreSum = d.getValue().path("scoreSum").asLong();
+                d.getValue().path("bands").fields().forEachRemaining(b -> day.bands.put(b.getKey(), b.getValue().asLong()));
+            });
+            e.getValue().path("outcomes").fields().forEachRemaining(o -> app.outcomes.put(o.getKey(), o.getValue().asLong()));
+            e.getValue().path("riskLevels").fields().forEachRemaining(r -> app.riskLevels.put(r.getKey(), r.getValue().asLong()));
+        });
+        return tally;
     }
 
     private void count(Measure m) {
