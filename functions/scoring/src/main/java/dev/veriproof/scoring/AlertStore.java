@@ -102,19 +102,7 @@ public final class AlertStore {
     }
 
     private Map<String, AttributeValue> ruleItem(AlertRule rule) {
-        ObjectNode json = Json.mapper().createObjectNode();
-        json.put("name", rule.name());
-        json.put("applicationId", rule.applicationId());
-        json.put("kind", rule.kind().name());
-        if (rule.window() != null) json.put("window", rule.window());
-        if (rule.threshold() instanceof Double d) json.put("threshold", d);
-        if (rule.threshold() instanceof String level) json.put("threshold", level);
-        if (rule.condition() != null) json.set("condition", rule.condition().toJson());
-        json.put("severity", rule.severity().name());
-        ObjectNode notify = json.putObject("notify");
-        if (rule.notification().webhookUrl() != null) notify.put("webhookUrl", rule.notification().webhookUrl());
-        if (rule.notification().webhookSecret() != null) notify.put("webhookSecret", rule.notification().webhookSecret());
-        notify.put("eventBridge", rule.notification().eventBridge());
+        ObjectNode json = rule.toJson();
         json.put("createdAt", rule.createdAt().toString());
         json.put("updatedAt", rule.updatedAt().toString());
         return Map.of("pk", s(tenantPk(rule.tenantId())), "sk", s("RULE#" + rule.ruleId()),

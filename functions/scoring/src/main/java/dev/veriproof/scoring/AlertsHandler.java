@@ -22,7 +22,6 @@ import dev.veriproof.core.alerts.Rules;
 import dev.veriproof.core.applications.ApplicationStore;
 import dev.veriproof.core.audit.AuditEvent;
 import dev.veriproof.core.audit.AuditLog;
-import dev.veriproof.core.json.Json;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Comparator;
@@ -102,7 +101,7 @@ public final class AlertsHandler extends ApiHandler {
             throw ApiException.badRequest("missing_field", "Send a JSON object with at least one of " + String.join(", ", Rules.FIELDS) + ".", "$");
         }
         // JSON merge patch (RFC 7396) onto the stored rule, then the whole rule is validated again
-        ObjectNode merged = storedForm(current);
+        ObjectNode merged = current.toJson();
         for (Iterator<Map.Entry<String, JsonNode>> fields = patchObject.fields(); fields.hasNext(); ) {
             Map.Entry<String, JsonNode> field = fields.next();
             if (field.getValue().isNull()) merged.remove(field.getKey());
@@ -136,23 +135,6 @@ public final class AlertsHandler extends ApiHandler {
         details.put("kind", rule.kind().name());
         details.put("severity", rule.severity().name());
         return details;
-    }
-
-    private static ObjectNode storedForm(AlertRule rule) {
-        ObjectNode json = Json.mapper().createObjectNode();
-        json.put("name", rule.name());
-        json.put("applicationId", rule.applicationId());
-        json.put("kind", rule.kind().name());
-        if (rule.window() != null) json.put("window", rule.window());
-        if (rule.threshold() instanceof Double d) json.put("threshold", d);
-        if (rule.threshold() instanceof String s) json.put("threshold", s);
-        if (rule.condition() != null) json.set("condition", rule.condition().toJson());
-        json.put("severity", rule.severity().name());
-        ObjectNode notify = json.putObject("notify");
-        if (rule.notification().webhookUrl() != null) notify.put("webhookUrl", rule.notification().webhookUrl());
-        if (rule.notification().webhookSecret() != null) notify.put("webhookSecret", rule.notification().webhookSecret());
-        notify.put("eventBridge", rule.notification().eventBridge());
-        return json;
     }
 
     private APIGatewayV2HTTPResponse listAlerts(Principal admin, ApiRequest request) {

@@ -1,5 +1,7 @@
 package dev.veriproof.core.alerts;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.veriproof.core.json.Json;
 import java.time.Instant;
 
 /**
@@ -17,5 +19,23 @@ public record AlertRule(String tenantId, String ruleId, String name, String appl
 
     public boolean appliesTo(String application) {
         return ALL_APPLICATIONS.equals(applicationId) || applicationId.equals(application);
+    }
+
+    /** The rule in the request shape of SPEC §11, webhook secret included: what is stored and what a PATCH merges onto. */
+    public ObjectNode toJson() {
+        ObjectNode json = Json.mapper().createObjectNode();
+        json.put("name", name);
+        json.put("applicationId", applicationId);
+        json.put("kind", kind.name());
+        if (window != null) json.put("window", window);
+        if (threshold instanceof Double d) json.put("threshold", d);
+        if (threshold instanceof String level) json.put("threshold", level);
+        if (condition != null) json.set("condition", condition.toJson());
+        json.put("severity", severity.name());
+        ObjectNode notify = json.putObject("notify");
+        if (notification.webhookUrl() != null) notify.put("webhookUrl", notification.webhookUrl());
+        if (notification.webhookSecret() != null) notify.put("webhookSecret", notification.webhookSecret());
+        notify.put("eventBridge", notification.eventBridge());
+        return json;
     }
 }
