@@ -7,7 +7,7 @@ import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
@@ -37,7 +37,7 @@ final class LocalS3 implements AutoCloseable {
     }
 
     S3Client client() {
-        return S3Client.builder().httpClient(UrlConnectionHttpClient.create()).endpointOverride(URI.create(endpoint)).forcePathStyle(true)
+        return S3Client.builder().httpClient(ApacheHttpClient.create()).endpointOverride(URI.create(endpoint)).forcePathStyle(true)
                 .region(LocalDynamoDb.REGION).credentialsProvider(credentials()).build();
     }
 
