@@ -1,5 +1,7 @@
 package dev.veriproof.evidence;
 
+import dev.veriproof.adapters.dynamo.DynamoAuditLog;
+import dev.veriproof.core.audit.AuditEvent;
 import dev.veriproof.core.evidence.ExportJob;
 import dev.veriproof.core.evidence.ExportRequest;
 import dev.veriproof.core.evidence.ExportStore;
@@ -13,16 +15,23 @@ import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.Update;
 
-/** Export jobs in the governance table: partition {@code TENANT#<tenant>}, sort key {@code EXPORT#<id>}. */
+/**
+ * Export jobs in the governance table: partition {@code TENANT#<tenant>}, sort key {@code EXPORT#<id>}; each change of
+ * status is one transaction with its entry in the tenant's audit log.
+ */
 final class DynamoExportStore implements ExportStore {
     private final DynamoDbClient dynamo;
     private final String table;
+    private final DynamoAuditLog audit;
 
-    DynamoExportStore(DynamoDbClient dynamo, String table) {
+    DynamoExportStore(DynamoDbClient dynamo, String table, DynamoAuditLog audit) {
         this.dynamo = dynamo;
         this.table = table;
+        this.audit = audit;
     }
 
     private static Map<String, AttributeValue> key(String tenantId, String exportId) {
@@ -30,7 +39,7 @@ final class DynamoExportStore implements ExportStore {
     }
 
     @Override
-    public boolean create(ExportJob job) {
+    public boolean create(ExportJob job, AuditEvent started) {
         ExportRequest r = job.request();
         Map<String, AttributeValue> item = new HashMap<>(key(job.tenantId(), job.exportId()));
         item.put("exportId", s(job.exportId()));
@@ -43,12 +52,8 @@ final class DynamoExportStore implements ExportStore {
         item.put("status", s(job.status().name()));
         item.put("createdAt", s(job.createdAt().toString()));
         item.put("createdBy", s(job.createdBy()));
-        try {
-            dynamo.putItem(p -> p.tableName(table).item(item).conditionExpression("attribute_not_exists(pk)"));
-            return true;
-        } catch (ConditionalCheckFailedException e) {
-            return false;
-        }
+        return audit.appendWith(job.tenantId(), started, List.of(TransactWriteItem.builder()
+                .put(Put.builder().tableName(table).item(item).conditionExpression("attribute_not_exists(pk)").build()).build())).written();
     }
 
     @Override
@@ -68,31 +73,41 @@ final class DynamoExportStore implements ExportStore {
     }
 
     @Override
-    public boolean succeed(String tenantId, String exportId, String objectKey, long sessions, Instant at) {
+    public boolean succeed(String tenantId, String exportId, String objectKey, long sessions, Instant at, AuditEvent succeeded) {
         return finish(tenantId, exportId, "SUCCEEDED", Map.of(":key", s(objectKey), ":n", AttributeValue.fromN(Long.toString(sessions))),
-                ", objectKey = :key, sessionCount = :n", at);
+                ", objectKey = :key, sessionCount = :n", at, succeeded);
     }
 
     @Override
-    public boolean fail(String tenantId, String exportId, String reason, Instant at) {
-        return finish(tenantId, exportId, "FAILED", Map.of(":reason", s(reason)), ", failureReason = :reason", at);
+    public boolean fail(String tenantId, String exportId, String reason, Instant at, AuditEvent failed) {
+        return finish(tenantId, exportId, "FAILED", Map.of(":reason", s(reason)), ", failureReason = :reason", at, failed);
     }
 
-    private boolean finish(String tenantId, String exportId, String status, Map<String, AttributeValue> values, String set, Instant at) {
+    private boolean finish(String tenantId, String exportId, String status, Map<String, AttributeValue> values, String set, Instant at,
+                           AuditEvent event) {
         Map<String, AttributeValue> all = new HashMap<>(values);
         all.put(":status", s(status));
         all.put(":running", s("RUNNING"));
         all.put(":at", s(at.toString()));
-        try {
-            dynamo.updateItem(u -> u.tableName(table).key(key(tenantId, exportId))
-                    .conditionExpression("#status = :running")
-                    .updateExpression("SET #status = :status, finishedAt = :at" + set)
-                    .expressionAttributeNames(Map.of("#status", "status"))
-                    .expressionAttributeValues(all));
-            return true;
-        } catch (ConditionalCheckFailedException e) {
-            return false;
-        }
+        Update update = Update.builder().tableName(table).key(key(tenantId, exportId))
+                .conditionExpression("#status = :running")
+                .updateExpression("SET #status = :status, finishedAt = :at" + set)
+                .expressionAttributeNames(Map.of("#status", "status"))
+                .expressionAttributeValues(all).build();
+        return audit.appendWith(tenantId, event, List.of(TransactWriteItem.builder().update(update).build())).written();
+    }
+
+    @Override
+    public boolean readyNotified(String tenantId, String exportId) {
+        return dynamo.getItem(g -> g.tableName(table).key(key(tenantId, exportId)).consistentRead(true).projectionExpression("readyNotifiedAt"))
+                .item().containsKey("readyNotifiedAt");
+    }
+
+    @Override
+    public void markReadyNotified(String tenantId, String exportId, Instant at) {
+        dynamo.updateItem(u -> u.tableName(table).key(key(tenantId, exportId)).conditionExpression("attribute_exists(pk)")
+                .updateExpression("SET readyNotifiedAt = if_not_exists(readyNotifiedAt, :at)")
+                .expressionAttributeValues(Map.of(":at", s(at.toString()))));
     }
 
     private static ExportJob job(Map<String, AttributeValue> i) {

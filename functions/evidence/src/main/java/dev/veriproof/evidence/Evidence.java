@@ -11,6 +11,7 @@ import dev.veriproof.adapters.dynamo.DynamoReviewStore;
 import dev.veriproof.chain.Web3jSigner;
 import dev.veriproof.core.signing.Signer;
 import dev.veriproof.scoring.AlertStore;
+import dev.veriproof.scoring.EventBridgeBus;
 import dev.veriproof.scoring.RiskStore;
 import java.time.Clock;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
@@ -21,7 +22,7 @@ final class Evidence {
     private Evidence() {}
 
     static DynamoExportStore exports() {
-        return new DynamoExportStore(AwsClients.dynamoDb(), Config.governanceTable());
+        return new DynamoExportStore(AwsClients.dynamoDb(), Config.governanceTable(), auditLog());
     }
 
     static DynamoAuditLog auditLog() {
@@ -35,7 +36,7 @@ final class Evidence {
         return new PackageWriter.Sources(new SessionReader(dynamo, sessionsTable),
                 new DynamoApplicationStore(enhanced, governanceTable), governance, governance, governance, audit, governance,
                 new DynamoReviewStore(dynamo, governanceTable, sessionsTable, audit), new DynamoKeyStore(enhanced, governanceTable),
-                new DynamoExportStore(dynamo, governanceTable), new AlertStore(dynamo, governanceTable), new RiskStore(dynamo, governanceTable),
+                new DynamoExportStore(dynamo, governanceTable, audit), new AlertStore(dynamo, governanceTable), new RiskStore(dynamo, governanceTable),
                 new DynamoAnchorLedger(dynamo, governanceTable));
     }
 
@@ -61,7 +62,7 @@ final class Evidence {
         };
         Clock clock = Clock.systemUTC();
         PackageWriter writer = new PackageWriter(sources(AwsClients.dynamoDb(), Config.sessionsTable(), Config.governanceTable(), clock), signer, clock);
-        return new ExportService(exports(), EvidenceBucket.fromConfig(), writer, clock,
+        return new ExportService(exports(), EvidenceBucket.fromConfig(), writer, new EventBridgeBus("veriproof.evidence"), clock,
                 Integer.parseInt(Config.optional("EXPORT_SHARD_DAYS").orElse("7")));
     }
 }

@@ -1,20 +1,29 @@
 package dev.veriproof.evidence;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.veriproof.adapters.Log;
+import dev.veriproof.core.audit.AuditEvent;
 import dev.veriproof.core.evidence.ExportJob;
 import dev.veriproof.core.evidence.ExportRequest;
 import dev.veriproof.core.evidence.ExportStore;
 import dev.veriproof.core.json.Json;
+import dev.veriproof.scoring.NotifierHandler;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.BufferedReader;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The state machine's steps of an evidence export (plan the shards, write each shard's sessions to staging, assemble
@@ -24,17 +33,42 @@ final class ExportService {
     /** A contiguous range of the period's days whose sessions one WriteShard step writes; {@code id} orders them. */
     record Shard(String id, LocalDate from, LocalDate to) {}
 
+    /** The groups of reports, one branch of the Parallel state each, in the order the package lists their files. */
+    enum ReportGroup {
+        SESSIONS("session-reports"), GOVERNANCE("governance-records"), AUDIT("audit-trail");
+
+        final String id;
+
+        ReportGroup(String id) {
+            this.id = id;
+        }
+
+        static ReportGroup of(String id) {
+            for (ReportGroup g : values()) if (g.id.equals(id)) return g;
+            throw new IllegalArgumentException("no report group " + id);
+        }
+    }
+
+    /** A group's report files in staging, in the order they were written, and what the group contributes to the scorecard. */
+    record StagedReports(ReportGroup group, List<String> files, JsonNode facts) {}
+
+    /** Who the audit log names for what the state machine does. */
+    static final String ACTOR = "system/evidence-export";
+    static final String READY_EVENT = "evidence_package.ready";
+
     private final ExportStore store;
     private final EvidenceBucket bucket;
     private final PackageWriter writer;
+    private final NotifierHandler.EventBus bus;
     private final Clock clock;
     private final int shardDays;
 
-    ExportService(ExportStore store, EvidenceBucket bucket, PackageWriter writer, Clock clock, int shardDays) {
+    ExportService(ExportStore store, EvidenceBucket bucket, PackageWriter writer, NotifierHandler.EventBus bus, Clock clock, int shardDays) {
         if (shardDays < 1) throw new IllegalArgumentException("a shard has at least one day");
         this.store = store;
         this.bucket = bucket;
         this.writer = writer;
+        this.bus = bus;
         this.clock = clock;
         this.shardDays = shardDays;
     }
@@ -53,6 +87,10 @@ final class ExportService {
 
     static String factsKey(String tenantId, String exportId, String shard) {
         return stagingPrefix(tenantId, exportId) + "facts/" + shard + ".json";
+    }
+
+    static String reportKey(String tenantId, String exportId, String path) {
+        return stagingPrefix(tenantId, exportId) + "reports/" + path;
     }
 
     /** The job, which must still be RUNNING for the steps to go on. */
@@ -92,27 +130,64 @@ final class ExportService {
         return facts.tally.sessions();
     }
 
-    /** Streams the staged shards, in order, into the package in S3; an earlier attempt's incomplete upload is discarded first. */
-    PackageWriter.Result assemble(String tenantId, String exportId, List<String> shards) {
+    /**
+     * Writes one group of reports to staging (a branch of the Parallel state, after every shard is written); a retried
+     * attempt overwrites the files.
+     */
+    StagedReports writeReports(String tenantId, String exportId, ReportGroup group, List<String> shards) {
         ExportJob job = running(tenantId, exportId);
+        StagingFiles files = new StagingFiles(tenantId, exportId);
+        try {
+            JsonNode facts = switch (group) {
+                case SESSIONS -> {
+                    writer.writeSessionReports(job.request(), stagedFacts(tenantId, exportId, shards), files);
+                    yield Json.mapper().nullNode();
+                }
+                case GOVERNANCE -> Json.mapper().valueToTree(writer.writeGovernanceReports(job.request(), files));
+                case AUDIT -> Json.mapper().valueToTree(writer.writeAuditReports(job, files));
+            };
+            return new StagedReports(group, files.written, facts);
+        } catch (IOException | RuntimeException e) {
+            files.abort();
+            if (e instanceof IOException io) throw new UncheckedIOException(io);
+            throw (RuntimeException) e;
+        }
+    }
+
+    /**
+     * Streams the staged shards, in order, and the staged reports into the package in S3; an earlier attempt's
+     * incomplete upload is discarded first.
+     */
+    PackageWriter.Result assemble(String tenantId, String exportId, List<String> shards, List<StagedReports> reports) {
+        ExportJob job = running(tenantId, exportId);
+        Map<ReportGroup, StagedReports> byGroup = new EnumMap<>(ReportGroup.class);
+        reports.forEach(r -> byGroup.put(r.group(), r));
+        for (ReportGroup group : ReportGroup.values()) {
+            if (!byGroup.containsKey(group)) throw new IllegalStateException("the " + group.id + " reports of export " + exportId + " are missing");
+        }
         String key = objectKey(tenantId, exportId);
         bucket.abortUploads(key);
         MultipartUploadStream upload = bucket.upload(key);
         try {
             PackageWriter.Result result = writer.write(job, upload, files -> {
-                PackageWriter.SessionFacts facts = new PackageWriter.SessionFacts();
                 for (String shard : shards) {
-                    PackageWriter.SessionFacts shardFacts;
-                    try (InputStream in = bucket.open(factsKey(tenantId, exportId, shard))) {
-                        shardFacts = PackageWriter.SessionFacts.fromJson(Json.mapper().readTree(in));
-                    }
                     try (BufferedReader lines = new BufferedReader(new InputStreamReader(bucket.open(sessionsKey(tenantId, exportId, shard)),
                             StandardCharsets.UTF_8))) {
                         for (String line = lines.readLine(); line != null; line = lines.readLine()) files.add(line.getBytes(StandardCharsets.UTF_8));
                     }
-                    facts.merge(shardFacts);
                 }
-                return facts;
+                return stagedFacts(tenantId, exportId, shards);
+            }, (files, sessions) -> {
+                for (ReportGroup group : ReportGroup.values()) {
+                    for (String path : byGroup.get(group).files()) {
+                        try (InputStream in = bucket.open(reportKey(tenantId, exportId, path)); var out = files.open(path)) {
+                            in.transferTo(out);
+                        }
+                    }
+                }
+                return new PackageWriter.RecordFacts(
+                        Json.mapper().treeToValue(byGroup.get(ReportGroup.GOVERNANCE).facts(), PackageWriter.GovernanceFacts.class),
+                        Json.mapper().treeToValue(byGroup.get(ReportGroup.AUDIT).facts(), PackageWriter.AuditFacts.class));
             });
             upload.close();
             Log.info("evidence package written", "exportId", exportId, "sessions", result.sessions(), "shards", shards.size(),
@@ -125,15 +200,87 @@ final class ExportService {
         }
     }
 
-    /** RUNNING → SUCCEEDED, staging removed; a repeated finalize of a SUCCEEDED job changes nothing. */
-    void succeed(String tenantId, String exportId, long sessions) {
-        store.succeed(tenantId, exportId, objectKey(tenantId, exportId), sessions, clock.instant());
+    /** The facts of the staged shards' sessions, merged in the period's order. */
+    private PackageWriter.SessionFacts stagedFacts(String tenantId, String exportId, List<String> shards) throws IOException {
+        PackageWriter.SessionFacts facts = new PackageWriter.SessionFacts();
+        for (String shard : shards) {
+            try (InputStream in = bucket.open(factsKey(tenantId, exportId, shard))) {
+                facts.merge(PackageWriter.SessionFacts.fromJson(Json.mapper().readTree(in)));
+            }
+        }
+        return facts;
+    }
+
+    /** Report files written to staging one at a time, each as its own upload. */
+    private final class StagingFiles implements PackageWriter.ReportFiles {
+        private final String tenantId;
+        private final String exportId;
+        private final List<String> written = new ArrayList<>();
+        private MultipartUploadStream current;
+
+        StagingFiles(String tenantId, String exportId) {
+            this.tenantId = tenantId;
+            this.exportId = exportId;
+        }
+
+        @Override
+        public OutputStream open(String path) {
+            current = bucket.upload(reportKey(tenantId, exportId, path));
+            written.add(path);
+            return new FilterOutputStream(current) {
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    out.write(b, off, len);
+                }
+            };
+        }
+
+        void abort() {
+            if (current != null) current.abort();
+        }
+    }
+
+    /**
+     * RUNNING → SUCCEEDED with its audit entry, then the {@value #READY_EVENT} notification, then staging removed.
+     * Step Functions may run this again after any of the three: the job and the audit log change once, and the
+     * notification is published until it is recorded as published (so at least once; its exportId names repeats).
+     */
+    void succeed(String tenantId, String exportId, long sessions, String manifestSha256) {
+        String key = objectKey(tenantId, exportId);
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("sessions", sessions);
+        details.put("manifestSha256", manifestSha256);
+        details.put("object", "s3://" + bucket.name() + "/" + key);
+        store.succeed(tenantId, exportId, key, sessions, clock.instant(), new AuditEvent(ACTOR, "exports.complete", "export/" + exportId, details));
+        ExportJob job = store.find(tenantId, exportId).orElseThrow();
+        if (job.status() != ExportJob.Status.SUCCEEDED) throw new IllegalStateException("export " + exportId + " is " + job.status());
+        if (!store.readyNotified(tenantId, exportId)) {
+            bus.put(tenantId, READY_EVENT, new String(Json.write(readyEvent(job, manifestSha256)), StandardCharsets.UTF_8));
+            store.markReadyNotified(tenantId, exportId, clock.instant());
+        }
         bucket.deletePrefix(stagingPrefix(tenantId, exportId));
     }
 
-    /** RUNNING → FAILED with the reason, and no staging or partial upload left behind. */
+    private static ObjectNode readyEvent(ExportJob job, String manifestSha256) {
+        ObjectNode event = Json.mapper().createObjectNode();
+        event.put("type", READY_EVENT);
+        event.put("tenantId", job.tenantId());
+        event.put("exportId", job.exportId());
+        event.put("framework", job.request().framework().name());
+        event.put("from", job.request().from().toString());
+        event.put("to", job.request().to().toString());
+        job.request().applications().forEach(event.putArray("applications")::add);
+        event.put("trigger", job.trigger().name());
+        event.put("sessions", job.sessions().orElse(0L));
+        event.put("manifestSha256", manifestSha256);
+        event.put("finishedAt", job.finishedAt().map(Object::toString).orElse(null));
+        event.put("download", "GET /v1/exports/" + job.exportId() + "/download");
+        return event;
+    }
+
+    /** RUNNING → FAILED with the reason and its audit entry, and no staging or partial upload left behind. */
     void fail(String tenantId, String exportId, String reason) {
-        store.fail(tenantId, exportId, reason, clock.instant());
+        store.fail(tenantId, exportId, reason, clock.instant(), new AuditEvent(ACTOR, "exports.fail", "export/" + exportId, Map.of("reason", reason)));
         bucket.deletePrefix(stagingPrefix(tenantId, exportId));
         bucket.abortUploads(objectKey(tenantId, exportId));
     }

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import dev.veriproof.adapters.Log;
 import dev.veriproof.adapters.snapstart.Priming;
+import dev.veriproof.core.json.Json;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,9 +18,13 @@ import java.util.Map;
  *   <li>{@link Check}: the job exists and is RUNNING; adds the period's {@code shards} to the state;</li>
  *   <li>{@link WriteShard} (in a Map over the shards, input {@code {tenantId, exportId, shard}}): writes the shard's
  *       session lines and facts to staging;</li>
- *   <li>{@link Assemble}: streams the staged shards into the package in S3 and adds {@code sessions} to the state;</li>
- *   <li>{@link Finalize}: marks it SUCCEEDED and deletes staging;</li>
- *   <li>{@link MarkFailed}: the Catch path, marks it FAILED with the error and discards staging and the partial upload.</li>
+ *   <li>{@link WriteReports} (a branch of the Parallel state per report group, input the state and {@code group}): writes
+ *       the group's reports to staging and answers {@code {group, files, facts}}, collected in the state's {@code reports};</li>
+ *   <li>{@link Assemble}: streams the staged shards and reports into the package in S3, computes the scorecard from the
+ *       facts and adds {@code sessions} and {@code manifestSha256} to the state;</li>
+ *   <li>{@link Finalize}: marks it SUCCEEDED with an audit entry, publishes {@code evidence_package.ready} and deletes staging;</li>
+ *   <li>{@link MarkFailed}: the Catch path, marks it FAILED with the error (and an audit entry) and discards staging and the
+ *       partial upload.</li>
  * </ul>
  */
 public abstract class ExportStepHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
@@ -81,6 +86,23 @@ public abstract class ExportStepHandler implements RequestHandler<Map<String, Ob
         }
     }
 
+    public static final class WriteReports extends ExportStepHandler {
+        public WriteReports() {}
+
+        WriteReports(ExportService service) { super(service); }
+
+        /** A branch's result is only its group's staged files and facts: the Parallel state collects them in {@code reports}. */
+        @Override
+        void step(ExportService service, String tenantId, String exportId, Map<String, Object> input, Map<String, Object> state) {
+            ExportService.StagedReports staged = service.writeReports(tenantId, exportId,
+                    ExportService.ReportGroup.of(String.valueOf(input.get("group"))), shardIds(input));
+            state.clear();
+            state.put("group", staged.group().id);
+            state.put("files", staged.files());
+            state.put("facts", Json.mapper().convertValue(staged.facts(), Object.class));
+        }
+    }
+
     public static final class Assemble extends ExportStepHandler {
         public Assemble() {}
 
@@ -88,12 +110,24 @@ public abstract class ExportStepHandler implements RequestHandler<Map<String, Ob
 
         @Override
         void step(ExportService service, String tenantId, String exportId, Map<String, Object> input, Map<String, Object> state) {
-            List<String> shards = new ArrayList<>();
-            for (Object shard : (List<?>) input.get("shards")) shards.add(String.valueOf(((Map<?, ?>) shard).get("id")));
-            PackageWriter.Result result = service.assemble(tenantId, exportId, shards);
+            List<ExportService.StagedReports> reports = new ArrayList<>();
+            for (Object item : (List<?>) input.getOrDefault("reports", List.of())) {
+                Map<?, ?> r = (Map<?, ?>) item;
+                List<String> files = ((List<?>) r.get("files")).stream().map(String::valueOf).toList();
+                reports.add(new ExportService.StagedReports(ExportService.ReportGroup.of(String.valueOf(r.get("group"))), files,
+                        Json.mapper().valueToTree(r.get("facts"))));
+            }
+            PackageWriter.Result result = service.assemble(tenantId, exportId, shardIds(input), reports);
+            state.remove("reports");
             state.put("sessions", result.sessions());
             state.put("manifestSha256", result.manifestSha256());
         }
+    }
+
+    private static List<String> shardIds(Map<String, Object> input) {
+        List<String> shards = new ArrayList<>();
+        for (Object shard : (List<?>) input.get("shards")) shards.add(String.valueOf(((Map<?, ?>) shard).get("id")));
+        return shards;
     }
 
     public static final class Finalize extends ExportStepHandler {
@@ -103,7 +137,7 @@ public abstract class ExportStepHandler implements RequestHandler<Map<String, Ob
 
         @Override
         void step(ExportService service, String tenantId, String exportId, Map<String, Object> input, Map<String, Object> state) {
-            service.succeed(tenantId, exportId, ((Number) input.get("sessions")).longValue());
+            service.succeed(tenantId, exportId, ((Number) input.get("sessions")).longValue(), String.valueOf(input.get("manifestSha256")));
         }
     }
 
@@ -130,7 +164,7 @@ public abstract class ExportStepHandler implements RequestHandler<Map<String, Ob
             Object cause = error.get("Cause");
             if (cause == null) return "";
             try {
-                var json = dev.veriproof.core.json.Json.parse(cause.toString());
+                var json = Json.parse(cause.toString());
                 if (json.hasNonNull("errorMessage")) return json.get("errorMessage").asText();
             } catch (RuntimeException notJson) {
                 // the cause is plain text

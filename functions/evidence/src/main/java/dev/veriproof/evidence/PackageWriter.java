@@ -134,6 +134,9 @@ final class PackageWriter {
             SessionFacts facts = new SessionFacts();
             forEachSession(request, request.from(), request.to(), facts, line -> files.add(Json.write(line)));
             return facts;
+        }, (files, sessions) -> {
+            writeSessionReports(request, sessions, files);
+            return new RecordFacts(writeGovernanceReports(request, files), writeAuditReports(job, files));
         });
     }
 
@@ -147,146 +150,206 @@ final class PackageWriter {
         return facts;
     }
 
-    Result write(ExportJob job, OutputStream target, SessionPart sessionPart) throws IOException {
+    /** Where a group of reports writes its files: straight into the ZIP, or to staging when a branch of the Parallel state writes them. */
+    interface ReportFiles {
+        OutputStream open(String path) throws IOException;
+
+        default void json(String path, JsonNode json) throws IOException {
+            bytes(path, Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(json));
+        }
+
+        default void bytes(String path, byte[] bytes) throws IOException {
+            try (OutputStream out = open(path)) {
+                out.write(bytes);
+            }
+        }
+    }
+
+    /** Writes the package's reports, given the facts of its sessions, and returns what the records contribute to the scorecard. */
+    interface ReportPart {
+        RecordFacts write(ReportFiles files, SessionFacts sessions) throws IOException;
+    }
+
+    /** Per application, what its governance records show. */
+    record AppRecords(String applicationId, boolean riskClassified, int activeAlertRules, Integer scoreTarget,
+                      int signedDeploymentRecords, boolean redactionConfigured) {}
+
+    /** What the governance records of the period contribute to the scorecard. */
+    record GovernanceFacts(int guardrailConfigVersions, int sdkHealthReports, int incidents, int incidentsWithCorrectiveAction,
+                           int anchoringFailures, List<AppRecords> applications) {}
+
+    /** What the audit trail, the plans, the keys and the earlier exports contribute to the scorecard. */
+    record AuditFacts(int keyAssignmentsLogged, int downloadsLogged, boolean auditChainIntact, int openRemediations,
+                      int ownedOpenRemediations, int auditorKeys, int earlierExports) {}
+
+    record RecordFacts(GovernanceFacts governance, AuditFacts audit) {}
+
+    /** Writes the package: the session lines first, then the reports, the scorecard, VERIFY.md and the signed manifest. */
+    Result write(ExportJob job, OutputStream target, SessionPart sessionPart, ReportPart reportPart) throws IOException {
         ExportRequest request = job.request();
-        String tenant = request.tenantId();
-        List<Application> apps = applications(request);
         Set<String> appIds = new TreeSet<>();
-        apps.forEach(a -> appIds.add(a.applicationId()));
+        applications(request).forEach(a -> appIds.add(a.applicationId()));
         Manifest manifest = new Manifest();
-        int sessionFiles;
         try (ZipOutputStream zip = new ZipOutputStream(new NonClosing(target))) {
             Files files = new Files(zip, manifest);
             SessionFiles sessionOut = new SessionFiles(files);
-            SessionFacts sessionFacts = sessionPart.write(sessionOut);
-            sessionFiles = sessionOut.finish();
-            SessionTally tally = sessionFacts.tally;
-            TreeMap<String, ObjectNode> anchors = sessionFacts.anchors;
-            List<String> reviewedSessions = sessionFacts.reviewedSessions;
-            files.json("anchors.json", anchorsJson(anchors));
-            writeTimeseries(files, tally);
-            writeOutcomes(files, tally);
-
-            ArrayNode guardrails = Json.mapper().createArrayNode();
-            int guardrailVersions = 0;
-            for (Application a : apps) {
-                for (GuardrailConfig c : sources.guardrails().history(tenant, a.applicationId())) {
-                    guardrails.add(Views.tree(c, Set.of("tenantId")));
-                    guardrailVersions++;
-                }
-            }
-            files.json("guardrail-config-history.json", guardrails);
-
-            try (OutputStream out = files.open("human-review-trail.jsonl")) {
-                for (String sessionId : reviewedSessions) {
-                    for (var review : sources.reviews().forSession(tenant, sessionId)) line(out, Views.tree(review, Set.of("tenantId")));
-                }
-            }
-
-            List<AlertRule> rules = sources.alerts().rules(tenant);
-            int incidents = 0;
-            int corrected = 0;
-            AnchoringIncidents anchoringFailures = AnchoringIncidents.of(sources.anchoring().incidents(),
-                    at -> inPeriod(at, request), sources.anchoring().lastAnchoredAt());
-            try (OutputStream out = files.open("alerts-and-corrective-actions.jsonl")) {
-                for (Alert alert : sources.alerts().alerts(tenant)) {
-                    if (!appIds.contains(alert.applicationId()) || !inPeriod(alert.openedAt(), request)) continue;
-                    incidents++;
-                    if (alert.resolution() != null && !alert.resolution().isBlank()) corrected++;
-                    line(out, Views.tree(alert, Set.of("tenantId")));
-                }
-                // anchoring is one run over all tenants: a failed run is every tenant's incident
-                for (AnchorLedger.Incident failure : anchoringFailures.failures()) {
-                    ObjectNode node = Json.mapper().createObjectNode();
-                    node.put("type", "anchoring_failure");
-                    node.put("at", failure.at().toString());
-                    node.put("reason", failure.reason());
-                    node.put("pendingSessions", failure.pendingSessions());
-                    node.put("correctiveAction", anchoringFailures.corrected(failure)
-                            ? "retried: a later anchoring run anchored the pending sessions" : null);
-                    line(out, node);
-                }
-            }
-            corrected += anchoringFailures.correctedCount();
-
-            List<EvidenceFacts.AppFacts> appFacts = new ArrayList<>();
-            try (OutputStream out = files.open("deployment-context.jsonl")) {
-                for (Application a : apps) {
-                    var deployments = sources.deployments().list(tenant, a.applicationId());
-                    for (var d : deployments) line(out, Views.tree(d, Set.of("tenantId")));
-                    long activeRules = rules.stream().filter(r -> r.applicationId().equals("*") || r.applicationId().equals(a.applicationId())).count();
-                    appFacts.add(new EvidenceFacts.AppFacts(a.applicationId(), a.declaredRiskLevel() != null, (int) activeRules,
-                            a.scoreTarget() > 0 ? a.scoreTarget() : null, average30d(tally, a.applicationId(), request.to()),
-                            (int) deployments.stream().filter(d -> d.signature() != null).count(),
-                            a.redaction() != null && !a.redaction().changesNothing()));
-                }
-            }
-
-            ObjectNode sdk = Json.mapper().createObjectNode();
-            int healthReports = 0;
-            for (Application a : apps) {
-                ObjectNode app = sdk.putObject(a.applicationId());
-                app.set("versions", Views.tree(sources.sdk().versions(tenant, a.applicationId()), Set.of("tenantId")));
-                long reports = sources.sdk().healthReports(tenant, a.applicationId()).stream().filter(r -> inPeriod(r.reportedAt(), request)).count();
-                app.put("healthReportsInPeriod", reports);
-                healthReports += (int) reports;
-            }
-            files.json("sdk-versions.json", sdk);
-
-            try (OutputStream out = files.open("risk-classification-history.jsonl")) {
-                for (Application a : apps) {
-                    for (var change : sources.risks().history(tenant, a.applicationId())) {
-                        ObjectNode node = Json.mapper().createObjectNode();
-                        node.put("applicationId", a.applicationId());
-                        node.setAll((ObjectNode) Views.tree(change, Set.of()));
-                        line(out, node);
-                    }
-                }
-            }
-
-            List<AuditEntry> audit = new ArrayList<>();
-            for (long after = 0; ; ) {
-                List<AuditEntry> page = sources.audit().list(tenant, after, 1000);
-                if (page.isEmpty()) break;
-                audit.addAll(page);
-                after = page.get(page.size() - 1).seq();
-            }
-            int keyAssignments = 0;
-            int downloads = 0;
-            try (OutputStream out = files.open("audit-log.jsonl")) {
-                for (AuditEntry e : audit) {
-                    if (e.action().startsWith("key.")) keyAssignments++;
-                    if (e.action().equals("exports.download")) downloads++;
-                    line(out, e.toJson());
-                }
-            }
-            boolean chainIntact = AuditChain.verify(audit).intact();
-
-            List<PlanItem> remediations = sources.plans().list(tenant, PlanItem.Kind.REMEDIATION);
-            List<PlanItem> open = remediations.stream().filter(p -> p.status().equals("OPEN") || p.status().equals("IN_PROGRESS")).toList();
-            int auditorKeys = 0;
-            for (ApiKeyRecord k : sources.keys().list(tenant)) if (k.role() == Role.AUDITOR && k.revokedAt() == null) auditorKeys++;
-            int earlier = 0;
-            for (ExportJob other : sources.exports().list(tenant)) {
-                if (!other.exportId().equals(job.exportId()) && other.status() == ExportJob.Status.SUCCEEDED
-                        && other.createdAt().isBefore(job.createdAt()) && inPeriod(other.createdAt(), request)) earlier++;
-            }
-            EvidenceFacts facts = new EvidenceFacts(request.days(), appFacts, guardrailVersions, healthReports, earlier, open.size(),
-                    (int) open.stream().filter(p -> p.owner() != null && !p.owner().isBlank()).count(), incidents, corrected,
-                    anchoringFailures.failures().size(),
-                    keyAssignments, auditorKeys, downloads, chainIntact, !anchors.isEmpty());
-            List<Scorecard.Control> controls = Scorecard.evaluate(facts, tally);
+            SessionFacts sessions = sessionPart.write(sessionOut);
+            int sessionFiles = sessionOut.finish();
+            RecordFacts records = reportPart.write(files, sessions);
+            List<Scorecard.Control> controls = Scorecard.evaluate(scorecardFacts(request, sessions, records), sessions.tally);
             files.json("scorecard.json", Scorecard.scorecardJson(controls, request));
             files.json("gap-analysis.json", Scorecard.gapAnalysisJson(controls));
             files.bytes("VERIFY.md", verifyText(signer.address()).getBytes(StandardCharsets.UTF_8));
 
-            byte[] manifestBytes = manifest.bytes(job.exportId(), request, List.copyOf(appIds), clock.instant(), tally.sessions(),
-                    new TreeSet<>(anchors.keySet()), signer.address());
+            byte[] manifestBytes = manifest.bytes(job.exportId(), request, List.copyOf(appIds), clock.instant(), sessions.tally.sessions(),
+                    new TreeSet<>(sessions.anchors.keySet()), signer.address());
             List<Manifest.FileEntry> listed = manifest.files();
             files.raw(Manifest.PATH, manifestBytes);
             files.raw(Manifest.SIGNATURE_PATH, (signer.signPersonalMessage(manifestBytes) + "\n").getBytes(StandardCharsets.US_ASCII));
-            return new Result(tally.sessions(), sessionFiles, Hashes.hex(Hashes.sha256(manifestBytes)), listed);
+            return new Result(sessions.tally.sessions(), sessionFiles, Hashes.hex(Hashes.sha256(manifestBytes)), listed);
         }
+    }
+
+    /** The reports drawn from the sessions: anchors, score time series, outcomes and risk levels, the human review trail. */
+    void writeSessionReports(ExportRequest request, SessionFacts sessions, ReportFiles files) throws IOException {
+        files.json("anchors.json", anchorsJson(sessions.anchors));
+        files.bytes("score-timeseries.csv", timeseries(sessions.tally));
+        files.bytes("outcomes-risk.csv", outcomes(sessions.tally));
+        try (OutputStream out = files.open("human-review-trail.jsonl")) {
+            for (String sessionId : sessions.reviewedSessions) {
+                for (var review : sources.reviews().forSession(request.tenantId(), sessionId)) line(out, Views.tree(review, Set.of("tenantId")));
+            }
+        }
+    }
+
+    /**
+     * The reports drawn from the governance records: guardrail configuration history, alerts and corrective actions
+     * (anchoring failures included), deployment context, SDK versions, risk classification history.
+     */
+    GovernanceFacts writeGovernanceReports(ExportRequest request, ReportFiles files) throws IOException {
+        String tenant = request.tenantId();
+        List<Application> apps = applications(request);
+        Set<String> appIds = new TreeSet<>();
+        apps.forEach(a -> appIds.add(a.applicationId()));
+
+        ArrayNode guardrails = Json.mapper().createArrayNode();
+        int guardrailVersions = 0;
+        for (Application a : apps) {
+            for (GuardrailConfig c : sources.guardrails().history(tenant, a.applicationId())) {
+                guardrails.add(Views.tree(c, Set.of("tenantId")));
+                guardrailVersions++;
+            }
+        }
+        files.json("guardrail-config-history.json", guardrails);
+
+        List<AlertRule> rules = sources.alerts().rules(tenant);
+        int incidents = 0;
+        int corrected = 0;
+        AnchoringIncidents anchoringFailures = AnchoringIncidents.of(sources.anchoring().incidents(),
+                at -> inPeriod(at, request), sources.anchoring().lastAnchoredAt());
+        try (OutputStream out = files.open("alerts-and-corrective-actions.jsonl")) {
+            for (Alert alert : sources.alerts().alerts(tenant)) {
+                if (!appIds.contains(alert.applicationId()) || !inPeriod(alert.openedAt(), request)) continue;
+                incidents++;
+                if (alert.resolution() != null && !alert.resolution().isBlank()) corrected++;
+                line(out, Views.tree(alert, Set.of("tenantId")));
+            }
+            // anchoring is one run over all tenants: a failed run is every tenant's incident
+            for (AnchorLedger.Incident failure : anchoringFailures.failures()) {
+                ObjectNode node = Json.mapper().createObjectNode();
+                node.put("type", "anchoring_failure");
+                node.put("at", failure.at().toString());
+                node.put("reason", failure.reason());
+                node.put("pendingSessions", failure.pendingSessions());
+                node.put("correctiveAction", anchoringFailures.corrected(failure)
+                        ? "retried: a later anchoring run anchored the pending sessions" : null);
+                line(out, node);
+            }
+        }
+        corrected += anchoringFailures.correctedCount();
+
+        List<AppRecords> appRecords = new ArrayList<>();
+        try (OutputStream out = files.open("deployment-context.jsonl")) {
+            for (Application a : apps) {
+                var deployments = sources.deployments().list(tenant, a.applicationId());
+                for (var d : deployments) line(out, Views.tree(d, Set.of("tenantId")));
+                long activeRules = rules.stream().filter(r -> r.applicationId().equals("*") || r.applicationId().equals(a.applicationId())).count();
+                appRecords.add(new AppRecords(a.applicationId(), a.declaredRiskLevel() != null, (int) activeRules,
+                        a.scoreTarget() > 0 ? a.scoreTarget() : null, (int) deployments.stream().filter(d -> d.signature() != null).count(),
+                        a.redaction() != null && !a.redaction().changesNothing()));
+            }
+        }
+
+        ObjectNode sdk = Json.mapper().createObjectNode();
+        int healthReports = 0;
+        for (Application a : apps) {
+            ObjectNode app = sdk.putObject(a.applicationId());
+            app.set("versions", Views.tree(sources.sdk().versions(tenant, a.applicationId()), Set.of("tenantId")));
+            long reports = sources.sdk().healthReports(tenant, a.applicationId()).stream().filter(r -> inPeriod(r.reportedAt(), request)).count();
+            app.put("healthReportsInPeriod", reports);
+            healthReports += (int) reports;
+        }
+        files.json("sdk-versions.json", sdk);
+
+        try (OutputStream out = files.open("risk-classification-history.jsonl")) {
+            for (Application a : apps) {
+                for (var change : sources.risks().history(tenant, a.applicationId())) {
+                    ObjectNode node = Json.mapper().createObjectNode();
+                    node.put("applicationId", a.applicationId());
+                    node.setAll((ObjectNode) Views.tree(change, Set.of()));
+                    line(out, node);
+                }
+            }
+        }
+        return new GovernanceFacts(guardrailVersions, healthReports, incidents, corrected, anchoringFailures.failures().size(), appRecords);
+    }
+
+    /** The audit log (and whether its hash chain holds), with the access, plan and export facts of the scorecard. */
+    AuditFacts writeAuditReports(ExportJob job, ReportFiles files) throws IOException {
+        ExportRequest request = job.request();
+        String tenant = request.tenantId();
+        List<AuditEntry> audit = new ArrayList<>();
+        for (long after = 0; ; ) {
+            List<AuditEntry> page = sources.audit().list(tenant, after, 1000);
+            if (page.isEmpty()) break;
+            audit.addAll(page);
+            after = page.get(page.size() - 1).seq();
+        }
+        int keyAssignments = 0;
+        int downloads = 0;
+        try (OutputStream out = files.open("audit-log.jsonl")) {
+            for (AuditEntry e : audit) {
+                if (e.action().startsWith("key.")) keyAssignments++;
+                if (e.action().equals("exports.download")) downloads++;
+                line(out, e.toJson());
+            }
+        }
+        boolean chainIntact = AuditChain.verify(audit).intact();
+
+        List<PlanItem> remediations = sources.plans().list(tenant, PlanItem.Kind.REMEDIATION);
+        List<PlanItem> open = remediations.stream().filter(p -> p.status().equals("OPEN") || p.status().equals("IN_PROGRESS")).toList();
+        int auditorKeys = 0;
+        for (ApiKeyRecord k : sources.keys().list(tenant)) if (k.role() == Role.AUDITOR && k.revokedAt() == null) auditorKeys++;
+        int earlier = 0;
+        for (ExportJob other : sources.exports().list(tenant)) {
+            if (!other.exportId().equals(job.exportId()) && other.status() == ExportJob.Status.SUCCEEDED
+                    && other.createdAt().isBefore(job.createdAt()) && inPeriod(other.createdAt(), request)) earlier++;
+        }
+        return new AuditFacts(keyAssignments, downloads, chainIntact, open.size(),
+                (int) open.stream().filter(p -> p.owner() != null && !p.owner().isBlank()).count(), auditorKeys, earlier);
+    }
+
+    private static EvidenceFacts scorecardFacts(ExportRequest request, SessionFacts sessions, RecordFacts records) {
+        GovernanceFacts g = records.governance();
+        AuditFacts a = records.audit();
+        List<EvidenceFacts.AppFacts> apps = new ArrayList<>();
+        for (AppRecords app : g.applications()) {
+            apps.add(new EvidenceFacts.AppFacts(app.applicationId(), app.riskClassified(), app.activeAlertRules(), app.scoreTarget(),
+                    average30d(sessions.tally, app.applicationId(), request.to()), app.signedDeploymentRecords(), app.redactionConfigured()));
+        }
+        return new EvidenceFacts(request.days(), apps, g.guardrailConfigVersions(), g.sdkHealthReports(), a.earlierExports(),
+                a.openRemediations(), a.ownedOpenRemediations(), g.incidents(), g.incidentsWithCorrectiveAction(), g.anchoringFailures(),
+                a.keyAssignmentsLogged(), a.auditorKeys(), a.downloadsLogged(), a.auditChainIntact(), !sessions.anchors.isEmpty());
     }
 
     private List<Application> applications(ExportRequest request) {
@@ -366,7 +429,7 @@ final class PackageWriter {
         return list;
     }
 
-    private static void writeTimeseries(Files files, SessionTally tally) throws IOException {
+    private static byte[] timeseries(SessionTally tally) {
         StringBuilder csv = new StringBuilder("applicationId,date,sessions,averageScore");
         for (String band : SessionTally.BANDS) csv.append(',').append(band);
         csv.append('\n');
@@ -376,16 +439,16 @@ final class PackageWriter {
             for (String band : SessionTally.BANDS) csv.append(',').append(d.bands.getOrDefault(band, 0L));
             csv.append('\n');
         }));
-        files.bytes("score-timeseries.csv", csv.toString().getBytes(StandardCharsets.UTF_8));
+        return csv.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    private static void writeOutcomes(Files files, SessionTally tally) throws IOException {
+    private static byte[] outcomes(SessionTally tally) {
         StringBuilder csv = new StringBuilder("applicationId,dimension,value,sessions\n");
         tally.applications().forEach((app, a) -> {
             a.outcomes.forEach((k, v) -> csv.append(app).append(",outcome,").append(k).append(',').append(v).append('\n'));
             a.riskLevels.forEach((k, v) -> csv.append(app).append(",riskLevel,").append(k).append(',').append(v).append('\n'));
         });
-        files.bytes("outcomes-risk.csv", csv.toString().getBytes(StandardCharsets.UTF_8));
+        return csv.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     /** The average score over the 30 days ending with the period's last day (within the period). */
@@ -464,7 +527,7 @@ final class PackageWriter {
     }
 
     /** Writes ZIP entries and records each one's SHA-256 and size in the manifest. */
-    private static final class Files {
+    private static final class Files implements ReportFiles {
         private final ZipOutputStream zip;
         private final Manifest manifest;
 
@@ -473,7 +536,8 @@ final class PackageWriter {
             this.manifest = manifest;
         }
 
-        OutputStream open(String path) throws IOException {
+        @Override
+        public OutputStream open(String path) throws IOException {
             zip.putNextEntry(new ZipEntry(path));
             MessageDigest digest = sha256();
             return new OutputStream() {
@@ -502,16 +566,6 @@ final class PackageWriter {
                     manifest.add(new Manifest.FileEntry(path, Hashes.hex(digest.digest()), bytes));
                 }
             };
-        }
-
-        void json(String path, JsonNode json) throws IOException {
-            bytes(path, Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(json));
-        }
-
-        void bytes(String path, byte[] bytes) throws IOException {
-            try (OutputStream out = open(path)) {
-                out.write(bytes);
-            }
         }
 
         /** An entry that is not listed in the manifest (the manifest itself and its signature). */

@@ -115,6 +115,9 @@ class EvidenceExportTest {
         final S3Client s3Client = s3.client();
         final String bucketName;
         final List<String> started = new ArrayList<>();
+        /** Events published on the bus, as {@code tenant detailType detail}; {@link #busDown} makes publishing fail. */
+        final List<String> events = new ArrayList<>();
+        boolean busDown;
         final ExportsHandler handler;
         final PackageWriter writer;
         final ExportService service;
@@ -127,8 +130,8 @@ class EvidenceExportTest {
             sessionsTable = tables.get("SessionsTable");
             governanceTable = tables.get("GovernanceTable");
             DynamoDbEnhancedClient enhanced = DynamoDbEnhancedClient.builder().dynamoDbClient(dynamo).build();
-            exports = new DynamoExportStore(dynamo, governanceTable);
             audit = new DynamoAuditLog(dynamo, governanceTable, CLOCK);
+            exports = new DynamoExportStore(dynamo, governanceTable, audit);
             applications = new DynamoApplicationStore(enhanced, governanceTable);
             sessions = new DynamoSessionStore(enhanced, sessionsTable);
             bucketName = "evidence-" + n;
@@ -136,7 +139,10 @@ class EvidenceExportTest {
             handler = new ExportsHandler(exports, (tenant, id) -> started.add(tenant + "/" + id), applications, bucket, audit, CLOCK);
             writer = new PackageWriter(Evidence.sources(dynamo, sessionsTable, governanceTable, CLOCK),
                     Web3jSigner.fromPrivateKey(LocalChain.DEV_PRIVATE_KEY), CLOCK);
-            service = new ExportService(exports, bucket, writer, CLOCK, 3);
+            service = new ExportService(exports, bucket, writer, (tenant, type, detail) -> {
+                if (busDown) throw new IllegalStateException("EventBridge is unreachable");
+                events.add(tenant + " " + type + " " + detail);
+            }, CLOCK, 3);
         }
 
         void app(String tenant, String appId) {
@@ -170,13 +176,27 @@ class EvidenceExportTest {
             assertEquals(AnchoringRun.Outcome.ANCHORED, result.outcome(), String.valueOf(result.failure()));
         }
 
-        /** The state machine's happy path: Check → WriteShard per shard (the Map) → Assemble → Finalize. */
+        /** The state machine's happy path: Check → WriteShard per shard (the Map) → WriteReports (the Parallel) → Assemble → Finalize. */
         Map<String, Object> runSteps(String tenant, String exportId) {
             Map<String, Object> state = new LinkedHashMap<>(Map.of("tenantId", tenant, "exportId", exportId));
             state = new ExportStepHandler.Check(service).handleRequest(state, null);
             writeShards(state);
+            state = writeReports(state);
             state = new ExportStepHandler.Assemble(service).handleRequest(state, null);
             return new ExportStepHandler.Finalize(service).handleRequest(state, null);
+        }
+
+        /** The Parallel state: one WriteReports branch per group with the state and its group; their results, in order, at $.reports. */
+        Map<String, Object> writeReports(Map<String, Object> state) {
+            List<Object> reports = new ArrayList<>();
+            for (String group : List.of("session-reports", "governance-records", "audit-trail")) {
+                Map<String, Object> input = new LinkedHashMap<>(state);
+                input.put("group", group);
+                reports.add(new ExportStepHandler.WriteReports(service).handleRequest(input, null));
+            }
+            Map<String, Object> next = new LinkedHashMap<>(state);
+            next.put("reports", reports);
+            return next;
         }
 
         /** The Map state: WriteShard with {tenantId, exportId, shard} per shard; its results are discarded. */
@@ -364,18 +384,26 @@ class EvidenceExportTest {
         java.util.Collections.reverse(shards);
         f.writeShards(new LinkedHashMap<>(Map.of("tenantId", "t1", "exportId", id, "shards", shards)));
         assertEquals(8, f.staged("t1", id).size(), "sessions and facts of 4 shards");
-        Map<String, Object> assembled = new ExportStepHandler.Assemble(f.service).handleRequest(planned, null);
+        Map<String, Object> reported = f.writeReports(planned);
+        assertEquals(8 + 10, f.staged("t1", id).size(), "and the 10 report files");
+        Map<String, Object> withoutAudit = new LinkedHashMap<>(reported);
+        withoutAudit.put("reports", ((List<?>) reported.get("reports")).subList(0, 2));
+        IllegalStateException missing = assertThrows(IllegalStateException.class,
+                () -> new ExportStepHandler.Assemble(f.service).handleRequest(withoutAudit, null));
+        assertTrue(missing.getMessage().contains("audit-trail"), missing.getMessage());
+        assertThrows(NoSuchKeyException.class, () -> f.s3Client.getObject(b -> b.bucket(f.bucketName).key(ExportService.objectKey("t1", id))));
+        Map<String, Object> assembled = new ExportStepHandler.Assemble(f.service).handleRequest(reported, null);
         assertEquals(20L, ((Number) assembled.get("sessions")).longValue());
+        Path onePass = tmp.resolve("one-pass.zip"); // before Finalize adds its entry to the audit log
+        try (var out = Files.newOutputStream(onePass)) {
+            f.writer.write(f.exports.find("t1", id).orElseThrow(), out);
+        }
         new ExportStepHandler.Finalize(f.service).handleRequest(assembled, null);
         assertEquals(List.of(), f.staged("t1", id), "staging is deleted once the package is written");
 
         Path sharded = tmp.resolve("sharded.zip");
         try (InputStream in = f.s3Client.getObject(b -> b.bucket(f.bucketName).key(ExportService.objectKey("t1", id)))) {
             Files.copy(in, sharded);
-        }
-        Path onePass = tmp.resolve("one-pass.zip");
-        try (var out = Files.newOutputStream(onePass)) {
-            f.writer.write(f.exports.find("t1", id).orElseThrow(), out);
         }
         try (ZipFile a = new ZipFile(sharded.toFile()); ZipFile b = new ZipFile(onePass.toFile())) {
             List<String> ids = new ArrayList<>();
@@ -390,6 +418,56 @@ class EvidenceExportTest {
         }
         Verified verified = verify(sharded);
         assertEquals(0, verified.exit(), verified.out());
+    }
+
+    @Test
+    void finalizeLogsTheSuccessOnceAndPublishesTheReadyEventUntilItIsOut(LocalAws aws) throws Exception {
+        Fixture f = new Fixture(aws);
+        f.app("t1", "loan-review");
+        f.session("t1", "loan-review", "2026-07-02T10:00:00Z", 80, "LOW", false);
+        f.session("t1", "loan-review", "2026-07-03T10:00:00Z", 90, "LOW", false);
+        String id = Json.parse(f.handler.handleRequest(post("t1", "admin", """
+                {"framework": "ISO_42001", "from": "2026-07-01", "to": "2026-07-05"}"""), null).getBody()).get("id").asText();
+        Map<String, Object> state = new ExportStepHandler.Check(f.service).handleRequest(new LinkedHashMap<>(Map.of("tenantId", "t1", "exportId", id)), null);
+        f.writeShards(state);
+        Map<String, Object> assembled = new ExportStepHandler.Assemble(f.service).handleRequest(f.writeReports(state), null);
+        String manifestSha256 = String.valueOf(assembled.get("manifestSha256"));
+
+        f.busDown = true;
+        assertThrows(IllegalStateException.class, () -> new ExportStepHandler.Finalize(f.service).handleRequest(assembled, null));
+        assertEquals(ExportJob.Status.SUCCEEDED, f.exports.find("t1", id).orElseThrow().status(), "the package is complete whatever the bus does");
+        assertEquals(List.of(), f.events);
+        assertFalse(f.staged("t1", id).isEmpty(), "staging is deleted last, by the attempt that gets the event out");
+
+        f.busDown = false;
+        new ExportStepHandler.Finalize(f.service).handleRequest(assembled, null); // Step Functions' retry
+        new ExportStepHandler.Finalize(f.service).handleRequest(assembled, null); // and one more, after a lost response
+        assertEquals(1, f.events.size(), f.events.toString());
+        String[] published = f.events.get(0).split(" ", 3);
+        assertEquals("t1", published[0]);
+        assertEquals("evidence_package.ready", published[1]);
+        JsonNode event = Json.parse(published[2]);
+        assertEquals(id, event.get("exportId").asText());
+        assertEquals(2, event.get("sessions").asInt());
+        assertEquals("2026-07-01", event.get("from").asText());
+        assertEquals(manifestSha256, event.get("manifestSha256").asText());
+        assertEquals("GET /v1/exports/" + id + "/download", event.get("download").asText());
+        assertEquals(List.of(), f.staged("t1", id));
+
+        List<AuditEntry> logged = f.audit.list("t1", 0, 10);
+        assertEquals(List.of("exports.start", "exports.complete"), logged.stream().map(AuditEntry::action).toList(), "one success, however many attempts");
+        assertEquals(manifestSha256, logged.get(1).details().get("manifestSha256").asText());
+        assertEquals(2, logged.get(1).details().get("sessions").asInt());
+        try (InputStream in = f.s3Client.getObject(b -> b.bucket(f.bucketName).key(ExportService.objectKey("t1", id)))) {
+            Path zipPath = tmp.resolve("finalized.zip");
+            Files.copy(in, zipPath);
+            try (ZipFile zip = new ZipFile(zipPath.toFile())) {
+                assertEquals(manifestSha256, Hashes.hex(Hashes.sha256(read(zip, "manifest.json").getBytes(StandardCharsets.UTF_8))),
+                        "the event and the audit entry name the package's manifest");
+                assertTrue(read(zip, "audit-log.jsonl").contains("\"exports.start\""), "the package's audit log has its own start");
+            }
+        }
+        assertTrue(dev.veriproof.core.audit.AuditChain.verify(logged).intact());
     }
 
     @Test
@@ -438,6 +516,12 @@ class EvidenceExportTest {
         JsonNode job = Json.parse(f.handler.handleRequest(get("t1", "admin", "/v1/exports/{id}", id), null).getBody());
         assertEquals("FAILED", job.get("status").asText());
         assertEquals("States.Timeout: Task timed out after 900 seconds", job.get("reason").asText());
+        new ExportStepHandler.MarkFailed(f.service).handleRequest(input, null); // a retry of the Catch's task
+        List<AuditEntry> logged = f.audit.list("t1", 0, 10);
+        assertEquals(List.of("exports.start", "exports.fail"), logged.stream().map(AuditEntry::action).toList(), "the failure is logged once");
+        assertEquals("key-admin", logged.get(0).actor());
+        assertEquals(ExportService.ACTOR, logged.get(1).actor());
+        assertEquals("States.Timeout: Task timed out after 900 seconds", logged.get(1).details().get("reason").asText());
         assertTrue(f.s3Client.listMultipartUploads(b -> b.bucket(f.bucketName)).uploads().isEmpty());
         assertEquals(409, f.handler.handleRequest(get("t1", "auditor", "/v1/exports/{id}/download", id), null).getStatusCode());
         assertThrows(IllegalStateException.class, () -> new ExportStepHandler.Assemble(f.service).handleRequest(
@@ -472,6 +556,7 @@ class EvidenceExportTest {
                 "{\"framework\": \"ISO_42001\", \"from\": \"2026-07-01\", \"to\": \"2026-07-31\"}"), null).getStatusCode());
         assertEquals(403, f.handler.handleRequest(get("t1", "ingest", "/v1/exports", null), null).getStatusCode());
         assertTrue(f.exports.list("t1").isEmpty(), "nothing stored");
+        assertTrue(f.audit.list("t1", 0, 10).isEmpty(), "nothing audited");
         assertTrue(f.started.isEmpty(), "nothing started");
         assertEquals(404, f.handler.handleRequest(get("t1", "admin", "/v1/exports/{id}", "exp_nope"), null).getStatusCode());
     }

@@ -7,6 +7,7 @@ import dev.veriproof.adapters.dynamo.DynamoAuditLog;
 import dev.veriproof.adapters.dynamo.DynamoGovernanceStore;
 import dev.veriproof.adapters.dynamo.DynamoKeyStore;
 import dev.veriproof.adapters.dynamo.DynamoSessionStore;
+import dev.veriproof.core.audit.AuditEntry;
 import dev.veriproof.core.audit.AuditEvent;
 import dev.veriproof.core.evidence.ExportJob;
 import dev.veriproof.core.governance.TenantSettings;
@@ -39,7 +40,8 @@ class QuarterlyExportTest {
         String governanceTable = tables.get("GovernanceTable");
         DynamoDbEnhancedClient enhanced = DynamoDbEnhancedClient.builder().dynamoDbClient(dynamo).build();
         DynamoKeyStore keys = new DynamoKeyStore(enhanced, governanceTable);
-        DynamoGovernanceStore governance = new DynamoGovernanceStore(dynamo, governanceTable, new DynamoAuditLog(dynamo, governanceTable, CLOCK));
+        DynamoAuditLog audit = new DynamoAuditLog(dynamo, governanceTable, CLOCK);
+        DynamoGovernanceStore governance = new DynamoGovernanceStore(dynamo, governanceTable, audit);
         DynamoSessionStore sessions = new DynamoSessionStore(enhanced, sessionsTable);
         for (String t : List.of("active", "optedout", "quiet", "lastquarteronly")) keys.createTenant(t, t, CLOCK.instant());
         session(sessions, "active", "2026-09-30T23:00:00Z");
@@ -49,7 +51,7 @@ class QuarterlyExportTest {
         governance.put(new TenantSettings("optedout", false, CLOCK.instant(), "key-admin"),
                 new AuditEvent("key-admin", "settings.update", "tenant/optedout", Map.of("quarterlyExport", false)));
 
-        DynamoExportStore exports = new DynamoExportStore(dynamo, governanceTable);
+        DynamoExportStore exports = new DynamoExportStore(dynamo, governanceTable, audit);
         List<String> started = new ArrayList<>();
         QuarterlyExportHandler handler = new QuarterlyExportHandler(new Tenants(dynamo, governanceTable), governance,
                 new SessionReader(dynamo, sessionsTable), exports, (tenant, id) -> started.add(tenant + "/" + id), CLOCK);
@@ -70,6 +72,11 @@ class QuarterlyExportTest {
         assertEquals(List.of(), again.get("started"), "fired twice: nothing new");
         assertEquals(1, started.size());
         assertEquals(1, exports.list("active").size());
+        List<AuditEntry> logged = audit.list("active", 0, 10);
+        assertEquals(1, logged.size(), "one start in the tenant's audit log: " + logged);
+        assertEquals("exports.start", logged.get(0).action());
+        assertEquals("schedule/quarterly-export", logged.get(0).actor());
+        assertEquals("export/exp_2026Q3", logged.get(0).target());
     }
 
     private static void session(DynamoSessionStore sessions, String tenant, String startedAt) {

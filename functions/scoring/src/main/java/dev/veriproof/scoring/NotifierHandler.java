@@ -5,7 +5,6 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.veriproof.adapters.Config;
 import dev.veriproof.adapters.Log;
 import dev.veriproof.adapters.snapstart.Priming;
 import dev.veriproof.core.alerts.AlertRule;
@@ -45,13 +44,7 @@ public final class NotifierHandler implements RequestHandler<SQSEvent, SQSBatchR
     @SuppressWarnings("unused") private final Priming priming;
 
     public NotifierHandler() {
-        this(Scoring.alerts(), Scoring.queue(), (tenantId, type, detail) -> {
-            var response = Scoring.eventBridge().putEvents(r -> r.entries(e -> e.eventBusName(Config.required("ALERT_BUS_NAME"))
-                    .source("veriproof.alerts").detailType(type).detail(detail).resources("tenant/" + tenantId)));
-            if (response.failedEntryCount() != null && response.failedEntryCount() > 0) {
-                throw new IllegalStateException("EventBridge refused the event: " + response.entries().get(0).errorCode());
-            }
-        }, Scoring::retryDelays, Scoring.allowLoopbackWebhooks());
+        this(Scoring.alerts(), Scoring.queue(), new EventBridgeBus("veriproof.alerts"), Scoring::retryDelays, Scoring.allowLoopbackWebhooks());
     }
 
     NotifierHandler(AlertStore alerts, Notifications.Queue queue, EventBus bus, Supplier<List<Integer>> delays, boolean allowLoopback) {

@@ -22,13 +22,15 @@ final class Demo {
     private final Devstack stack;
     private final ApiClient api;
     private final Path events;
+    private final Path stateDir;
     private final PrintStream out = System.out;
     private int failures;
 
-    private Demo(Devstack stack, Path events) {
+    private Demo(Devstack stack, Path events, Path stateDir) {
         this.stack = stack;
         this.api = new ApiClient(stack.apiUrl());
         this.events = events;
+        this.stateDir = stateDir;
     }
 
     static int run(int port, Path stateDir) throws IOException {
@@ -37,7 +39,7 @@ final class Demo {
         try (Devstack stack = Devstack.start(port, stateDir)) {
             System.out.println("   API " + stack.apiUrl() + ", DynamoDB Local " + stack.dynamoDb().endpoint()
                     + ", tenants " + stack.tenants().stream().map(Seed.SeededTenant::tenantId).toList());
-            Demo demo = new Demo(stack, events);
+            Demo demo = new Demo(stack, events, stateDir);
             demo.ingest();
             demo.anchorAndVerify();
             demo.metricsAndAlerts();
@@ -308,6 +310,10 @@ final class Demo {
         if (job == null) return;
         expect(job.get("status").asText().equals("SUCCEEDED"), "export " + id + " is " + job.get("status").asText()
                 + (job.has("sessions") ? " with " + job.get("sessions").asInt() + " session(s)" : "") + (job.has("reason") ? ": " + job.get("reason").asText() : ""));
+        String ready = Files.readAllLines(stateDir.resolve("eventbridge-events.jsonl")).stream()
+                .filter(line -> line.contains("evidence_package.ready") && line.contains(id)).findFirst().orElse(null);
+        expect(ready != null, "evidence_package.ready was published on the tenants' event bus"
+                + (ready == null ? "" : ": " + Json.parse(ready).get("Detail").asText()));
 
         step("export 2. the auditor downloads it with a presigned S3 URL (valid 15 minutes; the download is audit-logged)");
         JsonNode link = check(200, api.get("/v1/exports/" + id + "/download", demo.key("auditor")));

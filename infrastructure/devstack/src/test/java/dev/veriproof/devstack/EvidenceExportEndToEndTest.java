@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.veriproof.adapters.Config;
 import dev.veriproof.core.json.Json;
 import dev.veriproof.verifier.Main;
 import java.io.ByteArrayOutputStream;
@@ -15,11 +16,17 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sfn.SfnClient;
 
 /**
@@ -58,6 +65,13 @@ class EvidenceExportEndToEndTest {
         HttpResponse<byte[]> zip = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(link.json().get("url").asText())).build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         assertEquals(200, zip.statusCode());
+        String url = link.json().get("url").asText();
+        for (String tampered : List.of(url.replace("X-Amz-Expires=900", "X-Amz-Expires=86400"), url.replace("/exports/demo/", "/exports/acme/"),
+                url.replaceAll("X-Amz-Signature=[0-9a-f]{8}", "X-Amz-Signature=00000000"))) {
+            assertTrue(!tampered.equals(url), "the URL was changed: " + url);
+            assertEquals(403, HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(tampered)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode(), "a tampered link is refused: " + tampered);
+        }
         Path file = Files.write(Files.createTempFile("evidence", ".zip"), zip.body());
         JsonNode state = Json.parse(Files.readAllBytes(RunningDevstack.stateDir().resolve("devstack.json")));
         assertTrue(state.get("s3Endpoint").asText().startsWith("http://127.0.0.1:"));
@@ -66,6 +80,22 @@ class EvidenceExportEndToEndTest {
                 new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
         Files.delete(file);
         assertEquals(0, exit, out.toString(StandardCharsets.UTF_8));
+
+        List<JsonNode> ready = new ArrayList<>();
+        for (String line : Files.readAllLines(RunningDevstack.stateDir().resolve("eventbridge-events.jsonl"))) {
+            JsonNode entry = Json.parse(line);
+            if (entry.path("DetailType").asText().equals("evidence_package.ready") && Json.parse(entry.get("Detail").asText()).get("exportId").asText().equals(id)) {
+                ready.add(entry);
+            }
+        }
+        assertEquals(1, ready.size(), "one evidence_package.ready on the bus");
+        assertEquals("veriproof.evidence", ready.get(0).get("Source").asText());
+        assertEquals(job.get("sessions").asInt(), Json.parse(ready.get(0).get("Detail").asText()).get("sessions").asInt());
+        List<String> logged = new ArrayList<>();
+        api.get("/v1/audit-log?limit=1000", demo.key("admin")).json().get("entries").forEach(e -> {
+            if (e.get("target").asText().equals("export/" + id)) logged.add(e.get("action").asText());
+        });
+        assertEquals(List.of("exports.start", "exports.complete", "exports.download"), logged);
 
         ApiClient.Response quarterly = api.post("/_devstack/fire/quarterly-export?at=2026-10-01T02:00:00Z", null, "");
         assertEquals(200, quarterly.status(), quarterly.body());
@@ -77,6 +107,42 @@ class EvidenceExportEndToEndTest {
         assertEquals("SCHEDULE", acmeExport.get("trigger").asText());
         ApiClient.Response again = api.post("/_devstack/fire/quarterly-export?at=2026-10-01T02:00:00Z", null, "");
         assertEquals(0, again.json().get("started").size(), again.body());
+    }
+
+    @Test
+    void aStepThatFailsMarksTheExportFailedAndLeavesNoPackage() {
+        Devstack stack = RunningDevstack.get();
+        ApiClient api = new ApiClient(stack.apiUrl());
+        Seed.SeededTenant acme = stack.tenant("acme");
+        String sessionId = "e2e-corrupt-" + UUID.randomUUID();
+        assertEquals(201, api.post("/v1/sessions", acme.key("ingest"), """
+                {"sessionId":"%s","applicationId":"claims-triage","startedAt":"2026-05-10T08:00:00Z","intent":"i","model":"m"}"""
+                .formatted(sessionId)).status());
+        // the stored record is damaged behind the API's back: the WriteShard step cannot read it
+        DynamoDbClient dynamo = stack.dynamoDb().client();
+        var item = dynamo.scan(s -> s.tableName(Config.sessionsTable()).filterExpression("sessionId = :id")
+                .expressionAttributeValues(Map.of(":id", AttributeValue.fromS(sessionId)))).items().get(0);
+        dynamo.updateItem(u -> u.tableName(Config.sessionsTable()).key(Map.of("pk", item.get("pk"), "sk", item.get("sk")))
+                .updateExpression("SET #r = :bad").expressionAttributeNames(Map.of("#r", "record"))
+                .expressionAttributeValues(Map.of(":bad", AttributeValue.fromS("{\"sessionId\": truncated"))));
+
+        ApiClient.Response started = api.post("/v1/exports", acme.key("admin"), "{\"framework\":\"ISO_42001\",\"from\":\"2026-05-01\",\"to\":\"2026-05-31\"}");
+        assertEquals(202, started.status(), started.body());
+        String id = started.json().get("id").asText();
+        stack.evidence().awaitExports();
+        JsonNode job = api.get("/v1/exports/" + id, acme.key("auditor")).json();
+        assertEquals("FAILED", job.get("status").asText(), job.toString());
+        assertTrue(job.get("reason").asText().contains("Malformed JSON"), job.toString());
+        assertEquals(409, api.get("/v1/exports/" + id + "/download", acme.key("auditor")).status());
+        try (S3Client s3 = S3Client.builder().endpointOverride(URI.create(System.getProperty("S3_ENDPOINT"))).forcePathStyle(true)
+                .region(Region.US_EAST_1).credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"))).build()) {
+            String bucket = System.getProperty("EVIDENCE_BUCKET");
+            for (String prefix : List.of("exports/acme/" + id, "staging/acme/" + id)) {
+                assertEquals(0, s3.listObjectsV2(l -> l.bucket(bucket).prefix(prefix)).keyCount(), "nothing left under " + prefix);
+                assertTrue(s3.listMultipartUploads(l -> l.bucket(bucket).prefix(prefix)).uploads().isEmpty(), "no upload left under " + prefix);
+            }
+        }
+        dynamo.deleteItem(d -> d.tableName(Config.sessionsTable()).key(Map.of("pk", item.get("pk"), "sk", item.get("sk"))));
     }
 
     @Test
