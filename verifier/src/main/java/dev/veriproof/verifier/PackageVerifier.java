@@ -15,8 +15,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Enumeration;
-import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,21 +32,33 @@ import org.web3j.utils.Numeric;
  * manifest.json's bytes by the manifest's signer (and by {@code --signer} when given), every listed
  * file has the stated SHA-256 and size and nothing unlisted is in the archive, every session line
  * verifies (record → leaf → proof → root → Anchored event), and every anchor transaction was sent by
- * the signer. Files are streamed and session lines read one at a time; each distinct anchor is
- * checked on chain once. Failures name the file or the session.
+ * the signer. Files are streamed and session lines read one at a time. The outcome of each anchor's
+ * on-chain check is remembered for the sessions that follow, for the {@link #REMEMBERED_ANCHORS} most
+ * recently used anchors only, so that memory does not grow with the package whatever it holds. The
+ * sessions of a batch are close together in a package (they are in time order, and a batch is a few
+ * minutes of sessions), so in practice each anchor is checked on chain once. Failures name the file
+ * or the session.
  */
 final class PackageVerifier {
+    static final int REMEMBERED_ANCHORS = 4096;
+
     private final SessionVerifier sessions;
     private final JsonRpc rpc;
     private final Optional<String> expectedSigner;
     private final PrintStream out;
+    private final int rememberedAnchors;
     private int failures;
 
     PackageVerifier(JsonRpc rpc, Optional<String> expectedContract, Optional<String> expectedSigner, PrintStream out) {
+        this(rpc, expectedContract, expectedSigner, out, REMEMBERED_ANCHORS);
+    }
+
+    PackageVerifier(JsonRpc rpc, Optional<String> expectedContract, Optional<String> expectedSigner, PrintStream out, int rememberedAnchors) {
         this.sessions = new SessionVerifier(rpc, expectedContract);
         this.rpc = rpc;
         this.expectedSigner = expectedSigner;
         this.out = out;
+        this.rememberedAnchors = rememberedAnchors;
     }
 
     /** 0 if everything holds, 1 otherwise. */
@@ -114,8 +126,8 @@ final class PackageVerifier {
             }
             if (failures == 0) out.println("PASS " + files + " file(s) match the manifest");
 
-            Map<String, List<String>> chainChecks = new HashMap<>();
-            Map<String, Boolean> senders = new HashMap<>();
+            Map<SessionVerifier.ChainKey, List<String>> chainChecks = leastRecentlyUsedFirst(rememberedAnchors);
+            Map<String, Boolean> senders = leastRecentlyUsedFirst(rememberedAnchors);
             long sessionCount = 0;
             long failedSessions = 0;
             for (JsonNode file : manifest.path("files")) {
@@ -157,6 +169,16 @@ final class PackageVerifier {
             if (failedSessions == 0) out.println("PASS " + sessionCount + " session(s): records, proofs and anchors");
             return summary(files, sessionCount);
         }
+    }
+
+    /** A map that drops its least recently used entry when it would hold more than {@code capacity}. */
+    private static <K, V> Map<K, V> leastRecentlyUsedFirst(int capacity) {
+        return new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
+                return size() > capacity;
+            }
+        };
     }
 
     private boolean sentBy(String txHash, String signer) {

@@ -34,11 +34,14 @@ final class SessionVerifier {
         return verify(evidence, null);
     }
 
+    /** What one on-chain check covers: every session of a batch shares it. */
+    record ChainKey(Anchor anchor, String root, long treeSize) {}
+
     /**
-     * As {@link #verify(JsonNode)}; with {@code chainChecks}, the on-chain check of each distinct
-     * (anchor, root, tree size) is done once and its outcome reused for the other sessions of the batch.
+     * As {@link #verify(JsonNode)}; with {@code chainChecks}, the outcome of the on-chain check of an
+     * (anchor, root, tree size) found there is reused instead of asking the node again.
      */
-    List<String> verify(JsonNode evidence, java.util.Map<String, List<String>> chainChecks) {
+    List<String> verify(JsonNode evidence, java.util.Map<ChainKey, List<String>> chainChecks) {
         List<String> failures = new ArrayList<>();
         JsonNode record = evidence.get("record");
         if (record == null || !(record.isObject() || record.isTextual())) {
@@ -69,8 +72,7 @@ final class SessionVerifier {
         if (chainChecks == null) {
             failures.addAll(chainFailures(proof, anchor));
         } else {
-            String key = anchor.toJson() + "|" + proof.root() + "|" + proof.treeSize();
-            failures.addAll(chainChecks.computeIfAbsent(key, k -> chainFailures(proof, anchor)));
+            failures.addAll(chainChecks.computeIfAbsent(new ChainKey(anchor, proof.root(), proof.treeSize()), k -> chainFailures(proof, anchor)));
         }
         return failures;
     }

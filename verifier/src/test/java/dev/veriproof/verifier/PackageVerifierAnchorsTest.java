@@ -1,0 +1,175 @@
+package dev.veriproof.verifier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpServer;
+import dev.veriproof.core.anchoring.Anchor;
+import dev.veriproof.core.canonical.Canonical;
+import dev.veriproof.core.hash.Hashes;
+import dev.veriproof.core.json.Json;
+import dev.veriproof.core.merkle.MerkleTree;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.web3j.crypto.Credentials;
+import org.web3j.crypto.Sign;
+import org.web3j.utils.Numeric;
+
+/**
+ * How often a package's anchors are looked up on chain, against a fake JSON-RPC node that serves
+ * three anchored batches and counts the requests.
+ */
+class PackageVerifierAnchorsTest {
+    private static final Credentials KEY = Credentials.create("0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d");
+    private static final String CONTRACT = "0x5fbdb2315678afecb367f032d93f642f64180aa3";
+    private static final int BATCHES = 3;
+    private static final int SESSIONS_PER_BATCH = 4;
+
+    @TempDir Path tmp;
+
+    private final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
+    private final Map<String, ObjectNode> receipts = new ConcurrentHashMap<>();
+    private final Map<Long, Instant> blockTimes = new ConcurrentHashMap<>();
+    private HttpServer node;
+
+    @BeforeEach
+    void startNode() throws IOException {
+        node = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        node.createContext("/", exchange -> {
+            JsonNode request = Json.parse(exchange.getRequestBody().readAllBytes());
+            String method = request.get("method").asText();
+            requests.computeIfAbsent(method, m -> new AtomicInteger()).incrementAndGet();
+            JsonNode params = request.get("params");
+            ObjectNode response = Json.mapper().createObjectNode().put("jsonrpc", "2.0").put("id", request.get("id").asInt());
+            switch (method) {
+                case "eth_chainId" -> response.put("result", "0x7a69");
+                case "eth_getTransactionReceipt" -> response.set("result", receipts.get(params.get(0).asText()));
+                case "eth_getBlockByNumber" -> response.putObject("result").put("timestamp",
+                        "0x" + Long.toHexString(blockTimes.get(Long.decode(params.get(0).asText())).getEpochSecond()));
+                case "eth_getTransactionByHash" -> response.putObject("result").put("from", KEY.getAddress());
+                default -> response.putObject("error").put("code", -32601).put("message", "no " + method);
+            }
+            byte[] body = Json.write(response);
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        node.start();
+    }
+
+    @AfterEach
+    void stopNode() {
+        node.stop(0);
+    }
+
+    @Test
+    void eachAnchorIsCheckedOnChainOnceHoweverManySessionsShareIt() throws IOException {
+        Path zip = interleavedPackage();
+        assertEquals(0, verify(zip, PackageVerifier.REMEMBERED_ANCHORS));
+        assertEquals(BATCHES, count("eth_getTransactionReceipt"));
+        assertEquals(BATCHES, count("eth_getTransactionByHash"));
+    }
+
+    @Test
+    void anAnchorNoLongerRememberedIsCheckedAgainAndStillPasses() throws IOException {
+        // batches a, b, c, a, b, c, ... with room for two: every session finds its anchor forgotten
+        Path zip = interleavedPackage();
+        assertEquals(0, verify(zip, 2));
+        assertEquals(BATCHES * SESSIONS_PER_BATCH, count("eth_getTransactionReceipt"));
+        assertEquals(BATCHES * SESSIONS_PER_BATCH, count("eth_getTransactionByHash"));
+    }
+
+    private int count(String method) {
+        return requests.getOrDefault(method, new AtomicInteger()).get();
+    }
+
+    private int verify(Path zip, int rememberedAnchors) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int exit = new PackageVerifier(new JsonRpc("http://127.0.0.1:" + node.getAddress().getPort()), Optional.of(CONTRACT),
+                Optional.of(KEY.getAddress()), new PrintStream(out, true, StandardCharsets.UTF_8), rememberedAnchors).verify(zip);
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("PASS " + BATCHES * SESSIONS_PER_BATCH + " session(s)"), text);
+        return exit;
+    }
+
+    /** A signed package whose session lines take their batches in turn; the node holds the batches' anchors. */
+    private Path interleavedPackage() throws IOException {
+        List<List<String>> linesByBatch = new ArrayList<>();
+        for (int b = 0; b < BATCHES; b++) {
+            List<byte[]> records = new ArrayList<>();
+            for (int i = 0; i < SESSIONS_PER_BATCH; i++) {
+                records.add(Canonical.jcs(Json.mapper().createObjectNode().put("sessionId", "s-" + b + "-" + i).put("intent", "test")));
+            }
+            MerkleTree tree = MerkleTree.of(records.stream().map(Hashes::leafHash).toList());
+            String txHash = "0x" + Hashes.hex(Hashes.sha256(("tx" + b).getBytes(StandardCharsets.UTF_8)));
+            String batchId = Hashes.hex(Hashes.sha256(("batch" + b).getBytes(StandardCharsets.UTF_8)));
+            long block = 10 + b;
+            Instant time = Instant.parse("2026-07-01T00:00:00Z").plusSeconds(300L * b);
+            blockTimes.put(block, time);
+            ObjectNode receipt = Json.mapper().createObjectNode().put("status", "0x1").put("blockNumber", "0x" + Long.toHexString(block));
+            receipt.putArray("logs").addObject().put("address", CONTRACT)
+                    .put("data", "0x" + Hashes.hex(tree.root()) + String.format("%064x", tree.size()) + batchId)
+                    .putArray("topics").add(SessionVerifier.ANCHORED_TOPIC);
+            receipts.put(txHash, receipt);
+            Anchor anchor = new Anchor(31337, CONTRACT, txHash, block, time, batchId);
+            List<String> lines = new ArrayList<>();
+            for (int i = 0; i < SESSIONS_PER_BATCH; i++) {
+                ObjectNode line = Json.mapper().createObjectNode().put("sessionId", "s-" + b + "-" + i);
+                line.set("record", Json.parse(records.get(i)));
+                line.put("leafHash", Hashes.hex(Hashes.leafHash(records.get(i))));
+                line.set("proof", tree.proof(i).toJson());
+                line.set("anchor", anchor.toJson());
+                lines.add(line.toString());
+            }
+            linesByBatch.add(lines);
+        }
+        StringBuilder sessions = new StringBuilder();
+        for (int i = 0; i < SESSIONS_PER_BATCH; i++) {
+            for (List<String> batch : linesByBatch) sessions.append(batch.get(i)).append('\n');
+        }
+        byte[] sessionFile = sessions.toString().getBytes(StandardCharsets.UTF_8);
+        byte[] manifest = ("{\"files\":[{\"bytes\":" + sessionFile.length + ",\"path\":\"sessions/00001.jsonl\",\"sha256\":\""
+                + Hashes.hex(Hashes.sha256(sessionFile)) + "\"}],\"sessions\":" + BATCHES * SESSIONS_PER_BATCH
+                + ",\"signerAddress\":\"" + KEY.getAddress() + "\"}").getBytes(StandardCharsets.UTF_8);
+        Path path = tmp.resolve("package.zip");
+        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(path))) {
+            for (var entry : Map.of("sessions/00001.jsonl", sessionFile, "manifest.json", manifest, "manifest.sig", sign(manifest)).entrySet()) {
+                zip.putNextEntry(new ZipEntry(entry.getKey()));
+                zip.write(entry.getValue());
+                zip.closeEntry();
+            }
+        }
+        return path;
+    }
+
+    private static byte[] sign(byte[] message) {
+        Sign.SignatureData s = Sign.signPrefixedMessage(message, KEY.getEcKeyPair());
+        byte[] sig = new byte[65];
+        System.arraycopy(s.getR(), 0, sig, 0, 32);
+        System.arraycopy(s.getS(), 0, sig, 32, 32);
+        sig[64] = s.getV()[0];
+        return Numeric.toHexString(sig).getBytes(StandardCharsets.US_ASCII);
+    }
+}
