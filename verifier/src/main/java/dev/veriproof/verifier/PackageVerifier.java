@@ -32,7 +32,8 @@ import org.web3j.utils.Numeric;
  * manifest.json's bytes by the manifest's signer (and by {@code --signer} when given), every listed
  * file has the stated SHA-256 and size and nothing unlisted is in the archive, every session line
  * verifies (record → leaf → proof → root → Anchored event), and every anchor transaction was sent by
- * the signer. Files are streamed and session lines read one at a time. The outcome of each anchor's
+ * the signer, and the anchors the manifest lists are exactly those the sessions use. Files are
+ * streamed and session lines read one at a time. The outcome of each anchor's
  * on-chain check is remembered for the sessions that follow, for the {@link #REMEMBERED_ANCHORS} most
  * recently used anchors only, so that memory does not grow with the package whatever it holds. The
  * sessions of a batch are close together in a package (they are in time order, and a batch is a few
@@ -94,6 +95,7 @@ final class PackageVerifier {
             expectedSigner.filter(s -> !s.equalsIgnoreCase(signer)).ifPresent(s ->
                     fail("file manifest.json", "names signer " + signer + ", not the deployment's " + s));
 
+            int failuresBeforeFiles = failures;
             Set<String> listed = new HashSet<>();
             int files = 0;
             for (JsonNode file : manifest.path("files")) {
@@ -124,7 +126,12 @@ final class PackageVerifier {
                     fail("file " + name, "in the package but not listed in the manifest");
                 }
             }
-            if (failures == 0) out.println("PASS " + files + " file(s) match the manifest");
+            if (failures == failuresBeforeFiles) out.println("PASS " + files + " file(s) match the manifest");
+
+            // the signed manifest names the anchor batches used; each session's batch must be one of them, and each of them used
+            Set<String> manifestAnchors = new HashSet<>();
+            manifest.path("anchors").forEach(a -> manifestAnchors.add(a.asText()));
+            Set<String> usedAnchors = new HashSet<>();
 
             Map<SessionVerifier.ChainKey, List<String>> chainChecks = leastRecentlyUsedFirst(rememberedAnchors);
             Map<String, Boolean> senders = leastRecentlyUsedFirst(rememberedAnchors);
@@ -152,6 +159,11 @@ final class PackageVerifier {
                                 ? sessions.verify(session, chainChecks)
                                 : List.of("not anchored: the package holds no proof for it (it was stored after the last anchoring run)");
                         JsonNode anchor = session.path("anchor");
+                        if (problems.isEmpty()) {
+                            String batch = anchor.path("batchId").asText("");
+                            if (manifestAnchors.contains(batch)) usedAnchors.add(batch);
+                            else problems = List.of("its anchor batch " + batch + " is not among the anchors manifest.json lists");
+                        }
                         if (problems.isEmpty() && anchor.hasNonNull("txHash") && !signer.isEmpty()) {
                             String tx = anchor.get("txHash").asText();
                             boolean bySigner = senders.computeIfAbsent(tx, t -> sentBy(t, signer));
@@ -163,6 +175,9 @@ final class PackageVerifier {
                         }
                     }
                 }
+            }
+            for (String batch : manifestAnchors) {
+                if (!usedAnchors.contains(batch)) fail("file manifest.json", "lists anchor batch " + batch + " that no session of the package uses");
             }
             long declared = manifest.path("sessions").asLong(-1);
             if (declared != sessionCount) fail("file manifest.json", "states " + declared + " sessions, the package holds " + sessionCount);

@@ -1,6 +1,7 @@
 package dev.veriproof.verifier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -26,6 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.AfterEach;
@@ -101,6 +103,23 @@ class PackageVerifierAnchorsTest {
         assertEquals(BATCHES * SESSIONS_PER_BATCH, count("eth_getTransactionByHash"));
     }
 
+    @Test
+    void eachSessionsAnchorMustBeListedInTheSignedManifestAndEachListedAnchorUsed() throws IOException {
+        String unused = "ff".repeat(32);
+        Path zip = interleavedPackage(batchIds -> List.of(batchIds.get(1), batchIds.get(2), unused));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int exit = new PackageVerifier(new JsonRpc("http://127.0.0.1:" + node.getAddress().getPort()), Optional.of(CONTRACT),
+                Optional.of(KEY.getAddress()), new PrintStream(out, true, StandardCharsets.UTF_8)).verify(zip);
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertEquals(1, exit, text);
+        for (int i = 0; i < SESSIONS_PER_BATCH; i++) {
+            assertTrue(text.contains("FAIL session s-0-" + i + ": its anchor batch " + batchId(0) + " is not among the anchors manifest.json lists"), text);
+            assertFalse(text.contains("FAIL session s-1-" + i), text);
+        }
+        assertTrue(text.contains("FAIL file manifest.json: lists anchor batch " + unused + " that no session of the package uses"), text);
+        assertTrue(text.contains("PASS 1 file(s) match the manifest"), text);
+    }
+
     private int count(String method) {
         return requests.getOrDefault(method, new AtomicInteger()).get();
     }
@@ -116,6 +135,16 @@ class PackageVerifierAnchorsTest {
 
     /** A signed package whose session lines take their batches in turn; the node holds the batches' anchors. */
     private Path interleavedPackage() throws IOException {
+        return interleavedPackage(batchIds -> batchIds);
+    }
+
+    private static String batchId(int batch) {
+        return Hashes.hex(Hashes.sha256(("batch" + batch).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** As {@link #interleavedPackage()}, with the manifest listing the anchors {@code listed} chooses from the batch ids. */
+    private Path interleavedPackage(UnaryOperator<List<String>> listed) throws IOException {
+        List<String> batchIds = new ArrayList<>();
         List<List<String>> linesByBatch = new ArrayList<>();
         for (int b = 0; b < BATCHES; b++) {
             List<byte[]> records = new ArrayList<>();
@@ -124,7 +153,8 @@ class PackageVerifierAnchorsTest {
             }
             MerkleTree tree = MerkleTree.of(records.stream().map(Hashes::leafHash).toList());
             String txHash = "0x" + Hashes.hex(Hashes.sha256(("tx" + b).getBytes(StandardCharsets.UTF_8)));
-            String batchId = Hashes.hex(Hashes.sha256(("batch" + b).getBytes(StandardCharsets.UTF_8)));
+            String batchId = batchId(b);
+            batchIds.add(batchId);
             long block = 10 + b;
             Instant time = Instant.parse("2026-07-01T00:00:00Z").plusSeconds(300L * b);
             blockTimes.put(block, time);
@@ -151,7 +181,7 @@ class PackageVerifierAnchorsTest {
         }
         byte[] sessionFile = sessions.toString().getBytes(StandardCharsets.UTF_8);
         byte[] manifest = ("{\"files\":[{\"bytes\":" + sessionFile.length + ",\"path\":\"sessions/00001.jsonl\",\"sha256\":\""
-                + Hashes.hex(Hashes.sha256(sessionFile)) + "\"}],\"sessions\":" + BATCHES * SESSIONS_PER_BATCH
+                + Hashes.hex(Hashes.sha256(sessionFile)) + "\"}],\"anchors\":" + Json.mapper().valueToTree(listed.apply(batchIds)) + ",\"sessions\":" + BATCHES * SESSIONS_PER_BATCH
                 + ",\"signerAddress\":\"" + KEY.getAddress() + "\"}").getBytes(StandardCharsets.UTF_8);
         Path path = tmp.resolve("package.zip");
         try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(path))) {

@@ -65,7 +65,11 @@ final class LocalEvidence implements AutoCloseable {
                 new LocalLambdaContext("QuarterlyExportFunction"));
         ObjectNode body = Json.mapper().valueToTree(result);
         ArrayNode ended = body.putArray("executions");
-        for (LocalStepFunctions.Execution e : awaitExports()) ended.addObject().put("name", e.name()).put("status", e.status());
+        String exportId = String.valueOf(result.get("exportId"));
+        for (LocalStepFunctions.Execution e : awaitExports()) {
+            // executions are named <exportId>-<suffix>: only the schedule's own, not other exports that ended meanwhile
+            if (e.name().startsWith(exportId + "-")) ended.addObject().put("name", e.name()).put("status", e.status());
+        }
         return body.toString();
     }
 
