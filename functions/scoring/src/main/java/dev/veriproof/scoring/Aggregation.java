@@ -137,7 +137,7 @@ public final class Aggregation {
                 if (occurrence.opened()) notifications.publish("alert.opened", rule, occurrence.alert(), now);
             } else if (open.isPresent()) {
                 String note = "Resolved automatically: the metric recovered (value " + check.value() + ", threshold " + check.threshold() + ").";
-                Optional<Alert> resolved = alerts.resolve(tenantId, open.get().alertId(), "system", note, now);
+                Optional<Alert> resolved = alerts.resolve(tenantId, open.get().alertId(), "system", note, now, Optional.empty());
                 resolved.ifPresent(alert -> notifications.publish("alert.resolved", rule, alert, now));
             }
         }

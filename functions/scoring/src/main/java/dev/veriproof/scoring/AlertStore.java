@@ -6,6 +6,7 @@ import static dev.veriproof.scoring.RollupStore.tenantPk;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.veriproof.adapters.dynamo.DynamoAuditLog;
 import dev.veriproof.core.alerts.Alert;
 import dev.veriproof.core.alerts.AlertKind;
 import dev.veriproof.core.alerts.AlertRule;
@@ -13,8 +14,10 @@ import dev.veriproof.core.alerts.AlertStatus;
 import dev.veriproof.core.alerts.Condition;
 import dev.veriproof.core.alerts.Notify;
 import dev.veriproof.core.alerts.Severity;
+import dev.veriproof.core.audit.AuditEvent;
 import dev.veriproof.core.json.Json;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -26,11 +29,9 @@ import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.Delete;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
-import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.Update;
@@ -51,10 +52,17 @@ public final class AlertStore {
 
     private final DynamoDbClient dynamo;
     private final String table;
+    private final DynamoAuditLog audit;
 
     public AlertStore(DynamoDbClient dynamo, String table) {
+        this(dynamo, table, new DynamoAuditLog(dynamo, table, Clock.systemUTC()));
+    }
+
+    /** @param audit the tenants' audit log, written in the same transaction as an administrator's change */
+    public AlertStore(DynamoDbClient dynamo, String table, DynamoAuditLog audit) {
         this.dynamo = dynamo;
         this.table = table;
+        this.audit = audit;
     }
 
     public static String newId(String prefix) {
@@ -65,31 +73,24 @@ public final class AlertStore {
 
     // ------------------------------------------------------------------ rules
 
-    public boolean createRule(AlertRule rule) {
-        try {
-            dynamo.putItem(r -> r.tableName(table).item(ruleItem(rule)).conditionExpression("attribute_not_exists(pk)"));
-            return true;
-        } catch (ConditionalCheckFailedException e) {
-            return false;
-        }
+    /** Stores a new rule with its audit entry; false (nothing written) if the id exists. */
+    public boolean createRule(AlertRule rule, AuditEvent event) {
+        return audited(rule.tenantId(), event, Put.builder().tableName(table).item(ruleItem(rule)).conditionExpression("attribute_not_exists(pk)").build());
     }
 
-    public boolean replaceRule(AlertRule rule) {
-        try {
-            dynamo.putItem(r -> r.tableName(table).item(ruleItem(rule)).conditionExpression("attribute_exists(pk)"));
-            return true;
-        } catch (ConditionalCheckFailedException e) {
-            return false;
-        }
+    /** Replaces a rule with its audit entry; false (nothing written) if there is none. */
+    public boolean replaceRule(AlertRule rule, AuditEvent event) {
+        return audited(rule.tenantId(), event, Put.builder().tableName(table).item(ruleItem(rule)).conditionExpression("attribute_exists(pk)").build());
     }
 
-    public boolean deleteRule(String tenantId, String ruleId) {
-        try {
-            dynamo.deleteItem(r -> r.tableName(table).key(key(tenantId, "RULE#" + ruleId)).conditionExpression("attribute_exists(pk)"));
-            return true;
-        } catch (ConditionalCheckFailedException e) {
-            return false;
-        }
+    /** Deletes a rule with its audit entry; false (nothing written) if there is none. */
+    public boolean deleteRule(String tenantId, String ruleId, AuditEvent event) {
+        return audit.appendWith(tenantId, event, List.of(TransactWriteItem.builder().delete(Delete.builder().tableName(table)
+                .key(key(tenantId, "RULE#" + ruleId)).conditionExpression("attribute_exists(pk)").build()).build())).written();
+    }
+
+    private boolean audited(String tenantId, AuditEvent event, Put put) {
+        return audit.appendWith(tenantId, event, List.of(TransactWriteItem.builder().put(put).build())).written();
     }
 
     public Optional<AlertRule> findRule(String tenantId, String ruleId) {
@@ -191,24 +192,24 @@ public final class AlertStore {
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item.get("alertId").s());
     }
 
-    /** OPEN → ACKNOWLEDGED; empty if the alert is missing, otherwise the alert as it is now. */
-    public Optional<Alert> acknowledge(String tenantId, String alertId, String actor, Instant now) {
-        try {
-            Map<String, AttributeValue> item = dynamo.updateItem(r -> r.tableName(table).key(key(tenantId, "ALERT#" + alertId))
-                    .updateExpression("SET #status = :ack, acknowledgedAt = :now, acknowledgedBy = :actor, updatedAt = :now")
-                    .conditionExpression("#status = :open")
-                    .expressionAttributeNames(Map.of("#status", "status"))
-                    .expressionAttributeValues(Map.of(":ack", s(AlertStatus.ACKNOWLEDGED.name()), ":open", s(AlertStatus.OPEN.name()),
-                            ":now", s(now.toString()), ":actor", s(actor)))
-                    .returnValues(ReturnValue.ALL_NEW)).attributes();
-            return Optional.of(alert(item));
-        } catch (ConditionalCheckFailedException e) {
-            return findAlert(tenantId, alertId);
-        }
+    /** OPEN → ACKNOWLEDGED with its audit entry; empty if the alert is missing, otherwise the alert as it is now. */
+    public Optional<Alert> acknowledge(String tenantId, String alertId, String actor, Instant now, AuditEvent event) {
+        Update update = Update.builder().tableName(table).key(key(tenantId, "ALERT#" + alertId))
+                .updateExpression("SET #status = :ack, acknowledgedAt = :now, acknowledgedBy = :actor, updatedAt = :now")
+                .conditionExpression("#status = :open")
+                .expressionAttributeNames(Map.of("#status", "status"))
+                .expressionAttributeValues(Map.of(":ack", s(AlertStatus.ACKNOWLEDGED.name()), ":open", s(AlertStatus.OPEN.name()),
+                        ":now", s(now.toString()), ":actor", s(actor)))
+                .build();
+        audit.appendWith(tenantId, event, List.of(TransactWriteItem.builder().update(update).build()));
+        return findAlert(tenantId, alertId);
     }
 
-    /** OPEN or ACKNOWLEDGED → RESOLVED with the note, freeing the rule and application for a new alert. */
-    public Optional<Alert> resolve(String tenantId, String alertId, String actor, String note, Instant now) {
+    /**
+     * OPEN or ACKNOWLEDGED → RESOLVED with the note, freeing the rule and application for a new alert; an administrator's
+     * resolution is written with its audit entry ({@code event}), the system's own (a recovered metric) without one.
+     */
+    public Optional<Alert> resolve(String tenantId, String alertId, String actor, String note, Instant now, Optional<AuditEvent> event) {
         Optional<Alert> current = findAlert(tenantId, alertId);
         if (current.isEmpty() || current.get().status() == AlertStatus.RESOLVED) return current;
         Alert alert = current.get();
@@ -221,11 +222,15 @@ public final class AlertStore {
                 .build();
         Delete pointer = Delete.builder().tableName(table).key(key(tenantId, openSk(alert.ruleId(), alert.applicationId())))
                 .conditionExpression("alertId = :id").expressionAttributeValues(Map.of(":id", s(alertId))).build();
-        try {
-            dynamo.transactWriteItems(r -> r.transactItems(TransactWriteItem.builder().update(update).build(),
-                    TransactWriteItem.builder().delete(pointer).build()));
-        } catch (TransactionCanceledException e) {
-            // resolved by someone else in between: report it as it is
+        List<TransactWriteItem> writes = List.of(TransactWriteItem.builder().update(update).build(), TransactWriteItem.builder().delete(pointer).build());
+        if (event.isPresent()) {
+            audit.appendWith(tenantId, event.get(), writes); // refused: resolved by someone else in between
+        } else {
+            try {
+                dynamo.transactWriteItems(r -> r.transactItems(writes));
+            } catch (TransactionCanceledException e) {
+                // resolved by someone else in between: report it as it is
+            }
         }
         return findAlert(tenantId, alertId);
     }

@@ -3,9 +3,6 @@ package dev.veriproof.scoring;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.veriproof.adapters.Config;
-import dev.veriproof.adapters.aws.AwsClients;
-import dev.veriproof.adapters.dynamo.DynamoAuditLog;
 import dev.veriproof.adapters.http.ApiException;
 import dev.veriproof.adapters.http.ApiHandler;
 import dev.veriproof.adapters.http.ApiRequest;
@@ -21,7 +18,6 @@ import dev.veriproof.core.alerts.RuleException;
 import dev.veriproof.core.alerts.Rules;
 import dev.veriproof.core.applications.ApplicationStore;
 import dev.veriproof.core.audit.AuditEvent;
-import dev.veriproof.core.audit.AuditLog;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Comparator;
@@ -40,23 +36,18 @@ public final class AlertsHandler extends ApiHandler {
 
     private final AlertStore alerts;
     private final ApplicationStore applications;
-    private final AuditLog audit;
     private final Notifications notifications;
     private final boolean allowLoopback;
     private final Clock clock;
     @SuppressWarnings("unused") private final Priming priming;
 
     public AlertsHandler() {
-        this(Scoring.alerts(), Scoring.applications(),
-                new DynamoAuditLog(AwsClients.dynamoDb(), Config.governanceTable(), Clock.systemUTC()),
-                Scoring.notifications(), Scoring.allowLoopbackWebhooks(), Clock.systemUTC());
+        this(Scoring.alerts(), Scoring.applications(), Scoring.notifications(), Scoring.allowLoopbackWebhooks(), Clock.systemUTC());
     }
 
-    AlertsHandler(AlertStore alerts, ApplicationStore applications, AuditLog audit, Notifications notifications,
-                  boolean allowLoopback, Clock clock) {
+    AlertsHandler(AlertStore alerts, ApplicationStore applications, Notifications notifications, boolean allowLoopback, Clock clock) {
         this.alerts = alerts;
         this.applications = applications;
-        this.audit = audit;
         this.notifications = notifications;
         this.allowLoopback = allowLoopback;
         this.clock = clock;
@@ -73,8 +64,10 @@ public final class AlertsHandler extends ApiHandler {
             case "GET /v1/alert-rules/{id}" -> ApiResponse.json(200, view(rule(admin, request.pathParameter("id"))));
             case "PATCH /v1/alert-rules/{id}" -> updateRule(admin, request);
             case "DELETE /v1/alert-rules/{id}" -> {
-                if (!alerts.deleteRule(admin.tenantId(), request.pathParameter("id"))) throw ApiException.notFound("Alert rule " + request.pathParameter("id"));
-                audit.append(admin.tenantId(), new AuditEvent(admin.keyId(), "alert_rule.delete", "alert-rule/" + request.pathParameter("id"), Map.of()));
+                String id = request.pathParameter("id");
+                if (!alerts.deleteRule(admin.tenantId(), id, new AuditEvent(admin.keyId(), "alert_rule.delete", "alert-rule/" + id, Map.of()))) {
+                    throw ApiException.notFound("Alert rule " + id);
+                }
                 yield ApiResponse.json(200, Map.of("ruleId", request.pathParameter("id"), "deleted", true));
             }
             case "GET /v1/alerts" -> listAlerts(admin, request);
@@ -89,8 +82,9 @@ public final class AlertsHandler extends ApiHandler {
         JsonNode body = request.jsonBody();
         Instant now = clock.instant();
         AlertRule rule = parse(body, admin.tenantId(), AlertStore.newId("rule_"), now, now);
-        if (!alerts.createRule(rule)) throw new IllegalStateException("rule id collision");
-        audit.append(admin.tenantId(), new AuditEvent(admin.keyId(), "alert_rule.create", "alert-rule/" + rule.ruleId(), auditDetails(rule)));
+        if (!alerts.createRule(rule, new AuditEvent(admin.keyId(), "alert_rule.create", "alert-rule/" + rule.ruleId(), auditDetails(rule)))) {
+            throw new IllegalStateException("rule id collision");
+        }
         return ApiResponse.json(201, view(rule));
     }
 
@@ -108,8 +102,9 @@ public final class AlertsHandler extends ApiHandler {
             else merged.set(field.getKey(), field.getValue());
         }
         AlertRule updated = parse(merged, admin.tenantId(), current.ruleId(), current.createdAt(), clock.instant());
-        if (!alerts.replaceRule(updated)) throw ApiException.notFound("Alert rule " + current.ruleId());
-        audit.append(admin.tenantId(), new AuditEvent(admin.keyId(), "alert_rule.update", "alert-rule/" + updated.ruleId(), auditDetails(updated)));
+        if (!alerts.replaceRule(updated, new AuditEvent(admin.keyId(), "alert_rule.update", "alert-rule/" + updated.ruleId(), auditDetails(updated)))) {
+            throw ApiException.notFound("Alert rule " + current.ruleId());
+        }
         return ApiResponse.json(200, view(updated));
     }
 
@@ -158,9 +153,9 @@ public final class AlertsHandler extends ApiHandler {
         Alert before = alert(admin, id);
         if (before.status() != AlertStatus.OPEN) throw transition(before, "acknowledged");
         Instant now = clock.instant();
-        Alert after = alerts.acknowledge(admin.tenantId(), id, admin.keyId(), now).orElseThrow(() -> ApiException.notFound("Alert " + id));
+        Alert after = alerts.acknowledge(admin.tenantId(), id, admin.keyId(), now, new AuditEvent(admin.keyId(), "alert.acknowledge", "alert/" + id, Map.of()))
+                .orElseThrow(() -> ApiException.notFound("Alert " + id));
         if (after.status() != AlertStatus.ACKNOWLEDGED || !admin.keyId().equals(after.acknowledgedBy())) throw transition(after, "acknowledged");
-        audit.append(admin.tenantId(), new AuditEvent(admin.keyId(), "alert.acknowledge", "alert/" + id, Map.of()));
         notify("alert.updated", after, now);
         return ApiResponse.json(200, view(after));
     }
@@ -173,10 +168,11 @@ public final class AlertsHandler extends ApiHandler {
         Alert before = alert(admin, id);
         if (before.status() == AlertStatus.RESOLVED) throw transition(before, "resolved");
         Instant now = clock.instant();
-        Alert after = alerts.resolve(admin.tenantId(), id, admin.keyId(), note, now).orElseThrow(() -> ApiException.notFound("Alert " + id));
-        if (!note.equals(after.resolution())) throw transition(after, "resolved");
         // the resolution note is the corrective-action record of ISO/IEC 42001 10.2
-        audit.append(admin.tenantId(), new AuditEvent(admin.keyId(), "alert.resolve", "alert/" + id, Map.of("note", note)));
+        Alert after = alerts.resolve(admin.tenantId(), id, admin.keyId(), note, now,
+                Optional.of(new AuditEvent(admin.keyId(), "alert.resolve", "alert/" + id, Map.of("note", note))))
+                .orElseThrow(() -> ApiException.notFound("Alert " + id));
+        if (!note.equals(after.resolution())) throw transition(after, "resolved");
         notify("alert.resolved", after, now);
         return ApiResponse.json(200, view(after));
     }

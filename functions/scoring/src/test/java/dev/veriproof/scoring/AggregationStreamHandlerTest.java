@@ -8,12 +8,14 @@ import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import dev.veriproof.adapters.dynamo.DynamoApplicationStore;
 import dev.veriproof.adapters.dynamo.DynamoSessionStore;
 import dev.veriproof.core.aggregation.DailyRollup;
+import dev.veriproof.adapters.dynamo.DynamoAuditLog;
 import dev.veriproof.core.alerts.Alert;
 import dev.veriproof.core.alerts.AlertRule;
 import dev.veriproof.core.alerts.AlertStatus;
 import dev.veriproof.core.alerts.Rules;
 import dev.veriproof.core.applications.Application;
 import dev.veriproof.core.applications.RedactionPolicy;
+import dev.veriproof.core.audit.AuditEvent;
 import dev.veriproof.core.canonical.Canonical;
 import dev.veriproof.core.ingest.StoredSession;
 import dev.veriproof.core.json.Json;
@@ -31,6 +33,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -59,6 +62,7 @@ class AggregationStreamHandlerTest {
     private AlertStore alerts;
     private final List<String> queued = Collections.synchronizedList(new ArrayList<>());
     private AggregationStreamHandler handler;
+    private DynamoAuditLog audit;
     private String tenant;
 
     @BeforeEach
@@ -70,7 +74,8 @@ class AggregationStreamHandlerTest {
         applications = new DynamoApplicationStore(enhanced, governance);
         rollups = new RollupStore(aws.client(), governance);
         risks = new RiskStore(aws.client(), governance);
-        alerts = new AlertStore(aws.client(), governance);
+        audit = new DynamoAuditLog(aws.client(), governance, Clock.fixed(NOW, ZoneOffset.UTC));
+        alerts = new AlertStore(aws.client(), governance, audit);
         handler = handler(risks);
         tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);
     }
@@ -218,7 +223,7 @@ class AggregationStreamHandlerTest {
 
     private AlertRule rule(String json) {
         AlertRule rule = Rules.parse(Json.parse(json), tenant, AlertStore.newId("rule_"), NOW, NOW, true);
-        assertTrue(alerts.createRule(rule));
+        assertTrue(alerts.createRule(rule, new AuditEvent("key-admin", "alert_rule.create", "alert-rule/" + rule.ruleId(), Map.of())));
         return rule;
     }
 
@@ -274,13 +279,23 @@ class AggregationStreamHandlerTest {
         AlertRule rule = rule("{\"name\":\"n\",\"applicationId\":\"app\",\"kind\":\"SESSION_CONDITION\",\"severity\":\"LOW\",\"condition\":{\"all\":[{\"field\":\"governanceScore\",\"op\":\"<\",\"value\":50}]}}");
         AlertStore.Occurrence first = alerts.occur(rule, "app", 10.0, null, "COUNTED#" + tenant + "#x1", NOW);
         assertTrue(first.opened());
-        assertEquals(AlertStatus.ACKNOWLEDGED, alerts.acknowledge(tenant, first.alert().alertId(), "key-1", NOW).orElseThrow().status());
-        assertEquals(AlertStatus.ACKNOWLEDGED, alerts.acknowledge(tenant, first.alert().alertId(), "key-2", NOW).orElseThrow().status());
+        String target = "alert/" + first.alert().alertId();
+        Alert acknowledged = alerts.acknowledge(tenant, first.alert().alertId(), "key-1", NOW,
+                new AuditEvent("key-1", "alert.acknowledge", target, Map.of())).orElseThrow();
+        assertEquals(AlertStatus.ACKNOWLEDGED, acknowledged.status());
+        Alert again = alerts.acknowledge(tenant, first.alert().alertId(), "key-2", NOW,
+                new AuditEvent("key-2", "alert.acknowledge", target, Map.of())).orElseThrow();
+        assertEquals("key-1", again.acknowledgedBy(), "the second acknowledgement changes nothing");
         AlertStore.Occurrence second = alerts.occur(rule, "app", 10.0, null, "COUNTED#" + tenant + "#x2", NOW);
         assertEquals(first.alert().alertId(), second.alert().alertId());
         assertEquals(2, second.alert().occurrences());
-        Alert resolved = alerts.resolve(tenant, first.alert().alertId(), "key-1", "retrained the model", NOW).orElseThrow();
+        Alert resolved = alerts.resolve(tenant, first.alert().alertId(), "key-1", "retrained the model", NOW,
+                Optional.of(new AuditEvent("key-1", "alert.resolve", target, Map.of("note", "retrained the model")))).orElseThrow();
         assertEquals("retrained the model", resolved.resolution());
+        alerts.resolve(tenant, first.alert().alertId(), "key-2", "again", NOW, Optional.of(new AuditEvent("key-2", "alert.resolve", target, Map.of())));
+        assertEquals(List.of("alert_rule.create key-admin", "alert.acknowledge key-1", "alert.resolve key-1"),
+                audit.list(tenant, 0, 10).stream().map(e -> e.action() + " " + e.actor()).toList(),
+                "each change with its entry, and a refused one with none");
         AlertStore.Occurrence third = alerts.occur(rule, "app", 10.0, null, "COUNTED#" + tenant + "#x3", NOW);
         assertTrue(third.opened());
         assertEquals(1, third.alert().occurrences());

@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.sun.net.httpserver.HttpServer;
 import dev.veriproof.core.alerts.AlertRule;
 import dev.veriproof.core.alerts.Rules;
+import dev.veriproof.core.audit.AuditEvent;
 import dev.veriproof.core.json.Json;
 import dev.veriproof.local.LocalAws;
 import dev.veriproof.local.LocalAwsExtension;
@@ -17,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import javax.crypto.Mac;
@@ -69,7 +71,7 @@ class NotifierHandlerTest {
         String url = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook";
         AlertRule rule = Rules.parse(Json.parse("{\"name\":\"n\",\"applicationId\":\"*\",\"kind\":\"ANCHOR_COVERAGE_BELOW\",\"threshold\":0.5,"
                 + "\"severity\":\"LOW\",\"notify\":{\"webhookUrl\":\"" + url + "\",\"webhookSecret\":\"" + SECRET + "\"}}"), tenant, "rule_n", Instant.EPOCH, Instant.EPOCH, true);
-        alerts.createRule(rule);
+        alerts.createRule(rule, new AuditEvent("key-admin", "alert_rule.create", "alert-rule/" + rule.ruleId(), Map.of()));
         List<Queued> queued = new ArrayList<>();
         NotifierHandler handler = new NotifierHandler(alerts, (message, delay) -> queued.add(new Queued(message, delay)),
                 (t, type, detail) -> { }, () -> List.of(5, 25, 125), true);
@@ -96,7 +98,7 @@ class NotifierHandlerTest {
         String url = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook";
         AlertRule rule = Rules.parse(Json.parse("{\"name\":\"n\",\"applicationId\":\"*\",\"kind\":\"ANCHOR_COVERAGE_BELOW\",\"threshold\":0.5,"
                 + "\"severity\":\"LOW\",\"notify\":{\"webhookUrl\":\"" + url + "\",\"webhookSecret\":\"" + SECRET + "\"}}"), tenant, "rule_l", Instant.EPOCH, Instant.EPOCH, true);
-        alerts.createRule(rule);
+        alerts.createRule(rule, new AuditEvent("key-admin", "alert_rule.create", "alert-rule/" + rule.ruleId(), Map.of()));
         List<Queued> queued = new ArrayList<>();
         NotifierHandler handler = new NotifierHandler(alerts, (m, d) -> queued.add(new Queued(m, d)), (t, type, detail) -> { }, () -> List.of(5, 25, 125), false);
         handler.handleRequest(event(Notifications.message("webhook", rule, "{}", 0)), null);
