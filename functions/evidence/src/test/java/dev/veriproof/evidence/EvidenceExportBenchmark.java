@@ -1,6 +1,9 @@
 package dev.veriproof.evidence;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.management.GarbageCollectionNotificationInfo;
+import dev.veriproof.adapters.dynamo.DynamoApplicationStore;
+import dev.veriproof.adapters.dynamo.DynamoAuditLog;
 import dev.veriproof.anchoring.Web3jAnchorChain;
 import dev.veriproof.chain.Web3jSigner;
 import dev.veriproof.core.anchoring.Anchor;
@@ -8,6 +11,7 @@ import dev.veriproof.core.anchoring.AnchorBatch;
 import dev.veriproof.core.anchoring.AnchorChain;
 import dev.veriproof.core.applications.Application;
 import dev.veriproof.core.applications.RedactionPolicy;
+import dev.veriproof.core.audit.AuditEvent;
 import dev.veriproof.core.canonical.Canonical;
 import dev.veriproof.core.evidence.ExportJob;
 import dev.veriproof.core.evidence.ExportRequest;
@@ -19,13 +23,14 @@ import dev.veriproof.local.CloudFormationTemplate;
 import dev.veriproof.local.LocalChain;
 import dev.veriproof.local.LocalDynamoDb;
 import dev.veriproof.local.TemplateTables;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,44 +44,75 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Enumeration;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.zip.GZIPOutputStream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
+import javax.management.NotificationEmitter;
+import javax.management.openmbean.CompositeData;
 import org.web3j.crypto.Credentials;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * Not a test: the package writer and the auditor's verifier over 100,000 and 1,000,000 synthetic
- * sessions (≈1 KB records) with the governance stores on DynamoDB Local.
+ * Not a test: the evidence export of 100,000 and 1,000,000 synthetic sessions (≈1 KB records) through the state
+ * machine's real step handlers, and the auditor's verifier on the package.
+ *
+ * <p>The export runs as {@code infrastructure/statemachines/evidence-export.asl.json} runs it: the job is created in
+ * the governance table on DynamoDB Local by the real {@link DynamoExportStore} (with its {@code exports.start} audit
+ * entry), then {@link ExportStepHandler.Check}; {@link ExportStepHandler.WriteShard} per shard of
+ * {@value #SHARD_DAYS} days, at most {@value #MAP_CONCURRENCY} at a time like the Map state; the three
+ * {@link ExportStepHandler.WriteReports} branches at once like the Parallel state; {@link ExportStepHandler.Assemble};
+ * {@link ExportStepHandler.Finalize}. They stage and write through the production {@link EvidenceBucket} (16 MiB
+ * parts) on an in-process s3proxy whose objects are files in a temporary directory ({@link LocalS3#startOnDisk()}), not
+ * heap; the package is then downloaded from it. The governance records come from DynamoDB Local; only the sessions are
+ * synthetic, generated as they are read (a million sessions do not fit in DynamoDB Local here).
  *
  * <p>The sessions are really anchored: each day of the period is one RFC 9162 tree whose root the
  * production {@link Web3jAnchorChain} publishes through Anchor.sol on a local chain (anvil), from the
  * development account whose key also signs the manifest, and each session item carries its
  * {@code proof} and {@code anchor} attributes exactly as the anchoring function stores them.
  *
- * <p>Per size it prints the writer's sessions/s and peak heap (run it with a small -Xmx to see that
- * memory does not grow with the sessions), the ZIP's compression of the session files against
- * gzip -6 of the same bytes, and then runs {@code verifier/target/verifier.jar} on the package as a
- * separate JVM with a {@value #VERIFIER_HEAP} heap, which must PASS: its wall time, sessions/s
- * (against the writer and against inflating and SHA-256 hashing the same session files here), the
- * largest heap after a collection from its GC log and its peak resident set (VmHWM).
+ * <p>Per size it prints each phase's wall time and peak heap (run it with a small -Xmx to see that memory does not
+ * grow with the sessions; the s3proxy server runs in this JVM and is counted in it), the sessions/s of the whole
+ * export with and without the synthetic source's own cost, the ZIP's compression of the session files against gzip -6
+ * of the same bytes, and then runs {@code verifier/target/verifier.jar} on the downloaded package as a separate JVM
+ * with a {@value #VERIFIER_HEAP} heap, which must PASS: its wall time, sessions/s (against the export and against
+ * inflating and SHA-256 hashing the same session files here), the largest heap after a collection from its GC log and
+ * its peak resident set (VmHWM).
  * <pre>
- * mvn -q -pl functions/evidence -am -DskipTests install
- * mvn -q -pl functions/evidence exec:exec -Dexec.executable=java -Dexec.classpathScope=test \
+ * mvn -q -o -pl functions/evidence -am -DskipTests install
+ * mvn -q -o -pl functions/evidence exec:exec -Dexec.executable=java -Dexec.classpathScope=test \
  *     -Dexec.args="-Xmx256m -cp %classpath dev.veriproof.evidence.EvidenceExportBenchmark 100000 1000000"
  * </pre>
  */
 public final class EvidenceExportBenchmark {
     private static final LocalDate FROM = LocalDate.parse("2026-07-01");
     private static final int DAYS = 92;
+    private static final String TENANT = "bench";
+    /** As in production: EvidenceBucket.fromConfig's part size, EXPORT_SHARD_DAYS' default, the Map's MaxConcurrency. */
+    private static final int PART_SIZE = 16 * 1024 * 1024;
+    private static final int SHARD_DAYS = 7;
+    private static final int MAP_CONCURRENCY = 4;
+    private static final List<String> REPORT_GROUPS = List.of("session-reports", "governance-records", "audit-trail");
     private static final String VERIFIER_HEAP = "64m";
 
     private EvidenceExportBenchmark() {}
@@ -88,95 +124,336 @@ public final class EvidenceExportBenchmark {
         System.setProperty("aws.secretAccessKey", "local");
         Path verifierJar = CloudFormationTemplate.locate().getParent().resolve("verifier/target/verifier.jar");
         if (!Files.isRegularFile(verifierJar)) throw new IllegalStateException("no " + verifierJar + ": build it first (see the Javadoc)");
-        try (LocalDynamoDb dynamo = LocalDynamoDb.start(); LocalChain node = LocalChain.start()) {
+        try (LocalDynamoDb dynamo = LocalDynamoDb.start(); LocalChain node = LocalChain.start(); LocalS3 s3 = LocalS3.startOnDisk()) {
             Map<String, String> tables = TemplateTables.createAll(dynamo.client(), CloudFormationTemplate.load(CloudFormationTemplate.locate()), "bench-");
+            String governanceTable = tables.get("GovernanceTable");
             Clock clock = Clock.fixed(Instant.parse("2026-10-01T02:00:00Z"), ZoneOffset.UTC);
             var enhanced = DynamoDbEnhancedClient.builder().dynamoDbClient(dynamo.client()).build();
-            var applications = new dev.veriproof.adapters.dynamo.DynamoApplicationStore(enhanced, tables.get("GovernanceTable"));
+            var applications = new DynamoApplicationStore(enhanced, governanceTable);
             for (String app : List.of("loan-review", "support-bot")) {
-                applications.create(new Application("bench", app, app, RiskLevel.MEDIUM, 75, "owner", RedactionPolicy.NONE, 1, clock.instant(), clock.instant()), "bench");
+                applications.create(new Application(TENANT, app, app, RiskLevel.MEDIUM, 75, "owner", RedactionPolicy.NONE, 1, clock.instant(), clock.instant()), "bench");
             }
-            PackageWriter.Sources stores = Evidence.sources(dynamo.client(), tables.get("SessionsTable"), tables.get("GovernanceTable"), clock);
             Credentials dev = Credentials.create(LocalChain.DEV_PRIVATE_KEY);
             String contract = Web3jAnchorChain.deploy(node.rpcUrl(), LocalChain.CHAIN_ID, dev);
-            AnchorChain chain = new Web3jAnchorChain(node.rpcUrl(), LocalChain.CHAIN_ID, contract, dev);
-            Verifier verifier = new Verifier(verifierJar, node.rpcUrl(), contract);
-            System.out.printf("max heap %d MB, %d cores; Anchor.sol at %s on a local chain, verifier %s%n",
+            Local local = new Local(Evidence.sources(dynamo.client(), tables.get("SessionsTable"), governanceTable, clock),
+                    new DynamoExportStore(dynamo.client(), governanceTable, new DynamoAuditLog(dynamo.client(), governanceTable, clock)),
+                    s3.bucket("evidence-bench", PART_SIZE), s3.client(), clock,
+                    new Web3jAnchorChain(node.rpcUrl(), LocalChain.CHAIN_ID, contract, dev), new Verifier(verifierJar, node.rpcUrl(), contract));
+            System.out.printf("max heap %d MB, %d cores; Anchor.sol at %s on a local chain, verifier %s; S3 is s3proxy in this JVM "
+                            + "on a filesystem store, its heap included in the figures below%n",
                     Runtime.getRuntime().maxMemory() >> 20, Runtime.getRuntime().availableProcessors(), contract, verifierJar);
             List<Measured> runs = new ArrayList<>();
-            for (int n : sizes) runs.add(run(n, stores, clock, chain, verifier));
+            for (int n : sizes) runs.add(run(n, local));
             if (runs.size() > 1) {
                 // the difference between the smallest and the largest run leaves out fixed costs (JVM start, the anchors' RPC calls)
                 Measured small = runs.get(0);
                 Measured large = runs.get(runs.size() - 1);
                 long more = large.sessions - small.sessions;
-                System.out.printf("from %,d to %,d sessions: each further session costs the writer %.1f µs (%,.0f/s) and the verifier %.1f µs "
-                                + "(%,.0f/s); verifier heap after a GC at most %d MB, then %d MB%n",
-                        small.sessions, large.sessions, (large.writeSeconds - small.writeSeconds) * 1e6 / more,
-                        more / (large.writeSeconds - small.writeSeconds), (large.verification.seconds - small.verification.seconds) * 1e6 / more,
-                        more / (large.verification.seconds - small.verification.seconds), small.verification.maxAfterGcMb, large.verification.maxAfterGcMb);
+                System.out.printf("from %,d to %,d sessions: each further session costs the export %.1f µs (%,.0f/s) and the verifier %.1f µs "
+                                + "(%,.0f/s); export heap at most %d MB, then %d MB (after a GC at most %d MB, then %d MB); verifier heap after a GC "
+                                + "at most %d MB, then %d MB%n",
+                        small.sessions, large.sessions, (large.exportSeconds - small.exportSeconds) * 1e6 / more,
+                        more / (large.exportSeconds - small.exportSeconds), (large.verification.seconds - small.verification.seconds) * 1e6 / more,
+                        more / (large.verification.seconds - small.verification.seconds), small.peakHeapMb, large.peakHeapMb,
+                        small.maxAfterGcMb, large.maxAfterGcMb, small.verification.maxAfterGcMb, large.verification.maxAfterGcMb);
             }
         }
     }
 
-    private record Measured(long sessions, double writeSeconds, Verification verification) {}
+    /** The local servers and the production adapters on them that every run shares. */
+    private record Local(PackageWriter.Sources stores, DynamoExportStore exports, EvidenceBucket bucket, S3Client s3, Clock clock,
+                         AnchorChain chain, Verifier verifier) {}
 
-    private static Measured run(int sessions, PackageWriter.Sources stores, Clock clock, AnchorChain chain, Verifier verifier) throws Exception {
+    private record Measured(long sessions, double exportSeconds, long peakHeapMb, long maxAfterGcMb, Verification verification) {}
+
+    private static Measured run(int sessions, Local local) throws Exception {
         AnchoredSessions synthetic = new AnchoredSessions(sessions);
         long anchorStart = System.nanoTime();
-        int batches = synthetic.anchor(chain);
+        int batches = synthetic.anchor(local.chain);
         double anchorSeconds = (System.nanoTime() - anchorStart) / 1e9;
+
+        // production's wiring (Evidence.service()) with the synthetic sessions in place of the sessions table
+        PackageWriter.Sources stores = local.stores;
         PackageWriter.Sources sources = new PackageWriter.Sources(synthetic, stores.applications(), stores.guardrails(),
                 stores.deployments(), stores.sdk(), stores.audit(), stores.plans(), stores.reviews(), stores.keys(), stores.exports(),
                 stores.alerts(), stores.risks(), stores.anchoring());
-        PackageWriter writer = new PackageWriter(sources, Web3jSigner.fromPrivateKey(LocalChain.DEV_PRIVATE_KEY), clock);
-        ExportJob job = new ExportJob("exp_bench_" + sessions, new ExportRequest("bench", ExportRequest.Framework.ISO_42001, FROM,
-                FROM.plusDays(DAYS - 1), List.of()), ExportJob.Trigger.API, ExportJob.Status.RUNNING, clock.instant(), "bench",
+        PackageWriter writer = new PackageWriter(sources, Web3jSigner.fromPrivateKey(LocalChain.DEV_PRIVATE_KEY), local.clock);
+        List<String> published = new CopyOnWriteArrayList<>();
+        ExportService service = new ExportService(local.exports, local.bucket, writer,
+                (tenant, type, detail) -> published.add(type), local.clock, SHARD_DAYS);
+
+        // what ExportLauncher does before it starts the execution
+        String exportId = "exp_bench_" + sessions;
+        ExportRequest request = new ExportRequest(TENANT, ExportRequest.Framework.ISO_42001, FROM, FROM.plusDays(DAYS - 1), List.of());
+        ExportJob job = new ExportJob(exportId, request, ExportJob.Trigger.API, ExportJob.Status.RUNNING, local.clock.instant(), "bench",
                 Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
-        // the synthetic source's own cost, measured alone, is taken out of the writer's rate
-        long generateStart = System.nanoTime();
-        long[] generated = {0};
-        for (int d = 0; d < DAYS; d++) synthetic.forEach("bench", FROM.plusDays(d), item -> generated[0]++);
-        double generateSeconds = (System.nanoTime() - generateStart) / 1e9;
-        Path zip = Files.createTempFile("evidence-bench", ".zip");
-        System.gc();
-        ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
-        long start = System.nanoTime();
-        PackageWriter.Result result;
-        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(zip), 1 << 16)) {
-            result = writer.write(job, out);
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("framework", request.framework().name());
+        details.put("from", request.from().toString());
+        details.put("to", request.to().toString());
+        details.put("applications", request.applications());
+        details.put("trigger", job.trigger().name());
+        if (!local.exports.create(job, new AuditEvent("bench", "exports.start", "export/" + exportId, details))) {
+            throw new IllegalStateException("export " + exportId + " exists already");
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        long peak = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) peak += pool.getPeakUsage().getUsed();
+
+        // the synthetic source's own cost, read the way the WriteShard steps read it, is taken out of the shards' time
+        List<ExportService.Shard> shards = service.plan(TENANT, exportId);
+        double generateSeconds = generate(synthetic, shards);
+
+        StateMachine execution = new StateMachine(service);
+        Map<String, Object> end = execution.run(TENANT, exportId);
+        double seconds = execution.seconds();
+        long exported = ((Number) end.get("sessions")).longValue();
+        if (exported != sessions) throw new IllegalStateException("the package has " + exported + " sessions, not " + sessions);
+        ExportJob done = local.exports.find(TENANT, exportId).orElseThrow();
+        if (done.status() != ExportJob.Status.SUCCEEDED || !List.of(ExportService.READY_EVENT).equals(published)) {
+            throw new IllegalStateException("export " + exportId + " is " + done.status() + ", published " + published);
         }
-        double writeRate = result.sessions() / seconds;
-        System.out.printf("%,d sessions in %d anchored batches (one a day, %.1f s to anchor)%n", result.sessions(), batches, anchorSeconds);
-        System.out.printf("  write:  %.1f s, %,.0f sessions/s (%,.0f/s without generating the synthetic items, %.1f s), "
-                        + "%d session file(s), ZIP %,d bytes, peak heap %d MB%n",
-                seconds, writeRate, result.sessions() / Math.max(0.001, seconds - generateSeconds), generateSeconds,
-                result.sessionFiles(), Files.size(zip), peak >> 20);
+        String staging = ExportService.stagingPrefix(TENANT, exportId);
+        if (local.s3.listObjectsV2(l -> l.bucket(local.bucket.name()).prefix(staging)).keyCount() != 0) {
+            throw new IllegalStateException("staging " + staging + " was not deleted");
+        }
+
+        Path directory = Files.createTempDirectory("evidence-bench");
+        Path zip = directory.resolve(exportId + ".zip");
+        String key = ExportService.objectKey(TENANT, exportId);
+        long downloadStart = System.nanoTime();
+        local.s3.getObject(g -> g.bucket(local.bucket.name()).key(key), zip);
+        double downloadSeconds = (System.nanoTime() - downloadStart) / 1e9;
+        local.s3.deleteObject(d -> d.bucket(local.bucket.name()).key(key));
+
+        double rate = exported / seconds;
+        Phase shardPhase = execution.phase("shards");
+        System.out.printf("%,d sessions in %d anchored batches (one a day, %.1f s to anchor); export %s in %d shards of %d days%n",
+                exported, batches, anchorSeconds, exportId, shards.size(), SHARD_DAYS);
+        System.out.printf("  steps:  %s; total %.1f s%n", execution.phases.stream()
+                .map(p -> String.format("%s %.1f s", p.name, p.seconds)).collect(Collectors.joining(", ")), seconds);
+        System.out.printf("          %,.0f sessions/s; without generating the synthetic items (%.1f s, %d shards %d at a time, as WriteShard "
+                        + "reads them) the shards take %.1f s and the export %,.0f sessions/s%n",
+                rate, generateSeconds, shards.size(), MAP_CONCURRENCY, shardPhase.seconds - generateSeconds,
+                exported / Math.max(0.001, seconds - generateSeconds));
+        System.out.printf("  heap:   peak %d MB (%s MB: the heap just before a GC or at the step's end, a full GC before each step; "
+                        + "G1 lets it fill towards -Xmx before it collects)%n"
+                        + "          largest heap after a GC %s MB; left after a full GC at the step's end %s MB; s3proxy's share included%n",
+                execution.peakHeapMb(), execution.figures(h -> h.peakMb()), execution.figures(h -> h.gcs() == 0 ? null : h.maxAfterGcMb()),
+                execution.figures(h -> h.retainedMb()));
 
         SessionFiles files = SessionFiles.measure(zip);
-        System.out.printf("  size:   session files %,d bytes raw, ZIP deflate %.3f of raw, gzip -6 %.3f of raw (ZIP/gzip %.3f)%n",
-                files.raw, (double) files.deflated / files.raw, (double) files.gzipped / files.raw, (double) files.deflated / files.gzipped);
+        System.out.printf("  zip:    %,d bytes downloaded in %.1f s, %d session file(s)%n", Files.size(zip), downloadSeconds, files.count);
+        System.out.printf("  size:   session files %,d bytes raw, ZIP deflate %,d bytes = %.4f of raw, gzip -6 %,d bytes = %.4f of raw "
+                        + "(ZIP/gzip %.4f)%n", files.raw, files.deflated, (double) files.deflated / files.raw, files.gzipped,
+                (double) files.gzipped / files.raw, (double) files.deflated / files.gzipped);
 
-        Verification v = verifier.verify(zip);
+        Verification v = local.verifier.verify(zip);
         if (v.exit != 0) {
             System.out.println(v.head);
             throw new IllegalStateException("the verifier rejected the package (exit " + v.exit + ")");
         }
-        double verifyRate = result.sessions() / v.seconds;
-        double hashRate = result.sessions() / files.inflateAndHashSeconds;
-        System.out.printf("  verify: PASS (exit 0, \"%s\") in %.1f s, %,.0f sessions/s = %.2f x the writer's rate, %.3f x the rate of only "
+        double verifyRate = exported / v.seconds;
+        double hashRate = exported / files.inflateAndHashSeconds;
+        System.out.printf("  verify: PASS (exit 0, \"%s\") in %.1f s, %,.0f sessions/s = %.2f x the export's rate, %.3f x the rate of only "
                         + "inflating and SHA-256 hashing the session files (%.1f s, %,.0f sessions/s, in this JVM)%n",
-                v.summary, v.seconds, verifyRate, verifyRate / writeRate, verifyRate / hashRate, files.inflateAndHashSeconds, hashRate);
+                v.summary, v.seconds, verifyRate, verifyRate / rate, verifyRate / hashRate, files.inflateAndHashSeconds, hashRate);
         System.out.printf("          separate JVM with -Xmx%s: largest heap after a GC %d MB, largest heap before a GC %d MB (%d GCs, from -Xlog:gc), "
                         + "peak resident set %d MB (VmHWM, sampled every 100 ms)%n",
                 VERIFIER_HEAP, v.maxAfterGcMb, v.maxBeforeGcMb, v.gcs, v.peakRssKb >> 10);
         Files.delete(zip);
-        return new Measured(result.sessions(), seconds, v);
+        Files.delete(directory);
+        return new Measured(exported, seconds, execution.peakHeapMb(), execution.maxAfterGcMb(), v);
+    }
+
+    /** Reads every shard's days from the synthetic source as the WriteShard steps do, as many at a time, and only counts them; wall seconds. */
+    private static double generate(AnchoredSessions synthetic, List<ExportService.Shard> shards) throws Exception {
+        long start = System.nanoTime();
+        List<Callable<Long>> reads = new ArrayList<>();
+        for (ExportService.Shard shard : shards) {
+            reads.add(() -> {
+                long[] items = {0};
+                for (LocalDate day = shard.from(); !day.isAfter(shard.to()); day = day.plusDays(1)) synthetic.forEach(TENANT, day, item -> items[0]++);
+                return items[0];
+            });
+        }
+        all(MAP_CONCURRENCY, reads);
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    /** Runs the tasks at most {@code concurrency} at a time; their results in the tasks' order, or the first failure. */
+    private static <T> List<T> all(int concurrency, List<Callable<T>> tasks) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(concurrency);
+        try {
+            List<T> results = new ArrayList<>();
+            for (Future<T> f : pool.invokeAll(tasks)) results.add(f.get());
+            return results;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private record Phase(String name, double seconds, Heap heap) {}
+
+    /**
+     * The state machine's path to SUCCEEDED as the ASL runs it, each state's step handlers called with the input the ASL
+     * gives them. Each phase is timed and its heap measured; a full GC between phases (not timed) leaves a phase's garbage
+     * out of the next, as each step is a Lambda invocation of its own in production.
+     */
+    private static final class StateMachine {
+        private static final HeapWatch HEAP = new HeapWatch();
+        private final ExportService service;
+        final List<Phase> phases = new ArrayList<>();
+
+        StateMachine(ExportService service) {
+            this.service = service;
+        }
+
+        Map<String, Object> run(String tenantId, String exportId) throws Exception {
+            HEAP.measure();
+            Map<String, Object> state = new LinkedHashMap<>(Map.of("tenantId", tenantId, "exportId", exportId));
+            state = phase("check", state, s -> new ExportStepHandler.Check(service).handleRequest(s, null));
+            state = phase("shards", state, this::writeShards);
+            state = phase("reports", state, this::writeReports);
+            state = phase("assemble", state, s -> new ExportStepHandler.Assemble(service).handleRequest(s, null));
+            return phase("finalize", state, s -> new ExportStepHandler.Finalize(service).handleRequest(s, null));
+        }
+
+        /** The Map state: WriteShard with {tenantId, exportId, shard} per shard, MaxConcurrency at a time; ResultPath null. */
+        private Map<String, Object> writeShards(Map<String, Object> state) {
+            List<Callable<Map<String, Object>>> iterations = new ArrayList<>();
+            for (Object shard : (List<?>) state.get("shards")) {
+                Map<String, Object> input = new LinkedHashMap<>();
+                input.put("tenantId", state.get("tenantId"));
+                input.put("exportId", state.get("exportId"));
+                input.put("shard", shard);
+                iterations.add(() -> new ExportStepHandler.WriteShard(service).handleRequest(input, null));
+            }
+            unchecked(() -> all(MAP_CONCURRENCY, iterations));
+            return state;
+        }
+
+        /** The Parallel state: a WriteReports branch per group, all at once, each given its Parameters; their results, in branch order, at $.reports. */
+        private Map<String, Object> writeReports(Map<String, Object> state) {
+            List<Callable<Map<String, Object>>> branches = new ArrayList<>();
+            for (String group : REPORT_GROUPS) {
+                Map<String, Object> parameters = new LinkedHashMap<>();
+                parameters.put("tenantId", state.get("tenantId"));
+                parameters.put("exportId", state.get("exportId"));
+                parameters.put("shards", state.get("shards"));
+                parameters.put("group", group);
+                branches.add(() -> new ExportStepHandler.WriteReports(service).handleRequest(parameters, null));
+            }
+            Map<String, Object> next = new LinkedHashMap<>(state);
+            next.put("reports", unchecked(() -> all(branches.size(), branches)));
+            return next;
+        }
+
+        private Map<String, Object> phase(String name, Map<String, Object> state, UnaryOperator<Map<String, Object>> step)
+                throws InterruptedException {
+            long start = System.nanoTime();
+            Map<String, Object> next = step.apply(state);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            phases.add(new Phase(name, seconds, HEAP.measure()));
+            return next;
+        }
+
+        Phase phase(String name) {
+            return phases.stream().filter(p -> p.name.equals(name)).findFirst().orElseThrow();
+        }
+
+        double seconds() {
+            return phases.stream().mapToDouble(Phase::seconds).sum();
+        }
+
+        /** "check 12, shards 34, ..." ("-" where the figure is null). */
+        String figures(Function<Heap, Long> figure) {
+            return phases.stream().map(p -> p.name + " " + Optional.ofNullable(figure.apply(p.heap)).map(String::valueOf).orElse("-"))
+                    .collect(Collectors.joining(", "));
+        }
+
+        long peakHeapMb() {
+            return phases.stream().mapToLong(p -> p.heap.peakMb()).max().orElse(0);
+        }
+
+        long maxAfterGcMb() {
+            return phases.stream().mapToLong(p -> Math.max(p.heap.maxAfterGcMb(), p.heap.retainedMb())).max().orElse(0);
+        }
+
+        private static <T> T unchecked(Callable<T> task) {
+            try {
+                return task.call();
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException r) throw r;
+                throw new IllegalStateException(e.getCause());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /** The heap of a phase: its peak, the largest heap left after a GC, how many GCs there were, and what a full GC left at its end. */
+    private record Heap(long peakMb, long maxAfterGcMb, long gcs, long retainedMb) {}
+
+    /**
+     * This JVM's heap, from the collectors' notifications: its peak (the heap is fullest just before a GC) and the largest
+     * heap left after a GC (what was live, or not yet collected, at that moment), between two calls of {@link #measure()}.
+     */
+    private static final class HeapWatch {
+        private final Set<String> heapPools = ManagementFactory.getMemoryPoolMXBeans().stream()
+                .filter(p -> p.getType() == MemoryType.HEAP).map(MemoryPoolMXBean::getName).collect(Collectors.toSet());
+        private long maxBeforeGc;
+        private long maxAfterGc;
+        private long gcs;
+        /** The GCs {@link #measure()} asks for, and the heap before and after the last of them. */
+        private long requested;
+        private long beforeRequested;
+        private long afterRequested;
+
+        HeapWatch() {
+            for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
+                ((NotificationEmitter) collector).addNotificationListener((notification, handback) -> {
+                    if (notification.getType().equals(GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION)) {
+                        gc(GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData()));
+                    }
+                }, null, null);
+            }
+        }
+
+        private synchronized void gc(GarbageCollectionNotificationInfo info) {
+            long before = heap(info.getGcInfo().getMemoryUsageBeforeGc());
+            if (info.getGcCause().equals("System.gc()")) {
+                beforeRequested = before;
+                afterRequested = heap(info.getGcInfo().getMemoryUsageAfterGc());
+                requested++;
+                notifyAll();
+                return;
+            }
+            maxBeforeGc = Math.max(maxBeforeGc, before);
+            maxAfterGc = Math.max(maxAfterGc, heap(info.getGcInfo().getMemoryUsageAfterGc()));
+            gcs++;
+        }
+
+        private long heap(Map<String, MemoryUsage> pools) {
+            long used = 0;
+            for (Map.Entry<String, MemoryUsage> pool : pools.entrySet()) if (heapPools.contains(pool.getKey())) used += pool.getValue().getUsed();
+            return used;
+        }
+
+        /**
+         * The heap since the last call, then a full GC to start the next from what is live: the GC's notification comes
+         * after every earlier one, and the heap it found is the heap at the end.
+         */
+        synchronized Heap measure() throws InterruptedException {
+            long wanted = requested + 1;
+            System.gc();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (requested < wanted && System.nanoTime() < deadline) wait(10);
+            Heap heap = new Heap(Math.max(maxBeforeGc, beforeRequested) >> 20, maxAfterGc >> 20, gcs, afterRequested >> 20);
+            maxBeforeGc = 0;
+            maxAfterGc = 0;
+            gcs = 0;
+            return heap;
+        }
     }
 
     /**
@@ -285,8 +562,9 @@ public final class EvidenceExportBenchmark {
     }
 
     /** The session files of a package: sizes, and how long inflating and hashing them takes (the floor of any verification). */
-    private record SessionFiles(long raw, long deflated, long gzipped, double inflateAndHashSeconds) {
+    private record SessionFiles(int count, long raw, long deflated, long gzipped, double inflateAndHashSeconds) {
         static SessionFiles measure(Path zip) throws Exception {
+            int count = 0;
             long raw = 0;
             long deflated = 0;
             long gzipped = 0;
@@ -296,6 +574,7 @@ public final class EvidenceExportBenchmark {
                 for (Enumeration<? extends ZipEntry> e = file.entries(); e.hasMoreElements(); ) {
                     ZipEntry entry = e.nextElement();
                     if (!entry.getName().startsWith("sessions/")) continue;
+                    count++;
                     raw += entry.getSize();
                     deflated += entry.getCompressedSize();
                     long hashStart = System.nanoTime();
@@ -312,7 +591,7 @@ public final class EvidenceExportBenchmark {
                     gzipped += counting.bytes;
                 }
             }
-            return new SessionFiles(raw, deflated, gzipped, hashNanos / 1e9);
+            return new SessionFiles(count, raw, deflated, gzipped, hashNanos / 1e9);
         }
     }
 

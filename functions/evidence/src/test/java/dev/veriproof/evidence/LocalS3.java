@@ -1,9 +1,16 @@
 package dev.veriproof.evidence;
 
 import dev.veriproof.local.LocalDynamoDb;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
+import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
 import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -12,14 +19,24 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
-/** An in-process S3-compatible server (s3proxy, in-memory store) that checks SigV4 signatures, presigned URLs included. */
+/**
+ * An in-process S3-compatible server (s3proxy, in-memory store) that checks SigV4 signatures, presigned URLs included;
+ * {@link #startOnDisk()} keeps the objects in files instead.
+ */
 final class LocalS3 implements AutoCloseable {
     private final S3Proxy proxy;
     final String endpoint;
+    /** Where the objects of {@link #startOnDisk()} are kept; null for the in-memory store. */
+    private final Path directory;
 
     private LocalS3(S3Proxy proxy) {
+        this(proxy, null);
+    }
+
+    private LocalS3(S3Proxy proxy, Path directory) {
         this.proxy = proxy;
         this.endpoint = "http://127.0.0.1:" + proxy.getPort();
+        this.directory = directory;
     }
 
     static LocalS3 start() {
@@ -32,6 +49,31 @@ final class LocalS3 implements AutoCloseable {
             for (int i = 0; i < 200 && !proxy.getState().equals("STARTED"); i++) Thread.sleep(25);
             return new LocalS3(proxy);
         } catch (Exception e) {
+            throw new IllegalStateException("s3proxy did not start", e);
+        }
+    }
+
+    /**
+     * s3proxy on a filesystem store in a new temporary directory, deleted by {@link #close()}: the objects are files, not
+     * memory of this JVM (for measuring the heap of code that stages gigabytes in S3).
+     */
+    static LocalS3 startOnDisk() {
+        Path directory;
+        try {
+            directory = Files.createTempDirectory("local-s3");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        try {
+            S3Proxy proxy = S3Proxy.builder().blobStore(new FilesystemNio2BlobStore(directory.toString()))
+                    .endpoint(URI.create("http://127.0.0.1:0"))
+                    .awsAuthentication(AuthenticationType.AWS_V4, LocalDynamoDb.ACCESS_KEY_ID, LocalDynamoDb.SECRET_ACCESS_KEY)
+                    .build();
+            proxy.start();
+            for (int i = 0; i < 200 && !proxy.getState().equals("STARTED"); i++) Thread.sleep(25);
+            return new LocalS3(proxy, directory);
+        } catch (Exception e) {
+            delete(directory);
             throw new IllegalStateException("s3proxy did not start", e);
         }
     }
@@ -58,6 +100,18 @@ final class LocalS3 implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        proxy.stop();
+        try {
+            proxy.stop();
+        } finally {
+            if (directory != null) delete(directory);
+        }
+    }
+
+    private static void delete(Path directory) {
+        try (Stream<Path> paths = Files.walk(directory)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not delete " + directory, e);
+        }
     }
 }
