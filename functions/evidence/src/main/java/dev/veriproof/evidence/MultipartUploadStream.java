@@ -1,8 +1,10 @@
 package dev.veriproof.evidence;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -10,8 +12,10 @@ import software.amazon.awssdk.services.s3.model.CompletedPart;
 
 /**
  * Streams an object of unknown size to S3 with a multipart upload, holding one part in memory at a
- * time. {@link #close()} uploads the last part and completes the upload; {@link #abort()} discards
- * it (a bucket lifecycle rule also aborts uploads left incomplete by a crash).
+ * time (the buffer grows to the part size as data comes, so a small object holds little, and a part
+ * is sent from the buffer without a copy). {@link #close()} uploads the last part and completes the
+ * upload; {@link #abort()} discards it (a bucket lifecycle rule also aborts uploads left incomplete
+ * by a crash).
  */
 final class MultipartUploadStream extends OutputStream {
     /** S3's minimum size of every part but the last. */
@@ -21,7 +25,8 @@ final class MultipartUploadStream extends OutputStream {
     private final String bucket;
     private final String key;
     private final String uploadId;
-    private final byte[] part;
+    private final int partSize;
+    private byte[] part = new byte[64 * 1024];
     private final List<CompletedPart> parts = new ArrayList<>();
     private int filled;
     private long total;
@@ -32,13 +37,13 @@ final class MultipartUploadStream extends OutputStream {
         this.s3 = s3;
         this.bucket = bucket;
         this.key = key;
-        this.part = new byte[partSize];
+        this.partSize = partSize;
         this.uploadId = s3.createMultipartUpload(b -> b.bucket(bucket).key(key).contentType("application/zip")).uploadId();
     }
 
     @Override
     public void write(int b) throws IOException {
-        if (filled == part.length) flushPart();
+        makeRoom();
         part[filled++] = (byte) b;
         total++;
     }
@@ -46,7 +51,7 @@ final class MultipartUploadStream extends OutputStream {
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
         while (len > 0) {
-            if (filled == part.length) flushPart();
+            makeRoom();
             int n = Math.min(len, part.length - filled);
             System.arraycopy(b, off, part, filled, n);
             filled += n;
@@ -56,11 +61,22 @@ final class MultipartUploadStream extends OutputStream {
         }
     }
 
+    /** A full part is sent; a full buffer smaller than a part doubles. */
+    private void makeRoom() throws IOException {
+        if (filled < part.length) return;
+        if (part.length < partSize) part = Arrays.copyOf(part, Math.min(partSize, part.length * 2));
+        else flushPart();
+    }
+
     private void flushPart() throws IOException {
         int number = parts.size() + 1;
+        byte[] bytes = part;
+        int length = filled;
+        // streamed from the buffer (each retry gets a new stream over it): RequestBody.fromBytes would copy the part
+        RequestBody body = RequestBody.fromContentProvider(() -> new ByteArrayInputStream(bytes, 0, length), length, "application/octet-stream");
         try {
-            String etag = s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(number).contentLength((long) filled),
-                    RequestBody.fromBytes(java.util.Arrays.copyOf(part, filled))).eTag();
+            String etag = s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(number).contentLength((long) length),
+                    body).eTag();
             parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
         } catch (RuntimeException e) {
             throw new IOException("uploading part " + number + " of s3://" + bucket + "/" + key + " failed: " + e.getMessage(), e);
