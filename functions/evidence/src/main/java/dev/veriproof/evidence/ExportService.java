@@ -85,6 +85,10 @@ final class ExportService {
         return stagingPrefix(tenantId, exportId) + "sessions/" + shard + ".jsonl";
     }
 
+    static String reviewsKey(String tenantId, String exportId, String shard) {
+        return stagingPrefix(tenantId, exportId) + "reviews/" + shard + ".jsonl";
+    }
+
     static String factsKey(String tenantId, String exportId, String shard) {
         return stagingPrefix(tenantId, exportId) + "facts/" + shard + ".json";
     }
@@ -111,18 +115,23 @@ final class ExportService {
         return shards;
     }
 
-    /** Writes the shard's session lines and their facts to staging; a retried attempt overwrites both. */
+    /** Writes the shard's session lines, its part of the review trail and their facts to staging; a retried attempt overwrites them. */
     long writeShard(String tenantId, String exportId, Shard shard) {
         ExportJob job = running(tenantId, exportId);
-        String key = sessionsKey(tenantId, exportId, shard.id());
-        bucket.abortUploads(key);
-        MultipartUploadStream upload = bucket.upload(key);
+        String sessionsKey = sessionsKey(tenantId, exportId, shard.id());
+        String reviewsKey = reviewsKey(tenantId, exportId, shard.id());
+        bucket.abortUploads(sessionsKey);
+        bucket.abortUploads(reviewsKey);
+        MultipartUploadStream sessions = bucket.upload(sessionsKey);
+        MultipartUploadStream reviews = bucket.upload(reviewsKey);
         PackageWriter.SessionFacts facts;
         try {
-            facts = writer.writeShard(job.request(), shard.from(), shard.to(), upload);
-            upload.close();
+            facts = writer.writeShard(job.request(), shard.from(), shard.to(), sessions, reviews);
+            sessions.close();
+            reviews.close();
         } catch (IOException | RuntimeException e) {
-            upload.abort();
+            sessions.abort();
+            reviews.abort();
             if (e instanceof IOException io) throw new UncheckedIOException(io);
             throw (RuntimeException) e;
         }
@@ -140,7 +149,13 @@ final class ExportService {
         try {
             JsonNode facts = switch (group) {
                 case SESSIONS -> {
-                    writer.writeSessionReports(job.request(), stagedFacts(tenantId, exportId, shards), files);
+                    writer.writeSessionReports(stagedFacts(tenantId, exportId, shards), out -> {
+                        for (String shard : shards) {
+                            try (InputStream in = bucket.open(reviewsKey(tenantId, exportId, shard))) {
+                                in.transferTo(out);
+                            }
+                        }
+                    }, files);
                     yield Json.mapper().nullNode();
                 }
                 case GOVERNANCE -> Json.mapper().valueToTree(writer.writeGovernanceReports(job.request(), files));

@@ -86,39 +86,33 @@ final class PackageWriter {
     static final class SessionFacts {
         final SessionTally tally;
         final TreeMap<String, ObjectNode> anchors;
-        final List<String> reviewedSessions;
 
         SessionFacts() {
-            this(new SessionTally(), new TreeMap<>(), new ArrayList<>());
+            this(new SessionTally(), new TreeMap<>());
         }
 
-        private SessionFacts(SessionTally tally, TreeMap<String, ObjectNode> anchors, List<String> reviewedSessions) {
+        private SessionFacts(SessionTally tally, TreeMap<String, ObjectNode> anchors) {
             this.tally = tally;
             this.anchors = anchors;
-            this.reviewedSessions = reviewedSessions;
         }
 
         /** Adds the facts of the sessions that follow these (the next shard of the period). */
         void merge(SessionFacts next) {
             tally.merge(next.tally);
             next.anchors.forEach(anchors::putIfAbsent);
-            reviewedSessions.addAll(next.reviewedSessions);
         }
 
         byte[] toJson() {
             ObjectNode json = Json.mapper().createObjectNode();
             json.set("tally", tally.toJson());
             anchors.forEach(json.putObject("anchors")::set);
-            reviewedSessions.forEach(json.putArray("reviewedSessions")::add);
             return Json.write(json);
         }
 
         static SessionFacts fromJson(JsonNode json) {
             TreeMap<String, ObjectNode> anchors = new TreeMap<>();
             json.path("anchors").fields().forEachRemaining(e -> anchors.put(e.getKey(), (ObjectNode) e.getValue()));
-            List<String> reviewed = new ArrayList<>();
-            json.path("reviewedSessions").forEach(id -> reviewed.add(id.asText()));
-            return new SessionFacts(SessionTally.fromJson(json.path("tally")), anchors, reviewed);
+            return new SessionFacts(SessionTally.fromJson(json.path("tally")), anchors);
         }
     }
 
@@ -127,26 +121,21 @@ final class PackageWriter {
         SessionFacts write(SessionFiles files) throws IOException;
     }
 
-    /** Writes the whole package in one pass, reading the period's sessions from DynamoDB. */
-    Result write(ExportJob job, OutputStream target) throws IOException {
-        ExportRequest request = job.request();
-        return write(job, target, files -> {
-            SessionFacts facts = new SessionFacts();
-            forEachSession(request, request.from(), request.to(), facts, line -> files.add(Json.write(line)));
-            return facts;
-        }, (files, sessions) -> {
-            writeSessionReports(request, sessions, files);
-            return new RecordFacts(writeGovernanceReports(request, files), writeAuditReports(job, files));
-        });
-    }
-
     /**
-     * Writes the session lines of the days from..to (one shard of the period) to a stream, one per line,
-     * and returns their facts.
+     * Writes the session lines of the days from..to (one shard of the period) to {@code sessions}, one per line, and
+     * the reviews of those of them whose required oversight came from a later review to {@code reviews} (their part of
+     * human-review-trail.jsonl); returns their facts.
      */
-    SessionFacts writeShard(ExportRequest request, LocalDate from, LocalDate to, OutputStream out) throws IOException {
+    SessionFacts writeShard(ExportRequest request, LocalDate from, LocalDate to, OutputStream sessions, OutputStream reviews) throws IOException {
         SessionFacts facts = new SessionFacts();
-        forEachSession(request, from, to, facts, line -> line(out, line));
+        forEachSession(request, from, to, facts, (line, reviewed) -> {
+            line(sessions, line);
+            if (reviewed) {
+                for (var review : sources.reviews().forSession(request.tenantId(), line.get("sessionId").asText())) {
+                    line(reviews, Views.tree(review, Set.of("tenantId")));
+                }
+            }
+        });
         return facts;
     }
 
@@ -210,15 +199,18 @@ final class PackageWriter {
         }
     }
 
+    /** Copies the review lines the shards wrote, in the period's order. */
+    interface ReviewTrail {
+        void copyTo(OutputStream out) throws IOException;
+    }
+
     /** The reports drawn from the sessions: anchors, score time series, outcomes and risk levels, the human review trail. */
-    void writeSessionReports(ExportRequest request, SessionFacts sessions, ReportFiles files) throws IOException {
+    void writeSessionReports(SessionFacts sessions, ReviewTrail reviews, ReportFiles files) throws IOException {
         files.json("anchors.json", anchorsJson(sessions.anchors));
         files.bytes("score-timeseries.csv", timeseries(sessions.tally));
         files.bytes("outcomes-risk.csv", outcomes(sessions.tally));
         try (OutputStream out = files.open("human-review-trail.jsonl")) {
-            for (String sessionId : sessions.reviewedSessions) {
-                for (var review : sources.reviews().forSession(request.tenantId(), sessionId)) line(out, Views.tree(review, Set.of("tenantId")));
-            }
+            reviews.copyTo(out);
         }
     }
 
@@ -361,7 +353,8 @@ final class PackageWriter {
     }
 
     private interface LineSink {
-        void accept(ObjectNode line) throws IOException;
+        /** @param reviewed its required oversight came from a later review (it has left the review queue) */
+        void accept(ObjectNode line, boolean reviewed) throws IOException;
     }
 
     private void forEachSession(ExportRequest request, LocalDate from, LocalDate to, SessionFacts facts, LineSink sink) {
@@ -378,11 +371,11 @@ final class PackageWriter {
                 boolean required = record.path("humanOversight").path("required").asBoolean(false)
                         || Set.of("HIGH", "CRITICAL").contains(record.path("riskLevel").asText(""));
                 boolean recorded = record.path("humanOversight").hasNonNull("type") && !record.path("humanOversight").path("type").asText().equals("NONE");
-                if (required && !recorded && !awaiting) facts.reviewedSessions.add(item.get("sessionId").s());
+                boolean reviewed = required && !recorded && !awaiting;
                 facts.tally.add(app, d, Integer.parseInt(item.get("governanceScore").n()), item.get("band").s(), record,
-                        line.has("proof"), required && !recorded && !awaiting);
+                        line.has("proof"), reviewed);
                 try {
-                    sink.accept(line);
+                    sink.accept(line, reviewed);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.veriproof.adapters.dynamo.DynamoApplicationStore;
 import dev.veriproof.adapters.dynamo.DynamoAuditLog;
+import dev.veriproof.adapters.dynamo.DynamoReviewStore;
 import dev.veriproof.adapters.dynamo.DynamoSessionStore;
 import dev.veriproof.anchoring.DynamoAnchorLedger;
 import dev.veriproof.anchoring.DynamoPendingSessions;
@@ -23,8 +24,11 @@ import dev.veriproof.core.anchoring.AnchoringRun;
 import dev.veriproof.core.applications.Application;
 import dev.veriproof.core.applications.RedactionPolicy;
 import dev.veriproof.core.audit.AuditEntry;
+import dev.veriproof.core.audit.AuditEvent;
 import dev.veriproof.core.canonical.Canonical;
 import dev.veriproof.core.evidence.ExportJob;
+import dev.veriproof.core.governance.Review;
+import dev.veriproof.core.governance.ReviewOutcome;
 import dev.veriproof.core.hash.Hashes;
 import dev.veriproof.core.ingest.StoredSession;
 import dev.veriproof.core.json.Json;
@@ -111,6 +115,7 @@ class EvidenceExportTest {
         final DynamoAuditLog audit;
         final DynamoApplicationStore applications;
         final DynamoSessionStore sessions;
+        final DynamoReviewStore reviews;
         final EvidenceBucket bucket;
         final S3Client s3Client = s3.client();
         final String bucketName;
@@ -134,6 +139,7 @@ class EvidenceExportTest {
             exports = new DynamoExportStore(dynamo, governanceTable, audit);
             applications = new DynamoApplicationStore(enhanced, governanceTable);
             sessions = new DynamoSessionStore(enhanced, sessionsTable);
+            reviews = new DynamoReviewStore(dynamo, governanceTable, sessionsTable, audit);
             bucketName = "evidence-" + n;
             bucket = s3.bucket(bucketName, MultipartUploadStream.MIN_PART);
             handler = new ExportsHandler(exports, (tenant, id) -> started.add(tenant + "/" + id), applications, bucket, audit, CLOCK);
@@ -186,8 +192,12 @@ class EvidenceExportTest {
             return new ExportStepHandler.Finalize(service).handleRequest(state, null);
         }
 
-        /** The Parallel state: one WriteReports branch per group with the state and its group; their results, in order, at $.reports. */
         Map<String, Object> writeReports(Map<String, Object> state) {
+            return writeReports(service, state);
+        }
+
+        /** The Parallel state: one WriteReports branch per group with the state and its group; their results, in order, at $.reports. */
+        Map<String, Object> writeReports(ExportService service, Map<String, Object> state) {
             List<Object> reports = new ArrayList<>();
             for (String group : List.of("session-reports", "governance-records", "audit-trail")) {
                 Map<String, Object> input = new LinkedHashMap<>(state);
@@ -199,13 +209,24 @@ class EvidenceExportTest {
             return next;
         }
 
+        void writeShards(Map<String, Object> state) {
+            writeShards(service, state);
+        }
+
         /** The Map state: WriteShard with {tenantId, exportId, shard} per shard; its results are discarded. */
         @SuppressWarnings("unchecked")
-        void writeShards(Map<String, Object> state) {
+        void writeShards(ExportService service, Map<String, Object> state) {
             for (Object shard : (List<Object>) state.get("shards")) {
                 new ExportStepHandler.WriteShard(service).handleRequest(
                         new LinkedHashMap<>(Map.of("tenantId", state.get("tenantId"), "exportId", state.get("exportId"), "shard", shard)), null);
             }
+        }
+
+        Path download(String tenant, String exportId, Path to) throws IOException {
+            try (InputStream in = s3Client.getObject(b -> b.bucket(bucketName).key(ExportService.objectKey(tenant, exportId)))) {
+                Files.copy(in, to);
+            }
+            return to;
         }
 
         List<String> staged(String tenant, String exportId) {
@@ -359,15 +380,23 @@ class EvidenceExportTest {
     }
 
     @Test
-    void theShardsAreAssembledInOrderIntoTheSameFilesAsOnePass(LocalAws aws) throws Exception {
+    void theShardsAreAssembledInOrderIntoTheSameFilesAsOneShard(LocalAws aws) throws Exception {
         Fixture f = new Fixture(aws);
         f.app("t1", "loan-review");
         f.app("t1", "support-bot");
         List<String> expected = new ArrayList<>();
+        List<String> reviewed = new ArrayList<>();
         for (int day = 1; day <= 10; day++) {
             for (String time : List.of("08:00:00", "17:30:00")) {
-                expected.add(f.session("t1", day % 2 == 0 ? "support-bot" : "loan-review", "2026-07-%02dT%sZ".formatted(day, time),
-                        60 + day, day == 4 ? "HIGH" : "LOW", false));
+                boolean high = day == 4 || day == 10;
+                String app = day % 2 == 0 ? "support-bot" : "loan-review";
+                String id = f.session("t1", app, "2026-07-%02dT%sZ".formatted(day, time), 60 + day, high ? "HIGH" : "LOW", false);
+                expected.add(id);
+                if (high) {
+                    f.reviews.addIfAbsent(new Review("t1", "rev-" + id, id, app, ReviewOutcome.APPROVED, "checked " + id, "reviewer@example.com",
+                            CLOCK.instant(), "key-admin"), new AuditEvent("key-admin", "review.create", "session/" + id, Map.of()));
+                    reviewed.add(id);
+                }
             }
         }
         f.anchor();
@@ -382,10 +411,10 @@ class EvidenceExportTest {
         // the Map runs its iterations concurrently: the last shard is staged first
         List<Object> shards = new ArrayList<>((List<?>) planned.get("shards"));
         java.util.Collections.reverse(shards);
-        f.writeShards(new LinkedHashMap<>(Map.of("tenantId", "t1", "exportId", id, "shards", shards)));
-        assertEquals(8, f.staged("t1", id).size(), "sessions and facts of 4 shards");
-        Map<String, Object> reported = f.writeReports(planned);
-        assertEquals(8 + 10, f.staged("t1", id).size(), "and the 10 report files");
+        f.writeShards(f.service, new LinkedHashMap<>(Map.of("tenantId", "t1", "exportId", id, "shards", shards)));
+        assertEquals(12, f.staged("t1", id).size(), "sessions, reviews and facts of 4 shards");
+        Map<String, Object> reported = f.writeReports(f.service, planned);
+        assertEquals(12 + 10, f.staged("t1", id).size(), "and the 10 report files");
         Map<String, Object> withoutAudit = new LinkedHashMap<>(reported);
         withoutAudit.put("reports", ((List<?>) reported.get("reports")).subList(0, 2));
         IllegalStateException missing = assertThrows(IllegalStateException.class,
@@ -394,26 +423,30 @@ class EvidenceExportTest {
         assertThrows(NoSuchKeyException.class, () -> f.s3Client.getObject(b -> b.bucket(f.bucketName).key(ExportService.objectKey("t1", id))));
         Map<String, Object> assembled = new ExportStepHandler.Assemble(f.service).handleRequest(reported, null);
         assertEquals(20L, ((Number) assembled.get("sessions")).longValue());
-        Path onePass = tmp.resolve("one-pass.zip"); // before Finalize adds its entry to the audit log
-        try (var out = Files.newOutputStream(onePass)) {
-            f.writer.write(f.exports.find("t1", id).orElseThrow(), out);
-        }
+        Path sharded = f.download("t1", id, tmp.resolve("sharded.zip"));
+
+        // the same export written again as one shard of the whole period
+        ExportService oneShard = new ExportService(f.exports, f.bucket, f.writer, (tenant, type, detail) -> { }, CLOCK, 366);
+        Map<String, Object> whole = new ExportStepHandler.Check(oneShard).handleRequest(new LinkedHashMap<>(Map.of("tenantId", "t1", "exportId", id)), null);
+        assertEquals(1, ((List<?>) whole.get("shards")).size());
+        f.writeShards(oneShard, whole);
+        new ExportStepHandler.Assemble(oneShard).handleRequest(f.writeReports(oneShard, whole), null);
+        Path single = f.download("t1", id, tmp.resolve("one-shard.zip"));
+
         new ExportStepHandler.Finalize(f.service).handleRequest(assembled, null);
         assertEquals(List.of(), f.staged("t1", id), "staging is deleted once the package is written");
-
-        Path sharded = tmp.resolve("sharded.zip");
-        try (InputStream in = f.s3Client.getObject(b -> b.bucket(f.bucketName).key(ExportService.objectKey("t1", id)))) {
-            Files.copy(in, sharded);
-        }
-        try (ZipFile a = new ZipFile(sharded.toFile()); ZipFile b = new ZipFile(onePass.toFile())) {
+        try (ZipFile a = new ZipFile(sharded.toFile()); ZipFile b = new ZipFile(single.toFile())) {
             List<String> ids = new ArrayList<>();
             for (String line : read(a, "sessions/00001.jsonl").split("\n")) ids.add(Json.parse(line).get("sessionId").asText());
             assertEquals(expected, ids, "day by day, each day in startedAt order");
+            List<String> trail = new ArrayList<>();
+            for (String line : read(a, "human-review-trail.jsonl").split("\n")) trail.add(Json.parse(line).get("sessionId").asText());
+            assertEquals(reviewed, trail, "the shards' reviews in the period's order");
             List<String> names = new ArrayList<>();
             for (Enumeration<? extends ZipEntry> e = a.entries(); e.hasMoreElements(); ) names.add(e.nextElement().getName());
-            List<String> onePassNames = new ArrayList<>();
-            for (Enumeration<? extends ZipEntry> e = b.entries(); e.hasMoreElements(); ) onePassNames.add(e.nextElement().getName());
-            assertEquals(onePassNames, names);
+            List<String> singleNames = new ArrayList<>();
+            for (Enumeration<? extends ZipEntry> e = b.entries(); e.hasMoreElements(); ) singleNames.add(e.nextElement().getName());
+            assertEquals(singleNames, names);
             for (String name : names) assertEquals(read(b, name), read(a, name), name);
         }
         Verified verified = verify(sharded);
@@ -484,7 +517,7 @@ class EvidenceExportTest {
         f.bucket.upload(ExportService.sessionsKey("t1", id, "00002")); // the second shard's upload, cut short
         RuntimeException failure = assertThrows(RuntimeException.class, () -> new ExportStepHandler.WriteShard(f.service).handleRequest(
                 new LinkedHashMap<>(Map.of("tenantId", "t1", "exportId", id, "shard", Map.of("id", "00003", "from", "2026-07-07", "to", "not-a-day"))), null));
-        assertEquals(2, f.staged("t1", id).size());
+        assertEquals(3, f.staged("t1", id).size(), "the first shard's sessions, reviews and facts");
 
         // the Map's Catch: the error at $.error, then MarkFailed
         Map<String, Object> caught = new LinkedHashMap<>(state);
