@@ -112,6 +112,27 @@ public final class AuditChain {
         return new Verification(true, entries.size(), lastSeq, prevHash, Optional.empty());
     }
 
+    /**
+     * Checks a chain entry by entry, from seq 1, holding only the last link: for logs too long to hold in memory.
+     * It answers whether the chain holds; {@link #verify} names what broke it.
+     */
+    public static final class Walk {
+        private long expectedSeq = 1;
+        private String prevHash = GENESIS_HASH;
+        private boolean intact = true;
+
+        public void add(AuditEntry entry) {
+            if (!intact) return;
+            intact = entry.seq() == expectedSeq && entry.prevHash().equals(prevHash) && hashOf(entry).equals(entry.hash());
+            prevHash = entry.hash();
+            expectedSeq++;
+        }
+
+        public boolean intact() {
+            return intact;
+        }
+    }
+
     private static Verification broken(int checked, long lastGoodSeq, String lastGoodHash, Break at) {
         return new Verification(false, checked, lastGoodSeq, lastGoodHash, Optional.of(at));
     }

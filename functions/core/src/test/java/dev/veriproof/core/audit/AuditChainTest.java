@@ -118,6 +118,35 @@ class AuditChainTest {
     }
 
     @Test
+    void aWalkEntryByEntryAgreesWithTheWholeCheck() {
+        List<List<AuditEntry>> cases = new ArrayList<>();
+        cases.add(chain(6));
+        List<AuditEntry> edited = new ArrayList<>(chain(6));
+        AuditEntry e = edited.get(3);
+        edited.set(3, new AuditEntry(e.seq(), e.at(), "key_mallory", e.action(), e.target(), e.details(), e.prevHash(), e.hash()));
+        cases.add(edited);
+        List<AuditEntry> removed = new ArrayList<>(chain(6));
+        removed.remove(0);
+        cases.add(removed);
+        List<AuditEntry> reordered = new ArrayList<>(chain(6));
+        Collections.swap(reordered, 4, 5);
+        cases.add(reordered);
+        List<AuditEntry> relinked = new ArrayList<>(chain(6));
+        AuditEntry r = relinked.get(2);
+        AuditEntry forged = new AuditEntry(r.seq(), r.at(), "key_mallory", r.action(), r.target(), r.details(), r.prevHash(), "");
+        relinked.set(2, new AuditEntry(r.seq(), r.at(), "key_mallory", r.action(), r.target(), r.details(), r.prevHash(), AuditChain.hashOf(forged)));
+        cases.add(relinked);
+        List<Boolean> walked = new ArrayList<>();
+        for (List<AuditEntry> entries : cases) {
+            AuditChain.Walk walk = new AuditChain.Walk();
+            entries.forEach(walk::add);
+            assertEquals(AuditChain.verify(entries).intact(), walk.intact());
+            walked.add(walk.intact());
+        }
+        assertEquals(List.of(true, false, false, false, false), walked);
+    }
+
+    @Test
     void timeNeverGoesBackwardsAlongTheChain() {
         AuditEntry first = AuditChain.next(AuditChain.Head.EMPTY, new AuditEvent("a", "x", "y", Map.of()), T0);
         AuditEntry second = AuditChain.next(new AuditChain.Head(1, first.hash(), first.at()), new AuditEvent("a", "x", "y", Map.of()), T0.minusSeconds(1));
