@@ -1,5 +1,7 @@
 package dev.veriproof.verifier;
 
+import static dev.veriproof.verifier.TestKey.KEY;
+import static dev.veriproof.verifier.TestKey.sign;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -34,16 +36,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.web3j.crypto.Credentials;
-import org.web3j.crypto.Sign;
-import org.web3j.utils.Numeric;
 
 /**
  * How often a package's anchors are looked up on chain, against a fake JSON-RPC node that serves
  * three anchored batches and counts the requests.
  */
 class PackageVerifierAnchorsTest {
-    private static final Credentials KEY = Credentials.create("0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d");
     private static final String CONTRACT = "0x5fbdb2315678afecb367f032d93f642f64180aa3";
     private static final int BATCHES = 3;
     private static final int SESSIONS_PER_BATCH = 4;
@@ -194,12 +192,4 @@ class PackageVerifierAnchorsTest {
         return path;
     }
 
-    private static byte[] sign(byte[] message) {
-        Sign.SignatureData s = Sign.signPrefixedMessage(message, KEY.getEcKeyPair());
-        byte[] sig = new byte[65];
-        System.arraycopy(s.getR(), 0, sig, 0, 32);
-        System.arraycopy(s.getS(), 0, sig, 32, 32);
-        sig[64] = s.getV()[0];
-        return Numeric.toHexString(sig).getBytes(StandardCharsets.US_ASCII);
-    }
 }

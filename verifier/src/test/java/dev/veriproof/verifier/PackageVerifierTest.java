@@ -1,5 +1,7 @@
 package dev.veriproof.verifier;
 
+import static dev.veriproof.verifier.TestKey.KEY;
+import static dev.veriproof.verifier.TestKey.sign;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,13 +19,9 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.web3j.crypto.Credentials;
-import org.web3j.crypto.Sign;
-import org.web3j.utils.Numeric;
 
 /** Whole-package checks that need no chain (a package without sessions); with sessions they run in the evidence module's tests. */
 class PackageVerifierTest {
-    private static final Credentials KEY = Credentials.create("0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d");
 
     @TempDir Path tmp;
 
@@ -55,15 +53,6 @@ class PackageVerifierTest {
     private static byte[] manifest(String signer, byte[] scorecard) {
         return ("{\"files\":[{\"bytes\":" + scorecard.length + ",\"path\":\"scorecard.json\",\"sha256\":\"" + Hashes.hex(Hashes.sha256(scorecard))
                 + "\"}],\"sessions\":0,\"signerAddress\":\"" + signer + "\"}").getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static byte[] sign(byte[] message) {
-        Sign.SignatureData s = Sign.signPrefixedMessage(message, KEY.getEcKeyPair());
-        byte[] sig = new byte[65];
-        System.arraycopy(s.getR(), 0, sig, 0, 32);
-        System.arraycopy(s.getS(), 0, sig, 32, 32);
-        sig[64] = s.getV()[0];
-        return Numeric.toHexString(sig).getBytes(StandardCharsets.US_ASCII);
     }
 
     @Test
