@@ -130,10 +130,7 @@ final class ExportService {
             sessions.close();
             reviews.close();
         } catch (IOException | RuntimeException e) {
-            sessions.abort();
-            reviews.abort();
-            if (e instanceof IOException io) throw new UncheckedIOException(io);
-            throw (RuntimeException) e;
+            throw discarding(e, sessions::abort, reviews::abort);
         }
         bucket.put(factsKey(tenantId, exportId, shard.id()), facts.toJson());
         return facts.tally.sessions();
@@ -163,9 +160,7 @@ final class ExportService {
             };
             return new StagedReports(group, files.written, facts);
         } catch (IOException | RuntimeException e) {
-            files.abort();
-            if (e instanceof IOException io) throw new UncheckedIOException(io);
-            throw (RuntimeException) e;
+            throw discarding(e, files::abort);
         }
     }
 
@@ -209,10 +204,14 @@ final class ExportService {
                     "bytes", upload.bytesWritten(), "parts", upload.partsUploaded());
             return result;
         } catch (IOException | RuntimeException e) {
-            upload.abort();
-            if (e instanceof IOException io) throw new UncheckedIOException(io);
-            throw (RuntimeException) e;
+            throw discarding(e, upload::abort);
         }
+    }
+
+    /** Discards what a failed step was uploading and gives its error to throw (an I/O error unchecked, for the state machine's Retry). */
+    private static RuntimeException discarding(Exception error, Runnable... uploads) {
+        for (Runnable abort : uploads) abort.run();
+        return error instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) error;
     }
 
     /** The facts of the staged shards' sessions, merged in the period's order. */
