@@ -241,6 +241,33 @@ class AnchoringRunTest {
     }
 
     @Test
+    void theSignedTransactionIsRecordedBeforeItIsSent_soACrashRightAfterSendingNeverSendsASecond() {
+        List<String> ids = fixture.ingest("acme", 4);
+        long nonceBefore = chain.minedNonce();
+        List<Optional<String>> openAtSend = new ArrayList<>();
+        AnchorChain crashesJustAfterSending = new ForwardingChain(chain) {
+            @Override public void broadcast(String rawTransaction) {
+                openAtSend.add(fixture.ledger.openBatch().map(b -> b.rawTransaction()));
+                super.broadcast(rawTransaction);
+                throw new CrashInjected();
+            }
+        };
+        assertThrows(CrashInjected.class, () -> fixture.run(crashesJustAfterSending).run());
+        assertEquals(1, openAtSend.size());
+        assertTrue(openAtSend.get(0).isPresent(), "the batch must be recorded before its transaction leaves");
+        String sent = openAtSend.get(0).get();
+        assertEquals(sent, fixture.ledger.openBatch().orElseThrow().rawTransaction());
+
+        fixture.clock.advance(Duration.ofMinutes(21));
+        AnchoringRun.Result resumed = fixture.run(chain).run();
+        assertEquals(Outcome.ANCHORED, resumed.outcome(), resumed.failure().orElse(""));
+        assertEquals(4, resumed.sessions());
+        assertEquals(nonceBefore + 1, chain.minedNonce(), "the transaction already sent is not followed by a second one");
+        String txHash = Anchor.fromJson(Json.parse(fixture.item("acme", ids.get(0)).get("anchor").s())).txHash();
+        for (String id : ids) assertEquals(txHash, Anchor.fromJson(Json.parse(fixture.item("acme", id).get("anchor").s())).txHash());
+    }
+
+    @Test
     void aCrashBeforeSendingIsResumedWithTheSameSignedTransaction() {
         List<String> ids = fixture.ingest("acme", 3);
         long nonceBefore = chain.minedNonce();

@@ -10,7 +10,6 @@ import dev.veriproof.local.CloudFormationTemplate;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -56,7 +55,7 @@ final class LocalHttpApi implements AutoCloseable {
     LocalHttpApi(CloudFormationTemplate template, int port) throws IOException {
         for (CloudFormationTemplate.Route route : template.httpRoutes()) routes.add(compile(route));
         this.authorizerClass = template.authorizerHandlerClass().orElseThrow(() -> new IllegalStateException("template has no authorizer"));
-        this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
+        this.server = LoopbackServer.create(port, 64);
         server.createContext("/", this::serve);
         server.setExecutor(executor);
     }

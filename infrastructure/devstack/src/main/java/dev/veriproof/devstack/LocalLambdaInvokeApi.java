@@ -8,7 +8,6 @@ import com.sun.net.httpserver.HttpServer;
 import dev.veriproof.core.json.Json;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -47,7 +46,7 @@ final class LocalLambdaInvokeApi implements AutoCloseable {
                 handlerClasses.put(e.getKey(), handler.substring(0, handler.indexOf("::")));
             }
         });
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
+        server = LoopbackServer.create(0, 16);
         server.createContext(PREFIX, this::invoke);
         server.setExecutor(executor);
         server.start();

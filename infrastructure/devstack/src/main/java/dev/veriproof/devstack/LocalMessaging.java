@@ -17,8 +17,6 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,7 +63,7 @@ final class LocalMessaging implements AutoCloseable {
         this.consumers = consumers;
         this.handlers = handlers;
         this.stateDir = stateDir;
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        this.server = LoopbackServer.create(0, 0);
         this.server.createContext("/", this::serve);
         this.deliveries = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "local-sqs-delivery");

@@ -8,7 +8,6 @@ import com.sun.net.httpserver.HttpServer;
 import dev.veriproof.core.json.Json;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,7 +60,7 @@ final class LocalStepFunctions implements AutoCloseable {
                     substitutions.put(s.getKey(), LocalLambdaInvokeApi.arn(s.getValue().asText().split("\\.")[0])));
             machines.put(arn(e.getKey()), new Machine(root.resolve(properties.path("DefinitionUri").asText()), substitutions));
         });
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
+        server = LoopbackServer.create(0, 16);
         server.createContext("/", this::serve);
         server.setExecutor(Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "local-step-functions-api");
