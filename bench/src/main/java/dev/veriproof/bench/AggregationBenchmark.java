@@ -121,7 +121,7 @@ public final class AggregationBenchmark {
             }
 
             System.out.printf("storing %d sessions (%d applications x %d days) ...%n", records, APPS.size(), DAYS);
-            store(new DynamoSessionStore(enhanced, sessionsTable), records);
+            store(new DynamoSessionStore(client, sessionsTable), records);
             List<DynamodbEvent> batches = batches(client, aws, sessionsTable, batchSize);
             int delivered = batches.stream().mapToInt(b -> b.getRecords().size()).sum();
 

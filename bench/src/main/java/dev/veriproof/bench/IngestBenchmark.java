@@ -170,7 +170,7 @@ public final class IngestBenchmark {
     }
 
     /**
-     * The item the handler stores for this session (the attributes of {@code SessionItem}, computed
+     * The item the handler stores for this session (the attributes of {@code DynamoSessionStore}'s item, computed
      * with the same core functions), under the raw tenant, as a conditional low-level PutItem.
      */
     private static PutItemRequest rawPut(String table, String body, String requestId) {

@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import dev.veriproof.adapters.Config;
 import dev.veriproof.adapters.Log;
 import dev.veriproof.adapters.aws.AwsClients;
+import dev.veriproof.adapters.dynamo.DynamoSessionStore;
 import dev.veriproof.adapters.snapstart.Priming;
 import dev.veriproof.chain.Web3jSigner;
 import dev.veriproof.core.anchoring.AnchoringRun;
@@ -29,7 +30,7 @@ public final class AnchoringHandler implements RequestHandler<Map<String, Object
 
     public AnchoringHandler() {
         this(new AnchoringRun(
-                new DynamoPendingSessions(AwsClients.dynamoDb(), Config.sessionsTable()),
+                new DynamoSessionStore(AwsClients.dynamoDb(), Config.sessionsTable()),
                 new DynamoAnchorLedger(AwsClients.dynamoDb(), Config.governanceTable()),
                 new Web3jAnchorChain(Config.required("CHAIN_RPC_URL"), Long.parseLong(Config.required("CHAIN_ID")),
                         Config.required("ANCHOR_CONTRACT"), Web3jSigner.fromConfig().credentials()),

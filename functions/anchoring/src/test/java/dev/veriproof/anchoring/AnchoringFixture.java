@@ -2,10 +2,12 @@ package dev.veriproof.anchoring;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.veriproof.adapters.dynamo.DynamoSessionStore;
 import dev.veriproof.core.anchoring.AnchorChain;
 import dev.veriproof.core.anchoring.AnchoringRun;
 import dev.veriproof.core.canonical.Canonical;
 import dev.veriproof.core.hash.Hashes;
+import dev.veriproof.core.ingest.StoredSession;
 import dev.veriproof.core.json.Json;
 import dev.veriproof.local.CloudFormationTemplate;
 import dev.veriproof.local.LocalAws;
@@ -16,7 +18,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -37,7 +38,7 @@ final class AnchoringFixture {
     final String sessionsTable;
     final String governanceTable;
     final TestClock clock = new TestClock(Instant.parse("2026-11-26T10:00:00Z"));
-    final DynamoPendingSessions sessions;
+    final DynamoSessionStore sessions;
     final DynamoAnchorLedger ledger;
     private int received;
 
@@ -47,7 +48,7 @@ final class AnchoringFixture {
                 CloudFormationTemplate.load(CloudFormationTemplate.locate()), "anchoring" + TABLES.incrementAndGet() + "-");
         this.sessionsTable = tables.get("SessionsTable");
         this.governanceTable = tables.get("GovernanceTable");
-        this.sessions = new DynamoPendingSessions(dynamo, sessionsTable);
+        this.sessions = new DynamoSessionStore(dynamo, sessionsTable);
         this.ledger = new DynamoAnchorLedger(dynamo, governanceTable);
     }
 
@@ -71,19 +72,10 @@ final class AnchoringFixture {
             ArrayNode steps = record.putArray("steps");
             steps.addObject().put("type", "llm_call").put("output", "decision " + received);
             String canonical = new String(Canonical.jcs(record), java.nio.charset.StandardCharsets.UTF_8);
-            String pk = "S#" + tenantId + "#" + sessionId;
             Instant receivedAt = Instant.parse("2026-11-26T09:00:00Z").plusMillis(received);
-            Map<String, AttributeValue> item = new HashMap<>();
-            item.put("pk", s(pk));
-            item.put("tenantId", s(tenantId));
-            item.put("sessionId", s(sessionId));
-            item.put("applicationId", s("loan-review"));
-            item.put("record", s(canonical));
-            item.put("leafHash", s(Hashes.hex(Hashes.leafHash(canonical.getBytes(java.nio.charset.StandardCharsets.UTF_8)))));
-            item.put("receivedAt", s(receivedAt.toString()));
-            item.put("anchorPending", s("PENDING"));
-            item.put("pendingKey", s(receivedAt + "#" + pk));
-            dynamo.putItem(b -> b.tableName(sessionsTable).item(item));
+            sessions.putIfAbsent(new StoredSession(tenantId, sessionId, "loan-review", Instant.parse("2026-11-26T09:00:00Z"), canonical,
+                    Hashes.hex(Hashes.leafHash(canonical.getBytes(java.nio.charset.StandardCharsets.UTF_8))), 50, "POOR", Map.of(),
+                    receivedAt, "req-" + sessionId, false));
             ids.add(sessionId);
         }
         return ids;

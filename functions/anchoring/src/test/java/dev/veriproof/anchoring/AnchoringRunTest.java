@@ -290,7 +290,7 @@ class AnchoringRunTest {
         List<String> ids = fixture.ingest("acme", 5);
         long nonceBefore = chain.minedNonce();
         int[] recorded = {0};
-        DynamoPendingSessions real = fixture.sessions;
+        dev.veriproof.adapters.dynamo.DynamoSessionStore real = fixture.sessions;
         dev.veriproof.core.anchoring.PendingSessions crashesAfterTwo = new dev.veriproof.core.anchoring.PendingSessions() {
             @Override public List<dev.veriproof.core.anchoring.PendingLeaf> oldestPending(int limit) {
                 return real.oldestPending(limit);

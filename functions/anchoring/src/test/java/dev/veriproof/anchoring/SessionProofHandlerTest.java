@@ -41,7 +41,7 @@ class SessionProofHandlerTest {
     @Test
     void notYetAnchoredThenTheProofAndAnchor_forEveryRole_andNothingAcrossTenants(LocalAws aws) {
         AnchoringFixture fixture = new AnchoringFixture(aws);
-        SessionProofHandler handler = new SessionProofHandler(fixture.dynamo, fixture.sessionsTable);
+        SessionProofHandler handler = new SessionProofHandler(fixture.sessions);
         List<String> ids = fixture.ingest("acme", 3);
         String id = ids.get(1);
 

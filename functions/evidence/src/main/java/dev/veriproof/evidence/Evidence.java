@@ -8,6 +8,7 @@ import dev.veriproof.adapters.dynamo.DynamoAuditLog;
 import dev.veriproof.adapters.dynamo.DynamoGovernanceStore;
 import dev.veriproof.adapters.dynamo.DynamoKeyStore;
 import dev.veriproof.adapters.dynamo.DynamoReviewStore;
+import dev.veriproof.adapters.dynamo.DynamoSessionStore;
 import dev.veriproof.chain.Web3jSigner;
 import dev.veriproof.core.signing.Signer;
 import dev.veriproof.scoring.AlertStore;
@@ -33,7 +34,7 @@ final class Evidence {
         DynamoAuditLog audit = new DynamoAuditLog(dynamo, governanceTable, clock);
         DynamoGovernanceStore governance = new DynamoGovernanceStore(dynamo, governanceTable, audit);
         DynamoDbEnhancedClient enhanced = DynamoDbEnhancedClient.builder().dynamoDbClient(dynamo).build();
-        return new PackageWriter.Sources(new SessionReader(dynamo, sessionsTable),
+        return new PackageWriter.Sources(new DynamoSessionStore(dynamo, sessionsTable)::forEachOnDay,
                 new DynamoApplicationStore(enhanced, governanceTable), governance, governance, governance, audit, governance,
                 new DynamoReviewStore(dynamo, governanceTable, sessionsTable, audit), new DynamoKeyStore(enhanced, governanceTable),
                 new DynamoExportStore(dynamo, governanceTable, audit), new AlertStore(dynamo, governanceTable), new RiskStore(dynamo, governanceTable),

@@ -9,6 +9,7 @@ import dev.veriproof.core.access.Role;
 import dev.veriproof.core.alerts.Alert;
 import dev.veriproof.core.alerts.AlertRule;
 import dev.veriproof.core.applications.Application;
+import dev.veriproof.core.anchoring.Anchor;
 import dev.veriproof.core.anchoring.AnchorLedger;
 import dev.veriproof.core.applications.ApplicationStore;
 import dev.veriproof.core.audit.AuditChain;
@@ -30,7 +31,10 @@ import dev.veriproof.core.governance.PlanStore;
 import dev.veriproof.core.governance.ReviewStore;
 import dev.veriproof.core.governance.SdkTelemetryStore;
 import dev.veriproof.core.hash.Hashes;
+import dev.veriproof.core.ingest.SessionView;
+import dev.veriproof.core.ingest.StoredSession;
 import dev.veriproof.core.json.Json;
+import dev.veriproof.core.merkle.InclusionProof;
 import dev.veriproof.core.signing.Signer;
 import dev.veriproof.scoring.AlertStore;
 import dev.veriproof.scoring.RiskStore;
@@ -48,14 +52,12 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Writes one evidence package (SPEC §9) as a ZIP to a stream, sessions first and day by day, so that
@@ -363,18 +365,18 @@ final class PackageWriter {
         applications(request).forEach(a -> appIds.add(a.applicationId()));
         for (LocalDate day = from; !day.isAfter(to); day = day.plusDays(1)) {
             LocalDate d = day;
-            sources.sessions().forEach(request.tenantId(), day, item -> {
-                String app = item.get("applicationId").s();
+            sources.sessions().forEach(request.tenantId(), day, view -> {
+                StoredSession stored = view.session();
+                String app = stored.applicationId();
                 if (!appIds.contains(app)) return;
-                ObjectNode line = sessionLine(item, facts.anchors);
+                ObjectNode line = sessionLine(view, facts.anchors);
                 JsonNode record = line.get("record");
-                boolean awaiting = item.containsKey("reviewQueue");
+                boolean awaiting = stored.needsReview();
                 boolean required = record.path("humanOversight").path("required").asBoolean(false)
                         || Set.of("HIGH", "CRITICAL").contains(record.path("riskLevel").asText(""));
                 boolean recorded = record.path("humanOversight").hasNonNull("type") && !record.path("humanOversight").path("type").asText().equals("NONE");
                 boolean reviewed = required && !recorded && !awaiting;
-                facts.tally.add(app, d, Integer.parseInt(item.get("governanceScore").n()), item.get("band").s(), record,
-                        line.has("proof"), reviewed);
+                facts.tally.add(app, d, stored.governanceScore(), stored.band(), record, view.proof().isPresent(), reviewed);
                 try {
                     sink.accept(line, reviewed);
                 } catch (IOException e) {
@@ -384,33 +386,31 @@ final class PackageWriter {
         }
     }
 
-    private static ObjectNode sessionLine(Map<String, AttributeValue> item, TreeMap<String, ObjectNode> anchors) {
+    private static ObjectNode sessionLine(SessionView view, TreeMap<String, ObjectNode> anchors) {
+        StoredSession stored = view.session();
         ObjectNode line = Json.mapper().createObjectNode();
-        line.put("sessionId", item.get("sessionId").s());
-        line.put("applicationId", item.get("applicationId").s());
-        line.set("record", Json.parse(item.get("record").s()));
-        line.put("leafHash", item.get("leafHash").s());
+        line.put("sessionId", stored.sessionId());
+        line.put("applicationId", stored.applicationId());
+        line.set("record", Json.parse(stored.canonicalRecord()));
+        line.put("leafHash", stored.leafHash());
         ObjectNode annotations = line.putObject("governance");
-        annotations.put("governanceScore", Integer.parseInt(item.get("governanceScore").n()));
-        annotations.put("band", item.get("band").s());
-        if (item.containsKey("factors")) {
-            ObjectNode factors = annotations.putObject("factors");
-            new TreeMap<>(item.get("factors").m()).forEach((k, v) -> factors.put(k, Integer.parseInt(v.n())));
-        }
+        annotations.put("governanceScore", stored.governanceScore());
+        annotations.put("band", stored.band());
+        ObjectNode factors = annotations.putObject("factors");
+        new TreeMap<>(stored.factors()).forEach(factors::put);
         ObjectNode receipt = line.putObject("receipt");
-        receipt.put("receivedAt", item.get("receivedAt").s());
-        if (item.containsKey("requestId")) receipt.put("requestId", item.get("requestId").s());
-        receipt.put("leafHash", item.get("leafHash").s());
-        if (item.containsKey("proof") && item.containsKey("anchor")) {
-            JsonNode proof = Json.parse(item.get("proof").s());
-            JsonNode anchor = Json.parse(item.get("anchor").s());
-            line.set("proof", proof);
-            line.set("anchor", anchor);
-            String batch = anchor.path("batchId").asText();
-            anchors.computeIfAbsent(batch, b -> {
-                ObjectNode a = ((ObjectNode) anchor).deepCopy();
-                a.put("root", proof.path("root").asText());
-                a.put("treeSize", proof.path("treeSize").asLong());
+        receipt.put("receivedAt", stored.receivedAt().toString());
+        if (stored.requestId() != null) receipt.put("requestId", stored.requestId());
+        receipt.put("leafHash", stored.leafHash());
+        if (view.proof().isPresent() && view.anchor().isPresent()) {
+            InclusionProof proof = view.proof().get();
+            Anchor anchor = view.anchor().get();
+            line.set("proof", proof.toJson());
+            line.set("anchor", anchor.toJson());
+            anchors.computeIfAbsent(anchor.batchId(), b -> {
+                ObjectNode a = (ObjectNode) anchor.toJson();
+                a.put("root", proof.root());
+                a.put("treeSize", proof.treeSize());
                 return a;
             });
         }

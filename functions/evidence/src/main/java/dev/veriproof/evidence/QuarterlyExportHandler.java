@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import dev.veriproof.adapters.Config;
 import dev.veriproof.adapters.Log;
 import dev.veriproof.adapters.aws.AwsClients;
+import dev.veriproof.adapters.dynamo.DynamoSessionStore;
 import dev.veriproof.adapters.dynamo.DynamoGovernanceStore;
 import dev.veriproof.adapters.snapstart.Priming;
 import dev.veriproof.core.evidence.ExportJob;
@@ -29,7 +30,7 @@ import java.util.Map;
 public final class QuarterlyExportHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
     private final Tenants tenants;
     private final SettingsStore settings;
-    private final SessionReader sessions;
+    private final DynamoSessionStore sessions;
     private final ExportLauncher launcher;
     private final Clock clock;
     @SuppressWarnings("unused") private final Priming priming;
@@ -37,11 +38,11 @@ public final class QuarterlyExportHandler implements RequestHandler<Map<String, 
     public QuarterlyExportHandler() {
         this(new Tenants(AwsClients.dynamoDb(), Config.governanceTable()),
                 new DynamoGovernanceStore(AwsClients.dynamoDb(), Config.governanceTable(), Evidence.auditLog()),
-                new SessionReader(AwsClients.dynamoDb(), Config.sessionsTable()), Evidence.exports(), SfnExportStarter.fromConfig(),
+                new DynamoSessionStore(AwsClients.dynamoDb(), Config.sessionsTable()), Evidence.exports(), SfnExportStarter.fromConfig(),
                 Clock.systemUTC());
     }
 
-    QuarterlyExportHandler(Tenants tenants, SettingsStore settings, SessionReader sessions, dev.veriproof.core.evidence.ExportStore exports,
+    QuarterlyExportHandler(Tenants tenants, SettingsStore settings, DynamoSessionStore sessions, dev.veriproof.core.evidence.ExportStore exports,
                            ExportStarter starter, Clock clock) {
         this.tenants = tenants;
         this.settings = settings;
@@ -60,7 +61,7 @@ public final class QuarterlyExportHandler implements RequestHandler<Map<String, 
         List<String> started = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
         for (String tenant : tenants.all()) {
-            if (!settings.get(tenant).quarterlyExport() || !sessions.any(tenant, quarter.from(), quarter.to())) {
+            if (!settings.get(tenant).quarterlyExport() || !sessions.anyOnDays(tenant, quarter.from(), quarter.to())) {
                 skipped.add(tenant);
                 continue;
             }

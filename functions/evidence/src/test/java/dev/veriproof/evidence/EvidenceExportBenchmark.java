@@ -16,6 +16,8 @@ import dev.veriproof.core.canonical.Canonical;
 import dev.veriproof.core.evidence.ExportJob;
 import dev.veriproof.core.evidence.ExportRequest;
 import dev.veriproof.core.hash.Hashes;
+import dev.veriproof.core.ingest.SessionView;
+import dev.veriproof.core.ingest.StoredSession;
 import dev.veriproof.core.json.Json;
 import dev.veriproof.core.merkle.MerkleTree;
 import dev.veriproof.core.session.RiskLevel;
@@ -69,7 +71,6 @@ import javax.management.NotificationEmitter;
 import javax.management.openmbean.CompositeData;
 import org.web3j.crypto.Credentials;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -494,31 +495,20 @@ public final class EvidenceExportBenchmark {
         }
 
         @Override
-        public void forEach(String tenantId, LocalDate day, Consumer<Map<String, AttributeValue>> action) {
+        public void forEach(String tenantId, LocalDate day, Consumer<SessionView> action) {
             int d = (int) (day.toEpochDay() - FROM.toEpochDay());
             MerkleTree tree = tree(d);
             if (tree.size() == 0) return;
             if (!Hashes.hex(tree.root()).equals(roots[d])) throw new IllegalStateException("day " + day + " was not anchored with these records");
-            // the attributes as DynamoPendingSessions.recordAnchored stores them
-            AttributeValue anchor = AttributeValue.fromS(anchors[d].toJson().toString());
-            AttributeValue batchId = AttributeValue.fromS(anchors[d].batchId());
             for (int i = 0; i < tree.size(); i++) {
                 String id = sessionId(day, i);
                 byte[] canonical = Canonical.jcs(record(day, i));
-                Map<String, AttributeValue> item = new HashMap<>();
-                item.put("sessionId", AttributeValue.fromS(id));
-                item.put("applicationId", AttributeValue.fromS(application(i)));
-                item.put("record", AttributeValue.fromS(new String(canonical, StandardCharsets.UTF_8)));
-                item.put("leafHash", AttributeValue.fromS(Hashes.hex(Hashes.leafHash(canonical))));
-                item.put("governanceScore", AttributeValue.fromN(Integer.toString(60 + i % 40)));
-                item.put("band", AttributeValue.fromS(i % 2 == 0 ? "GOOD" : "EXCELLENT"));
-                item.put("factors", AttributeValue.fromM(Map.of("guardrails", AttributeValue.fromN("20"), "oversight", AttributeValue.fromN("25"))));
-                item.put("receivedAt", AttributeValue.fromS(startedAt(day, i).plusSeconds(1).toString()));
-                item.put("requestId", AttributeValue.fromS("req-" + id));
-                item.put("proof", AttributeValue.fromS(tree.proof(i).toJson().toString()));
-                item.put("anchor", anchor);
-                item.put("anchorBatchId", batchId);
-                action.accept(item);
+                int score = 60 + i % 40;
+                StoredSession stored = new StoredSession(tenantId, id, application(i), startedAt(day, i),
+                        new String(canonical, StandardCharsets.UTF_8), Hashes.hex(Hashes.leafHash(canonical)), score,
+                        i % 2 == 0 ? "GOOD" : "EXCELLENT", Map.of("guardrails", 20, "oversight", 25), startedAt(day, i).plusSeconds(1),
+                        "req-" + id, false);
+                action.accept(new SessionView(stored, Optional.of(anchors[d]), Optional.of(tree.proof(i))));
             }
         }
 

@@ -17,7 +17,7 @@ import dev.veriproof.adapters.dynamo.DynamoAuditLog;
 import dev.veriproof.adapters.dynamo.DynamoReviewStore;
 import dev.veriproof.adapters.dynamo.DynamoSessionStore;
 import dev.veriproof.anchoring.DynamoAnchorLedger;
-import dev.veriproof.anchoring.DynamoPendingSessions;
+
 import dev.veriproof.anchoring.Web3jAnchorChain;
 import dev.veriproof.chain.Web3jSigner;
 import dev.veriproof.core.anchoring.AnchoringRun;
@@ -138,7 +138,7 @@ class EvidenceExportTest {
             audit = new DynamoAuditLog(dynamo, governanceTable, CLOCK);
             exports = new DynamoExportStore(dynamo, governanceTable, audit);
             applications = new DynamoApplicationStore(enhanced, governanceTable);
-            sessions = new DynamoSessionStore(enhanced, sessionsTable);
+            sessions = new DynamoSessionStore(dynamo, sessionsTable);
             reviews = new DynamoReviewStore(dynamo, governanceTable, sessionsTable, audit);
             bucketName = "evidence-" + n;
             bucket = s3.bucket(bucketName, MultipartUploadStream.MIN_PART);
@@ -175,7 +175,7 @@ class EvidenceExportTest {
         }
 
         void anchor() {
-            AnchoringRun.Result result = new AnchoringRun(new DynamoPendingSessions(dynamo, sessionsTable), new DynamoAnchorLedger(dynamo, governanceTable),
+            AnchoringRun.Result result = new AnchoringRun(new DynamoSessionStore(dynamo, sessionsTable), new DynamoAnchorLedger(dynamo, governanceTable),
                     new Web3jAnchorChain(chain.rpcUrl(), LocalChain.CHAIN_ID, contract, Credentials.create(LocalChain.DEV_PRIVATE_KEY)),
                     Clock.systemUTC(), new AnchoringRun.Settings(10_000, 1, Duration.ofSeconds(20), Duration.ofMinutes(20),
                     Duration.ofMinutes(5), Duration.ofHours(1))).run();

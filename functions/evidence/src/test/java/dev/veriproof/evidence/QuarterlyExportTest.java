@@ -42,7 +42,7 @@ class QuarterlyExportTest {
         DynamoKeyStore keys = new DynamoKeyStore(enhanced, governanceTable);
         DynamoAuditLog audit = new DynamoAuditLog(dynamo, governanceTable, CLOCK);
         DynamoGovernanceStore governance = new DynamoGovernanceStore(dynamo, governanceTable, audit);
-        DynamoSessionStore sessions = new DynamoSessionStore(enhanced, sessionsTable);
+        DynamoSessionStore sessions = new DynamoSessionStore(dynamo, sessionsTable);
         for (String t : List.of("active", "optedout", "quiet", "lastquarteronly")) keys.createTenant(t, t, CLOCK.instant());
         session(sessions, "active", "2026-09-30T23:00:00Z");
         session(sessions, "optedout", "2026-08-01T10:00:00Z");
@@ -54,7 +54,7 @@ class QuarterlyExportTest {
         DynamoExportStore exports = new DynamoExportStore(dynamo, governanceTable, audit);
         List<String> started = new ArrayList<>();
         QuarterlyExportHandler handler = new QuarterlyExportHandler(new Tenants(dynamo, governanceTable), governance,
-                new SessionReader(dynamo, sessionsTable), exports, (tenant, id) -> started.add(tenant + "/" + id), CLOCK);
+                new DynamoSessionStore(dynamo, sessionsTable), exports, (tenant, id) -> started.add(tenant + "/" + id), CLOCK);
 
         Map<String, Object> first = handler.handleRequest(Map.of("time", "2026-10-01T00:00:00Z"), null);
         assertEquals("2026Q3", first.get("quarter"));

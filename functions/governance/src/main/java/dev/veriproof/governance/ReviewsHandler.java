@@ -45,7 +45,7 @@ public final class ReviewsHandler extends ApiHandler {
     @SuppressWarnings("unused") private final Priming priming;
 
     public ReviewsHandler() {
-        this(new DynamoSessionStore(AwsClients.enhancedDynamoDb(), Config.sessionsTable()),
+        this(new DynamoSessionStore(AwsClients.dynamoDb(), Config.sessionsTable()),
                 new DynamoReviewStore(AwsClients.dynamoDb(), Config.governanceTable(), Config.sessionsTable(),
                         new DynamoAuditLog(AwsClients.dynamoDb(), Config.governanceTable(), Clock.systemUTC())),
                 new DynamoApplicationStore(AwsClients.enhancedDynamoDb(), Config.governanceTable()), Clock.systemUTC());

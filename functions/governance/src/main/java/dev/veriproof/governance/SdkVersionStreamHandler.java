@@ -4,16 +4,16 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
-import com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.veriproof.adapters.Log;
+import dev.veriproof.adapters.dynamo.DynamoSessionStore;
 import dev.veriproof.adapters.snapstart.Priming;
 import dev.veriproof.core.governance.SdkTelemetryStore;
+import dev.veriproof.core.ingest.StoredSession;
 import dev.veriproof.core.json.Json;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 
 /**
  * The SDK version history from sessions (SPEC §8), fed by the sessions table's stream instead of a
@@ -52,12 +52,12 @@ public final class SdkVersionStreamHandler implements RequestHandler<DynamodbEve
     }
 
     private void process(DynamodbEvent.DynamodbStreamRecord record) {
-        if (!"INSERT".equals(record.getEventName()) || record.getDynamodb().getNewImage() == null) return;
-        Map<String, AttributeValue> session = record.getDynamodb().getNewImage();
-        if (!session.containsKey("record") || !session.containsKey("tenantId")) return;
-        JsonNode sdkNode = Json.parse(session.get("record").getS()).path("sdk");
+        Optional<DynamoSessionStore.Change> change = DynamoSessionStore.change(record);
+        if (change.isEmpty() || change.get().kind() != DynamoSessionStore.Change.Kind.STORED) return;
+        StoredSession session = change.get().session().session();
+        JsonNode sdkNode = Json.parse(session.canonicalRecord()).path("sdk");
         if (!sdkNode.path("name").isTextual() || !sdkNode.path("version").isTextual()) return;
-        sdk.sawSdk(session.get("tenantId").getS(), session.get("applicationId").getS(), sdkNode.get("name").textValue(),
-                sdkNode.get("version").textValue(), Instant.parse(session.get("startedAt").getS()), "session");
+        sdk.sawSdk(session.tenantId(), session.applicationId(), sdkNode.get("name").textValue(),
+                sdkNode.get("version").textValue(), session.startedAt(), "session");
     }
 }

@@ -26,7 +26,6 @@ import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.Record;
 
@@ -42,7 +41,7 @@ class SdkVersionStreamHandlerTest {
     @BeforeEach
     void setUp(LocalAws aws) {
         this.aws = aws;
-        sessions = new DynamoSessionStore(DynamoDbEnhancedClient.builder().dynamoDbClient(aws.client()).build(), aws.tableName("SessionsTable"));
+        sessions = new DynamoSessionStore(aws.client(), aws.tableName("SessionsTable"));
         store = new DynamoGovernanceStore(aws.client(), aws.tableName("GovernanceTable"),
                 new DynamoAuditLog(aws.client(), aws.tableName("GovernanceTable"), Clock.systemUTC()));
         handler = new SdkVersionStreamHandler(store);

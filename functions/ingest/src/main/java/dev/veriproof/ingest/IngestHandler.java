@@ -25,7 +25,7 @@ public final class IngestHandler extends ApiHandler {
     @SuppressWarnings("unused") private final Priming priming;
 
     public IngestHandler() {
-        this(new SessionIngest(new DynamoSessionStore(AwsClients.enhancedDynamoDb(), Config.sessionsTable()),
+        this(new SessionIngest(new DynamoSessionStore(AwsClients.dynamoDb(), Config.sessionsTable()),
                 new DynamoApplicationStore(AwsClients.enhancedDynamoDb(), Config.governanceTable()), Clock.systemUTC(),
                 Duration.ofSeconds(Config.optional("APPLICATION_CACHE_SECONDS").map(Long::parseLong).orElse(10L))));
     }

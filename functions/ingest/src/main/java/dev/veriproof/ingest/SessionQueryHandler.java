@@ -33,7 +33,7 @@ public final class SessionQueryHandler extends ApiHandler {
     @SuppressWarnings("unused") private final Priming priming;
 
     public SessionQueryHandler() {
-        this(new DynamoSessionStore(AwsClients.enhancedDynamoDb(), Config.sessionsTable()),
+        this(new DynamoSessionStore(AwsClients.dynamoDb(), Config.sessionsTable()),
                 new DynamoReviewStore(AwsClients.dynamoDb(), Config.governanceTable(), Config.sessionsTable(),
                         new DynamoAuditLog(AwsClients.dynamoDb(), Config.governanceTable(), Clock.systemUTC())));
     }

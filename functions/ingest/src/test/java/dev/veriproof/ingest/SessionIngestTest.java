@@ -52,7 +52,7 @@ class SessionIngestTest {
     @BeforeEach
     void setUp(LocalAws aws) {
         DynamoDbEnhancedClient enhanced = DynamoDbEnhancedClient.builder().dynamoDbClient(aws.client()).build();
-        sessions = new DynamoSessionStore(enhanced, aws.tableName("SessionsTable"));
+        sessions = new DynamoSessionStore(aws.client(), aws.tableName("SessionsTable"));
         applications = new DynamoApplicationStore(enhanced, aws.tableName("GovernanceTable"));
         String tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);
         caller = new Principal(tenant, Role.INGEST, "key_test", Set.of());

@@ -4,17 +4,17 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
-import com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue;
 import dev.veriproof.adapters.Log;
+import dev.veriproof.adapters.dynamo.DynamoSessionStore;
 import dev.veriproof.adapters.snapstart.Priming;
+import dev.veriproof.core.ingest.StoredSession;
 import dev.veriproof.core.json.Json;
 import dev.veriproof.core.session.SessionValidator;
 import dev.veriproof.core.session.Validation;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 
 /**
  * The sessions table's stream: a stored session (INSERT) and a session becoming anchored (MODIFY
@@ -50,34 +50,16 @@ public final class AggregationStreamHandler implements RequestHandler<DynamodbEv
 
     /** The aggregation event a stream record carries, or null when it carries none. */
     static SessionEvent parse(DynamodbEvent.DynamodbStreamRecord record) {
-        var change = record.getDynamodb();
-        Map<String, AttributeValue> image = change.getNewImage();
-        if (image == null || !text(image, "pk").startsWith("S#") || image.get("record") == null) return null;
-        boolean anchoring;
-        switch (record.getEventName()) {
-            case "INSERT" -> anchoring = false;
-            case "MODIFY" -> {
-                Map<String, AttributeValue> old = change.getOldImage();
-                anchoring = old != null && old.containsKey("anchorPending") && !image.containsKey("anchorPending");
-                if (!anchoring) return null;
-            }
-            default -> {
-                return null;
-            }
-        }
-        Instant receivedAt = Instant.parse(text(image, "receivedAt"));
-        Validation validation = SessionValidator.validate(Json.parse(text(image, "record")), receivedAt);
+        Optional<DynamoSessionStore.Change> change = DynamoSessionStore.change(record);
+        if (change.isEmpty()) return null;
+        StoredSession stored = change.get().session().session();
+        Validation validation = SessionValidator.validate(Json.parse(stored.canonicalRecord()), stored.receivedAt());
         if (!(validation instanceof Validation.Valid valid)) {
             // stored sessions were validated at ingest; this would be a bug, not a reason to block the shard
-            Log.warn("stored session record does not validate; not aggregated", "pk", text(image, "pk"));
+            Log.warn("stored session record does not validate; not aggregated", "tenantId", stored.tenantId(), "sessionId", stored.sessionId());
             return null;
         }
-        return new SessionEvent(change.getSequenceNumber(), text(image, "tenantId"), valid.session(),
-                Integer.parseInt(image.get("governanceScore").getN()), anchoring);
-    }
-
-    private static String text(Map<String, AttributeValue> image, String name) {
-        AttributeValue value = image.get(name);
-        return value == null || value.getS() == null ? "" : value.getS();
+        return new SessionEvent(change.get().sequenceNumber(), stored.tenantId(), valid.session(), stored.governanceScore(),
+                change.get().kind() == DynamoSessionStore.Change.Kind.ANCHORED);
     }
 }

@@ -70,7 +70,7 @@ class AggregationStreamHandlerTest {
         this.aws = aws;
         DynamoDbEnhancedClient enhanced = DynamoDbEnhancedClient.builder().dynamoDbClient(aws.client()).build();
         String governance = aws.tableName("GovernanceTable");
-        sessions = new DynamoSessionStore(enhanced, aws.tableName("SessionsTable"));
+        sessions = new DynamoSessionStore(aws.client(), aws.tableName("SessionsTable"));
         applications = new DynamoApplicationStore(enhanced, governance);
         rollups = new RollupStore(aws.client(), governance);
         risks = new RiskStore(aws.client(), governance);

@@ -14,28 +14,23 @@ import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.Put;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
-import software.amazon.awssdk.services.dynamodb.model.Update;
 
 /**
  * Reviews in the governance table ({@code TENANT#<t> / REVIEW#<sessionId>#<reviewId>}) and the
- * review queue: the sparse {@code review-queue} index of the sessions table, fed by the
- * {@code reviewQueue} attribute that ingest sets on sessions that required oversight and had none.
- * Recording a review removes that attribute in the same transaction as the review and its audit entry.
+ * review queue, which the sessions table keeps ({@link DynamoSessionStore#reviewQueue}): recording a
+ * review takes the session off the queue in the same transaction as the review and its audit entry.
  */
 public final class DynamoReviewStore implements ReviewStore {
-    static final String QUEUE_INDEX = "review-queue";
-
     private final DynamoDbClient client;
     private final String governanceTable;
-    private final String sessionsTable;
+    private final DynamoSessionStore sessions;
     private final DynamoAuditLog audit;
 
     public DynamoReviewStore(DynamoDbClient client, String governanceTable, String sessionsTable, DynamoAuditLog audit) {
         this.client = client;
         this.governanceTable = governanceTable;
-        this.sessionsTable = sessionsTable;
+        this.sessions = new DynamoSessionStore(client, sessionsTable);
         this.audit = audit;
     }
 
@@ -54,9 +49,7 @@ public final class DynamoReviewStore implements ReviewStore {
         item.put("recordedBy", s(review.recordedBy()));
         TransactWriteItem putReview = TransactWriteItem.builder().put(Put.builder().tableName(governanceTable).item(item)
                 .conditionExpression("attribute_not_exists(pk)").build()).build();
-        TransactWriteItem dequeue = TransactWriteItem.builder().update(Update.builder().tableName(sessionsTable)
-                .key(Map.of("pk", s(SessionItem.key(review.tenantId(), review.sessionId()))))
-                .updateExpression("REMOVE reviewQueue").conditionExpression("attribute_exists(pk)").build()).build();
+        TransactWriteItem dequeue = sessions.leaveReviewQueue(review.tenantId(), review.sessionId());
         DynamoAuditLog.Appended appended = audit.appendWith(review.tenantId(), event, List.of(putReview, dequeue));
         if (appended.written()) return Optional.empty();
         if (appended.refusedWrite() == 0) {
@@ -82,23 +75,7 @@ public final class DynamoReviewStore implements ReviewStore {
 
     @Override
     public QueuePage queue(String tenantId, String applicationId, Optional<String> after, int limit) {
-        Map<String, AttributeValue> values = new HashMap<>();
-        values.put(":q", s(SessionItem.reviewQueue(tenantId, applicationId)));
-        String condition = "reviewQueue = :q";
-        if (after.isPresent()) {
-            condition += " AND startedAtKey > :after";
-            values.put(":after", s(after.get()));
-        }
-        String keyCondition = condition;
-        QueryResponse page = client.query(r -> r.tableName(sessionsTable).indexName(QUEUE_INDEX)
-                .keyConditionExpression(keyCondition).expressionAttributeValues(values).limit(limit));
-        List<QueuedSession> sessions = page.items().stream().map(i -> new QueuedSession(i.get("sessionId").s(),
-                i.get("applicationId").s(), i.get("startedAt").s(),
-                i.containsKey("governanceScore") ? Integer.valueOf(i.get("governanceScore").n()) : null,
-                i.containsKey("band") ? i.get("band").s() : null)).toList();
-        Optional<String> next = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
-                ? Optional.of(page.lastEvaluatedKey().get("startedAtKey").s()) : Optional.empty();
-        return new QueuePage(sessions, next);
+        return sessions.reviewQueue(tenantId, applicationId, after, limit);
     }
 
     private static String sk(String sessionId, String reviewId) {

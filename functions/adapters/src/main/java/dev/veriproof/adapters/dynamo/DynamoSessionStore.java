@@ -1,70 +1,116 @@
 package dev.veriproof.adapters.dynamo;
 
+import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import dev.veriproof.core.anchoring.Anchor;
+import dev.veriproof.core.anchoring.PendingLeaf;
+import dev.veriproof.core.anchoring.PendingSessions;
+import dev.veriproof.core.governance.ReviewStore;
 import dev.veriproof.core.ingest.SessionStore;
 import dev.veriproof.core.ingest.SessionView;
+import dev.veriproof.core.ingest.StoredSession;
 import dev.veriproof.core.json.Json;
 import dev.veriproof.core.merkle.InclusionProof;
-import dev.veriproof.core.ingest.StoredSession;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
-import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
-import software.amazon.awssdk.enhanced.dynamodb.Expression;
-import software.amazon.awssdk.enhanced.dynamodb.Key;
-import software.amazon.awssdk.enhanced.dynamodb.TableSchema;
-import software.amazon.awssdk.enhanced.dynamodb.model.GetItemEnhancedRequest;
-import software.amazon.awssdk.enhanced.dynamodb.model.PutItemEnhancedRequest;
-import software.amazon.awssdk.enhanced.dynamodb.model.TransactPutItemEnhancedRequest;
-import software.amazon.awssdk.enhanced.dynamodb.model.TransactWriteItemsEnhancedRequest;
+import java.util.function.Consumer;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.Update;
 
-/** Sessions in DynamoDB, one item each, written only if their (tenant, sessionId) is new. */
-public final class DynamoSessionStore implements SessionStore {
-    static final TableSchema<SessionItem> SCHEMA = TableSchema.fromBean(SessionItem.class);
-    private static final Expression IS_NEW = Expression.builder().expression("attribute_not_exists(pk)").build();
+/**
+ * The sessions table: the one class that knows its item layout (attribute names, key format, indexes).
+ * Everything else sees {@link StoredSession} on the way in and {@link SessionView} on the way out, stream
+ * images included ({@link #change}). Every write of a new session is conditional on its (tenant, sessionId)
+ * being new.
+ *
+ * <p>An item: {@code pk} = {@code S#<tenant>#<sessionId>}; the canonical {@code record} (a string, byte for
+ * byte as hashed), {@code leafHash}, {@code governanceScore}, {@code band}, {@code factors},
+ * {@code receivedAt}, {@code requestId}; the index attributes below; once anchored, {@code anchor} and
+ * {@code proof} (JSON strings) and {@code anchorBatchId}. Indexes:
+ * <ul>
+ *   <li>{@code pending-anchor} (sparse): {@code anchorPending} / {@code pendingKey} (received time, then key),
+ *       removed when the session is anchored: the anchoring backlog, read without a scan;</li>
+ *   <li>{@code tenant-day}: {@code tenantDay} ({@code <tenant>#<UTC day of startedAt>}) / {@code startedAtKey}:
+ *       a tenant's sessions of a day, for exports;</li>
+ *   <li>{@code review-queue} (sparse): {@code reviewQueue} ({@code <tenant>#<application>}) / {@code startedAtKey}:
+ *       sessions that required oversight and had none, until a review removes the attribute.</li>
+ * </ul>
+ */
+public final class DynamoSessionStore implements SessionStore, PendingSessions {
+    static final String PENDING_INDEX = "pending-anchor";
+    static final String DAY_INDEX = "tenant-day";
+    static final String QUEUE_INDEX = "review-queue";
 
-    private final DynamoDbEnhancedClient client;
-    private final DynamoDbTable<SessionItem> table;
+    private static final String PK = "pk";
+    private static final String TENANT = "tenantId";
+    private static final String SESSION = "sessionId";
+    private static final String APPLICATION = "applicationId";
+    private static final String STARTED_AT = "startedAt";
+    private static final String DAY = "day";
+    private static final String TENANT_DAY = "tenantDay";
+    private static final String STARTED_AT_KEY = "startedAtKey";
+    private static final String RECORD = "record";
+    private static final String LEAF_HASH = "leafHash";
+    private static final String SCORE = "governanceScore";
+    private static final String BAND = "band";
+    private static final String FACTORS = "factors";
+    private static final String RECEIVED_AT = "receivedAt";
+    private static final String REQUEST_ID = "requestId";
+    private static final String ANCHOR_PENDING = "anchorPending";
+    private static final String PENDING_KEY = "pendingKey";
+    private static final String REVIEW_QUEUE = "reviewQueue";
+    private static final String ANCHOR = "anchor";
+    private static final String PROOF = "proof";
+    private static final String ANCHOR_BATCH = "anchorBatchId";
+    private static final String PENDING = "PENDING";
+    private static final String KEY_PREFIX = "S#";
+    private static final String IS_NEW = "attribute_not_exists(pk)";
 
-    public DynamoSessionStore(DynamoDbEnhancedClient client, String tableName) {
-        this.client = client;
-        this.table = client.table(tableName, SCHEMA);
+    private final DynamoDbClient dynamo;
+    private final String table;
+
+    public DynamoSessionStore(DynamoDbClient dynamo, String table) {
+        this.dynamo = dynamo;
+        this.table = table;
     }
+
+    // ---- ingest and reads ----
 
     @Override
     public Optional<StoredSession> putIfAbsent(StoredSession session) {
         try {
-            table.putItem(PutItemEnhancedRequest.builder(SessionItem.class)
-                    .item(toItem(session))
-                    .conditionExpression(IS_NEW)
-                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
-                    .build());
+            dynamo.putItem(b -> b.tableName(table).item(toItem(session)).conditionExpression(IS_NEW)
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
             return Optional.empty();
         } catch (ConditionalCheckFailedException e) {
-            if (e.hasItem() && !e.item().isEmpty()) return Optional.of(fromItem(SCHEMA.mapToItem(e.item())));
+            if (e.hasItem() && !e.item().isEmpty()) return Optional.of(toView(e.item()).session());
             return Optional.of(find(session.tenantId(), session.sessionId()).orElseThrow(() -> e));
         }
     }
 
     @Override
     public Map<Integer, StoredSession> putAllIfAbsent(List<StoredSession> sessions) {
-        TransactWriteItemsEnhancedRequest.Builder request = TransactWriteItemsEnhancedRequest.builder();
-        for (StoredSession session : sessions) {
-            request.addPutItem(table, TransactPutItemEnhancedRequest.builder(SessionItem.class)
-                    .item(toItem(session))
-                    .conditionExpression(IS_NEW)
-                    .build());
-        }
+        List<TransactWriteItem> puts = sessions.stream().map(s -> TransactWriteItem.builder()
+                .put(Put.builder().tableName(table).item(toItem(s)).conditionExpression(IS_NEW).build()).build()).toList();
         try {
-            client.transactWriteItems(request.build());
+            dynamo.transactWriteItems(b -> b.transactItems(puts));
             return Map.of();
         } catch (TransactionCanceledException e) {
             Map<Integer, StoredSession> existing = new HashMap<>();
@@ -83,52 +129,293 @@ public final class DynamoSessionStore implements SessionStore {
 
     @Override
     public Optional<StoredSession> find(String tenantId, String sessionId) {
-        return read(tenantId, sessionId).map(DynamoSessionStore::fromItem);
+        return view(tenantId, sessionId).map(SessionView::session);
     }
 
     @Override
     public Optional<SessionView> view(String tenantId, String sessionId) {
-        return read(tenantId, sessionId).map(item -> new SessionView(fromItem(item),
-                Optional.ofNullable(item.getAnchor()).map(json -> Anchor.fromJson(Json.parse(json))),
-                Optional.ofNullable(item.getProof()).map(json -> InclusionProof.fromJson(Json.parse(json)))));
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).key(key(tenantId, sessionId)).consistentRead(true)).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(toView(item));
     }
 
-    private Optional<SessionItem> read(String tenantId, String sessionId) {
-        return Optional.ofNullable(table.getItem(GetItemEnhancedRequest.builder()
-                .key(Key.builder().partitionValue(SessionItem.key(tenantId, sessionId)).build())
-                .consistentRead(true)
-                .build()));
+    /** A tenant's sessions of one UTC day of startedAt, in startedAt order, one result page (≤ 1 MB) in memory at a time. */
+    public void forEachOnDay(String tenantId, LocalDate day, Consumer<SessionView> action) {
+        dynamo.queryPaginator(q -> q.tableName(table).indexName(DAY_INDEX)
+                        .keyConditionExpression(TENANT_DAY + " = :td")
+                        .expressionAttributeValues(Map.of(":td", s(tenantDay(tenantId, day)))))
+                .items().forEach(item -> action.accept(toView(item)));
     }
 
-    static SessionItem toItem(StoredSession s) {
-        SessionItem item = new SessionItem();
+    /** Whether the tenant has any session on one of the days from..to. */
+    public boolean anyOnDays(String tenantId, LocalDate from, LocalDate to) {
+        for (LocalDate day = from; !day.isAfter(to); day = day.plusDays(1)) {
+            String key = tenantDay(tenantId, day);
+            if (dynamo.query(q -> q.tableName(table).indexName(DAY_INDEX).keyConditionExpression(TENANT_DAY + " = :td")
+                    .expressionAttributeValues(Map.of(":td", s(key))).limit(1)).count() > 0) return true;
+        }
+        return false;
+    }
+
+    // ---- review queue ----
+
+    /** The transaction step that takes a session off the review queue (and fails if the session does not exist). */
+    public TransactWriteItem leaveReviewQueue(String tenantId, String sessionId) {
+        return TransactWriteItem.builder().update(Update.builder().tableName(table).key(key(tenantId, sessionId))
+                .updateExpression("REMOVE " + REVIEW_QUEUE).conditionExpression("attribute_exists(" + PK + ")").build()).build();
+    }
+
+    /** A page of the application's review queue, oldest session first, after the cursor (exclusive). */
+    public ReviewStore.QueuePage reviewQueue(String tenantId, String applicationId, Optional<String> after, int limit) {
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":q", s(reviewQueue(tenantId, applicationId)));
+        String condition = REVIEW_QUEUE + " = :q";
+        if (after.isPresent()) {
+            condition += " AND " + STARTED_AT_KEY + " > :after";
+            values.put(":after", s(after.get()));
+        }
+        String keyCondition = condition;
+        QueryResponse page = dynamo.query(r -> r.tableName(table).indexName(QUEUE_INDEX)
+                .keyConditionExpression(keyCondition).expressionAttributeValues(values).limit(limit));
+        List<ReviewStore.QueuedSession> sessions = page.items().stream().map(i -> new ReviewStore.QueuedSession(i.get(SESSION).s(),
+                i.get(APPLICATION).s(), i.get(STARTED_AT).s(),
+                i.containsKey(SCORE) ? Integer.valueOf(i.get(SCORE).n()) : null,
+                i.containsKey(BAND) ? i.get(BAND).s() : null)).toList();
+        Optional<String> next = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
+                ? Optional.of(page.lastEvaluatedKey().get(STARTED_AT_KEY).s()) : Optional.empty();
+        return new ReviewStore.QueuePage(sessions, next);
+    }
+
+    // ---- anchoring ----
+
+    /**
+     * The backlog is the sparse {@code pending-anchor} index, read in {@code pendingKey} order: no scan. The index
+     * is eventually consistent, so every candidate is re-read from the table before it goes into a batch: a session
+     * anchored a moment ago must not be anchored again.
+     */
+    @Override
+    public List<PendingLeaf> oldestPending(int limit) {
+        List<String> candidates = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> from = start;
+            QueryResponse page = dynamo.query(q -> q.tableName(table).indexName(PENDING_INDEX)
+                    .keyConditionExpression(ANCHOR_PENDING + " = :p")
+                    .expressionAttributeValues(Map.of(":p", s(PENDING)))
+                    .projectionExpression(PK)
+                    .limit(Math.min(limit - candidates.size(), 1000))
+                    .exclusiveStartKey(from));
+            page.items().forEach(item -> candidates.add(item.get(PK).s()));
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null && candidates.size() < limit);
+        return stillPending(candidates);
+    }
+
+    /** Consistent re-read, 100 keys a request, keeping the index order. */
+    private List<PendingLeaf> stillPending(List<String> keys) {
+        Map<String, Map<String, AttributeValue>> found = new HashMap<>();
+        for (int from = 0; from < keys.size(); from += 100) {
+            Map<String, KeysAndAttributes> request = Map.of(table, KeysAndAttributes.builder()
+                    .keys(keys.subList(from, Math.min(from + 100, keys.size())).stream().map(k -> Map.of(PK, s(k))).toList())
+                    .consistentRead(true)
+                    .projectionExpression(String.join(", ", PK, TENANT, SESSION, LEAF_HASH, ANCHOR_PENDING, ANCHOR))
+                    .build());
+            while (!request.isEmpty()) {
+                Map<String, KeysAndAttributes> ask = request;
+                BatchGetItemResponse response = dynamo.batchGetItem(b -> b.requestItems(ask));
+                response.responses().getOrDefault(table, List.of()).forEach(item -> found.put(item.get(PK).s(), item));
+                request = response.unprocessedKeys();
+            }
+        }
+        List<PendingLeaf> pending = new ArrayList<>();
+        for (String key : keys) {
+            Map<String, AttributeValue> item = found.get(key);
+            if (item == null || !item.containsKey(ANCHOR_PENDING)) continue;
+            if (item.containsKey(ANCHOR)) {
+                // anchored, yet back in the index (a writer restored the attribute): take it out, never re-anchor it
+                leaveIndex(key);
+            } else {
+                pending.add(new PendingLeaf(key, item.get(TENANT).s(), item.get(SESSION).s(), item.get(LEAF_HASH).s()));
+            }
+        }
+        return pending;
+    }
+
+    private void leaveIndex(String key) {
+        try {
+            dynamo.updateItem(b -> b.tableName(table).key(Map.of(PK, s(key)))
+                    .updateExpression("REMOVE " + ANCHOR_PENDING + ", " + PENDING_KEY)
+                    .conditionExpression("attribute_exists(" + ANCHOR + ")"));
+        } catch (ConditionalCheckFailedException e) {
+            // gone or changed meanwhile: the next run looks again
+        }
+    }
+
+    /**
+     * Sets the anchor and proof and leaves the backlog in one conditional update: only a session without an anchor,
+     * whose leaf hash is the batched one, is changed.
+     */
+    @Override
+    public Recorded recordAnchored(PendingLeaf leaf, InclusionProof proof, Anchor anchor) {
+        Map<String, AttributeValue> values = new LinkedHashMap<>();
+        values.put(":anchor", s(anchor.toJson().toString()));
+        values.put(":proof", s(proof.toJson().toString()));
+        values.put(":leaf", s(leaf.leafHash()));
+        values.put(":batch", s(anchor.batchId()));
+        try {
+            dynamo.updateItem(b -> b.tableName(table)
+                    .key(Map.of(PK, s(leaf.sessionKey())))
+                    .updateExpression("SET " + ANCHOR + " = :anchor, " + PROOF + " = :proof, " + ANCHOR_BATCH + " = :batch REMOVE "
+                            + ANCHOR_PENDING + ", " + PENDING_KEY)
+                    .conditionExpression("attribute_exists(" + PK + ") AND attribute_not_exists(" + ANCHOR + ") AND " + LEAF_HASH + " = :leaf")
+                    .expressionAttributeValues(values)
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+            return Recorded.ANCHORED;
+        } catch (ConditionalCheckFailedException e) {
+            Map<String, AttributeValue> old = e.hasItem() ? e.item() : Map.of();
+            AttributeValue batch = old.get(ANCHOR_BATCH);
+            if (batch != null && batch.s().equals(anchor.batchId())) return Recorded.ALREADY_IN_BATCH;
+            dev.veriproof.adapters.Log.warn("session not anchored: it changed or already carries another anchor",
+                    "session", leaf.sessionKey(), "batchId", anchor.batchId(), "existingBatch", batch == null ? "none" : batch.s());
+            return Recorded.CONFLICT;
+        }
+    }
+
+    // ---- the sessions stream ----
+
+    /** What a record of the sessions table's stream says about a session. */
+    public record Change(String sequenceNumber, Kind kind, SessionView session) {
+        public enum Kind {
+            /** The session was stored (INSERT). */
+            STORED,
+            /** The session left the anchoring backlog (MODIFY): it became anchored. */
+            ANCHORED
+        }
+    }
+
+    /**
+     * The change a stream record (NEW_AND_OLD_IMAGES) makes to a session, or empty for a record that is no session's
+     * storing or anchoring. A session image that cannot be read throws: that is a record to retry or report, not skip.
+     */
+    public static Optional<Change> change(DynamodbEvent.DynamodbStreamRecord record) {
+        var change = record.getDynamodb();
+        Map<String, com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue> image = change.getNewImage();
+        if (image == null || image.get(PK) == null || image.get(PK).getS() == null || !image.get(PK).getS().startsWith(KEY_PREFIX)
+                || image.get(RECORD) == null) return Optional.empty();
+        Change.Kind kind;
+        switch (String.valueOf(record.getEventName())) {
+            case "INSERT" -> kind = Change.Kind.STORED;
+            case "MODIFY" -> {
+                var old = change.getOldImage();
+                if (old == null || !old.containsKey(ANCHOR_PENDING) || image.containsKey(ANCHOR_PENDING)) return Optional.empty();
+                kind = Change.Kind.ANCHORED;
+            }
+            default -> {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(new Change(change.getSequenceNumber(), kind, toView(StreamImages.toSdk(image))));
+    }
+
+    // ---- the item layout ----
+
+    static Map<String, AttributeValue> key(String tenantId, String sessionId) {
+        return Map.of(PK, s(KEY_PREFIX + tenantId + "#" + sessionId));
+    }
+
+    private static String tenantDay(String tenantId, LocalDate day) {
+        return tenantId + "#" + day;
+    }
+
+    private static String reviewQueue(String tenantId, String applicationId) {
+        return tenantId + "#" + applicationId;
+    }
+
+    static Map<String, AttributeValue> toItem(StoredSession s) {
+        String pk = key(s.tenantId(), s.sessionId()).get(PK).s();
         String startedAt = s.startedAt().toString();
-        String day = s.startedAt().atOffset(ZoneOffset.UTC).toLocalDate().toString();
-        item.setPk(SessionItem.key(s.tenantId(), s.sessionId()));
-        item.setTenantId(s.tenantId());
-        item.setSessionId(s.sessionId());
-        item.setApplicationId(s.applicationId());
-        item.setStartedAt(startedAt);
-        item.setDay(day);
-        item.setTenantDay(s.tenantId() + "#" + day);
-        item.setStartedAtKey(startedAt + "#" + s.sessionId());
-        item.setRecord(s.canonicalRecord());
-        item.setLeafHash(s.leafHash());
-        item.setGovernanceScore(s.governanceScore());
-        item.setBand(s.band());
-        item.setFactors(s.factors());
-        item.setReceivedAt(s.receivedAt().toString());
-        item.setRequestId(s.requestId());
-        item.setAnchorPending(SessionItem.PENDING);
-        item.setPendingKey(s.receivedAt() + "#" + item.getPk());
-        if (s.needsReview()) item.setReviewQueue(SessionItem.reviewQueue(s.tenantId(), s.applicationId()));
+        LocalDate day = s.startedAt().atOffset(ZoneOffset.UTC).toLocalDate();
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put(PK, s(pk));
+        item.put(TENANT, s(s.tenantId()));
+        item.put(SESSION, s(s.sessionId()));
+        item.put(APPLICATION, s(s.applicationId()));
+        item.put(STARTED_AT, s(startedAt));
+        item.put(DAY, s(day.toString()));
+        item.put(TENANT_DAY, s(tenantDay(s.tenantId(), day)));
+        item.put(STARTED_AT_KEY, s(startedAt + "#" + s.sessionId()));
+        item.put(RECORD, s(s.canonicalRecord()));
+        item.put(LEAF_HASH, s(s.leafHash()));
+        item.put(SCORE, n(s.governanceScore()));
+        item.put(BAND, s(s.band()));
+        Map<String, AttributeValue> factors = new HashMap<>();
+        s.factors().forEach((name, value) -> factors.put(name, n(value)));
+        item.put(FACTORS, AttributeValue.fromM(factors));
+        item.put(RECEIVED_AT, s(s.receivedAt().toString()));
+        if (s.requestId() != null) item.put(REQUEST_ID, s(s.requestId()));
+        item.put(ANCHOR_PENDING, s(PENDING));
+        item.put(PENDING_KEY, s(s.receivedAt() + "#" + pk));
+        if (s.needsReview()) item.put(REVIEW_QUEUE, s(reviewQueue(s.tenantId(), s.applicationId())));
         return item;
     }
 
-    static StoredSession fromItem(SessionItem item) {
-        return new StoredSession(item.getTenantId(), item.getSessionId(), item.getApplicationId(),
-                Instant.parse(item.getStartedAt()), item.getRecord(), item.getLeafHash(), item.getGovernanceScore(),
-                item.getBand(), item.getFactors() == null ? Map.of() : item.getFactors(), Instant.parse(item.getReceivedAt()), item.getRequestId(),
-                item.getReviewQueue() != null);
+    /** The one mapping from an item (table, index with all attributes, or stream image) to the typed session. */
+    static SessionView toView(Map<String, AttributeValue> item) {
+        Map<String, Integer> factors = new HashMap<>();
+        AttributeValue f = item.get(FACTORS);
+        if (f != null && f.hasM()) f.m().forEach((name, value) -> factors.put(name, Integer.valueOf(value.n())));
+        StoredSession session = new StoredSession(text(item, TENANT), text(item, SESSION), text(item, APPLICATION),
+                Instant.parse(text(item, STARTED_AT)), text(item, RECORD), text(item, LEAF_HASH), Integer.parseInt(required(item, SCORE).n()),
+                text(item, BAND), factors, Instant.parse(text(item, RECEIVED_AT)),
+                item.containsKey(REQUEST_ID) ? item.get(REQUEST_ID).s() : null, item.containsKey(REVIEW_QUEUE));
+        Optional<Anchor> anchor = Optional.empty();
+        Optional<InclusionProof> proof = Optional.empty();
+        if (item.containsKey(ANCHOR) && item.containsKey(PROOF)) {
+            anchor = Optional.of(Anchor.fromJson(Json.parse(item.get(ANCHOR).s())));
+            proof = Optional.of(InclusionProof.fromJson(Json.parse(item.get(PROOF).s())));
+        }
+        return new SessionView(session, anchor, proof);
+    }
+
+    private static AttributeValue required(Map<String, AttributeValue> item, String name) {
+        AttributeValue value = item.get(name);
+        if (value == null) throw new IllegalStateException("session item " + (item.containsKey(PK) ? item.get(PK).s() : "without a key") + " has no " + name);
+        return value;
+    }
+
+    private static String text(Map<String, AttributeValue> item, String name) {
+        return required(item, name).s();
+    }
+
+    private static AttributeValue s(String value) {
+        return AttributeValue.fromS(value);
+    }
+
+    private static AttributeValue n(int value) {
+        return AttributeValue.fromN(Integer.toString(value));
+    }
+
+    /** Stream images come in the Lambda events library's attribute type; the mapping above reads the SDK's. */
+    static final class StreamImages {
+        private StreamImages() {
+        }
+
+        static Map<String, AttributeValue> toSdk(Map<String, com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue> image) {
+            Map<String, AttributeValue> item = new HashMap<>();
+            image.forEach((name, value) -> item.put(name, toSdk(value)));
+            return item;
+        }
+
+        private static AttributeValue toSdk(com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue v) {
+            if (v.getS() != null) return AttributeValue.fromS(v.getS());
+            if (v.getN() != null) return AttributeValue.fromN(v.getN());
+            if (v.getBOOL() != null) return AttributeValue.fromBool(v.getBOOL());
+            if (v.getM() != null) return AttributeValue.fromM(toSdk(v.getM()));
+            if (v.getL() != null) return AttributeValue.fromL(v.getL().stream().map(StreamImages::toSdk).toList());
+            if (v.getSS() != null) return AttributeValue.fromSs(v.getSS());
+            if (v.getNS() != null) return AttributeValue.fromNs(v.getNS());
+            if (v.getB() != null) return AttributeValue.fromB(SdkBytes.fromByteBuffer(v.getB()));
+            if (v.getBS() != null) return AttributeValue.fromBs(v.getBS().stream().map(SdkBytes::fromByteBuffer).toList());
+            return AttributeValue.fromNul(true);
+        }
     }
 }

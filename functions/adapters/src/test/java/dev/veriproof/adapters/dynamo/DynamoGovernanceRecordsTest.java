@@ -21,7 +21,6 @@ import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
 
 /** Reviews, the review queue and plan items on DynamoDB Local: each write and its audit entry together. */
 @ExtendWith(LocalAwsExtension.class)
@@ -38,7 +37,7 @@ class DynamoGovernanceRecordsTest {
     void setUp(LocalAws aws) {
         String governance = aws.tableName("GovernanceTable");
         audit = new DynamoAuditLog(aws.client(), governance, Clock.systemUTC());
-        sessions = new DynamoSessionStore(DynamoDbEnhancedClient.builder().dynamoDbClient(aws.client()).build(), aws.tableName("SessionsTable"));
+        sessions = new DynamoSessionStore(aws.client(), aws.tableName("SessionsTable"));
         reviews = new DynamoReviewStore(aws.client(), governance, aws.tableName("SessionsTable"), audit);
         store = new DynamoGovernanceStore(aws.client(), governance, audit);
         tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);

@@ -1,0 +1,168 @@
+package dev.veriproof.adapters.dynamo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
+import dev.veriproof.core.anchoring.Anchor;
+import dev.veriproof.core.anchoring.PendingLeaf;
+import dev.veriproof.core.anchoring.PendingSessions.Recorded;
+import dev.veriproof.core.audit.AuditEvent;
+import dev.veriproof.core.governance.Review;
+import dev.veriproof.core.governance.ReviewOutcome;
+import dev.veriproof.core.ingest.SessionView;
+import dev.veriproof.core.ingest.StoredSession;
+import dev.veriproof.core.merkle.InclusionProof;
+import dev.veriproof.local.LambdaStreamEvents;
+import dev.veriproof.local.LocalAws;
+import dev.veriproof.local.LocalAwsExtension;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.Record;
+
+/** The sessions table's item layout, through DynamoDB Local: what goes in as a StoredSession comes out as the same typed session. */
+@ExtendWith(LocalAwsExtension.class)
+class DynamoSessionStoreTest {
+    private static final Instant RECEIVED = Instant.parse("2026-11-20T12:00:00.123456Z");
+    private static final Anchor ANCHOR = new Anchor(31337, "0x" + "ab".repeat(20), "0x" + "cd".repeat(32), 42,
+            Instant.parse("2026-11-20T12:05:00Z"), "ef".repeat(32));
+    private static final InclusionProof PROOF = new InclusionProof(1, 3, List.of("11".repeat(32), "22".repeat(32)), "33".repeat(32));
+
+    private LocalAws aws;
+    private DynamoSessionStore sessions;
+    private String tenant;
+
+    @BeforeEach
+    void setUp(LocalAws aws) {
+        this.aws = aws;
+        sessions = new DynamoSessionStore(aws.client(), aws.tableName("SessionsTable"));
+        tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private StoredSession session(String id, String startedAt, String requestId, boolean needsReview) {
+        String record = "{\"applicationId\":\"app\",\"sessionId\":\"" + id + "\",\"startedAt\":\"" + startedAt + "\"}";
+        return new StoredSession(tenant, id, "app", Instant.parse(startedAt), record, "0" + id.length() + "ab".repeat(31), 73, "FAIR",
+                Map.of("guardrails", 100, "transparency", 33, "oversight", 100, "safety", 100), RECEIVED, requestId, needsReview);
+    }
+
+    private PendingLeaf pending(String id) {
+        return sessions.oldestPending(10_000).stream().filter(l -> l.tenantId().equals(tenant) && l.sessionId().equals(id))
+                .findFirst().orElseThrow(() -> new AssertionError(id + " is not pending"));
+    }
+
+    @Test
+    void aStoredSessionReadsBackAsTheSameTypedSessionWithoutAnchorOrProof() {
+        StoredSession stored = session("s-1", "2026-11-20T10:00:00.5Z", "req-1", true);
+        StoredSession withoutRequest = session("s-2", "2026-11-20T10:00:01Z", null, false);
+        assertEquals(Optional.empty(), sessions.putIfAbsent(stored));
+        assertEquals(Optional.empty(), sessions.putIfAbsent(withoutRequest));
+
+        SessionView view = sessions.view(tenant, "s-1").orElseThrow();
+        assertEquals(stored, view.session());
+        assertEquals(Optional.empty(), view.anchor());
+        assertEquals(Optional.empty(), view.proof());
+        assertEquals(withoutRequest, sessions.find(tenant, "s-2").orElseThrow());
+        assertEquals(Optional.empty(), sessions.view(tenant, "s-3"));
+        assertEquals(Optional.empty(), sessions.view("other-tenant", "s-1"), "the key is per tenant");
+    }
+
+    @Test
+    void aSecondWriteOfTheSameSessionChangesNothingAndAnswersTheFirst() {
+        StoredSession first = session("s-1", "2026-11-20T10:00:00Z", "req-1", false);
+        sessions.putIfAbsent(first);
+        StoredSession other = new StoredSession(tenant, "s-1", "app", first.startedAt(), "{\"other\":true}", first.leafHash(), 10,
+                "CRITICAL", Map.of(), RECEIVED.plusSeconds(5), "req-2", true);
+
+        assertEquals(Optional.of(first), sessions.putIfAbsent(other));
+        assertEquals(Map.of(0, first), sessions.putAllIfAbsent(List.of(other, session("s-new", "2026-11-20T10:00:00Z", "req-2", false))));
+        assertEquals(first, sessions.find(tenant, "s-1").orElseThrow());
+        assertEquals(Optional.empty(), sessions.find(tenant, "s-new"), "a batch with an existing session stores none of it");
+    }
+
+    @Test
+    void anchoringAddsTheTypedAnchorAndProofAndTakesTheSessionOutOfTheBacklog() {
+        StoredSession stored = session("s-1", "2026-11-20T10:00:00Z", "req-1", false);
+        sessions.putIfAbsent(stored);
+        PendingLeaf leaf = pending("s-1");
+        assertEquals(stored.leafHash(), leaf.leafHash());
+
+        assertEquals(Recorded.ANCHORED, sessions.recordAnchored(leaf, PROOF, ANCHOR));
+        SessionView view = sessions.view(tenant, "s-1").orElseThrow();
+        assertEquals(stored, view.session());
+        assertEquals(Optional.of(ANCHOR), view.anchor());
+        assertEquals(Optional.of(PROOF), view.proof());
+        assertTrue(sessions.oldestPending(10_000).stream().noneMatch(l -> l.tenantId().equals(tenant)), "it left the backlog");
+
+        assertEquals(Recorded.ALREADY_IN_BATCH, sessions.recordAnchored(leaf, PROOF, ANCHOR));
+        Anchor another = new Anchor(31337, ANCHOR.contract(), ANCHOR.txHash(), 43, ANCHOR.blockTime(), "99".repeat(32));
+        assertEquals(Recorded.CONFLICT, sessions.recordAnchored(leaf, PROOF, another));
+        assertEquals(Optional.of(ANCHOR), sessions.view(tenant, "s-1").orElseThrow().anchor(), "the first anchor stays");
+    }
+
+    @Test
+    void aTenantsDayComesBackInStartOrderAndNothingOfOtherDays() {
+        sessions.putIfAbsent(session("late", "2026-11-20T23:59:59Z", "r", false));
+        sessions.putIfAbsent(session("early", "2026-11-20T00:00:00Z", "r", false));
+        sessions.putIfAbsent(session("next-day", "2026-11-21T00:00:00Z", "r", false));
+
+        List<SessionView> day = new ArrayList<>();
+        sessions.forEachOnDay(tenant, LocalDate.parse("2026-11-20"), day::add);
+        assertEquals(List.of("early", "late"), day.stream().map(v -> v.session().sessionId()).toList());
+        assertEquals(sessions.find(tenant, "late").orElseThrow(), day.get(1).session());
+        assertTrue(sessions.anyOnDays(tenant, LocalDate.parse("2026-11-21"), LocalDate.parse("2026-11-30")));
+        assertFalse(sessions.anyOnDays(tenant, LocalDate.parse("2026-11-22"), LocalDate.parse("2026-11-30")));
+    }
+
+    @Test
+    void streamImagesMapToTheSameTypedSessionAndOnlyStoringAndAnchoringAreChanges() {
+        StoredSession first = session("s-1", "2026-11-20T10:00:00Z", "req-1", true);
+        StoredSession second = session("s-2", "2026-11-20T11:00:00Z", "req-2", false);
+        sessions.putIfAbsent(first);
+        sessions.putIfAbsent(second);
+        sessions.recordAnchored(pending("s-2"), PROOF, ANCHOR);
+        DynamoAuditLog audit = new DynamoAuditLog(aws.client(), aws.tableName("GovernanceTable"), Clock.systemUTC());
+        new DynamoReviewStore(aws.client(), aws.tableName("GovernanceTable"), aws.tableName("SessionsTable"), audit)
+                .addIfAbsent(new Review(tenant, "rev-1", "s-1", "app", ReviewOutcome.APPROVED, null, "u-1", RECEIVED, "k"),
+                        new AuditEvent("k", "review.create", "s-1", Map.of()));
+
+        List<Record> records = LambdaStreamEvents.read(aws.client(), aws.streamsClient(), aws.tableName("SessionsTable"),
+                r -> r.dynamodb().keys().get("pk").s().startsWith("S#" + tenant + "#"));
+        DynamodbEvent event = LambdaStreamEvents.event(records, "arn:aws:dynamodb:us-east-1:000000000000:table/SessionsTable/stream/local");
+        assertEquals(4, event.getRecords().size(), "two inserts, one anchoring, one review");
+        List<DynamoSessionStore.Change> changes = event.getRecords().stream().map(DynamoSessionStore::change)
+                .flatMap(Optional::stream).toList();
+
+        assertEquals(3, changes.size(), "the review's change is no storing or anchoring");
+        assertEquals(DynamoSessionStore.Change.Kind.STORED, changes.get(0).kind());
+        assertEquals(new SessionView(first, Optional.empty(), Optional.empty()), changes.get(0).session());
+        assertEquals(event.getRecords().get(0).getDynamodb().getSequenceNumber(), changes.get(0).sequenceNumber());
+        assertEquals(DynamoSessionStore.Change.Kind.STORED, changes.get(1).kind());
+        assertEquals(second, changes.get(1).session().session());
+        assertEquals(DynamoSessionStore.Change.Kind.ANCHORED, changes.get(2).kind());
+        assertEquals(new SessionView(second, Optional.of(ANCHOR), Optional.of(PROOF)), changes.get(2).session());
+    }
+
+    @Test
+    void aSessionImageThatCannotBeReadIsAnErrorNotASkip() {
+        aws.client().putItem(r -> r.tableName(aws.tableName("SessionsTable")).item(Map.of(
+                "pk", AttributeValue.fromS("S#" + tenant + "#broken"), "record", AttributeValue.fromS("{}"))));
+        List<Record> records = LambdaStreamEvents.read(aws.client(), aws.streamsClient(), aws.tableName("SessionsTable"),
+                r -> r.dynamodb().keys().get("pk").s().startsWith("S#" + tenant + "#"));
+        DynamodbEvent event = LambdaStreamEvents.event(records, "arn:aws:dynamodb:us-east-1:000000000000:table/SessionsTable/stream/local");
+
+        IllegalStateException error = assertThrows(IllegalStateException.class, () -> DynamoSessionStore.change(event.getRecords().get(0)));
+        assertTrue(error.getMessage().contains("has no tenantId"), error.getMessage());
+    }
+}
