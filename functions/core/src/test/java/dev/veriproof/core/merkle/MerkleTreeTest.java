@@ -6,14 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.veriproof.core.hash.Hashes;
+import dev.veriproof.core.testing.Vectors;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class MerkleTreeTest {
 
@@ -60,21 +65,39 @@ class MerkleTreeTest {
         return Integer.highestOneBit(n - 1);
     }
 
+    /** The vectors the console's JavaScript proof verification is tested against too. */
+    private static final JsonNode VECTORS = Vectors.load("rfc9162.json");
+
+    @Test
+    void sharedVectorsUseTheRfcReferenceEntries() {
+        List<String> entries = new ArrayList<>();
+        VECTORS.get("entries").forEach(e -> entries.add(e.asText()));
+        assertEquals(REFERENCE_ENTRIES.stream().map(Hashes::hex).toList(), entries);
+    }
+
+    static Stream<Arguments> referenceRoots() {
+        return StreamSupport.stream(VECTORS.get("roots").spliterator(), false)
+                .map(v -> Arguments.of(v.get("treeSize").asInt(), v.get("root").asText()));
+    }
+
     @ParameterizedTest
-    @CsvSource({
-        "1, 6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
-        "2, fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125",
-        "3, aeb6bcfe274b70a14fb067a5e5578264db0fa9b51af5e0ba159158f329e06e77",
-        "4, d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7",
-        "5, 4e3bbb1f7b478dcfe71fb631631519a3bca12c9aefca1612bfce4c13a86264d4",
-        "6, 76e67dadbcdf1e10e1b74ddc608abd2f98dfb16fbce75277b5232a127f2087ef",
-        "7, ddb89be403809e325750d3d263cd78929c2942b7942a34b77e122c9594a74c8c",
-        "8, 5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328",
-    })
+    @MethodSource("referenceRoots")
     void matchesRfcReferenceTreeRoots(int n, String expectedRoot) {
         List<byte[]> leafHashes = REFERENCE_ENTRIES.subList(0, n).stream().map(Hashes::leafHash).toList();
 
         assertEquals(expectedRoot, Hashes.hex(MerkleTree.of(leafHashes).root()));
+    }
+
+    @Test
+    void producesTheSharedVectorsProofs() {
+        List<byte[]> leafHashes = REFERENCE_ENTRIES.stream().map(Hashes::leafHash).toList();
+        for (JsonNode vector : VECTORS.get("proofs")) {
+            int m = vector.get("leafIndex").asInt();
+            MerkleTree tree = MerkleTree.of(leafHashes.subList(0, vector.get("treeSize").asInt()));
+
+            assertEquals(vector.get("leafHash").asText(), Hashes.hex(leafHashes.get(m)));
+            assertEquals(InclusionProof.fromJson(vector), tree.proof(m), vector.toString());
+        }
     }
 
     @Test
