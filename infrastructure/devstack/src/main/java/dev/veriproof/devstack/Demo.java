@@ -39,6 +39,7 @@ final class Demo {
         try (Devstack stack = Devstack.start(port, stateDir)) {
             System.out.println("   API " + stack.apiUrl() + ", DynamoDB Local " + stack.dynamoDb().endpoint()
                     + ", tenants " + stack.tenants().stream().map(Seed.SeededTenant::tenantId).toList());
+            System.out.println("   Compliance Center console " + stack.consoleUrl() + " (while the demo runs; `serve` keeps it up)");
             Demo demo = new Demo(stack, events, stateDir);
             demo.ingest();
             demo.anchorAndVerify();

@@ -97,6 +97,11 @@ public final class Devstack implements AutoCloseable {
         return "http://127.0.0.1:" + api.port();
     }
 
+    /** The Compliance Center, served by the template's console route on the API's own port. */
+    public String consoleUrl() {
+        return apiUrl() + "/console/";
+    }
+
     public List<Seed.SeededTenant> tenants() {
         return tenants;
     }
@@ -135,6 +140,7 @@ public final class Devstack implements AutoCloseable {
         Files.createDirectories(stateDir);
         ObjectNode state = Json.mapper().createObjectNode();
         state.put("apiUrl", apiUrl());
+        state.put("consoleUrl", consoleUrl());
         state.put("dynamodbEndpoint", dynamoDb.endpoint());
         if (chain != null) chain.describe(state);
         if (evidence != null) state.put("s3Endpoint", evidence.s3Endpoint());
@@ -190,6 +196,7 @@ public final class Devstack implements AutoCloseable {
             stopped.countDown();
         }, "devstack-shutdown"));
         System.out.println("devstack ready: " + devstack.apiUrl() + " (state: " + stateDir.resolve("devstack.json") + ")");
+        System.out.println("Compliance Center console: " + devstack.consoleUrl() + " (sign in with an admin or auditor key from devstack.json)");
         stopped.await();
     }
 

@@ -84,8 +84,10 @@ final class LocalHttpApi implements AutoCloseable {
         StringBuilder regex = new StringBuilder();
         int last = 0;
         while (m.find()) {
-            regex.append(Pattern.quote(route.path().substring(last, m.start()))).append("([^/]+)");
-            parameters.add(m.group(1));
+            // a greedy {name+} (last in the path) takes the rest of the path, slashes included
+            boolean greedy = m.group(1).endsWith("+");
+            regex.append(Pattern.quote(route.path().substring(last, m.start()))).append(greedy ? "(.*)" : "([^/]+)");
+            parameters.add(greedy ? m.group(1).substring(0, m.group(1).length() - 1) : m.group(1));
             last = m.end();
         }
         regex.append(Pattern.quote(route.path().substring(last)));
