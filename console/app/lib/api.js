@@ -32,7 +32,7 @@ export function toApiError(status, body, method, path) {
     return new ApiError(status, error.code ?? 'error', error.message ?? `HTTP ${status}`, error.field, path);
   }
   if (status === 404) {
-    return new ApiError(404, 'route_not_available', `${method} ${path.split('?')[0]} is not available on this deployment's API.`, null, path);
+    return new ApiError(404, 'route_not_available', `${method} ${path.split('?')[0]} is not on this deployment's API.`, null, path);
   }
   return new ApiError(status, 'http_' + status, `The API answered HTTP ${status}.`, null, path);
 }
