@@ -82,8 +82,10 @@ public final class Aggregation {
             App app = new App(g.tenantId(), g.applicationId());
             newlyCounted.putIfAbsent(app, 0L);
             try {
-                List<RollupStore.Counted> counted = group.getValue().stream().map(e -> new RollupStore.Counted(e.marker(),
-                        e.anchoring() ? Contribution.ofAnchoring() : Contribution.ofSession(e.session(), e.governanceScore()))).toList();
+                List<RollupStore.Counted> counted = group.getValue().stream().map(e -> e.anchoring()
+                        ? new RollupStore.Counted(e.marker(), Contribution.ofAnchoring())
+                        : new RollupStore.Counted(e.marker(), Contribution.ofSession(e.session(), e.governanceScore()),
+                                e.session().model(), Contribution.ofModel(e.session(), e.governanceScore()))).toList();
                 int fresh = rollups.applyOnce(g.tenantId(), g.applicationId(), g.day(), counted, now).size();
                 newlyCounted.merge(app, (long) fresh, Long::sum);
             } catch (RuntimeException e) {
@@ -129,17 +131,25 @@ public final class Aggregation {
         for (AlertRule rule : rules) {
             if (!rule.kind().isMetric() || !rule.appliesTo(applicationId)) continue;
             if (rule.kind() == AlertKind.SCORE_TARGET_MISSED && application.isEmpty()) continue;
-            MetricCheck check = MetricCheck.of(rule, metrics, effective, application.map(Application::scoreTarget).orElse(0));
-            Optional<Alert> open = alerts.openAlert(tenantId, rule.ruleId(), applicationId);
-            if (check.breached()) {
-                if (open.isPresent() && !changed) continue; // a replay: nothing new happened
-                AlertStore.Occurrence occurrence = alerts.occur(rule, applicationId, check.value(), check.threshold(), null, now);
-                if (occurrence.opened()) notifications.publish("alert.opened", rule, occurrence.alert(), now);
-            } else if (open.isPresent()) {
-                String note = "Resolved automatically: the metric recovered (value " + check.value() + ", threshold " + check.threshold() + ").";
-                Optional<Alert> resolved = alerts.resolve(tenantId, open.get().alertId(), "system", note, now, Optional.empty());
-                resolved.ifPresent(alert -> notifications.publish("alert.resolved", rule, alert, now));
-            }
+            settle(rule, applicationId, MetricCheck.of(rule, metrics, effective, application.map(Application::scoreTarget).orElse(0)), changed, now);
+        }
+    }
+
+    /**
+     * Opens (or counts an occurrence of) the rule's alert for the application while the check is
+     * breached, and resolves it once it is not. {@code changed} false means nothing new happened
+     * since the last evaluation (a replay, a clock tick): an open alert is then left as it is.
+     */
+    void settle(AlertRule rule, String applicationId, MetricCheck check, boolean changed, Instant now) {
+        Optional<Alert> open = alerts.openAlert(rule.tenantId(), rule.ruleId(), applicationId);
+        if (check.breached()) {
+            if (open.isPresent() && !changed) return;
+            AlertStore.Occurrence occurrence = alerts.occur(rule, applicationId, check.value(), check.threshold(), null, now);
+            if (occurrence.opened()) notifications.publish("alert.opened", rule, occurrence.alert(), now);
+        } else if (open.isPresent()) {
+            String note = "Resolved automatically: the metric recovered (value " + check.value() + ", threshold " + check.threshold() + ").";
+            Optional<Alert> resolved = alerts.resolve(rule.tenantId(), open.get().alertId(), "system", note, now, Optional.empty());
+            resolved.ifPresent(alert -> notifications.publish("alert.resolved", rule, alert, now));
         }
     }
 

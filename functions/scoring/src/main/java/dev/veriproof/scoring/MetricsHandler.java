@@ -9,8 +9,11 @@ import dev.veriproof.adapters.snapstart.Priming;
 import dev.veriproof.core.access.Principal;
 import dev.veriproof.core.access.Role;
 import dev.veriproof.core.aggregation.ApplicationMetrics;
+import dev.veriproof.core.aggregation.Monitoring;
 import dev.veriproof.core.applications.Application;
 import dev.veriproof.core.applications.ApplicationStore;
+import dev.veriproof.core.governance.SdkHealthState;
+import dev.veriproof.core.governance.SdkTelemetryStore;
 import dev.veriproof.core.risk.RiskClassifier;
 import dev.veriproof.core.scoring.Band;
 import dev.veriproof.core.session.RiskLevel;
@@ -32,17 +35,19 @@ public final class MetricsHandler extends ApiHandler {
     private final ApplicationStore applications;
     private final RollupStore rollups;
     private final RiskStore risks;
+    private final SdkTelemetryStore sdk;
     private final Clock clock;
     @SuppressWarnings("unused") private final Priming priming;
 
     public MetricsHandler() {
-        this(Scoring.applications(), Scoring.rollups(), Scoring.risks(), Clock.systemUTC());
+        this(Scoring.applications(), Scoring.rollups(), Scoring.risks(), Scoring.governance(), Clock.systemUTC());
     }
 
-    MetricsHandler(ApplicationStore applications, RollupStore rollups, RiskStore risks, Clock clock) {
+    MetricsHandler(ApplicationStore applications, RollupStore rollups, RiskStore risks, SdkTelemetryStore sdk, Clock clock) {
         this.applications = applications;
         this.rollups = rollups;
         this.risks = risks;
+        this.sdk = sdk;
         this.clock = clock;
         this.priming = Priming.register(() -> ApplicationMetrics.of(List.of(), LocalDate.now(clock)));
     }
@@ -89,7 +94,45 @@ public final class MetricsHandler extends ApiHandler {
             d.put("bands", bands);
             return d;
         }).toList());
+        body.put("outcomes", Monitoring.outcomes(m.rolling30d()));
+        body.put("byModel", Monitoring.byModel(rollups.readModels(app.tenantId(), app.applicationId(), today.minusDays(29), today),
+                m.rolling30d(), today).stream().map(MetricsHandler::modelUsage).toList());
+        Monitoring.ContentSafety safety = Monitoring.contentSafety(m.rolling30d());
+        Map<String, Object> contentSafety = new LinkedHashMap<>();
+        contentSafety.put("flaggedSessions", safety.flaggedSessions());
+        contentSafety.put("flaggedRate", safety.flaggedRate());
+        contentSafety.put("byFlag", safety.byFlag());
+        body.put("contentSafety", contentSafety);
+        body.put("sdkHealth", sdkHealth(sdk.healthStates(app.tenantId(), app.applicationId()), now));
         return body;
+    }
+
+    private static Map<String, Object> modelUsage(Monitoring.ModelUsage usage) {
+        Map<String, Object> model = new LinkedHashMap<>();
+        model.put("model", usage.model());
+        model.put("sessions", usage.sessions());
+        model.put("averageScore", usage.averageScore());
+        model.put("guardrailFailureRate", usage.guardrailFailureRate());
+        return model;
+    }
+
+    /** The SDK health summary: one word for the application, and the latest report of each current SDK version. */
+    static Map<String, Object> sdkHealth(List<SdkHealthState> states, Instant now) {
+        Map<String, Object> health = new LinkedHashMap<>();
+        health.put("state", SdkHealthState.overall(states, now).name());
+        health.put("versions", SdkHealthState.current(states, now).stream().map(s -> {
+            Map<String, Object> v = new LinkedHashMap<>();
+            v.put("sdk", Map.of("name", s.sdkName(), "version", s.sdkVersion()));
+            v.put("lastReportAt", s.lastReportAt().toString());
+            v.put("silent", s.silent(now));
+            v.put("circuitBreaker", s.circuitBreaker());
+            v.put("exportSuccessRate", s.exportSuccessRate());
+            v.put("p95LatencyMs", s.p95LatencyMs());
+            v.put("queueDepth", s.queueDepth());
+            v.put("droppedSessions", s.droppedSessions());
+            return v;
+        }).toList());
+        return health;
     }
 
     private static Map<String, Object> window(ApplicationMetrics.Window w) {

@@ -1,13 +1,19 @@
 package dev.veriproof.scoring;
 
 import dev.veriproof.core.aggregation.DailyRollup;
+import dev.veriproof.core.aggregation.ModelRollup;
+import dev.veriproof.core.hash.Hashes;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
@@ -31,13 +37,28 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  * which cancels the whole transaction; the events whose markers exist are dropped and the rest is
  * committed again. Markers carry a TTL of {@link #MARKER_DAYS} days: a stream keeps records 24 hours,
  * so no replay can arrive after that.
+ *
+ * <p>Per-model rollups ({@code MODELROLLUP#<app>#<day>#<hash of the model>}) are updated in the same
+ * transaction, so they count exactly once too. They are items of their own because model names are
+ * the client's free text: any number of them must not grow the day's item towards its size limit.
  */
 public final class RollupStore {
     static final int MARKER_DAYS = 3;
     private static final int TRANSACTION_ITEMS = 100;
+    static final int MODEL_NAME_SHOWN = 200;
 
-    /** One event to count: its marker key and the counters it adds. */
-    public record Counted(String marker, Map<String, Long> add) {
+    /**
+     * One event to count: its marker key, the counters it adds to the day's rollup and, when it
+     * names a model, those it adds to that model's rollup of the day ({@code modelAdd} empty otherwise).
+     */
+    public record Counted(String marker, Map<String, Long> add, String model, Map<String, Long> modelAdd) {
+        public Counted(String marker, Map<String, Long> add) {
+            this(marker, add, null, Map.of());
+        }
+
+        boolean countsModel() {
+            return model != null && !modelAdd.isEmpty();
+        }
     }
 
     private final DynamoDbClient dynamo;
@@ -54,10 +75,19 @@ public final class RollupStore {
      */
     public List<String> applyOnce(String tenantId, String applicationId, LocalDate day, List<Counted> events, Instant now) {
         List<String> counted = new ArrayList<>();
-        for (int from = 0; from < events.size(); from += TRANSACTION_ITEMS - 1) {
-            List<Counted> chunk = new ArrayList<>(events.subList(from, Math.min(events.size(), from + TRANSACTION_ITEMS - 1)));
-            counted.addAll(applyChunk(tenantId, applicationId, day, chunk, now));
+        List<Counted> chunk = new ArrayList<>();
+        Set<String> models = new HashSet<>();
+        for (Counted event : events) {
+            boolean newModel = event.countsModel() && !models.contains(event.model());
+            if (chunk.size() + models.size() + 1 + (newModel ? 2 : 1) > TRANSACTION_ITEMS) {
+                counted.addAll(applyChunk(tenantId, applicationId, day, chunk, now));
+                chunk = new ArrayList<>();
+                models.clear();
+            }
+            chunk.add(event);
+            if (event.countsModel()) models.add(event.model());
         }
+        if (!chunk.isEmpty()) counted.addAll(applyChunk(tenantId, applicationId, day, chunk, now));
         return counted;
     }
 
@@ -72,6 +102,10 @@ public final class RollupStore {
                         .conditionExpression("attribute_not_exists(pk)").build()).build());
             }
             items.add(TransactWriteItem.builder().update(rollupUpdate(tenantId, applicationId, day, chunk, now)).build());
+            Map<String, List<Counted>> byModel = new TreeMap<>();
+            chunk.stream().filter(Counted::countsModel).forEach(c -> byModel.computeIfAbsent(c.model(), m -> new ArrayList<>()).add(c));
+            byModel.forEach((model, counted) -> items.add(TransactWriteItem.builder()
+                    .update(modelRollupUpdate(tenantId, applicationId, day, model, counted, now)).build()));
             try {
                 dynamo.transactWriteItems(r -> r.transactItems(items));
                 return chunk.stream().map(Counted::marker).toList();
@@ -98,6 +132,25 @@ public final class RollupStore {
     private Update rollupUpdate(String tenantId, String applicationId, LocalDate day, List<Counted> chunk, Instant now) {
         Map<String, Long> total = new HashMap<>();
         chunk.forEach(c -> c.add().forEach((k, v) -> total.merge(k, v, Long::sum)));
+        return counterUpdate(rollupSk(applicationId, day), tenantId, applicationId, day, total, Map.of(), now);
+    }
+
+    private Update modelRollupUpdate(String tenantId, String applicationId, LocalDate day, String model, List<Counted> counted, Instant now) {
+        Map<String, Long> total = new HashMap<>();
+        counted.forEach(c -> c.modelAdd().forEach((k, v) -> total.merge(k, v, Long::sum)));
+        return counterUpdate(modelRollupSk(applicationId, day, model), tenantId, applicationId, day, total,
+                Map.of("model", shown(model)), now);
+    }
+
+    /** The model's name as stored for display: at most {@link #MODEL_NAME_SHOWN} code points (the key hashes all of it). */
+    static String shown(String model) {
+        if (model.codePointCount(0, model.length()) <= MODEL_NAME_SHOWN) return model;
+        return model.substring(0, model.offsetByCodePoints(0, MODEL_NAME_SHOWN)) + "…";
+    }
+
+    /** SET the identifying attributes, ADD the counters. */
+    private Update counterUpdate(String sk, String tenantId, String applicationId, LocalDate day, Map<String, Long> total,
+                                 Map<String, String> set, Instant now) {
         Map<String, String> names = new HashMap<>();
         Map<String, AttributeValue> values = new HashMap<>();
         StringBuilder add = new StringBuilder();
@@ -114,9 +167,17 @@ public final class RollupStore {
         values.put(":app", s(applicationId));
         values.put(":day", s(day.toString()));
         values.put(":at", s(now.toString()));
+        StringBuilder setExpression = new StringBuilder("SET #app = :app, #day = :day, #at = :at");
+        int j = 0;
+        for (Map.Entry<String, String> attribute : set.entrySet()) {
+            names.put("#s" + j, attribute.getKey());
+            values.put(":s" + j, s(attribute.getValue()));
+            setExpression.append(", #s").append(j).append(" = :s").append(j);
+            j++;
+        }
         return Update.builder().tableName(table)
-                .key(Map.of("pk", s(tenantPk(tenantId)), "sk", s(rollupSk(applicationId, day))))
-                .updateExpression("SET #app = :app, #day = :day, #at = :at ADD " + add)
+                .key(Map.of("pk", s(tenantPk(tenantId)), "sk", s(sk)))
+                .updateExpression(setExpression + " ADD " + add)
                 .expressionAttributeNames(names).expressionAttributeValues(values).build();
     }
 
@@ -140,6 +201,32 @@ public final class RollupStore {
             start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
         } while (start != null);
         return rollups;
+    }
+
+    /** Every model's rollups of the days {@code from} .. {@code to} (inclusive). */
+    public List<ModelRollup> readModels(String tenantId, String applicationId, LocalDate from, LocalDate to) {
+        List<ModelRollup> rollups = new ArrayList<>();
+        dynamo.queryPaginator(QueryRequest.builder().tableName(table)
+                        .keyConditionExpression("pk = :pk AND sk BETWEEN :from AND :to")
+                        .expressionAttributeValues(Map.of(":pk", s(tenantPk(tenantId)),
+                                ":from", s(modelRollupPrefix(applicationId, from)), ":to", s(modelRollupPrefix(applicationId, to) + "~")))
+                        .consistentRead(true).build())
+                .items().forEach(item -> {
+                    Map<String, Long> counters = new HashMap<>();
+                    item.forEach((name, value) -> {
+                        if (value.n() != null) counters.put(name, Long.parseLong(value.n()));
+                    });
+                    rollups.add(new ModelRollup(applicationId, LocalDate.parse(item.get("day").s()), item.get("model").s(), counters));
+                });
+        return rollups;
+    }
+
+    static String modelRollupPrefix(String applicationId, LocalDate day) {
+        return "MODELROLLUP#" + applicationId + "#" + day + "#";
+    }
+
+    static String modelRollupSk(String applicationId, LocalDate day, String model) {
+        return modelRollupPrefix(applicationId, day) + Hashes.hex(Hashes.sha256(model.getBytes(StandardCharsets.UTF_8))).substring(0, 32);
     }
 
     static String tenantPk(String tenantId) {

@@ -3,6 +3,8 @@ package dev.veriproof.scoring;
 import dev.veriproof.adapters.Config;
 import dev.veriproof.adapters.aws.AwsClients;
 import dev.veriproof.adapters.dynamo.DynamoApplicationStore;
+import dev.veriproof.adapters.dynamo.DynamoAuditLog;
+import dev.veriproof.adapters.dynamo.DynamoGovernanceStore;
 import java.net.URI;
 import java.time.Clock;
 import java.util.Arrays;
@@ -35,6 +37,11 @@ final class Scoring {
 
     static AlertStore alerts() {
         return new AlertStore(AwsClients.dynamoDb(), Config.governanceTable());
+    }
+
+    static DynamoGovernanceStore governance() {
+        return new DynamoGovernanceStore(AwsClients.dynamoDb(), Config.governanceTable(),
+                new DynamoAuditLog(AwsClients.dynamoDb(), Config.governanceTable(), Clock.systemUTC()));
     }
 
     static DynamoApplicationStore applications() {

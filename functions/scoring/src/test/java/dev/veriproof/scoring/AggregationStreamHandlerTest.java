@@ -161,6 +161,47 @@ class AggregationStreamHandlerTest {
     }
 
     @Test
+    void modelAndContentSafetyFiguresCountExactlyOnceUnderReplays() {
+        store("m1", "app", "2026-11-26T09:00:00Z", 90, ",\"model\":\"gpt-4.1\",\"contentSafety\":{\"flags\":[\"PII\",\"HATE\"]}");
+        store("m2", "app", "2026-11-26T09:01:00Z", 60, ",\"model\":\"gpt-4.1\",\"guardrails\":[{\"name\":\"g\",\"action\":\"BLOCKED\"}]");
+        store("m3", "app", "2026-11-26T09:02:00Z", 70, ",\"model\":\"claude\",\"contentSafety\":{\"flags\":[\"PII\"]}");
+        store("m4", "app", "2026-11-25T09:00:00Z", 80, ",\"model\":\"gpt-4.1\"");
+        store("m5", "app", "2026-11-26T09:03:00Z", 40, "");
+        List<Record> records = myRecords();
+        deliver(handler, records.subList(0, 3));
+        deliver(handler, records.subList(1, 5)); // overlaps
+        deliver(handler, records);                // replayed whole
+        deliver(handler, records.subList(2, 4));
+        Map<String, Map<String, Long>> models = new TreeMap<>();
+        rollups.readModels(tenant, "app", TODAY.minusDays(29), TODAY)
+                .forEach(m -> models.put(m.day() + " " + m.model(), new TreeMap<>(m.counters())));
+        assertEquals(Map.of(
+                "2026-11-25 gpt-4.1", Map.of("sessions", 1L, "scoreSum", 80L),
+                "2026-11-26 claude", Map.of("sessions", 1L, "scoreSum", 70L),
+                "2026-11-26 gpt-4.1", Map.of("sessions", 2L, "scoreSum", 150L, "guardrailFailures", 1L)), models);
+        Map<String, Long> today = rollupsOf("app").get("2026-11-26");
+        assertEquals(4, today.get("sessions"));
+        assertEquals(2, today.get("safetyFlagged"));
+        assertEquals(2, today.get("safety_PII"));
+        assertEquals(1, today.get("safety_HATE"));
+    }
+
+    @Test
+    void aBatchWithManyModelsSplitsIntoTransactionsThatStillCountOnce() {
+        for (int i = 0; i < 70; i++) {
+            store("many" + i, "app", "2026-11-26T09:00:00Z", 50 + (i % 2), ",\"model\":\"model-" + (i % 60) + "\"");
+        }
+        List<Record> records = myRecords();
+        assertTrue(deliver(handler, records).getBatchItemFailures().isEmpty());
+        deliver(handler, records.subList(10, 70));
+        var models = rollups.readModels(tenant, "app", TODAY, TODAY);
+        assertEquals(60, models.size());
+        assertEquals(70, models.stream().mapToLong(m -> m.get("sessions")).sum());
+        assertEquals(2, models.stream().filter(m -> m.model().equals("model-5")).findFirst().orElseThrow().get("sessions"));
+        assertEquals(70, rollupsOf("app").get("2026-11-26").get("sessions"));
+    }
+
+    @Test
     void anchoringCountsOnceFromTheModifyRecords() {
         store("a1", "app", "2026-11-26T09:00:00Z", 90, "");
         store("a2", "app", "2026-11-26T09:01:00Z", 90, "");

@@ -29,6 +29,7 @@ public final class Devstack implements AutoCloseable {
     private LocalMessaging messaging;
     private LocalChainService chain;
     private LocalEvidence evidence;
+    private LocalSchedule sdkHealthWatch;
 
     private Devstack(LocalDynamoDb dynamoDb, LocalHttpApi api, LocalStreams streams, List<Seed.SeededTenant> tenants) {
         this.dynamoDb = dynamoDb;
@@ -62,6 +63,8 @@ public final class Devstack implements AutoCloseable {
             devstack.messaging = messaging;
             devstack.chain = chain;
             devstack.evidence = evidence;
+            devstack.sdkHealthWatch = LocalSchedule.start(CloudFormationTemplate.locate(), api, "SdkHealthWatchFunction", "sdk-health-watch",
+                    Long.parseLong(System.getProperty("DEVSTACK_SDK_WATCH_INTERVAL_SECONDS", "60")));
             devstack.writeState(stateDir);
             return devstack;
         } catch (IOException | RuntimeException e) {
@@ -161,6 +164,7 @@ public final class Devstack implements AutoCloseable {
 
     @Override
     public void close() {
+        if (sdkHealthWatch != null) sdkHealthWatch.close();
         if (messaging != null) messaging.close();
         if (evidence != null) evidence.close();
         if (chain != null) chain.close();

@@ -76,7 +76,8 @@ class ScoringAndAlertsEndToEndTest {
         assertTrue(System.nanoTime() - started < 5_000_000_000L, "counted within 5 s");
 
         assertEquals(List.of("applicationId", "asOf", "rolling7d", "rolling30d", "guardrailFailureRate", "anchorCoverage",
-                "humanOversightCoverage", "risk", "scoreTarget", "meetsTarget", "daily"), fieldNames(metrics));
+                "humanOversightCoverage", "risk", "scoreTarget", "meetsTarget", "daily",
+                "outcomes", "byModel", "contentSafety", "sdkHealth"), fieldNames(metrics));
         assertEquals(app, metrics.get("applicationId").asText());
         assertEquals(2, metrics.get("rolling7d").get("sessions").asInt());
         assertEquals(2, metrics.get("rolling30d").get("sessions").asInt());

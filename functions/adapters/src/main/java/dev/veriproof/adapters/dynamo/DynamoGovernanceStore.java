@@ -8,6 +8,7 @@ import dev.veriproof.core.governance.GuardrailStore;
 import dev.veriproof.core.governance.PlanItem;
 import dev.veriproof.core.governance.PlanStore;
 import dev.veriproof.core.governance.SdkHealthReport;
+import dev.veriproof.core.governance.SdkHealthState;
 import dev.veriproof.core.governance.SdkTelemetryStore;
 import dev.veriproof.core.governance.SdkVersion;
 import dev.veriproof.core.governance.SettingsStore;
@@ -37,6 +38,8 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
  * <li>{@code DEPLOY#<app>#<sha256>}: deployment context records</li>
  * <li>{@code SDKHEALTH#<app>#<sha256>}: SDK health reports</li>
  * <li>{@code SDKVER#<app>#<hash of name and version>}: first/last seen of an SDK version</li>
+ * <li>{@code SDKSTATE#<app>#<hash of name and version>}: the latest health report of an SDK version,
+ * also listed across tenants in {@code gsi1} ({@code SDKSTATE#<shard>}) for the SDK health watch</li>
  * <li>{@code GRCFG#<app>#<version>}: guardrail configuration versions</li>
  * <li>{@code PLAN#<REMEDIATION|ROADMAP>#<id>}: remediation and roadmap items</li>
  * <li>{@code SETTINGS}: tenant settings</li>
@@ -102,7 +105,83 @@ public final class DynamoGovernanceStore implements DeploymentStore, SdkTelemetr
         item.put("report", s(r.canonicalReport()));
         item.put("sha256", s(r.sha256()));
         item.put("receivedAt", s(r.receivedAt().toString()));
-        return putIfNew(item).isEmpty();
+        boolean stored = putIfNew(item).isEmpty();
+        moveLatestState(r);
+        return stored;
+    }
+
+    /** Shards of the cross-tenant listing of SDK states, so that no one index partition takes every report's write. */
+    public static final int SDK_STATE_SHARDS = 8;
+
+    /** The gsi1 partition that lists the SDK states of some tenants. */
+    public static String sdkStateShard(int shard) {
+        return "SDKSTATE#" + shard;
+    }
+
+    /** Replaces the version's state with the report's unless a later (or the same) report is there: order-independent. */
+    private void moveLatestState(SdkHealthReport r) {
+        SdkHealthState state = SdkHealthState.of(r);
+        String sdk = sdkKey(r.sdkName(), r.sdkVersion());
+        Map<String, AttributeValue> item = keyed(r.tenantId(), "SDKSTATE#" + r.applicationId() + "#" + sdk);
+        item.put("gsi1pk", s(sdkStateShard(Math.floorMod(r.tenantId().hashCode(), SDK_STATE_SHARDS))));
+        item.put("gsi1sk", s(r.tenantId() + "#" + r.applicationId() + "#" + sdk));
+        item.put("tenantId", s(r.tenantId()));
+        item.put("applicationId", s(r.applicationId()));
+        item.put("sdkName", s(r.sdkName()));
+        item.put("sdkVersion", s(r.sdkVersion()));
+        item.put("reportedAt", s(r.reportedAt().toString()));
+        item.put("reportedAtMs", n(r.reportedAt().toEpochMilli()));
+        item.put("reportSha256", s(r.sha256()));
+        item.put("circuitBreaker", s(state.circuitBreaker()));
+        item.put("exportSuccessRate", AttributeValue.fromN(Double.toString(state.exportSuccessRate())));
+        if (state.p95LatencyMs() != null) item.put("p95LatencyMs", AttributeValue.fromN(Double.toString(state.p95LatencyMs())));
+        if (state.queueDepth() != null) item.put("queueDepth", n(state.queueDepth()));
+        if (state.droppedSessions() != null) item.put("droppedSessions", n(state.droppedSessions()));
+        try {
+            // ties (two reports of the same millisecond) go to the greater hash, so every order ends alike
+            client.putItem(p -> p.tableName(table).item(item)
+                    .conditionExpression("attribute_not_exists(pk) OR reportedAtMs < :ms OR (reportedAtMs = :ms AND reportSha256 < :sha)")
+                    .expressionAttributeValues(Map.of(":ms", n(r.reportedAt().toEpochMilli()), ":sha", s(r.sha256()))));
+        } catch (ConditionalCheckFailedException e) {
+            // a later report of this version is the state already
+        }
+    }
+
+    @Override
+    public List<SdkHealthState> healthStates(String tenantId, String applicationId) {
+        return query(tenantId, "SDKSTATE#" + applicationId + "#").stream().map(DynamoGovernanceStore::sdkState)
+                .sorted(Comparator.comparing(SdkHealthState::sdkName).thenComparing(SdkHealthState::sdkVersion)).toList();
+    }
+
+    /** The latest state of an SDK version, with its tenant. */
+    public record TenantSdkState(String tenantId, SdkHealthState state) {
+    }
+
+    /**
+     * Every tenant's SDK states, from the sharded {@code gsi1} listing (eventually consistent): what
+     * the SDK health watch evaluates. One item per application and SDK version ever reported.
+     */
+    public List<TenantSdkState> sdkStatesOfAllTenants() {
+        List<TenantSdkState> states = new ArrayList<>();
+        for (int shard = 0; shard < SDK_STATE_SHARDS; shard++) {
+            String partition = sdkStateShard(shard);
+            client.queryPaginator(r -> r.tableName(table).indexName("gsi1").keyConditionExpression("gsi1pk = :p")
+                            .expressionAttributeValues(Map.of(":p", s(partition))))
+                    .items().forEach(i -> states.add(new TenantSdkState(i.get("tenantId").s(), sdkState(i))));
+        }
+        return states;
+    }
+
+    private static SdkHealthState sdkState(Map<String, AttributeValue> i) {
+        return new SdkHealthState(i.get("applicationId").s(), i.get("sdkName").s(), i.get("sdkVersion").s(),
+                Instant.parse(i.get("reportedAt").s()), i.get("circuitBreaker").s(), Double.parseDouble(i.get("exportSuccessRate").n()),
+                i.containsKey("p95LatencyMs") ? Double.parseDouble(i.get("p95LatencyMs").n()) : null,
+                i.containsKey("queueDepth") ? Long.parseLong(i.get("queueDepth").n()) : null,
+                i.containsKey("droppedSessions") ? Long.parseLong(i.get("droppedSessions").n()) : null);
+    }
+
+    private static String sdkKey(String sdkName, String sdkVersion) {
+        return Hashes.hex(Hashes.sha256((sdkName + "\n" + sdkVersion).getBytes(StandardCharsets.UTF_8))).substring(0, 32);
     }
 
     @Override
@@ -117,7 +196,7 @@ public final class DynamoGovernanceStore implements DeploymentStore, SdkTelemetr
 
     @Override
     public void sawSdk(String tenantId, String applicationId, String sdkName, String sdkVersion, Instant at, String source) {
-        String nameAndVersion = Hashes.hex(Hashes.sha256((sdkName + "\n" + sdkVersion).getBytes(StandardCharsets.UTF_8))).substring(0, 32);
+        String nameAndVersion = sdkKey(sdkName, sdkVersion);
         Map<String, AttributeValue> key = Map.of("pk", s(KeyItem.tenantPk(tenantId)), "sk", s("SDKVER#" + applicationId + "#" + nameAndVersion));
         client.updateItem(r -> r.tableName(table).key(key)
                 .updateExpression("SET applicationId = :a, sdkName = :n, sdkVersion = :v ADD sources :src")

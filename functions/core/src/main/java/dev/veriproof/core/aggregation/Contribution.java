@@ -2,6 +2,7 @@ package dev.veriproof.core.aggregation;
 
 import dev.veriproof.core.scoring.Band;
 import dev.veriproof.core.session.GuardrailAction;
+import dev.veriproof.core.session.SafetyFlag;
 import dev.veriproof.core.session.Session;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -32,6 +33,8 @@ public final class Contribution {
 
     public static String guardrail(GuardrailAction action) { return "guardrail_" + action.name(); }
 
+    public static String safetyFlag(SafetyFlag flag) { return "safety_" + flag.name(); }
+
     /** The counters a newly stored session adds. */
     public static Map<String, Long> ofSession(Session session, int governanceScore) {
         Map<String, Long> add = new LinkedHashMap<>();
@@ -50,7 +53,24 @@ public final class Contribution {
             if (session.hadOversight()) add.put(OVERSIGHT_HAD, 1L);
         }
         if (session.grounding() != null) add.put(GROUNDED, 1L);
-        if (session.contentSafety() != null && !session.contentSafety().flags().isEmpty()) add.put(SAFETY_FLAGGED, 1L);
+        if (session.contentSafety() != null && !session.contentSafety().flags().isEmpty()) {
+            add.put(SAFETY_FLAGGED, 1L);
+            session.contentSafety().flags().stream().distinct().forEach(flag -> add.put(safetyFlag(flag), 1L));
+        }
+        return add;
+    }
+
+    /**
+     * The counters a newly stored session adds to the rollup of its model (Annex A.9.2), empty when
+     * the session names no model. Kept apart from the day's rollup because model names are the
+     * client's free text: one item per model keeps the day's item bounded whatever clients send.
+     */
+    public static Map<String, Long> ofModel(Session session, int governanceScore) {
+        if (session.model() == null || session.model().isEmpty()) return Map.of();
+        Map<String, Long> add = new LinkedHashMap<>();
+        add.put(SESSIONS, 1L);
+        add.put(SCORE_SUM, (long) governanceScore);
+        if (session.guardrails().stream().anyMatch(g -> g.action() != GuardrailAction.ALLOWED)) add.put(GUARDRAIL_FAILURES, 1L);
         return add;
     }
 

@@ -7,6 +7,7 @@ import dev.veriproof.core.json.Json;
 import dev.veriproof.core.session.GuardrailAction;
 import dev.veriproof.core.session.Outcome;
 import dev.veriproof.core.session.RiskLevel;
+import dev.veriproof.core.session.SafetyFlag;
 import dev.veriproof.core.session.Session;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -19,7 +20,8 @@ import java.util.Set;
  * nested group or a test {@code {"field", "op", "value"}}. The tests allowed are exactly:
  * {@code riskLevel in [levels]}, {@code decision.outcome is O}, {@code guardrails.action is A} (any
  * guardrail), {@code decision.confidence < x}, {@code intent contains s}, {@code governanceScore < n},
- * {@code model is s}. A test on a field the session lacks is false.
+ * {@code model is s}, {@code contentSafety.flags includes [flags]} (the session raised any of them).
+ * A test on a field the session lacks is false.
  */
 public sealed interface Condition {
     int MAX_DEPTH = 4;
@@ -60,6 +62,8 @@ public sealed interface Condition {
                 case "intent" -> s.intent() != null && s.intent().contains(value.textValue());
                 case "governanceScore" -> score < value.doubleValue();
                 case "model" -> value.textValue().equals(s.model());
+                case "contentSafety.flags" -> s.contentSafety() != null
+                        && s.contentSafety().flags().stream().anyMatch(flag -> contains(value, flag.name()));
                 default -> throw new IllegalStateException("unvalidated field " + field);
             };
         }
@@ -80,7 +84,8 @@ public sealed interface Condition {
     }
 
     Map<String, String> OPERATORS = Map.of("riskLevel", "in", "decision.outcome", "is", "guardrails.action", "is",
-            "decision.confidence", "<", "intent", "contains", "governanceScore", "<", "model", "is");
+            "decision.confidence", "<", "intent", "contains", "governanceScore", "<", "model", "is",
+            "contentSafety.flags", "includes");
 
     /** Parses and validates a condition; errors name the JSON path (under {@code path}). */
     static Condition parse(JsonNode node, String path) {
@@ -125,6 +130,10 @@ public sealed interface Condition {
             case "riskLevel" -> {
                 if (!value.isArray() || value.isEmpty()) throw invalid(valuePath, "must be a non-empty array of risk levels");
                 for (int i = 0; i < value.size(); i++) enumValue(value.get(i), RiskLevel.class, valuePath + "[" + i + "]");
+            }
+            case "contentSafety.flags" -> {
+                if (!value.isArray() || value.isEmpty()) throw invalid(valuePath, "must be a non-empty array of content-safety flags");
+                for (int i = 0; i < value.size(); i++) enumValue(value.get(i), SafetyFlag.class, valuePath + "[" + i + "]");
             }
             case "decision.outcome" -> enumValue(value, Outcome.class, valuePath);
             case "guardrails.action" -> enumValue(value, GuardrailAction.class, valuePath);

@@ -1,6 +1,11 @@
 package dev.veriproof.core.alerts;
 
 import dev.veriproof.core.aggregation.ApplicationMetrics;
+import dev.veriproof.core.governance.SdkHealthState;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
 import dev.veriproof.core.session.RiskLevel;
 
 /**
@@ -26,7 +31,34 @@ public record MetricCheck(boolean breached, Object value, Object threshold) {
                 yield new MetricCheck(effectiveRisk != null && effectiveRisk.compareTo(t) >= 0,
                         effectiveRisk == null ? null : effectiveRisk.name(), t.name());
             }
-            case SESSION_CONDITION -> throw new IllegalArgumentException("not a metric rule");
+            case SESSION_CONDITION, SDK_CIRCUIT_BREAKER_OPEN, SDK_EXPORT_SUCCESS_BELOW, SDK_SILENT ->
+                    throw new IllegalArgumentException("not a rollup metric rule: " + rule.kind());
+        };
+    }
+
+    /**
+     * Evaluates an SDK rule against the application's SDK states. Only versions that still report
+     * (not silent, SPEC's 15 minutes) speak for the breaker and the export rate: a version that went
+     * quiet or was replaced keeps its last report forever, and SDK_SILENT is the rule for quiet.
+     * Values: versions with the breaker open; the lowest export success rate; whole minutes since
+     * the application's latest report. An application that never reported breaches nothing.
+     */
+    public static MetricCheck ofSdk(AlertRule rule, List<SdkHealthState> states, Instant now) {
+        List<SdkHealthState> reporting = states.stream().filter(s -> !s.silent(now)).toList();
+        return switch (rule.kind()) {
+            case SDK_CIRCUIT_BREAKER_OPEN -> {
+                long open = reporting.stream().filter(s -> "OPEN".equals(s.circuitBreaker())).count();
+                yield new MetricCheck(open > 0, (double) open, null);
+            }
+            case SDK_EXPORT_SUCCESS_BELOW -> below(reporting.stream().mapToDouble(SdkHealthState::exportSuccessRate).boxed()
+                    .min(Double::compare).orElse(null), (Double) rule.threshold());
+            case SDK_SILENT -> {
+                Optional<Instant> latest = states.stream().map(SdkHealthState::lastReportAt).max(Instant::compareTo);
+                double minutes = (Double) rule.threshold();
+                Double quiet = latest.map(at -> (double) Duration.between(at, now).toMinutes()).orElse(null);
+                yield new MetricCheck(latest.isPresent() && !latest.get().plus(Duration.ofMinutes((long) minutes)).isAfter(now), quiet, minutes);
+            }
+            default -> throw new IllegalArgumentException("not an SDK rule: " + rule.kind());
         };
     }
 

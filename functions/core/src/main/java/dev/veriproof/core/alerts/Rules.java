@@ -21,6 +21,8 @@ import java.util.regex.Pattern;
 public final class Rules {
     public static final List<String> FIELDS = List.of("name", "applicationId", "kind", "window", "threshold", "condition", "severity", "notify");
     private static final Set<String> NOTIFY_FIELDS = Set.of("webhookUrl", "webhookSecret", "eventBridge");
+    /** A week: SDK_SILENT's longest threshold. */
+    public static final int MAX_SILENT_MINUTES = 7 * 24 * 60;
     private static final Pattern APPLICATION_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}|\\*");
 
     private Rules() {
@@ -59,7 +61,7 @@ public final class Rules {
 
     private static Object threshold(AlertKind kind, JsonNode threshold) {
         switch (kind) {
-            case SCORE_TARGET_MISSED, SESSION_CONDITION -> {
+            case SCORE_TARGET_MISSED, SESSION_CONDITION, SDK_CIRCUIT_BREAKER_OPEN -> {
                 if (threshold != null) throw new RuleException("invalid_threshold", kind + " rules take no threshold.", "$.threshold");
                 return null;
             }
@@ -70,6 +72,14 @@ public final class Rules {
                     throw new RuleException("invalid_threshold", "threshold must be one of " + String.join(", ", levels) + ".", "$.threshold");
                 }
                 return threshold.textValue();
+            }
+            case SDK_SILENT -> {
+                if (threshold == null) throw new RuleException("missing_field", "threshold is required: minutes without a health report.", "$.threshold");
+                if (!threshold.isNumber() || threshold.doubleValue() != Math.rint(threshold.doubleValue())
+                        || threshold.doubleValue() < 1 || threshold.doubleValue() > MAX_SILENT_MINUTES) {
+                    throw new RuleException("invalid_threshold", "threshold must be a whole number of minutes from 1 to " + MAX_SILENT_MINUTES + ".", "$.threshold");
+                }
+                return threshold.doubleValue();
             }
             default -> {
                 if (threshold == null) throw new RuleException("missing_field", "threshold is required.", "$.threshold");

@@ -5,8 +5,15 @@ import java.util.List;
 
 /** SDK health reports and the SDK version history of applications. */
 public interface SdkTelemetryStore {
-    /** Stores the report; false if the same report is stored already. */
+    /**
+     * Stores the report; false if the same report is stored already. Either way the report's SDK
+     * version's latest state moves to it unless a later report is there already, so a retried
+     * request that died between the two writes still completes the second.
+     */
     boolean putIfAbsent(SdkHealthReport report);
+
+    /** The latest state of every SDK name and version that reported for the application. */
+    List<SdkHealthState> healthStates(String tenantId, String applicationId);
 
     /** The application's reports, in {@code reportedAt} order. */
     List<SdkHealthReport> healthReports(String tenantId, String applicationId);

@@ -45,6 +45,13 @@ class RulesTest {
         }
         assertEquals("HIGH", parse("{\"name\":\"n\",\"applicationId\":\"a\",\"kind\":\"RISK_LEVEL_AT_LEAST\",\"threshold\":\"HIGH\",\"severity\":\"LOW\"}").threshold());
         assertEquals(AlertKind.SCORE_TARGET_MISSED, parse("{\"name\":\"n\",\"applicationId\":\"a\",\"kind\":\"SCORE_TARGET_MISSED\",\"severity\":\"LOW\"}").kind());
+        assertEquals(null, parse("{\"name\":\"n\",\"applicationId\":\"*\",\"kind\":\"SDK_CIRCUIT_BREAKER_OPEN\",\"severity\":\"HIGH\"}").threshold());
+        assertEquals(0.95, parse("{\"name\":\"n\",\"applicationId\":\"a\",\"kind\":\"SDK_EXPORT_SUCCESS_BELOW\",\"threshold\":0.95,\"severity\":\"LOW\"}").threshold());
+        AlertRule silent = parse("{\"name\":\"n\",\"applicationId\":\"a\",\"kind\":\"SDK_SILENT\",\"threshold\":15,\"severity\":\"LOW\"}");
+        assertEquals(15.0, silent.threshold());
+        assertTrue(silent.kind().isSdk());
+        assertFalse(silent.kind().isMetric());
+        assertEquals(silent, Rules.parse(silent.toJson(), "t", "rule_1", NOW, NOW, false)); // what is stored reads back
         AlertRule session = parse("""
                 {"name":"n","applicationId":"a","kind":"SESSION_CONDITION","severity":"CRITICAL",
                  "condition":{"any":[{"field":"riskLevel","op":"in","value":["CRITICAL"]},
@@ -83,6 +90,17 @@ class RulesTest {
             "{\"name\":\"n\",\"applicationId\":\"a\",\"kind\":\"ROLLING_SCORE_BELOW\",\"threshold\":3,\"severity\":\"LOW\",\"notify\":{\"webhookUrl\":\"https://h.example.com\"}}|$.notify.webhookSecret",
             "{\"name\":\"n\",\"applicationId\":\"a\",\"kind\":\"ROLLING_SCORE_BELOW\",\"threshold\":3,\"severity\":\"LOW\",\"notify\":{\"webhookUrl\":\"https://h.example.com\",\"webhookSecret\":\"short\"}}|$.notify.webhookSecret",
             "{\"name\":\"n\",\"applicationId\":\"a\",\"kind\":\"ROLLING_SCORE_BELOW\",\"threshold\":3,\"severity\":\"LOW\",\"notify\":{\"sms\":\"x\"}}|$.notify.sms",
+            "{\"name\":\"n\",\"applicationId\":\"a\",\"kind\":\"SDK_CIRCUIT_BREAKER_OPEN\",\"threshold\":1,\"severity\":\"LOW\"}|$.threshold",
+            "{\"name\":\"n\",\"applicationId\":\"a\",\"kind\":\"SDK_EXPORT_SUCCESS_BELOW\",\"severity\":\"LOW\"}|$.threshold",
+            "{\"name\":\"n\",\"applicationId\":\"a\",\"kind\":\"SDK_EXPORT_SUCCESS_BELOW\",\"threshold\":95,\"severity\":\"LOW\"}|$.threshold",
+            "{\"name\":\"n\",\"applicationId\":\"a\",\"kind\":\"SDK_SILENT\",\"severity\":\"LOW\"}|$.threshold",
+            "{\"name\":\"n\",\"applicationId\":\"a\",\"kind\":\"SDK_SILENT\",\"threshold\":2.5,\"severity\":\"LOW\"}|$.threshold",
+            "{\"name\":\"n\",\"applicationId\":\"a\",\"kind\":\"SDK_SILENT\",\"threshold\":0,\"severity\":\"LOW\"}|$.threshold",
+            "{\"name\":\"n\",\"applicationId\":\"a\",\"kind\":\"SDK_SILENT\",\"threshold\":10081,\"severity\":\"LOW\"}|$.threshold",
+            "{\"name\":\"n\",\"applicationId\":\"a\",\"kind\":\"SDK_SILENT\",\"window\":\"7d\",\"threshold\":15,\"severity\":\"LOW\"}|$.window",
+            "{\"name\":\"n\",\"applicationId\":\"a\",\"kind\":\"SESSION_CONDITION\",\"severity\":\"LOW\",\"condition\":{\"any\":[{\"field\":\"contentSafety.flags\",\"op\":\"includes\",\"value\":\"PII\"}]}}|$.condition.any[0].value",
+            "{\"name\":\"n\",\"applicationId\":\"a\",\"kind\":\"SESSION_CONDITION\",\"severity\":\"LOW\",\"condition\":{\"any\":[{\"field\":\"contentSafety.flags\",\"op\":\"includes\",\"value\":[\"PII\",\"GORE\"]}]}}|$.condition.any[0].value[1]",
+            "{\"name\":\"n\",\"applicationId\":\"a\",\"kind\":\"SESSION_CONDITION\",\"severity\":\"LOW\",\"condition\":{\"any\":[{\"field\":\"contentSafety.flags\",\"op\":\"in\",\"value\":[\"PII\"]}]}}|$.condition.any[0].op",
     })
     void badRulesAreRejectedNamingTheField(String body, String field) {
         RuleException e = assertThrows(RuleException.class, () -> parse(body));
@@ -104,7 +122,8 @@ class RulesTest {
     void conditionsTestEachSessionField() {
         Session s = session("""
                 {"sessionId":"s","applicationId":"a","startedAt":"2026-11-26T10:00:00Z","riskLevel":"HIGH","intent":"credit_decision",
-                 "model":"gpt-4.1","decision":{"outcome":"DENIED","confidence":0.4},"guardrails":[{"name":"g","action":"BYPASSED"}]}""");
+                 "model":"gpt-4.1","decision":{"outcome":"DENIED","confidence":0.4},"guardrails":[{"name":"g","action":"BYPASSED"}],
+                 "contentSafety":{"flags":["PII","OTHER"]}}""");
         Session bare = session("{\"sessionId\":\"s\",\"applicationId\":\"a\",\"startedAt\":\"2026-11-26T10:00:00Z\"}");
         Map<String, String> tests = Map.of(
                 "{\"field\":\"riskLevel\",\"op\":\"in\",\"value\":[\"HIGH\",\"CRITICAL\"]}", "{\"field\":\"riskLevel\",\"op\":\"in\",\"value\":[\"LOW\"]}",
@@ -113,7 +132,9 @@ class RulesTest {
                 "{\"field\":\"decision.confidence\",\"op\":\"<\",\"value\":0.5}", "{\"field\":\"decision.confidence\",\"op\":\"<\",\"value\":0.4}",
                 "{\"field\":\"intent\",\"op\":\"contains\",\"value\":\"credit\"}", "{\"field\":\"intent\",\"op\":\"contains\",\"value\":\"loan\"}",
                 "{\"field\":\"governanceScore\",\"op\":\"<\",\"value\":60}", "{\"field\":\"governanceScore\",\"op\":\"<\",\"value\":50}",
-                "{\"field\":\"model\",\"op\":\"is\",\"value\":\"gpt-4.1\"}", "{\"field\":\"model\",\"op\":\"is\",\"value\":\"gpt-4\"}");
+                "{\"field\":\"model\",\"op\":\"is\",\"value\":\"gpt-4.1\"}", "{\"field\":\"model\",\"op\":\"is\",\"value\":\"gpt-4\"}",
+                "{\"field\":\"contentSafety.flags\",\"op\":\"includes\",\"value\":[\"HATE\",\"PII\"]}",
+                "{\"field\":\"contentSafety.flags\",\"op\":\"includes\",\"value\":[\"HATE\"]}");
         tests.forEach((match, miss) -> {
             assertTrue(Condition.parse(Json.parse("{\"all\":[" + match + "]}"), "$").matches(s, 50), match);
             assertFalse(Condition.parse(Json.parse("{\"all\":[" + miss + "]}"), "$").matches(s, 50), miss);
