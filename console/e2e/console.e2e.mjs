@@ -214,17 +214,56 @@ await check('Sessions: explorer filters are kept in the URL, so a link reproduce
   await shot('sessions');
 });
 
-await check('Alerts, review queue and audit log show their records; the audit chain checks intact', async () => {
+await check('Alerts: an admin acknowledges, and resolving needs the corrective-action note', async () => {
   await nav('Alerts').click();
-  await page.locator('tr[data-alert]').first().waitFor();
+  const row = page.locator('tr[data-alert]').first();
+  await row.waitFor();
+  const id = await row.getAttribute('data-alert');
+  const alert = page.locator(`tr[data-alert="${id}"]`);
+  await alert.getByRole('button', { name: 'Acknowledge' }).click();
+  await alert.getByText('ACKNOWLEDGED').waitFor();
   await shot('alerts');
+  await alert.getByRole('button', { name: 'Resolve' }).click();
+  const error = alert.locator('#note-error');
+  await error.waitFor();
+  assert(/note/.test(await error.textContent()), await error.textContent());
+  await alert.getByLabel(/Corrective action note/).fill('Credit officers now review every HIGH decision before it is sent');
+  await alert.getByRole('button', { name: 'Resolve' }).click();
+  await alert.getByText('RESOLVED').waitFor();
+});
+
+await check('Review queue: an admin reviews a waiting session and it leaves the queue', async () => {
   await nav('Review queue').click();
-  await page.getByRole('link', { name: 'Review session' }).first().waitFor();
+  const first = page.locator('tr[data-session]').first();
+  await first.waitFor();
   await shot('review-queue');
+  const sessionId = await first.getAttribute('data-session');
+  await first.getByRole('link', { name: 'Review session' }).click();
+  await page.getByLabel('Reviewer').fill('credit-officer-7');
+  await page.getByLabel('Outcome').selectOption('APPROVED');
+  await page.getByRole('button', { name: 'Record review' }).click();
+  await page.getByText('Review recorded.').waitFor();
+  await page.getByText('by credit-officer-7').waitFor();
+  await nav('Review queue').click();
+  await page.locator('tr[data-session]').first().waitFor();
+  assert(await page.locator(`tr[data-session="${sessionId}"]`).count() === 0, `${sessionId} left the queue`);
+});
+
+await check('Audit log: the entries, and the hash chain checks intact', async () => {
   await nav('Audit log').click();
+  await page.getByRole('cell', { name: 'alert.resolve' }).first().waitFor();
   await page.getByRole('button', { name: 'Check the hash chain' }).click();
   await page.locator('[data-chain="intact"]').waitFor();
   await shot('audit-log');
+});
+
+await check('Evidence exports: an admin switches the quarterly export off and on again', async () => {
+  await nav('Evidence exports').click();
+  const setting = page.locator('[data-setting="quarterlyExport"]');
+  await setting.getByRole('button', { name: 'Turn off' }).click();
+  await setting.getByText('off', { exact: true }).waitFor();
+  await setting.getByRole('button', { name: 'Turn on' }).click();
+  await setting.getByText('on', { exact: true }).waitFor();
 });
 
 await check('sign out forgets the key', async () => {
@@ -234,8 +273,13 @@ await check('sign out forgets the key', async () => {
   await page.getByLabel('API key').waitFor();
 });
 
-await check('auditor signs in: every page, and no write action anywhere', async () => {
-  await signIn(AUDITOR_KEY);
+await check('auditor signs in with the keyboard alone: every page, and no write action anywhere', async () => {
+  await page.goto(CONSOLE_URL);
+  await page.keyboard.press('Tab');
+  assert(await page.evaluate(() => document.activeElement?.id) === 'apiKey', 'the first Tab reaches the API key field');
+  await page.keyboard.type(AUDITOR_KEY);
+  await page.keyboard.press('Enter');
+  await nav('Overview').waitFor();
   assert(/auditor/i.test(await page.locator('.who').textContent()), 'role shown');
   for (const label of NAV) {
     await nav(label).click();
