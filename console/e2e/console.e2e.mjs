@@ -221,7 +221,7 @@ await check('Alerts: an admin acknowledges, and resolving needs the corrective-a
   const id = await row.getAttribute('data-alert');
   const alert = page.locator(`tr[data-alert="${id}"]`);
   await alert.getByRole('button', { name: 'Acknowledge' }).click();
-  await alert.getByText('ACKNOWLEDGED').waitFor();
+  await alert.getByRole('cell', { name: 'ACKNOWLEDGED', exact: true }).waitFor();
   await shot('alerts');
   await alert.getByRole('button', { name: 'Resolve' }).click();
   const error = alert.locator('#note-error');
@@ -229,7 +229,7 @@ await check('Alerts: an admin acknowledges, and resolving needs the corrective-a
   assert(/note/.test(await error.textContent()), await error.textContent());
   await alert.getByLabel(/Corrective action note/).fill('Credit officers now review every HIGH decision before it is sent');
   await alert.getByRole('button', { name: 'Resolve' }).click();
-  await alert.getByText('RESOLVED').waitFor();
+  await alert.getByRole('cell', { name: 'RESOLVED', exact: true }).waitFor();
 });
 
 await check('Review queue: an admin reviews a waiting session and it leaves the queue', async () => {
