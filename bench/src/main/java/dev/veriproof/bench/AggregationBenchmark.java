@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamRecord;
 import dev.veriproof.adapters.dynamo.DynamoApplicationStore;
+import dev.veriproof.adapters.dynamo.DynamoIncidentStore;
 import dev.veriproof.adapters.dynamo.DynamoSessionStore;
 import dev.veriproof.core.applications.Application;
 import dev.veriproof.core.applications.RedactionPolicy;
@@ -129,7 +130,7 @@ public final class AggregationBenchmark {
             AggregationStreamHandler handler = new AggregationStreamHandler(new Aggregation(new RollupStore(client, governance),
                     new RiskStore(client, governance), new AlertStore(client, governance), applications,
                     new Notifications((message, delay) -> { throw new IllegalStateException("no notification expected"); }),
-                    Clock.fixed(now, ZoneOffset.UTC)));
+                    new DynamoIncidentStore(client, governance), Clock.fixed(now, ZoneOffset.UTC)));
             for (int i = 0; i < 200; i++) update(client, governance, i); // warms DynamoDB Local and the SDK up for both sides
             counter.reset();
             long started = System.nanoTime();

@@ -6,6 +6,7 @@ import dev.veriproof.adapters.aws.AwsClients;
 import dev.veriproof.adapters.dynamo.DynamoApplicationStore;
 import dev.veriproof.adapters.dynamo.DynamoAuditLog;
 import dev.veriproof.adapters.dynamo.DynamoGovernanceStore;
+import dev.veriproof.adapters.dynamo.DynamoIncidentStore;
 import dev.veriproof.adapters.dynamo.DynamoKeyStore;
 import dev.veriproof.adapters.dynamo.DynamoReviewStore;
 import dev.veriproof.adapters.dynamo.DynamoSessionStore;
@@ -14,6 +15,7 @@ import dev.veriproof.core.signing.Signer;
 import dev.veriproof.scoring.AlertStore;
 import dev.veriproof.scoring.EventBridgeBus;
 import dev.veriproof.scoring.RiskStore;
+import dev.veriproof.scoring.RollupStore;
 import java.time.Clock;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -39,6 +41,16 @@ final class Evidence {
                 new DynamoReviewStore(dynamo, governanceTable, sessionsTable, audit), new DynamoKeyStore(enhanced, governanceTable),
                 new DynamoExportStore(dynamo, governanceTable, audit), new AlertStore(dynamo, governanceTable), new RiskStore(dynamo, governanceTable),
                 new DynamoAnchorLedger(dynamo, governanceTable));
+    }
+
+    /** The stores the ISO/IEC 42001 posture is read from (live endpoints and package alike). */
+    static PostureReader.Stores postureStores(DynamoDbClient dynamo, String governanceTable, Clock clock) {
+        DynamoAuditLog audit = new DynamoAuditLog(dynamo, governanceTable, clock);
+        DynamoGovernanceStore governance = new DynamoGovernanceStore(dynamo, governanceTable, audit);
+        DynamoDbEnhancedClient enhanced = DynamoDbEnhancedClient.builder().dynamoDbClient(dynamo).build();
+        return new PostureReader.Stores(new RollupStore(dynamo, governanceTable), new DynamoIncidentStore(dynamo, governanceTable),
+                new AlertStore(dynamo, governanceTable), new DynamoAnchorLedger(dynamo, governanceTable), governance, governance, governance,
+                governance, new DynamoKeyStore(enhanced, governanceTable), new DynamoExportStore(dynamo, governanceTable, audit), audit);
     }
 
     /** Only the Assemble step signs; the signing key is read from Secrets Manager on its first use. */

@@ -18,9 +18,12 @@ import dev.veriproof.core.governance.PlanItem;
 import dev.veriproof.core.governance.PlanItem.Kind;
 import dev.veriproof.core.governance.PlanStore;
 import dev.veriproof.core.hash.Hashes;
+import dev.veriproof.core.posture.Incident;
+import dev.veriproof.core.posture.Iso42001;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -28,9 +31,10 @@ import java.util.Optional;
 /**
  * Remediation items and the governance roadmap (admin writes, admin and auditor read):
  * <ul>
- * <li>{@code POST /v1/remediations} {@code {"gap", "owner", "dueDate", "status"?, "applicationId"?, "clause"?, "description"?}}
- * (status OPEN | IN_PROGRESS | DONE | ACCEPTED_RISK, OPEN by default)</li>
- * <li>{@code POST /v1/roadmap} {@code {"title", "targetDate", "owner"?, "status"?, "applicationId"?, "clause"?, "description"?}}
+ * <li>{@code POST /v1/remediations} {@code {"gap", "owner", "dueDate", "status"?, "applicationId"?, "controlId"?, "incidentId"?,
+ * "description"?}} (status OPEN | IN_PROGRESS | DONE | ACCEPTED_RISK, OPEN by default); {@code controlId} links the item to
+ * an ISO/IEC 42001 gap ({@link Iso42001#CLAUSES}), {@code incidentId} to a 10.2 incident it corrects</li>
+ * <li>{@code POST /v1/roadmap} {@code {"title", "targetDate", "owner"?, "status"?, "applicationId"?, "controlId"?, "description"?}}
  * (status PLANNED | IN_PROGRESS | DONE | CANCELLED, PLANNED by default)</li>
  * <li>{@code PATCH /v1/remediations/{id}}, {@code PATCH /v1/roadmap/{id}}: {@code status}, {@code owner},
  * the date, {@code note}</li>
@@ -78,7 +82,9 @@ public final class PlansHandler extends ApiHandler {
     }
 
     private APIGatewayV2HTTPResponse create(Shape shape, Principal admin, ApiRequest request) {
-        Body body = Body.of(request.jsonBody(), shape.titleField(), shape.dateField(), "owner", "status", "applicationId", "clause", "description");
+        Body body = shape.kind() == Kind.REMEDIATION
+                ? Body.of(request.jsonBody(), shape.titleField(), shape.dateField(), "owner", "status", "applicationId", "controlId", "incidentId", "description")
+                : Body.of(request.jsonBody(), shape.titleField(), shape.dateField(), "owner", "status", "applicationId", "controlId", "description");
         String title = body.requiredString(shape.titleField(), 500);
         String owner = shape.kind() == Kind.REMEDIATION ? body.requiredString("owner", 256) : body.optionalString("owner", 256).orElse(null);
         var date = body.requiredDate(shape.dateField());
@@ -87,6 +93,12 @@ public final class PlansHandler extends ApiHandler {
         if (applicationId != null && applications.find(admin.tenantId(), applicationId).isEmpty()) {
             throw new ApiException(422, "unknown_application", "Application '" + applicationId + "' is not registered in this tenant.", "$.applicationId");
         }
+        String controlId = body.optionalChoice("controlId", Iso42001.CLAUSES).orElse(null);
+        String incidentId = body.optionalString("incidentId", 256).orElse(null);
+        if (incidentId != null && Arrays.stream(Incident.Type.values()).noneMatch(t -> incidentId.startsWith(t.json() + ":"))) {
+            throw ApiException.badRequest("invalid_value", "incidentId must be an incident id of GET /v1/incidents (alert:…, "
+                    + "guardrail_bypass:…, high_risk_without_oversight:…, anchoring_failure:…).", "$.incidentId");
+        }
         Instant now = clock.instant();
         Optional<String> idempotencyKey = request.header("idempotency-key").filter(k -> !k.isBlank());
         String id = shape.kind().idPrefix() + idempotencyKey
@@ -94,7 +106,7 @@ public final class PlansHandler extends ApiHandler {
                 .orElseGet(() -> ApiKeys.newKeyId().substring(4));
         PlanItem item = new PlanItem(shape.kind(), admin.tenantId(), id, title,
                 body.optionalString("description", 4000).orElse(null), owner, date, status, applicationId,
-                body.optionalString("clause", 64).orElse(null), null, 1, now, admin.keyId(), now, admin.keyId());
+                controlId, incidentId, null, 1, now, admin.keyId(), now, admin.keyId());
         if (!plans.create(item, event(shape, admin, "create", item))) {
             // only an Idempotency-Key can name an existing item: the request is a retry, or a reused key
             PlanItem existing = plans.find(admin.tenantId(), shape.kind(), id).orElseThrow();
@@ -118,7 +130,7 @@ public final class PlansHandler extends ApiHandler {
                 body.optionalString("owner", 256).orElse(current.owner()),
                 body.optionalDate(shape.dateField()).orElse(current.dueDate()),
                 body.optionalChoice("status", shape.kind().statuses()).orElse(current.status()),
-                current.applicationId(), current.clause(), body.optionalString("note", 4000).orElse(current.note()),
+                current.applicationId(), current.controlId(), current.incidentId(), body.optionalString("note", 4000).orElse(current.note()),
                 current.version() + 1, current.createdAt(), current.createdBy(), clock.instant(), admin.keyId());
         if (!plans.update(updated, event(shape, admin, "update", updated))) {
             throw new ApiException(409, "concurrent_update", "The item changed while this request was processed; read it again and retry.");
@@ -139,6 +151,8 @@ public final class PlansHandler extends ApiHandler {
         if (item.owner() != null) details.put("owner", item.owner());
         if (item.dueDate() != null) details.put(shape.dateField(), item.dueDate().toString());
         if (item.applicationId() != null) details.put("applicationId", item.applicationId());
+        if (item.controlId() != null) details.put("controlId", item.controlId());
+        if (item.incidentId() != null) details.put("incidentId", item.incidentId());
         return new AuditEvent(admin.keyId(), shape.resource() + "." + verb, shape.resource() + "/" + item.id(), details);
     }
 
@@ -151,7 +165,8 @@ public final class PlansHandler extends ApiHandler {
         view.put(shape.dateField(), item.dueDate() == null ? null : item.dueDate().toString());
         view.put("status", item.status());
         view.put("applicationId", item.applicationId());
-        view.put("clause", item.clause());
+        view.put("controlId", item.controlId());
+        if (shape.kind() == Kind.REMEDIATION) view.put("incidentId", item.incidentId());
         view.put("note", item.note());
         view.put("version", item.version());
         view.put("createdAt", item.createdAt().toString());

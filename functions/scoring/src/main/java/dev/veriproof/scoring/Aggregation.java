@@ -10,6 +10,8 @@ import dev.veriproof.core.alerts.AlertRule;
 import dev.veriproof.core.alerts.MetricCheck;
 import dev.veriproof.core.applications.Application;
 import dev.veriproof.core.applications.ApplicationStore;
+import dev.veriproof.core.posture.IncidentStore;
+import dev.veriproof.core.posture.SessionIncident;
 import dev.veriproof.core.risk.RiskClassifier;
 import dev.veriproof.core.session.RiskLevel;
 import java.time.Clock;
@@ -27,8 +29,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * What the sessions stream drives (SPEC §5, §7): per-session alert rules, the daily rollups, the
- * application's risk classification and its metric alert rules. Every step is idempotent, so a
+ * What the sessions stream drives (SPEC §5, §7): per-session alert rules, the session incidents of ISO/IEC 42001 10.2,
+ * the daily rollups, the application's risk classification and its metric alert rules. Every step is idempotent, so a
  * replayed or overlapping batch changes nothing: rollups and per-session occurrences count through
  * markers, and risk and metric alerts are recomputed from the rollups' state.
  */
@@ -38,15 +40,17 @@ public final class Aggregation {
     private final AlertStore alerts;
     private final ApplicationStore applications;
     private final Notifications notifications;
+    private final IncidentStore incidents;
     private final Clock clock;
 
     public Aggregation(RollupStore rollups, RiskStore risks, AlertStore alerts, ApplicationStore applications,
-                       Notifications notifications, Clock clock) {
+                       Notifications notifications, IncidentStore incidents, Clock clock) {
         this.rollups = rollups;
         this.risks = risks;
         this.alerts = alerts;
         this.applications = applications;
         this.notifications = notifications;
+        this.incidents = incidents;
         this.clock = clock;
     }
 
@@ -62,11 +66,13 @@ public final class Aggregation {
         Map<String, List<AlertRule>> rulesByTenant = new HashMap<>();
         Map<App, Long> newlyCounted = new LinkedHashMap<>();
         for (SessionEvent event : events) {
-            if (event.anchoring()) continue;
+            if (event.change() != SessionEvent.Change.STORED) continue;
             try {
-                sessionRules(event, rulesByTenant.computeIfAbsent(event.tenantId(), alerts::rules));
+                Optional<SessionIncident> incident = SessionIncident.of(event.session());
+                incident.ifPresent(i -> incidents.record(event.tenantId(), i));
+                sessionRules(event, incident, rulesByTenant.computeIfAbsent(event.tenantId(), alerts::rules));
             } catch (RuntimeException e) {
-                Log.error("per-session alert rules failed", e, "tenantId", event.tenantId(), "sessionId", event.session().sessionId());
+                Log.error("per-session alert rules or incident failed", e, "tenantId", event.tenantId(), "sessionId", event.session().sessionId());
                 failed.add(event.sequenceNumber());
             }
         }
@@ -82,10 +88,12 @@ public final class Aggregation {
             App app = new App(g.tenantId(), g.applicationId());
             newlyCounted.putIfAbsent(app, 0L);
             try {
-                List<RollupStore.Counted> counted = group.getValue().stream().map(e -> e.anchoring()
-                        ? new RollupStore.Counted(e.marker(), Contribution.ofAnchoring())
-                        : new RollupStore.Counted(e.marker(), Contribution.ofSession(e.session(), e.governanceScore()),
-                                e.session().model(), Contribution.ofModel(e.session(), e.governanceScore()))).toList();
+                List<RollupStore.Counted> counted = group.getValue().stream().map(e -> switch (e.change()) {
+                    case STORED -> new RollupStore.Counted(e.marker(), Contribution.ofSession(e.session(), e.governanceScore()),
+                            e.session().model(), Contribution.ofModel(e.session(), e.governanceScore()));
+                    case ANCHORED -> new RollupStore.Counted(e.marker(), Contribution.ofAnchoring());
+                    case REVIEWED -> new RollupStore.Counted(e.marker(), Contribution.ofReview());
+                }).toList();
                 int fresh = rollups.applyOnce(g.tenantId(), g.applicationId(), g.day(), counted, now).size();
                 newlyCounted.merge(app, (long) fresh, Long::sum);
             } catch (RuntimeException e) {
@@ -106,7 +114,8 @@ public final class Aggregation {
         return List.copyOf(failed);
     }
 
-    private void sessionRules(SessionEvent event, List<AlertRule> rules) {
+    /** Per-session rules; a session that is an incident notes each alert it counts in (a corrective action may resolve it). */
+    private void sessionRules(SessionEvent event, Optional<SessionIncident> incident, List<AlertRule> rules) {
         String application = event.session().applicationId();
         for (AlertRule rule : rules) {
             if (rule.kind() != AlertKind.SESSION_CONDITION || !rule.appliesTo(application)) continue;
@@ -114,6 +123,9 @@ public final class Aggregation {
             Instant now = clock.instant();
             AlertStore.Occurrence occurrence = alerts.occur(rule, application, (double) event.governanceScore(), null,
                     event.marker() + "#RULE#" + rule.ruleId(), now);
+            if (occurrence.counted() && occurrence.alert() != null) {
+                incident.ifPresent(i -> incidents.addAlert(event.tenantId(), i, occurrence.alert().alertId()));
+            }
             if (occurrence.opened()) notifications.publish("alert.opened", rule, occurrence.alert(), now);
             else if (occurrence.counted()) notifications.publish("alert.updated", rule, occurrence.alert(), now);
         }

@@ -17,8 +17,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The sessions table's stream: a stored session (INSERT) and a session becoming anchored (MODIFY
- * that removes {@code anchorPending}) feed {@link Aggregation}. Failed records are reported as batch
+ * The sessions table's stream: a stored session (INSERT), a session becoming anchored (MODIFY
+ * that removes {@code anchorPending}) and a waiting session being reviewed (MODIFY that removes {@code reviewQueue})
+ * feed {@link Aggregation}. Failed records are reported as batch
  * item failures; the event source mapping retries from the first of them.
  */
 public final class AggregationStreamHandler implements RequestHandler<DynamodbEvent, StreamsEventResponse> {
@@ -59,7 +60,11 @@ public final class AggregationStreamHandler implements RequestHandler<DynamodbEv
             Log.warn("stored session record does not validate; not aggregated", "tenantId", stored.tenantId(), "sessionId", stored.sessionId());
             return null;
         }
-        return new SessionEvent(change.get().sequenceNumber(), stored.tenantId(), valid.session(), stored.governanceScore(),
-                change.get().kind() == DynamoSessionStore.Change.Kind.ANCHORED);
+        SessionEvent.Change kind = switch (change.get().kind()) {
+            case STORED -> SessionEvent.Change.STORED;
+            case ANCHORED -> SessionEvent.Change.ANCHORED;
+            case REVIEWED -> SessionEvent.Change.REVIEWED;
+        };
+        return new SessionEvent(change.get().sequenceNumber(), stored.tenantId(), valid.session(), stored.governanceScore(), kind);
     }
 }

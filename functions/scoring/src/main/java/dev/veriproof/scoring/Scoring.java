@@ -5,6 +5,7 @@ import dev.veriproof.adapters.aws.AwsClients;
 import dev.veriproof.adapters.dynamo.DynamoApplicationStore;
 import dev.veriproof.adapters.dynamo.DynamoAuditLog;
 import dev.veriproof.adapters.dynamo.DynamoGovernanceStore;
+import dev.veriproof.adapters.dynamo.DynamoIncidentStore;
 import java.net.URI;
 import java.time.Clock;
 import java.util.Arrays;
@@ -58,7 +59,8 @@ final class Scoring {
     }
 
     static Aggregation aggregation(Clock clock) {
-        return new Aggregation(rollups(), risks(), alerts(), applications(), notifications(), clock);
+        return new Aggregation(rollups(), risks(), alerts(), applications(), notifications(),
+                new DynamoIncidentStore(AwsClients.dynamoDb(), Config.governanceTable()), clock);
     }
 
     static boolean allowLoopbackWebhooks() {

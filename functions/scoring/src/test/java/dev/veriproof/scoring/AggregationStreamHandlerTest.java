@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import dev.veriproof.adapters.dynamo.DynamoApplicationStore;
+import dev.veriproof.adapters.dynamo.DynamoIncidentStore;
 import dev.veriproof.adapters.dynamo.DynamoSessionStore;
 import dev.veriproof.core.aggregation.DailyRollup;
 import dev.veriproof.adapters.dynamo.DynamoAuditLog;
@@ -60,6 +61,7 @@ class AggregationStreamHandlerTest {
     private RollupStore rollups;
     private RiskStore risks;
     private AlertStore alerts;
+    private DynamoIncidentStore incidents;
     private final List<String> queued = Collections.synchronizedList(new ArrayList<>());
     private AggregationStreamHandler handler;
     private DynamoAuditLog audit;
@@ -76,6 +78,7 @@ class AggregationStreamHandlerTest {
         risks = new RiskStore(aws.client(), governance);
         audit = new DynamoAuditLog(aws.client(), governance, Clock.fixed(NOW, ZoneOffset.UTC));
         alerts = new AlertStore(aws.client(), governance, audit);
+        incidents = new DynamoIncidentStore(aws.client(), governance);
         handler = handler(risks);
         tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);
     }
@@ -83,7 +86,7 @@ class AggregationStreamHandlerTest {
     /** The notification queue port records what would go to SQS; delivery itself is tested end to end. */
     private AggregationStreamHandler handler(RiskStore riskStore) {
         return new AggregationStreamHandler(new Aggregation(rollups, riskStore, alerts, applications,
-                new Notifications((message, delay) -> queued.add(message)), Clock.fixed(NOW, ZoneOffset.UTC)));
+                new Notifications((message, delay) -> queued.add(message)), incidents, Clock.fixed(NOW, ZoneOffset.UTC)));
     }
 
     private void register(String applicationId, RiskLevel declared, int target) {

@@ -315,7 +315,8 @@ public final class DynamoGovernanceStore implements DeploymentStore, SdkTelemetr
         putIfPresent(item, "dueDate", p.dueDate() == null ? null : p.dueDate().toString());
         item.put("status", s(p.status()));
         putIfPresent(item, "applicationId", p.applicationId());
-        putIfPresent(item, "clause", p.clause());
+        putIfPresent(item, "controlId", p.controlId());
+        putIfPresent(item, "incidentId", p.incidentId());
         putIfPresent(item, "note", p.note());
         item.put("version", n(p.version()));
         item.put("createdAt", s(p.createdAt().toString()));
@@ -328,7 +329,7 @@ public final class DynamoGovernanceStore implements DeploymentStore, SdkTelemetr
     private static PlanItem planItem(String tenantId, Map<String, AttributeValue> i) {
         return new PlanItem(PlanItem.Kind.valueOf(i.get("kind").s()), tenantId, i.get("id").s(), i.get("title").s(),
                 text(i, "description"), text(i, "owner"), i.containsKey("dueDate") ? LocalDate.parse(i.get("dueDate").s()) : null,
-                i.get("status").s(), text(i, "applicationId"), text(i, "clause"), text(i, "note"), Long.parseLong(i.get("version").n()),
+                i.get("status").s(), text(i, "applicationId"), text(i, "controlId"), text(i, "incidentId"), text(i, "note"), Long.parseLong(i.get("version").n()),
                 Instant.parse(i.get("createdAt").s()), i.get("createdBy").s(), Instant.parse(i.get("updatedAt").s()), i.get("updatedBy").s());
     }
 

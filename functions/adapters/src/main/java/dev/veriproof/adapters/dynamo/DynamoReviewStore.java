@@ -4,6 +4,7 @@ import dev.veriproof.core.audit.AuditEvent;
 import dev.veriproof.core.governance.Review;
 import dev.veriproof.core.governance.ReviewOutcome;
 import dev.veriproof.core.governance.ReviewStore;
+import dev.veriproof.core.posture.SessionIncident;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -19,23 +20,26 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 /**
  * Reviews in the governance table ({@code TENANT#<t> / REVIEW#<sessionId>#<reviewId>}) and the
  * review queue, which the sessions table keeps ({@link DynamoSessionStore#reviewQueue}): recording a
- * review takes the session off the queue in the same transaction as the review and its audit entry.
+ * review takes the session off the queue in the same transaction as the review and its audit entry (and marks the
+ * session's incident reviewed, when it is one: {@link DynamoIncidentStore}).
  */
 public final class DynamoReviewStore implements ReviewStore {
     private final DynamoDbClient client;
     private final String governanceTable;
     private final DynamoSessionStore sessions;
     private final DynamoAuditLog audit;
+    private final DynamoIncidentStore incidents;
 
     public DynamoReviewStore(DynamoDbClient client, String governanceTable, String sessionsTable, DynamoAuditLog audit) {
         this.client = client;
         this.governanceTable = governanceTable;
         this.sessions = new DynamoSessionStore(client, sessionsTable);
         this.audit = audit;
+        this.incidents = new DynamoIncidentStore(client, governanceTable);
     }
 
     @Override
-    public Optional<Review> addIfAbsent(Review review, AuditEvent event) {
+    public Optional<Review> addIfAbsent(Review review, Optional<SessionIncident> incident, AuditEvent event) {
         Map<String, AttributeValue> item = new HashMap<>();
         item.put("pk", s(KeyItem.tenantPk(review.tenantId())));
         item.put("sk", s(sk(review.sessionId(), review.reviewId())));
@@ -50,7 +54,9 @@ public final class DynamoReviewStore implements ReviewStore {
         TransactWriteItem putReview = TransactWriteItem.builder().put(Put.builder().tableName(governanceTable).item(item)
                 .conditionExpression("attribute_not_exists(pk)").build()).build();
         TransactWriteItem dequeue = sessions.leaveReviewQueue(review.tenantId(), review.sessionId());
-        DynamoAuditLog.Appended appended = audit.appendWith(review.tenantId(), event, List.of(putReview, dequeue));
+        List<TransactWriteItem> writes = new ArrayList<>(List.of(putReview, dequeue));
+        incident.ifPresent(i -> writes.add(incidents.reviewed(review.tenantId(), i, review)));
+        DynamoAuditLog.Appended appended = audit.appendWith(review.tenantId(), event, writes);
         if (appended.written()) return Optional.empty();
         if (appended.refusedWrite() == 0) {
             return forSession(review.tenantId(), review.sessionId()).stream()

@@ -288,13 +288,15 @@ public final class DynamoSessionStore implements SessionStore, PendingSessions {
             /** The session was stored (INSERT). */
             STORED,
             /** The session left the anchoring backlog (MODIFY): it became anchored. */
-            ANCHORED
+            ANCHORED,
+            /** The session left the review queue (MODIFY): a review gave it the human oversight it required. */
+            REVIEWED
         }
     }
 
     /**
      * The change a stream record (NEW_AND_OLD_IMAGES) makes to a session, or empty for a record that is no session's
-     * storing or anchoring. A session image that cannot be read throws: that is a record to retry or report, not skip.
+     * storing, anchoring or review. A session image that cannot be read throws: that is a record to retry or report, not skip.
      */
     public static Optional<Change> change(DynamodbEvent.DynamodbStreamRecord record) {
         var change = record.getDynamodb();
@@ -306,8 +308,9 @@ public final class DynamoSessionStore implements SessionStore, PendingSessions {
             case "INSERT" -> kind = Change.Kind.STORED;
             case "MODIFY" -> {
                 var old = change.getOldImage();
-                if (old == null || !old.containsKey(ANCHOR_PENDING) || image.containsKey(ANCHOR_PENDING)) return Optional.empty();
-                kind = Change.Kind.ANCHORED;
+                if (old != null && old.containsKey(ANCHOR_PENDING) && !image.containsKey(ANCHOR_PENDING)) kind = Change.Kind.ANCHORED;
+                else if (old != null && old.containsKey(REVIEW_QUEUE) && !image.containsKey(REVIEW_QUEUE)) kind = Change.Kind.REVIEWED;
+                else return Optional.empty();
             }
             default -> {
                 return Optional.empty();

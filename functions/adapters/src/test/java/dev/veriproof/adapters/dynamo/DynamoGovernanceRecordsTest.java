@@ -90,14 +90,17 @@ class DynamoGovernanceRecordsTest {
     @Test
     void planUpdatesAreConditionalOnTheVersionAndAudited() {
         PlanItem item = new PlanItem(PlanItem.Kind.REMEDIATION, tenant, "rem_1", "gap", null, "owner", LocalDate.parse("2026-12-01"),
-                "OPEN", null, "10.1", null, 1, NOW, "key_admin", NOW, "key_admin");
+                "OPEN", null, "10.1", "alert:alt_1", null, 1, NOW, "key_admin", NOW, "key_admin");
         assertTrue(store.create(item, event("remediation.create")));
         assertFalse(store.create(item, event("remediation.create")), "an id is created once");
         PlanItem done = new PlanItem(item.kind(), tenant, item.id(), item.title(), null, item.owner(), item.dueDate(), "DONE", null,
-                item.clause(), "closed", 2, NOW, "key_admin", NOW, "key_admin");
+                item.controlId(), item.incidentId(), "closed", 2, NOW, "key_admin", NOW, "key_admin");
         assertTrue(store.update(done, event("remediation.update")));
         assertFalse(store.update(done, event("remediation.update")), "a stale version is refused");
-        assertEquals("DONE", store.find(tenant, PlanItem.Kind.REMEDIATION, "rem_1").orElseThrow().status());
+        PlanItem stored = store.find(tenant, PlanItem.Kind.REMEDIATION, "rem_1").orElseThrow();
+        assertEquals("DONE", stored.status());
+        assertEquals("10.1", stored.controlId());
+        assertEquals("alert:alt_1", stored.incidentId());
         assertEquals(List.of("remediation.create", "remediation.update"), audit.list(tenant, 0, 10).stream().map(e -> e.action()).toList());
         assertTrue(store.list(tenant, PlanItem.Kind.ROADMAP).isEmpty());
     }

@@ -10,7 +10,7 @@ import java.util.Map;
 /**
  * What one stream event adds to its application's rollup of the day (SPEC §5): named counters and
  * the amounts to add. A stored session adds its counts; a session that became anchored adds one to
- * {@code anchored}. Counter names are the attribute names of the rollup.
+ * {@code anchored}; a review of a session that waited for one adds one to {@code oversightHad}. Counter names are the attribute names of the rollup.
  */
 public final class Contribution {
     public static final String SESSIONS = "sessions";
@@ -21,6 +21,10 @@ public final class Contribution {
     public static final String GROUNDED = "grounded";
     public static final String SAFETY_FLAGGED = "safetyFlagged";
     public static final String ANCHORED = "anchored";
+    /** Sessions that recorded any guardrail result. */
+    public static final String GUARDRAILS_RECORDED = "guardrailsRecorded";
+    /** Sessions that recorded human oversight (its type or whether it was required). */
+    public static final String OVERSIGHT_RECORDED = "oversightRecorded";
 
     private Contribution() {
     }
@@ -48,6 +52,10 @@ public final class Contribution {
                 .forEach(action -> add.put(guardrail(action), 1L));
         boolean failed = session.guardrails().stream().anyMatch(g -> g.action() != GuardrailAction.ALLOWED);
         if (failed) add.put(GUARDRAIL_FAILURES, 1L);
+        if (!session.guardrails().isEmpty()) add.put(GUARDRAILS_RECORDED, 1L);
+        if (session.humanOversight() != null && (session.humanOversight().type() != null || session.humanOversight().required() != null)) {
+            add.put(OVERSIGHT_RECORDED, 1L);
+        }
         if (session.requiresOversight()) {
             add.put(OVERSIGHT_REQUIRED, 1L);
             if (session.hadOversight()) add.put(OVERSIGHT_HAD, 1L);
@@ -72,6 +80,14 @@ public final class Contribution {
         add.put(SCORE_SUM, (long) governanceScore);
         if (session.guardrails().stream().anyMatch(g -> g.action() != GuardrailAction.ALLOWED)) add.put(GUARDRAIL_FAILURES, 1L);
         return add;
+    }
+
+    /**
+     * The counter a review adds to a session that required oversight and had none at ingest: from then on it had
+     * oversight (SPEC §5), so that human oversight coverage is the same in the metrics and in the evidence package.
+     */
+    public static Map<String, Long> ofReview() {
+        return Map.of(OVERSIGHT_HAD, 1L);
     }
 
     /** The counter a session that became anchored adds. */

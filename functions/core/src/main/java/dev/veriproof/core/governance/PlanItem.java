@@ -10,9 +10,11 @@ import java.time.LocalDate;
  *
  * @param title the gap (remediation) or the planned improvement (roadmap)
  * @param applicationId null for a tenant-wide item
+ * @param controlId the ISO/IEC 42001 clause or control it addresses (one of {@code Iso42001.CLAUSES}), or null
+ * @param incidentId the 10.2 incident it is the corrective action of, or null
  */
 public record PlanItem(Kind kind, String tenantId, String id, String title, String description, String owner,
-                       LocalDate dueDate, String status, String applicationId, String clause, String note,
+                       LocalDate dueDate, String status, String applicationId, String controlId, String incidentId, String note,
                        long version, Instant createdAt, String createdBy, Instant updatedAt, String updatedBy) {
 
     public enum Kind {

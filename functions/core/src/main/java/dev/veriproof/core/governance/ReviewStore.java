@@ -1,6 +1,7 @@
 package dev.veriproof.core.governance;
 
 import dev.veriproof.core.audit.AuditEvent;
+import dev.veriproof.core.posture.SessionIncident;
 import java.util.List;
 import java.util.Optional;
 
@@ -8,9 +9,15 @@ import java.util.Optional;
 public interface ReviewStore {
     /**
      * Stores the review with its audit entry and takes the session off the review queue, all in one
+     * transaction; when the session is an incident (ISO/IEC 42001 10.2), its incident is marked reviewed in the same
      * transaction. Returns the stored review with the same id if there is one (nothing written).
      */
-    Optional<Review> addIfAbsent(Review review, AuditEvent audit);
+    Optional<Review> addIfAbsent(Review review, Optional<SessionIncident> incident, AuditEvent audit);
+
+    /** A review of a session that is no incident. */
+    default Optional<Review> addIfAbsent(Review review, AuditEvent audit) {
+        return addIfAbsent(review, Optional.empty(), audit);
+    }
 
     /** Oldest first. */
     List<Review> forSession(String tenantId, String sessionId);

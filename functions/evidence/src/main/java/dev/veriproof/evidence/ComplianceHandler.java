@@ -1,0 +1,146 @@
+package dev.veriproof.evidence;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.veriproof.adapters.Config;
+import dev.veriproof.adapters.aws.AwsClients;
+import dev.veriproof.adapters.dynamo.DynamoApplicationStore;
+import dev.veriproof.adapters.http.ApiException;
+import dev.veriproof.adapters.http.ApiHandler;
+import dev.veriproof.adapters.http.ApiRequest;
+import dev.veriproof.adapters.http.ApiResponse;
+import dev.veriproof.adapters.snapstart.Priming;
+import dev.veriproof.core.access.Principal;
+import dev.veriproof.core.access.Role;
+import dev.veriproof.core.applications.Application;
+import dev.veriproof.core.applications.ApplicationStore;
+import dev.veriproof.core.evidence.ExportRequest;
+import dev.veriproof.core.posture.Iso42001;
+import dev.veriproof.core.posture.PostureJson;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The live Compliance Center (SPEC §14; admin or auditor): {@code GET /v1/scorecards/iso-42001},
+ * {@code GET /v1/gap-analysis/iso-42001} and {@code GET /v1/incidents}, each over {@code from}..{@code to} (UTC days;
+ * the 90 days ending today by default). The posture is computed by the same core code from the same inputs as the
+ * evidence package's scorecard and gap analysis (docs/compliance-center.md).
+ */
+public final class ComplianceHandler extends ApiHandler {
+    static final int DEFAULT_DAYS = 90;
+
+    private final PostureReader reader;
+    private final ApplicationStore applications;
+    private final Clock clock;
+    @SuppressWarnings("unused") private final Priming priming;
+
+    public ComplianceHandler() {
+        this(new PostureReader(Evidence.postureStores(AwsClients.dynamoDb(), Config.governanceTable(), Clock.systemUTC())),
+                new DynamoApplicationStore(AwsClients.enhancedDynamoDb(), Config.governanceTable()), Clock.systemUTC());
+    }
+
+    ComplianceHandler(PostureReader reader, ApplicationStore applications, Clock clock) {
+        this.reader = reader;
+        this.applications = applications;
+        this.clock = clock;
+        this.priming = Priming.register(() -> reader.read(new PostureReader.View("priming", List.of(), true),
+                LocalDate.now(clock), LocalDate.now(clock), Optional.empty()));
+    }
+
+    @Override
+    protected APIGatewayV2HTTPResponse handle(ApiRequest request) {
+        return switch (request.routeKey()) {
+            case "GET /v1/scorecards/iso-42001" -> posture(request, PostureJson::scorecard);
+            case "GET /v1/gap-analysis/iso-42001" -> posture(request, PostureJson::gapAnalysis);
+            case "GET /v1/incidents" -> {
+                Principal caller = request.requireRole(Role.ADMIN, Role.AUDITOR);
+                Period period = period(request);
+                PostureReader.View view = view(caller, readable(caller));
+                yield ApiResponse.json(200, PostureJson.incidents(period.from, period.to,
+                        reader.incidents(view, period.from, period.to), clock.instant()));
+            }
+            default -> throw noSuchRoute(request);
+        };
+    }
+
+    private interface Render {
+        Object apply(Iso42001.Posture posture, Instant generatedAt);
+    }
+
+    private APIGatewayV2HTTPResponse posture(ApiRequest request, Render render) {
+        Principal caller = request.requireRole(Role.ADMIN, Role.AUDITOR);
+        Period period = period(request);
+        List<Application> apps = requested(caller, request.queryParameter("applications"));
+        var inputs = reader.read(view(caller, apps), period.from, period.to, Optional.empty());
+        return ApiResponse.json(200, render.apply(Iso42001.evaluate(inputs), clock.instant()));
+    }
+
+    private record Period(LocalDate from, LocalDate to) {}
+
+    /** {@code from} and {@code to}: whole UTC days, at most {@link ExportRequest#MAX_DAYS} of them, {@code to} not after today. */
+    private Period period(ApiRequest request) {
+        LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+        LocalDate to = request.queryParameter("to").map(t -> day("to", t)).orElse(today);
+        if (to.isAfter(today)) throw ApiException.badRequest("invalid_value", "to must not be after today (" + today + ", UTC).", field("to"));
+        LocalDate from = request.queryParameter("from").map(t -> day("from", t)).orElse(to.minusDays(DEFAULT_DAYS - 1));
+        if (from.isAfter(to)) throw ApiException.badRequest("invalid_period", "from (" + from + ") must not be after to (" + to + ").", field("from"));
+        if (to.toEpochDay() - from.toEpochDay() + 1 > ExportRequest.MAX_DAYS) {
+            throw ApiException.badRequest("invalid_period", "The period from " + from + " to " + to + " is longer than "
+                    + ExportRequest.MAX_DAYS + " days; ask for a shorter one.", field("from"));
+        }
+        return new Period(from, to);
+    }
+
+    private static LocalDate day(String name, String text) {
+        try {
+            if (text.matches("[0-9]{4}-[0-9]{2}-[0-9]{2}")) return LocalDate.parse(text);
+        } catch (DateTimeParseException e) {
+            // answered below
+        }
+        throw ApiException.badRequest("invalid_value", name + " must be a UTC day written YYYY-MM-DD, got \"" + shorten(text) + "\".", field(name));
+    }
+
+    /** The applications asked for (all the caller may read when none are named); 404 for one it may not read, as for one that does not exist. */
+    private List<Application> requested(Principal caller, Optional<String> names) {
+        List<Application> readable = readable(caller);
+        if (names.isEmpty()) return readable;
+        Map<String, Application> byId = readable.stream().collect(Collectors.toMap(Application::applicationId, Function.identity()));
+        Set<String> wanted = new LinkedHashSet<>(Arrays.asList(names.get().split(",", -1)));
+        List<Application> apps = new ArrayList<>();
+        for (String id : wanted) {
+            if (id.isBlank()) throw ApiException.badRequest("invalid_value", "applications is a comma-separated list of application ids without empty entries.", field("applications"));
+            Application app = byId.get(id.trim());
+            if (app == null) throw ApiException.notFound("Application " + shorten(id.trim()));
+            apps.add(app);
+        }
+        return apps;
+    }
+
+    private List<Application> readable(Principal caller) {
+        return applications.list(caller.tenantId()).stream().filter(a -> caller.mayRead(a.applicationId())).toList();
+    }
+
+    /** Tenant-wide records (anchoring failures, tenant-wide remediations) are in view for keys not limited to some applications. */
+    private static PostureReader.View view(Principal caller, List<Application> apps) {
+        return new PostureReader.View(caller.tenantId(), apps, caller.applications().isEmpty());
+    }
+
+    private static String field(String name) {
+        return "query." + name;
+    }
+
+    private static String shorten(String text) {
+        return text.length() <= 64 ? text : text.substring(0, 64) + "…";
+    }
+}

@@ -1,0 +1,145 @@
+package dev.veriproof.evidence;
+
+import dev.veriproof.core.access.ApiKeyRecord;
+import dev.veriproof.core.access.KeyStore;
+import dev.veriproof.core.access.Role;
+import dev.veriproof.core.aggregation.DailyRollup;
+import dev.veriproof.core.alerts.Alert;
+import dev.veriproof.core.alerts.AlertRule;
+import dev.veriproof.core.anchoring.AnchorLedger;
+import dev.veriproof.core.applications.Application;
+import dev.veriproof.core.audit.AuditChain;
+import dev.veriproof.core.audit.AuditEntry;
+import dev.veriproof.core.audit.AuditLog;
+import dev.veriproof.core.evidence.AnchoringIncidents;
+import dev.veriproof.core.evidence.ExportJob;
+import dev.veriproof.core.evidence.ExportStore;
+import dev.veriproof.core.governance.DeploymentStore;
+import dev.veriproof.core.governance.GuardrailStore;
+import dev.veriproof.core.governance.PlanItem;
+import dev.veriproof.core.governance.PlanStore;
+import dev.veriproof.core.governance.SdkTelemetryStore;
+import dev.veriproof.core.posture.Incident;
+import dev.veriproof.core.posture.IncidentStore;
+import dev.veriproof.core.posture.Incidents;
+import dev.veriproof.core.posture.PostureInputs;
+import dev.veriproof.scoring.AlertStore;
+import dev.veriproof.scoring.RollupStore;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Reads the inputs of the ISO/IEC 42001 posture of a period from the governance table: per application its records and
+ * daily rollups, the incidents, remediations, keys, exports and the audit log. The live Compliance Center endpoints and
+ * the evidence package both read through here, so both compute the posture from the same inputs; sessions are never
+ * read (their figures come from the rollups).
+ */
+final class PostureReader {
+    /** Where the inputs come from. */
+    record Stores(RollupStore rollups, IncidentStore incidents, AlertStore alerts, AnchorLedger anchoring, DeploymentStore deployments,
+                  GuardrailStore guardrails, SdkTelemetryStore sdk, PlanStore plans, KeyStore keys, ExportStore exports, AuditLog audit) {}
+
+    /** What a caller sees: the applications in view and whether tenant-wide records (anchoring failures) are in view. */
+    record View(String tenantId, List<Application> applications, boolean tenantWide) {}
+
+    private final Stores stores;
+
+    PostureReader(Stores stores) {
+        this.stores = stores;
+    }
+
+    /**
+     * The inputs of the period from..to.
+     *
+     * @param self the export this posture is for, if it is a package's: only exports that succeeded before it count for 9.3
+     */
+    PostureInputs read(View view, LocalDate from, LocalDate to, Optional<ExportJob> self) {
+        String tenant = view.tenantId();
+        List<AlertRule> rules = stores.alerts().rules(tenant);
+        List<PostureInputs.App> apps = new ArrayList<>();
+        for (Application a : view.applications()) {
+            String id = a.applicationId();
+            long activeRules = rules.stream().filter(r -> r.applicationId().equals("*") || r.applicationId().equals(id)).count();
+            int signed = (int) stores.deployments().list(tenant, id).stream().filter(d -> d.signature() != null).count();
+            int versions = stores.guardrails().history(tenant, id).size();
+            int health = (int) stores.sdk().healthReports(tenant, id).stream().filter(r -> inPeriod(r.reportedAt(), from, to)).count();
+            List<DailyRollup> rollups = stores.rollups().read(tenant, id, from, to);
+            apps.add(new PostureInputs.App(id, a.declaredRiskLevel() != null, (int) activeRules, a.scoreTarget() > 0 ? a.scoreTarget() : null,
+                    signed, a.redaction() != null && !a.redaction().changesNothing(), versions, health, rollups));
+        }
+        List<PlanItem> remediations = remediations(view);
+        return new PostureInputs(from, to, apps, tenantFacts(tenant, from, to, self), incidents(view, from, to, remediations), remediations);
+    }
+
+    /** The incidents of the period in view, with their corrective actions. */
+    List<Incident> incidents(View view, LocalDate from, LocalDate to) {
+        return incidents(view, from, to, remediations(view));
+    }
+
+    private List<Incident> incidents(View view, LocalDate from, LocalDate to, List<PlanItem> remediations) {
+        String tenant = view.tenantId();
+        Set<String> ids = new TreeSet<>();
+        view.applications().forEach(a -> ids.add(a.applicationId()));
+        List<Alert> alerts = stores.alerts().alerts(tenant);
+        AnchoringIncidents anchoring = AnchoringIncidents.of(stores.anchoring().incidents(), at -> inPeriod(at, from, to),
+                stores.anchoring().lastAnchoredAt());
+        return Incidents.of(from, to, ids, view.tenantWide(), alerts, stores.incidents().list(tenant, from, to), anchoring, remediations);
+    }
+
+    /** The remediation items in view: those of the applications in view, and the tenant-wide ones for a tenant-wide view. */
+    private List<PlanItem> remediations(View view) {
+        Set<String> ids = new TreeSet<>();
+        view.applications().forEach(a -> ids.add(a.applicationId()));
+        return stores.plans().list(view.tenantId(), PlanItem.Kind.REMEDIATION).stream()
+                .filter(r -> r.applicationId() == null ? view.tenantWide() : ids.contains(r.applicationId())).toList();
+    }
+
+    private PostureInputs.Tenant tenantFacts(String tenant, LocalDate from, LocalDate to, Optional<ExportJob> self) {
+        AuditFacts audit = auditFacts(tenant);
+        int auditorKeys = 0;
+        for (ApiKeyRecord k : stores.keys().list(tenant)) if (k.role() == Role.AUDITOR && k.revokedAt() == null) auditorKeys++;
+        int exports = 0;
+        for (ExportJob other : stores.exports().list(tenant)) {
+            if (other.status() != ExportJob.Status.SUCCEEDED || !inPeriod(other.createdAt(), from, to)) continue;
+            if (self.isPresent() && (other.exportId().equals(self.get().exportId()) || !other.createdAt().isBefore(self.get().createdAt()))) continue;
+            exports++;
+        }
+        return new PostureInputs.Tenant(exports, audit.keyAssignments, auditorKeys, audit.downloads, audit.chain.intact());
+    }
+
+    /** The audit log's figures, from one walk over it, page by page. */
+    static final class AuditFacts {
+        int keyAssignments;
+        int downloads;
+        final AuditChain.Walk chain = new AuditChain.Walk();
+
+        void add(AuditEntry e) {
+            if (e.action().startsWith("key.")) keyAssignments++;
+            if (e.action().equals("exports.download")) downloads++;
+            chain.add(e);
+        }
+    }
+
+    private AuditFacts auditFacts(String tenant) {
+        AuditFacts facts = new AuditFacts();
+        for (long after = 0; ; ) {
+            List<AuditEntry> page = stores.audit().list(tenant, after, 1000);
+            if (page.isEmpty()) break;
+            page.forEach(facts::add);
+            after = page.get(page.size() - 1).seq();
+        }
+        return facts;
+    }
+
+    static boolean inPeriod(Instant at, LocalDate from, LocalDate to) {
+        if (at == null) return false;
+        LocalDate day = LocalDate.ofInstant(at, ZoneOffset.UTC);
+        return !day.isBefore(from) && !day.isAfter(to);
+    }
+}
