@@ -35,9 +35,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Human oversight (admin): {@code POST /v1/sessions/{id}/reviews} records a review
+ * Human oversight: {@code POST /v1/sessions/{id}/reviews} (admin) records a review
  * {@code {"outcome": "APPROVED|REJECTED|ESCALATED", "reviewer", "note"?}} with its audit entry;
- * {@code GET /v1/review-queue?applicationId=&after=&limit=} lists the sessions that required
+ * {@code GET /v1/review-queue?applicationId=&after=&limit=} (admin, auditor within its applications) lists the sessions that required
  * oversight (SPEC §5) and have neither oversight nor a review, oldest first. The same review sent
  * again (a retry) is recognized by its content and answers 200 with the stored one.
  */
@@ -67,7 +67,7 @@ public final class ReviewsHandler extends ApiHandler {
     protected APIGatewayV2HTTPResponse handle(ApiRequest request) {
         return switch (request.routeKey()) {
             case "POST /v1/sessions/{id}/reviews" -> review(request.requireRole(Role.ADMIN), request);
-            case "GET /v1/review-queue" -> queue(request.requireRole(Role.ADMIN), request);
+            case "GET /v1/review-queue" -> queue(request.requireRole(Role.ADMIN, Role.AUDITOR), request);
             default -> throw noSuchRoute(request);
         };
     }
@@ -99,16 +99,16 @@ public final class ReviewsHandler extends ApiHandler {
     }
 
     /** One application's queue, or every application's merged in start order; the cursor is the last one's start key. */
-    private APIGatewayV2HTTPResponse queue(Principal admin, ApiRequest request) {
+    private APIGatewayV2HTTPResponse queue(Principal caller, ApiRequest request) {
         int limit = Scope.pageLimit(request);
         Optional<String> after = request.queryParameter("after");
         List<String> apps = request.queryParameter("applicationId")
-                .map(id -> List.of(Scope.readableApplication(applications, admin, id).applicationId()))
-                .orElseGet(() -> applications.list(admin.tenantId()).stream().map(Application::applicationId).toList());
+                .map(id -> List.of(Scope.readableApplication(applications, caller, id).applicationId()))
+                .orElseGet(() -> applications.list(caller.tenantId()).stream().map(Application::applicationId).filter(caller::mayRead).toList());
         List<ReviewStore.QueuedSession> merged = new ArrayList<>();
         boolean more = false;
         for (String app : apps) {
-            ReviewStore.QueuePage page = reviews.queue(admin.tenantId(), app, after, limit);
+            ReviewStore.QueuePage page = reviews.queue(caller.tenantId(), app, after, limit);
             merged.addAll(page.sessions());
             more |= page.next().isPresent();
         }

@@ -1,6 +1,7 @@
 package dev.veriproof.governance;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.veriproof.adapters.http.ApiException;
 import dev.veriproof.adapters.http.ApiHandler;
 import dev.veriproof.adapters.http.ApiRequest;
 import dev.veriproof.adapters.http.ApiResponse;
@@ -35,10 +36,16 @@ public final class SettingsHandler extends ApiHandler {
 
     @Override
     protected APIGatewayV2HTTPResponse handle(ApiRequest request) {
-        Principal admin = request.requireRole(Role.ADMIN);
         return switch (request.routeKey()) {
-            case "GET /v1/settings" -> ApiResponse.json(200, view(settings.get(admin.tenantId())));
+            case "GET /v1/settings" -> {
+                Principal reader = request.requireRole(Role.ADMIN, Role.AUDITOR);
+                if (!Scope.seesTenantWideRecords(reader)) {
+                    throw new ApiException(403, "forbidden", "Tenant settings are tenant-wide; this auditor key is limited to some applications.");
+                }
+                yield ApiResponse.json(200, view(settings.get(reader.tenantId())));
+            }
             case "PUT /v1/settings" -> {
+                Principal admin = request.requireRole(Role.ADMIN);
                 boolean quarterlyExport = Body.of(request.jsonBody(), "quarterlyExport").requiredBoolean("quarterlyExport");
                 TenantSettings updated = new TenantSettings(admin.tenantId(), quarterlyExport, clock.instant(), admin.keyId());
                 settings.put(updated, new AuditEvent(admin.keyId(), "settings.update", "tenant/" + admin.tenantId(),

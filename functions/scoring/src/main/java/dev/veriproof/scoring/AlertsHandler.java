@@ -56,6 +56,16 @@ public final class AlertsHandler extends ApiHandler {
 
     @Override
     protected APIGatewayV2HTTPResponse handle(ApiRequest request) {
+        // auditors read alerts (the evidence behind 10.2), within the applications their key may read
+        switch (request.routeKey()) {
+            case "GET /v1/alerts" -> {
+                return listAlerts(request.requireRole(Role.ADMIN, Role.AUDITOR), request);
+            }
+            case "GET /v1/alerts/{id}" -> {
+                return ApiResponse.json(200, view(alert(request.requireRole(Role.ADMIN, Role.AUDITOR), request.pathParameter("id"))));
+            }
+            default -> { }
+        }
         Principal admin = request.requireRole(Role.ADMIN);
         return switch (request.routeKey()) {
             case "POST /v1/alert-rules" -> createRule(admin, request);
@@ -70,8 +80,6 @@ public final class AlertsHandler extends ApiHandler {
                 }
                 yield ApiResponse.json(200, Map.of("ruleId", request.pathParameter("id"), "deleted", true));
             }
-            case "GET /v1/alerts" -> listAlerts(admin, request);
-            case "GET /v1/alerts/{id}" -> ApiResponse.json(200, view(alert(admin, request.pathParameter("id"))));
             case "POST /v1/alerts/{id}/acknowledge" -> acknowledge(admin, request);
             case "POST /v1/alerts/{id}/resolve" -> resolve(admin, request);
             default -> throw noSuchRoute(request);
@@ -132,7 +140,7 @@ public final class AlertsHandler extends ApiHandler {
         return details;
     }
 
-    private APIGatewayV2HTTPResponse listAlerts(Principal admin, ApiRequest request) {
+    private APIGatewayV2HTTPResponse listAlerts(Principal caller, ApiRequest request) {
         Optional<AlertStatus> status = request.queryParameter("status").map(s -> {
             try {
                 return AlertStatus.valueOf(s);
@@ -141,7 +149,8 @@ public final class AlertsHandler extends ApiHandler {
             }
         });
         Optional<String> application = request.queryParameter("applicationId");
-        return ApiResponse.json(200, Map.of("alerts", alerts.alerts(admin.tenantId()).stream()
+        return ApiResponse.json(200, Map.of("alerts", alerts.alerts(caller.tenantId()).stream()
+                .filter(a -> caller.mayRead(a.applicationId()))
                 .filter(a -> status.map(s -> a.status() == s).orElse(true))
                 .filter(a -> application.map(a.applicationId()::equals).orElse(true))
                 .sorted(Comparator.comparing(Alert::openedAt).reversed())
@@ -190,8 +199,9 @@ public final class AlertsHandler extends ApiHandler {
         return alerts.findRule(admin.tenantId(), id).orElseThrow(() -> ApiException.notFound("Alert rule " + id));
     }
 
-    private Alert alert(Principal admin, String id) {
-        return alerts.findAlert(admin.tenantId(), id).orElseThrow(() -> ApiException.notFound("Alert " + id));
+    private Alert alert(Principal caller, String id) {
+        return alerts.findAlert(caller.tenantId(), id).filter(a -> caller.mayRead(a.applicationId()))
+                .orElseThrow(() -> ApiException.notFound("Alert " + id));
     }
 
     /** A rule as the API shows it: the webhook secret is never shown again. */

@@ -7,6 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import dev.veriproof.adapters.dynamo.DynamoApplicationStore;
 import dev.veriproof.adapters.dynamo.DynamoIncidentStore;
+import dev.veriproof.adapters.dynamo.DynamoReviewStore;
+import dev.veriproof.core.audit.AuditEvent;
+import dev.veriproof.core.governance.Review;
+import dev.veriproof.core.governance.ReviewOutcome;
+import dev.veriproof.core.posture.Incident;
+import dev.veriproof.core.posture.SessionIncident;
+import java.util.Optional;
+import java.util.Set;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import dev.veriproof.adapters.dynamo.DynamoSessionStore;
 import dev.veriproof.core.aggregation.DailyRollup;
 import dev.veriproof.adapters.dynamo.DynamoAuditLog;
@@ -371,5 +380,34 @@ class AggregationStreamHandlerTest {
         assertEquals(AlertStatus.OPEN, byKind.get("RISK_LEVEL_AT_LEAST").status());
         assertEquals("CRITICAL", byKind.get("RISK_LEVEL_AT_LEAST").value());
         assertEquals(2, byKind.get("SCORE_TARGET_MISSED").occurrences());
+    }
+
+    @Test
+    void aReviewOfAWaitingSessionCountsAsOversightOnceAndCorrectsItsIncident() {
+        String record = new String(Canonical.jcs(Json.parse("{\"sessionId\":\"r1\",\"applicationId\":\"app\",\"startedAt\":\"2026-11-26T09:00:00Z\","
+                + "\"riskLevel\":\"CRITICAL\",\"guardrails\":[{\"name\":\"g\",\"action\":\"BYPASSED\"}]}")), StandardCharsets.UTF_8);
+        sessions.putIfAbsent(new StoredSession(tenant, "r1", "app", Instant.parse("2026-11-26T09:00:00Z"), record, "00".repeat(32), 20,
+                Band.of(20).name(), Map.of(), Instant.parse("2026-11-26T09:00:00Z"), "req-r1", true));
+        deliver(handler, myRecords());
+        Map<String, Long> before = rollupsOf("app").get("2026-11-26");
+        assertEquals(1, before.get("oversightRequired"));
+        assertEquals(null, before.get("oversightHad"));
+        SessionIncident incident = incidents.list(tenant, TODAY.minusDays(1), TODAY).get(0);
+        assertEquals(Set.of(Incident.Type.GUARDRAIL_BYPASS, Incident.Type.HIGH_RISK_WITHOUT_OVERSIGHT), incident.types());
+        assertNull(incident.review());
+
+        DynamoReviewStore reviews = new DynamoReviewStore(aws.client(), aws.tableName("GovernanceTable"), aws.tableName("SessionsTable"), audit);
+        Review review = new Review(tenant, "rev_1", "r1", "app", ReviewOutcome.APPROVED, "bypass was a test account", "u-17", NOW, "key-admin");
+        reviews.addIfAbsent(review, Optional.of(incident), new AuditEvent("key-admin", "review.create", "session/r1", Map.of()));
+        List<Record> records = myRecords();
+        assertEquals(2, records.size(), "the insert and the review's removal of the queue marker");
+        deliver(handler, records);
+        deliver(handler, records.subList(1, 2)); // a replay
+        Map<String, Long> after = rollupsOf("app").get("2026-11-26");
+        assertEquals(1, after.get("oversightHad"), "the review gave the session the oversight it required, counted once");
+        assertEquals(1, after.get("sessions"));
+        SessionIncident reviewed = incidents.list(tenant, TODAY.minusDays(1), TODAY).get(0);
+        assertEquals("rev_1", reviewed.review().reviewId());
+        assertEquals("bypass was a test account", reviewed.review().note());
     }
 }

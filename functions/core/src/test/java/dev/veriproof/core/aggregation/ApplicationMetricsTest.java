@@ -33,7 +33,8 @@ class ApplicationMetricsTest {
         assertEquals(Map.ofEntries(Map.entry("sessions", 1L), Map.entry("scoreSum", 72L), Map.entry("band_FAIR", 1L),
                 Map.entry("risk_HIGH", 1L), Map.entry("outcome_DENIED", 1L), Map.entry("guardrail_FLAGGED", 1L),
                 Map.entry("guardrail_ALLOWED", 1L), Map.entry("guardrailFailures", 1L), Map.entry("oversightRequired", 1L),
-                Map.entry("oversightHad", 1L), Map.entry("grounded", 1L), Map.entry("safetyFlagged", 1L), Map.entry("safety_PII", 1L)), c);
+                Map.entry("oversightHad", 1L), Map.entry("grounded", 1L), Map.entry("safetyFlagged", 1L), Map.entry("safety_PII", 1L),
+                Map.entry("guardrailsRecorded", 1L), Map.entry("oversightRecorded", 1L)), c);
         assertEquals(Map.of(), Contribution.ofModel(s, 72)); // names no model
     }
 
@@ -42,6 +43,7 @@ class ApplicationMetricsTest {
         Map<String, Long> c = Contribution.ofSession(session("{\"sessionId\":\"s\",\"applicationId\":\"a\",\"startedAt\":\"2026-11-26T10:00:00Z\"}"), 40);
         assertEquals(Map.of("sessions", 1L, "scoreSum", 40L, "band_POOR", 1L), c);
         assertEquals(Map.of("anchored", 1L), Contribution.ofAnchoring());
+        assertEquals(Map.of("oversightHad", 1L), Contribution.ofReview());
     }
 
     @Test
