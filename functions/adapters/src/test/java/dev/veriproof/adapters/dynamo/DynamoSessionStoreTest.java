@@ -144,7 +144,7 @@ class DynamoSessionStoreTest {
         List<DynamoSessionStore.Change> changes = event.getRecords().stream().map(DynamoSessionStore::change)
                 .flatMap(Optional::stream).toList();
 
-        assertEquals(3, changes.size(), "the review's change is no storing or anchoring");
+        assertEquals(4, changes.size());
         assertEquals(DynamoSessionStore.Change.Kind.STORED, changes.get(0).kind());
         assertEquals(new SessionView(first, Optional.empty(), Optional.empty()), changes.get(0).session());
         assertEquals(event.getRecords().get(0).getDynamodb().getSequenceNumber(), changes.get(0).sequenceNumber());
@@ -152,6 +152,8 @@ class DynamoSessionStoreTest {
         assertEquals(second, changes.get(1).session().session());
         assertEquals(DynamoSessionStore.Change.Kind.ANCHORED, changes.get(2).kind());
         assertEquals(new SessionView(second, Optional.of(ANCHOR), Optional.of(PROOF)), changes.get(2).session());
+        assertEquals(DynamoSessionStore.Change.Kind.REVIEWED, changes.get(3).kind(), "the review took s-1 off the queue");
+        assertEquals("s-1", changes.get(3).session().session().sessionId());
     }
 
     @Test
