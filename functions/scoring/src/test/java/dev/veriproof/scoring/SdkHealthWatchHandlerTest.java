@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.veriproof.adapters.dynamo.DynamoAuditLog;
 import dev.veriproof.adapters.dynamo.DynamoApplicationStore;
+import dev.veriproof.adapters.dynamo.DynamoIncidentStore;
 import dev.veriproof.adapters.dynamo.DynamoGovernanceStore;
 import dev.veriproof.core.alerts.Alert;
 import dev.veriproof.core.alerts.AlertRule;
@@ -46,6 +47,8 @@ class SdkHealthWatchHandlerTest {
     private final List<String> queued = Collections.synchronizedList(new ArrayList<>());
     private String tenant;
 
+    private DynamoIncidentStore incidents;
+
     @BeforeEach
     void setUp(LocalAws aws) {
         String table = aws.tableName("GovernanceTable");
@@ -54,13 +57,15 @@ class SdkHealthWatchHandlerTest {
         alerts = new AlertStore(aws.client(), table, audit);
         rollups = new RollupStore(aws.client(), table);
         risks = new RiskStore(aws.client(), table);
+        incidents = new DynamoIncidentStore(aws.client(), table);
         applications = new DynamoApplicationStore(DynamoDbEnhancedClient.builder().dynamoDbClient(aws.client()).build(), table);
         tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
     private Map<String, Object> tick(Instant at) {
         Clock clock = Clock.fixed(at, ZoneOffset.UTC);
-        Aggregation aggregation = new Aggregation(rollups, risks, alerts, applications, new Notifications((m, d) -> queued.add(m)), clock);
+        Aggregation aggregation = new Aggregation(rollups, risks, alerts, applications, new Notifications((m, d) -> queued.add(m)),
+                incidents, clock);
         return new SdkHealthWatchHandler(governance::sdkStatesOfAllTenants, alerts::rules, aggregation, clock).handleRequest(Map.of(), null);
     }
 
