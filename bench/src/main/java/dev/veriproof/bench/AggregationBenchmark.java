@@ -3,8 +3,10 @@ package dev.veriproof.bench;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamRecord;
+import dev.veriproof.adapters.dynamo.DynamoAlertStore;
 import dev.veriproof.adapters.dynamo.DynamoApplicationStore;
 import dev.veriproof.adapters.dynamo.DynamoIncidentStore;
+import dev.veriproof.adapters.dynamo.DynamoRiskStore;
 import dev.veriproof.adapters.dynamo.DynamoSessionStore;
 import dev.veriproof.core.applications.Application;
 import dev.veriproof.core.applications.RedactionPolicy;
@@ -17,9 +19,7 @@ import dev.veriproof.local.CloudFormationTemplate;
 import dev.veriproof.local.LocalAws;
 import dev.veriproof.scoring.Aggregation;
 import dev.veriproof.scoring.AggregationStreamHandler;
-import dev.veriproof.scoring.AlertStore;
 import dev.veriproof.scoring.Notifications;
-import dev.veriproof.scoring.RiskStore;
 import dev.veriproof.scoring.RollupStore;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -128,7 +128,7 @@ public final class AggregationBenchmark {
 
             // no alert rules in this tenant, so nothing is ever queued
             AggregationStreamHandler handler = new AggregationStreamHandler(new Aggregation(new RollupStore(client, governance),
-                    new RiskStore(client, governance), new AlertStore(client, governance), applications,
+                    new DynamoRiskStore(client, governance), new DynamoAlertStore(client, governance), applications,
                     new Notifications((message, delay) -> { throw new IllegalStateException("no notification expected"); }),
                     new DynamoIncidentStore(client, governance), Clock.fixed(now, ZoneOffset.UTC)));
             for (int i = 0; i < 200; i++) update(client, governance, i); // warms DynamoDB Local and the SDK up for both sides

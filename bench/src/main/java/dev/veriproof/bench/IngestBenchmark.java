@@ -137,7 +137,7 @@ public final class IngestBenchmark {
 
     /** What Lambda's environment gives the handler; read when the first handler is built. */
     private static void configureHandler(String endpoint, String sessionsTable, String governanceTable) {
-        System.setProperty("DYNAMODB_ENDPOINT", endpoint);
+        System.setProperty("aws.endpointUrlDynamoDb", endpoint);
         System.setProperty("SESSIONS_TABLE", sessionsTable);
         System.setProperty("GOVERNANCE_TABLE", governanceTable);
         System.setProperty("aws.region", LocalDynamoDb.REGION.id());

@@ -6,6 +6,7 @@ import dev.veriproof.adapters.Config;
 import dev.veriproof.adapters.Log;
 import dev.veriproof.adapters.aws.AwsClients;
 import dev.veriproof.adapters.dynamo.DynamoSessionStore;
+import dev.veriproof.adapters.dynamo.DynamoAnchorLedger;
 import dev.veriproof.adapters.snapstart.Priming;
 import dev.veriproof.chain.Web3jSigner;
 import dev.veriproof.core.anchoring.AnchoringRun;

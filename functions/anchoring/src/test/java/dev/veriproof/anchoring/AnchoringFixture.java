@@ -3,6 +3,7 @@ package dev.veriproof.anchoring;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.veriproof.adapters.dynamo.DynamoSessionStore;
+import dev.veriproof.adapters.dynamo.DynamoAnchorLedger;
 import dev.veriproof.core.anchoring.AnchorChain;
 import dev.veriproof.core.anchoring.AnchoringRun;
 import dev.veriproof.core.canonical.Canonical;

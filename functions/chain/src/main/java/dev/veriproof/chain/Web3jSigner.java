@@ -1,6 +1,7 @@
 package dev.veriproof.chain;
 
 import dev.veriproof.adapters.Config;
+import dev.veriproof.adapters.aws.AwsClients;
 import dev.veriproof.core.signing.Signer;
 import java.math.BigInteger;
 import java.security.SignatureException;
@@ -9,7 +10,6 @@ import org.web3j.crypto.Credentials;
 import org.web3j.crypto.Keys;
 import org.web3j.crypto.Sign;
 import org.web3j.utils.Numeric;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /** The deployment's secp256k1 signer, with web3j's EIP-191 implementation. */
@@ -39,7 +39,7 @@ public final class Web3jSigner implements Signer {
     }
 
     private static String readSecret(String secretId) {
-        try (SecretsManagerClient secrets = SecretsManagerClient.builder().httpClient(UrlConnectionHttpClient.create()).build()) {
+        try (SecretsManagerClient secrets = AwsClients.create(SecretsManagerClient.builder())) {
             return secrets.getSecretValue(r -> r.secretId(secretId)).secretString().trim();
         }
     }

@@ -1,8 +1,10 @@
 package dev.veriproof.evidence;
 
-import dev.veriproof.anchoring.DynamoAnchorLedger;
 import dev.veriproof.adapters.Config;
 import dev.veriproof.adapters.aws.AwsClients;
+import dev.veriproof.adapters.aws.EventBridgeBus;
+import dev.veriproof.adapters.dynamo.DynamoAlertStore;
+import dev.veriproof.adapters.dynamo.DynamoAnchorLedger;
 import dev.veriproof.adapters.dynamo.DynamoApplicationStore;
 import dev.veriproof.adapters.dynamo.DynamoAuditLog;
 import dev.veriproof.adapters.dynamo.DynamoGovernanceStore;
@@ -10,11 +12,9 @@ import dev.veriproof.adapters.dynamo.DynamoIncidentStore;
 import dev.veriproof.adapters.dynamo.DynamoKeyStore;
 import dev.veriproof.adapters.dynamo.DynamoReviewStore;
 import dev.veriproof.adapters.dynamo.DynamoSessionStore;
+import dev.veriproof.adapters.dynamo.DynamoRiskStore;
 import dev.veriproof.chain.Web3jSigner;
 import dev.veriproof.core.signing.Signer;
-import dev.veriproof.scoring.AlertStore;
-import dev.veriproof.scoring.EventBridgeBus;
-import dev.veriproof.scoring.RiskStore;
 import dev.veriproof.scoring.RollupStore;
 import java.time.Clock;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
@@ -39,7 +39,7 @@ final class Evidence {
         return new PackageWriter.Sources(new DynamoSessionStore(dynamo, sessionsTable)::forEachOnDay,
                 new DynamoApplicationStore(enhanced, governanceTable), governance, governance, governance, audit, governance,
                 new DynamoReviewStore(dynamo, governanceTable, sessionsTable, audit), new DynamoKeyStore(enhanced, governanceTable),
-                new DynamoExportStore(dynamo, governanceTable, audit), new AlertStore(dynamo, governanceTable), new RiskStore(dynamo, governanceTable),
+                new DynamoExportStore(dynamo, governanceTable, audit), new DynamoAlertStore(dynamo, governanceTable), new DynamoRiskStore(dynamo, governanceTable),
                 new DynamoAnchorLedger(dynamo, governanceTable));
     }
 
@@ -49,7 +49,7 @@ final class Evidence {
         DynamoGovernanceStore governance = new DynamoGovernanceStore(dynamo, governanceTable, audit);
         DynamoDbEnhancedClient enhanced = DynamoDbEnhancedClient.builder().dynamoDbClient(dynamo).build();
         return new PostureReader.Stores(new RollupStore(dynamo, governanceTable), new DynamoIncidentStore(dynamo, governanceTable),
-                new AlertStore(dynamo, governanceTable), new DynamoAnchorLedger(dynamo, governanceTable), governance, governance, governance,
+                new DynamoAlertStore(dynamo, governanceTable), new DynamoAnchorLedger(dynamo, governanceTable), governance, governance, governance,
                 governance, new DynamoKeyStore(enhanced, governanceTable), new DynamoExportStore(dynamo, governanceTable, audit), audit);
     }
 

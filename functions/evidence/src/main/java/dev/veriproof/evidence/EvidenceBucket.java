@@ -1,20 +1,20 @@
 package dev.veriproof.evidence;
 
 import dev.veriproof.adapters.Config;
+import dev.veriproof.adapters.aws.AwsClients;
 import java.io.InputStream;
 import java.net.URI;
 import java.time.Duration;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
  * The evidence bucket: packages are written with a multipart upload and handed out as presigned GET
- * URLs. {@code EVIDENCE_BUCKET} names it; {@code S3_ENDPOINT} points at an S3-compatible server
- * (path-style addressing) in the local runtime.
+ * URLs. {@code EVIDENCE_BUCKET} names it; in the local runtime the SDK's endpoint setting for S3
+ * points at an S3-compatible server (see AwsClients).
  */
 final class EvidenceBucket {
     /** SPEC §9: a download link is valid for at most 15 minutes. */
@@ -36,14 +36,12 @@ final class EvidenceBucket {
         // Not the URL-connection client of the other functions: it reuses pooled connections the
         // server has closed and, against s3proxy, failed about 1 small upload in 100 after all retries;
         // the Apache client checks idle connections before reuse. Start-up time does not matter here.
-        S3ClientBuilder client = S3Client.builder().httpClient(ApacheHttpClient.create());
-        S3Presigner.Builder presigner = S3Presigner.builder();
-        Config.optional("S3_ENDPOINT").ifPresent(endpoint -> {
-            client.endpointOverride(URI.create(endpoint)).forcePathStyle(true);
-            presigner.endpointOverride(URI.create(endpoint))
-                    .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build());
-        });
-        return new EvidenceBucket(client.build(), presigner.build(), Config.required("EVIDENCE_BUCKET"), 16 * 1024 * 1024);
+        // An S3-compatible server (the local runtime's) is addressed path-style: it has no bucket subdomains.
+        boolean pathStyle = AwsClients.endpointOverride("S3").isPresent();
+        S3Client client = AwsClients.create(S3Client.builder().forcePathStyle(pathStyle), ApacheHttpClient.builder());
+        S3Presigner presigner = S3Presigner.builder()
+                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(pathStyle).build()).build();
+        return new EvidenceBucket(client, presigner, Config.required("EVIDENCE_BUCKET"), 16 * 1024 * 1024);
     }
 
     String name() {

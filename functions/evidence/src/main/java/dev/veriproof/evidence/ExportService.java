@@ -3,11 +3,11 @@ package dev.veriproof.evidence;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.veriproof.adapters.Log;
 import dev.veriproof.core.audit.AuditEvent;
+import dev.veriproof.core.events.EventBus;
 import dev.veriproof.core.evidence.ExportJob;
 import dev.veriproof.core.evidence.ExportRequest;
 import dev.veriproof.core.evidence.ExportStore;
 import dev.veriproof.core.json.Json;
-import dev.veriproof.scoring.NotifierHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.BufferedReader;
 import java.io.FilterOutputStream;
@@ -59,11 +59,11 @@ final class ExportService {
     private final ExportStore store;
     private final EvidenceBucket bucket;
     private final PackageWriter writer;
-    private final NotifierHandler.EventBus bus;
+    private final EventBus bus;
     private final Clock clock;
     private final int shardDays;
 
-    ExportService(ExportStore store, EvidenceBucket bucket, PackageWriter writer, NotifierHandler.EventBus bus, Clock clock, int shardDays) {
+    ExportService(ExportStore store, EvidenceBucket bucket, PackageWriter writer, EventBus bus, Clock clock, int shardDays) {
         if (shardDays < 1) throw new IllegalArgumentException("a shard has at least one day");
         this.store = store;
         this.bucket = bucket;

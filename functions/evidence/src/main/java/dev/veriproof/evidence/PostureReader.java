@@ -23,7 +23,7 @@ import dev.veriproof.core.posture.Incident;
 import dev.veriproof.core.posture.IncidentStore;
 import dev.veriproof.core.posture.Incidents;
 import dev.veriproof.core.posture.PostureInputs;
-import dev.veriproof.scoring.AlertStore;
+import dev.veriproof.core.alerts.AlertStore;
 import dev.veriproof.scoring.RollupStore;
 import java.time.Instant;
 import java.time.LocalDate;

@@ -1,19 +1,16 @@
 package dev.veriproof.evidence;
 
 import dev.veriproof.adapters.Config;
+import dev.veriproof.adapters.aws.AwsClients;
 import dev.veriproof.core.hash.Hashes;
 import dev.veriproof.core.json.Json;
 import java.nio.charset.StandardCharsets;
-import java.net.URI;
 import java.util.Map;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
-import software.amazon.awssdk.services.sfn.SfnClientBuilder;
 import software.amazon.awssdk.services.sfn.model.ExecutionAlreadyExistsException;
 
 /**
- * Starts the evidence-export state machine ({@code EXPORT_STATE_MACHINE_ARN}); {@code SFN_ENDPOINT}
- * overrides the endpoint in the local runtime.
+ * Starts the evidence-export state machine ({@code EXPORT_STATE_MACHINE_ARN}).
  */
 final class SfnExportStarter implements ExportStarter {
     private final SfnClient sfn;
@@ -25,9 +22,7 @@ final class SfnExportStarter implements ExportStarter {
     }
 
     static SfnExportStarter fromConfig() {
-        SfnClientBuilder builder = SfnClient.builder().httpClient(UrlConnectionHttpClient.create());
-        Config.optional("SFN_ENDPOINT").ifPresent(e -> builder.endpointOverride(URI.create(e)));
-        return new SfnExportStarter(builder.build(), Config.required("EXPORT_STATE_MACHINE_ARN"));
+        return new SfnExportStarter(AwsClients.create(SfnClient.builder()), Config.required("EXPORT_STATE_MACHINE_ARN"));
     }
 
     @Override

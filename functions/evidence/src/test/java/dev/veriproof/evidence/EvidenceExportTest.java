@@ -1,5 +1,6 @@
 package dev.veriproof.evidence;
 
+import dev.veriproof.adapters.dynamo.DynamoAnchorLedger;
 import java.util.Optional;
 import dev.veriproof.core.anchoring.AnchorLedger;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -16,8 +17,6 @@ import dev.veriproof.adapters.dynamo.DynamoApplicationStore;
 import dev.veriproof.adapters.dynamo.DynamoAuditLog;
 import dev.veriproof.adapters.dynamo.DynamoReviewStore;
 import dev.veriproof.adapters.dynamo.DynamoSessionStore;
-import dev.veriproof.anchoring.DynamoAnchorLedger;
-
 import dev.veriproof.anchoring.Web3jAnchorChain;
 import dev.veriproof.chain.Web3jSigner;
 import dev.veriproof.core.anchoring.AnchoringRun;

@@ -14,6 +14,7 @@ import dev.veriproof.core.access.Role;
 import dev.veriproof.core.alerts.Alert;
 import dev.veriproof.core.alerts.AlertRule;
 import dev.veriproof.core.alerts.AlertStatus;
+import dev.veriproof.core.alerts.AlertStore;
 import dev.veriproof.core.alerts.RuleException;
 import dev.veriproof.core.alerts.Rules;
 import dev.veriproof.core.applications.ApplicationStore;

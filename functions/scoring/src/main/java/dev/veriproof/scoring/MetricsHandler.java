@@ -15,6 +15,7 @@ import dev.veriproof.core.applications.ApplicationStore;
 import dev.veriproof.core.governance.SdkHealthState;
 import dev.veriproof.core.governance.SdkTelemetryStore;
 import dev.veriproof.core.risk.RiskClassifier;
+import dev.veriproof.core.risk.RiskStore;
 import dev.veriproof.core.scoring.Band;
 import dev.veriproof.core.session.RiskLevel;
 import java.time.Clock;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.veriproof.adapters.Log;
 import dev.veriproof.core.alerts.Alert;
 import dev.veriproof.core.alerts.AlertRule;
+import dev.veriproof.core.alerts.AlertStore;
 import dev.veriproof.core.json.Json;
 import java.time.Instant;
 

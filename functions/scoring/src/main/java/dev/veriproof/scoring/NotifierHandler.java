@@ -6,11 +6,14 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.veriproof.adapters.Log;
+import dev.veriproof.adapters.aws.EventBridgeBus;
 import dev.veriproof.adapters.snapstart.Priming;
 import dev.veriproof.core.alerts.AlertRule;
+import dev.veriproof.core.alerts.AlertStore;
 import dev.veriproof.core.alerts.RuleException;
 import dev.veriproof.core.alerts.Rules;
 import dev.veriproof.core.alerts.WebhookSignature;
+import dev.veriproof.core.events.EventBus;
 import dev.veriproof.core.json.Json;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -30,11 +33,6 @@ import java.util.function.Supplier;
  * to re-queue is reported as a batch item failure (SQS then redelivers the message itself).
  */
 public final class NotifierHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
-    /** Publishes one event on the alert bus. */
-    public interface EventBus {
-        void put(String tenantId, String detailType, String detail);
-    }
-
     private final AlertStore alerts;
     private final Notifications.Queue queue;
     private final EventBus bus;

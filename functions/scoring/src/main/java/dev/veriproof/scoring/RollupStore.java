@@ -1,5 +1,6 @@
 package dev.veriproof.scoring;
 
+import dev.veriproof.adapters.dynamo.DynamoAlertStore;
 import dev.veriproof.core.aggregation.DailyRollup;
 import dev.veriproof.core.aggregation.ModelRollup;
 import dev.veriproof.core.hash.Hashes;
@@ -36,14 +37,14 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  * a marker item put with {@code attribute_not_exists}. A replayed event fails its marker's condition,
  * which cancels the whole transaction; the events whose markers exist are dropped and the rest is
  * committed again. Markers carry a TTL of {@link #MARKER_DAYS} days: a stream keeps records 24 hours,
- * so no replay can arrive after that.
+ * so no replay can arrive after that (the alerts' markers live as long).
  *
  * <p>Per-model rollups ({@code MODELROLLUP#<app>#<day>#<hash of the model>}) are updated in the same
  * transaction, so they count exactly once too. They are items of their own because model names are
  * the client's free text: any number of them must not grow the day's item towards its size limit.
  */
 public final class RollupStore {
-    static final int MARKER_DAYS = 3;
+    static final int MARKER_DAYS = DynamoAlertStore.MARKER_DAYS;
     private static final int TRANSACTION_ITEMS = 100;
     static final int MODEL_NAME_SHOWN = 200;
 

@@ -2,28 +2,25 @@ package dev.veriproof.scoring;
 
 import dev.veriproof.adapters.Config;
 import dev.veriproof.adapters.aws.AwsClients;
+import dev.veriproof.adapters.dynamo.DynamoAlertStore;
 import dev.veriproof.adapters.dynamo.DynamoApplicationStore;
 import dev.veriproof.adapters.dynamo.DynamoAuditLog;
 import dev.veriproof.adapters.dynamo.DynamoGovernanceStore;
 import dev.veriproof.adapters.dynamo.DynamoIncidentStore;
-import java.net.URI;
+import dev.veriproof.adapters.dynamo.DynamoRiskStore;
+import dev.veriproof.core.alerts.AlertStore;
+import dev.veriproof.core.risk.RiskStore;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
-import software.amazon.awssdk.services.eventbridge.EventBridgeClientBuilder;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.SqsClientBuilder;
 
 /**
  * Wiring of the scoring functions from their configuration: the governance table, the notification
- * queue ({@code NOTIFICATION_QUEUE_URL}), the alert bus ({@code ALERT_BUS_NAME}) and, in the local
- * runtime, {@code SQS_ENDPOINT} / {@code EVENTBRIDGE_ENDPOINT}.
+ * queue ({@code NOTIFICATION_QUEUE_URL}) and the alert bus ({@code ALERT_BUS_NAME}, see EventBridgeBus).
  */
 final class Scoring {
     private static volatile SqsClient sqs;
-    private static volatile EventBridgeClient eventBridge;
 
     private Scoring() {
     }
@@ -33,11 +30,11 @@ final class Scoring {
     }
 
     static RiskStore risks() {
-        return new RiskStore(AwsClients.dynamoDb(), Config.governanceTable());
+        return new DynamoRiskStore(AwsClients.dynamoDb(), Config.governanceTable());
     }
 
     static AlertStore alerts() {
-        return new AlertStore(AwsClients.dynamoDb(), Config.governanceTable());
+        return new DynamoAlertStore(AwsClients.dynamoDb(), Config.governanceTable());
     }
 
     static DynamoGovernanceStore governance() {
@@ -76,26 +73,9 @@ final class Scoring {
     static SqsClient sqs() {
         if (sqs == null) {
             synchronized (Scoring.class) {
-                if (sqs == null) {
-                    SqsClientBuilder builder = SqsClient.builder().httpClient(UrlConnectionHttpClient.create());
-                    Config.optional("SQS_ENDPOINT").ifPresent(e -> builder.endpointOverride(URI.create(e)));
-                    sqs = builder.build();
-                }
+                if (sqs == null) sqs = AwsClients.create(SqsClient.builder());
             }
         }
         return sqs;
-    }
-
-    static EventBridgeClient eventBridge() {
-        if (eventBridge == null) {
-            synchronized (Scoring.class) {
-                if (eventBridge == null) {
-                    EventBridgeClientBuilder builder = EventBridgeClient.builder().httpClient(UrlConnectionHttpClient.create());
-                    Config.optional("EVENTBRIDGE_ENDPOINT").ifPresent(e -> builder.endpointOverride(URI.create(e)));
-                    eventBridge = builder.build();
-                }
-            }
-        }
-        return eventBridge;
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import dev.veriproof.adapters.dynamo.DynamoAlertStore;
 import dev.veriproof.adapters.dynamo.DynamoApplicationStore;
 import dev.veriproof.adapters.dynamo.DynamoIncidentStore;
 import dev.veriproof.adapters.dynamo.DynamoReviewStore;
@@ -16,12 +17,14 @@ import dev.veriproof.core.posture.SessionIncident;
 import java.util.Optional;
 import java.util.Set;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import dev.veriproof.adapters.dynamo.DynamoRiskStore;
 import dev.veriproof.adapters.dynamo.DynamoSessionStore;
 import dev.veriproof.core.aggregation.DailyRollup;
 import dev.veriproof.adapters.dynamo.DynamoAuditLog;
 import dev.veriproof.core.alerts.Alert;
 import dev.veriproof.core.alerts.AlertRule;
 import dev.veriproof.core.alerts.AlertStatus;
+import dev.veriproof.core.alerts.AlertStore;
 import dev.veriproof.core.alerts.Rules;
 import dev.veriproof.core.applications.Application;
 import dev.veriproof.core.applications.RedactionPolicy;
@@ -29,6 +32,7 @@ import dev.veriproof.core.audit.AuditEvent;
 import dev.veriproof.core.canonical.Canonical;
 import dev.veriproof.core.ingest.StoredSession;
 import dev.veriproof.core.json.Json;
+import dev.veriproof.core.risk.RiskStore;
 import dev.veriproof.core.scoring.Band;
 import dev.veriproof.core.session.RiskLevel;
 import dev.veriproof.local.LambdaStreamEvents;
@@ -84,9 +88,9 @@ class AggregationStreamHandlerTest {
         sessions = new DynamoSessionStore(aws.client(), aws.tableName("SessionsTable"));
         applications = new DynamoApplicationStore(enhanced, governance);
         rollups = new RollupStore(aws.client(), governance);
-        risks = new RiskStore(aws.client(), governance);
+        risks = new DynamoRiskStore(aws.client(), governance);
         audit = new DynamoAuditLog(aws.client(), governance, Clock.fixed(NOW, ZoneOffset.UTC));
-        alerts = new AlertStore(aws.client(), governance, audit);
+        alerts = new DynamoAlertStore(aws.client(), governance, audit);
         incidents = new DynamoIncidentStore(aws.client(), governance);
         handler = handler(risks);
         tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);
@@ -239,7 +243,7 @@ class AggregationStreamHandlerTest {
         store("p3", "unregistered", "2026-11-26T09:02:00Z", 90, "");
         List<Record> records = myRecords();
         // the risk store's table does not exist: evaluating the registered application fails
-        AggregationStreamHandler failing = handler(new RiskStore(aws.client(), "no-such-table"));
+        AggregationStreamHandler failing = handler(new DynamoRiskStore(aws.client(), "no-such-table"));
         StreamsEventResponse response = deliver(failing, records);
         assertEquals(List.of(records.get(1).dynamodb().sequenceNumber()),
                 response.getBatchItemFailures().stream().map(StreamsEventResponse.BatchItemFailure::getItemIdentifier).toList());

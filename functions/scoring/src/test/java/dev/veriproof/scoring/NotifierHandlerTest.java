@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.sun.net.httpserver.HttpServer;
+import dev.veriproof.adapters.dynamo.DynamoAlertStore;
 import dev.veriproof.core.alerts.AlertRule;
+import dev.veriproof.core.alerts.AlertStore;
 import dev.veriproof.core.alerts.Rules;
 import dev.veriproof.core.audit.AuditEvent;
 import dev.veriproof.core.json.Json;
@@ -54,7 +56,7 @@ class NotifierHandlerTest {
             }
         });
         receiver.start();
-        alerts = new AlertStore(aws.client(), aws.tableName("GovernanceTable"));
+        alerts = new DynamoAlertStore(aws.client(), aws.tableName("GovernanceTable"));
         tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);
     }
 

@@ -85,7 +85,7 @@ public final class Devstack implements AutoCloseable {
         template.globalEnvironment().forEach((name, value) -> {
             if (!name.equals("JAVA_TOOL_OPTIONS")) System.setProperty(name, tables.getOrDefault(value, value));
         });
-        System.setProperty("DYNAMODB_ENDPOINT", dynamoEndpoint);
+        System.setProperty("aws.endpointUrlDynamoDb", dynamoEndpoint);
         System.setProperty("aws.region", "us-east-1");
         System.setProperty("aws.accessKeyId", "local");
         System.setProperty("aws.secretAccessKey", "local");

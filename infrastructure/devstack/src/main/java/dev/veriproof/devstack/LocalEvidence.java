@@ -37,8 +37,8 @@ final class LocalEvidence implements AutoCloseable {
             lambda = new LocalLambdaInvokeApi(templateYaml, api::handler);
             LocalStepFunctions stepFunctions = new LocalStepFunctions(templateYaml, lambda.endpoint());
             System.setProperty("EVIDENCE_BUCKET", BUCKET);
-            System.setProperty("S3_ENDPOINT", s3.endpoint());
-            System.setProperty("SFN_ENDPOINT", stepFunctions.endpoint());
+            System.setProperty("aws.endpointUrlS3", s3.endpoint());
+            System.setProperty("aws.endpointUrlSfn", stepFunctions.endpoint());
             System.setProperty("EXPORT_STATE_MACHINE_ARN", LocalStepFunctions.arn("EvidenceExportStateMachine"));
             LocalEvidence evidence = new LocalEvidence(s3, lambda, stepFunctions);
             String quarterlyHandler = handlerClass(templateYaml, "QuarterlyExportFunction");

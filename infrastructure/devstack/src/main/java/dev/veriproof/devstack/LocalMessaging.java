@@ -73,8 +73,8 @@ final class LocalMessaging implements AutoCloseable {
     }
 
     /**
-     * Starts the endpoint and points the functions' configuration at it: {@code SQS_ENDPOINT},
-     * {@code EVENTBRIDGE_ENDPOINT}, every function variable that references a queue (its local URL)
+     * Starts the endpoint and points the functions' configuration at it: the SDK settings {@code aws.endpointUrlSqs},
+     * {@code aws.endpointUrlEventBridge}, every function variable that references a queue (its local URL)
      * or an event bus (its name), and
      * {@code ALLOW_LOOPBACK_WEBHOOKS=true} (the local runtime's webhook receivers are on loopback).
      */
@@ -93,8 +93,8 @@ final class LocalMessaging implements AutoCloseable {
         LocalMessaging messaging = new LocalMessaging(consumers, handlers, stateDir);
         messaging.server.start();
         String endpoint = "http://127.0.0.1:" + messaging.server.getAddress().getPort();
-        System.setProperty("SQS_ENDPOINT", endpoint);
-        System.setProperty("EVENTBRIDGE_ENDPOINT", endpoint);
+        System.setProperty("aws.endpointUrlSqs", endpoint);
+        System.setProperty("aws.endpointUrlEventBridge", endpoint);
         // functions' own variables that name a queue (its URL) or a bus (its name): !Ref reads as the logical id
         for (JsonNode resource : resources) {
             for (Map.Entry<String, JsonNode> variable : resource.path("Properties").path("Environment").path("Variables").properties()) {

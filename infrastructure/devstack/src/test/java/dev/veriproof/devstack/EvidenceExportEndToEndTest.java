@@ -135,7 +135,7 @@ class EvidenceExportEndToEndTest {
         assertEquals("FAILED", job.get("status").asText(), job.toString());
         assertTrue(job.get("reason").asText().contains("Malformed JSON"), job.toString());
         assertEquals(409, api.get("/v1/exports/" + id + "/download", acme.key("auditor")).status());
-        try (S3Client s3 = S3Client.builder().endpointOverride(URI.create(System.getProperty("S3_ENDPOINT"))).forcePathStyle(true)
+        try (S3Client s3 = S3Client.builder().endpointOverride(URI.create(System.getProperty("aws.endpointUrlS3"))).forcePathStyle(true)
                 .region(Region.US_EAST_1).credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"))).build()) {
             String bucket = System.getProperty("EVIDENCE_BUCKET");
             for (String prefix : List.of("exports/acme/" + id, "staging/acme/" + id)) {
@@ -149,7 +149,7 @@ class EvidenceExportEndToEndTest {
     @Test
     void aFailingStepIsCaughtByTheStateMachine() {
         Devstack stack = RunningDevstack.get();
-        try (SfnClient sfn = SfnClient.builder().endpointOverride(URI.create(System.getProperty("SFN_ENDPOINT"))).region(Region.US_EAST_1)
+        try (SfnClient sfn = SfnClient.builder().endpointOverride(URI.create(System.getProperty("aws.endpointUrlSfn"))).region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"))).build()) {
             String name = "no-such-export-" + UUID.randomUUID();
             sfn.startExecution(s -> s.stateMachineArn(System.getProperty("EXPORT_STATE_MACHINE_ARN")).name(name)

@@ -52,6 +52,9 @@ public final class CloudFormationTemplate {
                                      int batchSize, int maximumRetryAttempts, boolean bisectOnError,
                                      boolean reportBatchItemFailures) {}
 
+    /** A function's deployment package ({@code CodeUri}, relative to the repository root) and handler class. */
+    public record FunctionCode(String functionLogicalId, String codeUri, String handlerClass) {}
+
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final YAMLFactory YAML = new YAMLFactory();
     private static final ObjectMapper SCALARS = new ObjectMapper();
@@ -101,6 +104,16 @@ public final class CloudFormationTemplate {
         resourcesOfType("AWS::DynamoDB::Table").forEach(
                 (logicalId, resource) -> tables.add(new TableDefinition(logicalId, resource.path("Properties"))));
         return tables;
+    }
+
+    public List<FunctionCode> functions() {
+        List<FunctionCode> functions = new ArrayList<>();
+        resourcesOfType("AWS::Serverless::Function").forEach((functionId, resource) -> {
+            JsonNode codeUri = resource.path("Properties").path("CodeUri");
+            if (!codeUri.isTextual()) throw new IllegalStateException(functionId + " has no literal CodeUri");
+            functions.add(new FunctionCode(functionId, codeUri.asText(), handlerClass(functionId)));
+        });
+        return functions;
     }
 
     public List<Route> httpRoutes() {

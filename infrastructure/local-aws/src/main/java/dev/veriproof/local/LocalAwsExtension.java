@@ -18,12 +18,13 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * <p>Before the first test class runs, it sets the system properties that handler code reads when
  * the matching environment variable is absent: each {@code Globals.Function.Environment} variable
  * that the template binds to a table ({@code SESSIONS_TABLE}, {@code GOVERNANCE_TABLE}) to the local
- * table name, {@code DYNAMODB_ENDPOINT} to the endpoint URL, and {@code aws.region},
+ * table name, the SDK's {@code aws.endpointUrlDynamoDb} to the endpoint URL, and {@code aws.region},
  * {@code aws.accessKeyId}, {@code aws.secretAccessKey} for the SDK's default providers.
  */
 public final class LocalAwsExtension implements BeforeAllCallback, ParameterResolver {
 
-    public static final String DYNAMODB_ENDPOINT = "DYNAMODB_ENDPOINT";
+    /** The SDK's own endpoint setting for DynamoDB (what {@code AWS_ENDPOINT_URL_DYNAMODB} is in the environment). */
+    public static final String DYNAMODB_ENDPOINT = "aws.endpointUrlDynamoDb";
 
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(LocalAwsExtension.class);
 

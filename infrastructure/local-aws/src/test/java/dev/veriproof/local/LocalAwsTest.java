@@ -104,7 +104,7 @@ class LocalAwsTest {
     void publishesTheLocalSettingsAsSystemProperties(LocalAws aws) {
         assertEquals(aws.tableName("SessionsTable"), System.getProperty("SESSIONS_TABLE"));
         assertEquals(aws.tableName("GovernanceTable"), System.getProperty("GOVERNANCE_TABLE"));
-        assertEquals(aws.endpoint(), System.getProperty("DYNAMODB_ENDPOINT"));
+        assertEquals(aws.endpoint(), System.getProperty("aws.endpointUrlDynamoDb"));
         assertEquals("us-east-1", System.getProperty("aws.region"));
         assertTrue(System.getProperty("aws.accessKeyId") != null && System.getProperty("aws.secretAccessKey") != null);
     }

@@ -1,4 +1,7 @@
-package dev.veriproof.anchoring;
+package dev.veriproof.adapters.dynamo;
+
+import static dev.veriproof.adapters.dynamo.Attributes.n;
+import static dev.veriproof.adapters.dynamo.Attributes.s;
 
 import dev.veriproof.core.anchoring.Anchor;
 import dev.veriproof.core.anchoring.AnchorBatch;
@@ -224,13 +227,5 @@ public final class DynamoAnchorLedger implements AnchorLedger {
 
     private static Map<String, AttributeValue> key(String pk, String sk) {
         return Map.of("pk", s(pk), "sk", s(sk));
-    }
-
-    private static AttributeValue s(String value) {
-        return AttributeValue.fromS(value);
-    }
-
-    private static AttributeValue n(long value) {
-        return AttributeValue.fromN(Long.toString(value));
     }
 }

@@ -1,9 +1,10 @@
-package dev.veriproof.scoring;
+package dev.veriproof.adapters.dynamo;
 
-import static dev.veriproof.scoring.RollupStore.n;
-import static dev.veriproof.scoring.RollupStore.s;
-import static dev.veriproof.scoring.RollupStore.tenantPk;
+import static dev.veriproof.adapters.dynamo.Attributes.n;
+import static dev.veriproof.adapters.dynamo.Attributes.s;
+import static dev.veriproof.adapters.dynamo.KeyItem.tenantPk;
 
+import dev.veriproof.core.risk.RiskStore;
 import dev.veriproof.core.session.RiskLevel;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,23 +24,17 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  * ({@code RISKHIST#<app>#<time>#<version>}), written together in one transaction conditional on the
  * version read, so that concurrent evaluations record each change once.
  */
-public final class RiskStore {
-
-    public record Classification(RiskLevel declared, RiskLevel observed, RiskLevel effective, String reason, Instant changedAt, long version) {
-    }
-
-    public record Change(Instant at, RiskLevel oldEffective, RiskLevel newEffective, RiskLevel oldObserved, RiskLevel newObserved,
-                         RiskLevel declared, String reason) {
-    }
+public final class DynamoRiskStore implements RiskStore {
 
     private final DynamoDbClient dynamo;
     private final String table;
 
-    public RiskStore(DynamoDbClient dynamo, String table) {
+    public DynamoRiskStore(DynamoDbClient dynamo, String table) {
         this.dynamo = dynamo;
         this.table = table;
     }
 
+    @Override
     public Optional<Classification> find(String tenantId, String applicationId) {
         Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).consistentRead(true)
                 .key(Map.of("pk", s(tenantPk(tenantId)), "sk", s("RISK#" + applicationId)))).item();
@@ -52,6 +47,7 @@ public final class RiskStore {
      * Records {@code next} if it differs from the stored classification; false if nothing changed
      * or someone else recorded a change first (the caller re-reads and decides again).
      */
+    @Override
     public boolean record(String tenantId, String applicationId, Optional<Classification> current, Classification next) {
         if (current.isPresent() && current.get().observed() == next.observed() && current.get().effective() == next.effective()
                 && current.get().declared() == next.declared()) {
@@ -93,6 +89,7 @@ public final class RiskStore {
     }
 
     /** Every recorded change, oldest first. */
+    @Override
     public List<Change> history(String tenantId, String applicationId) {
         List<Change> changes = new ArrayList<>();
         Map<String, AttributeValue> start = null;

@@ -1,28 +1,26 @@
-package dev.veriproof.scoring;
+package dev.veriproof.adapters.dynamo;
 
-import static dev.veriproof.scoring.RollupStore.n;
-import static dev.veriproof.scoring.RollupStore.s;
-import static dev.veriproof.scoring.RollupStore.tenantPk;
+import static dev.veriproof.adapters.dynamo.Attributes.n;
+import static dev.veriproof.adapters.dynamo.Attributes.s;
+import static dev.veriproof.adapters.dynamo.KeyItem.tenantPk;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.veriproof.adapters.dynamo.DynamoAuditLog;
 import dev.veriproof.core.alerts.Alert;
 import dev.veriproof.core.alerts.AlertKind;
 import dev.veriproof.core.alerts.AlertRule;
+import dev.veriproof.core.alerts.AlertStore;
 import dev.veriproof.core.alerts.AlertStatus;
 import dev.veriproof.core.alerts.Condition;
 import dev.veriproof.core.alerts.Notify;
 import dev.veriproof.core.alerts.Severity;
 import dev.veriproof.core.audit.AuditEvent;
 import dev.veriproof.core.json.Json;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,50 +38,46 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  * Alert rules ({@code RULE#<id>}) and alerts ({@code ALERT#<id>}) of a tenant in the governance
  * table. "One alert per rule and application while open" is a pointer item
  * {@code OPEN#<ruleId>#<app>} created with {@code attribute_not_exists} together with the alert and
- * deleted together with its resolution. A per-session occurrence carries a marker (as in
- * {@link RollupStore}) in the same transaction, so a replayed session never counts twice.
+ * deleted together with its resolution. A per-session occurrence carries a marker (as the scoring
+ * rollups do) in the same transaction, so a replayed session never counts twice.
  */
-public final class AlertStore {
-    private static final SecureRandom RANDOM = new SecureRandom();
-
-    /** What recording an occurrence did. */
-    public record Occurrence(Alert alert, boolean opened, boolean counted) {
-    }
-
+public final class DynamoAlertStore implements AlertStore {
+    /**
+     * Days a per-event marker lives (its TTL), here and in the scoring rollups: a stream keeps records
+     * 24 hours, so no replay can arrive after that.
+     */
+    public static final int MARKER_DAYS = 3;
     private final DynamoDbClient dynamo;
     private final String table;
     private final DynamoAuditLog audit;
 
-    public AlertStore(DynamoDbClient dynamo, String table) {
+    public DynamoAlertStore(DynamoDbClient dynamo, String table) {
         this(dynamo, table, new DynamoAuditLog(dynamo, table, Clock.systemUTC()));
     }
 
     /** @param audit the tenants' audit log, written in the same transaction as an administrator's change */
-    public AlertStore(DynamoDbClient dynamo, String table, DynamoAuditLog audit) {
+    public DynamoAlertStore(DynamoDbClient dynamo, String table, DynamoAuditLog audit) {
         this.dynamo = dynamo;
         this.table = table;
         this.audit = audit;
     }
 
-    public static String newId(String prefix) {
-        byte[] bytes = new byte[12];
-        RANDOM.nextBytes(bytes);
-        return prefix + HexFormat.of().formatHex(bytes);
-    }
-
     // ------------------------------------------------------------------ rules
 
     /** Stores a new rule with its audit entry; false (nothing written) if the id exists. */
+    @Override
     public boolean createRule(AlertRule rule, AuditEvent event) {
         return audited(rule.tenantId(), event, Put.builder().tableName(table).item(ruleItem(rule)).conditionExpression("attribute_not_exists(pk)").build());
     }
 
     /** Replaces a rule with its audit entry; false (nothing written) if there is none. */
+    @Override
     public boolean replaceRule(AlertRule rule, AuditEvent event) {
         return audited(rule.tenantId(), event, Put.builder().tableName(table).item(ruleItem(rule)).conditionExpression("attribute_exists(pk)").build());
     }
 
     /** Deletes a rule with its audit entry; false (nothing written) if there is none. */
+    @Override
     public boolean deleteRule(String tenantId, String ruleId, AuditEvent event) {
         return audit.appendWith(tenantId, event, List.of(TransactWriteItem.builder().delete(Delete.builder().tableName(table)
                 .key(key(tenantId, "RULE#" + ruleId)).conditionExpression("attribute_exists(pk)").build()).build())).written();
@@ -93,13 +87,15 @@ public final class AlertStore {
         return audit.appendWith(tenantId, event, List.of(TransactWriteItem.builder().put(put).build())).written();
     }
 
+    @Override
     public Optional<AlertRule> findRule(String tenantId, String ruleId) {
         Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).consistentRead(true).key(key(tenantId, "RULE#" + ruleId))).item();
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(rule(item));
     }
 
+    @Override
     public List<AlertRule> rules(String tenantId) {
-        return query(tenantId, "RULE#").stream().map(AlertStore::rule).toList();
+        return query(tenantId, "RULE#").stream().map(DynamoAlertStore::rule).toList();
     }
 
     private Map<String, AttributeValue> ruleItem(AlertRule rule) {
@@ -129,6 +125,7 @@ public final class AlertStore {
      * Opens the rule's alert for the application, or counts one more occurrence of the open one.
      * With a {@code marker} (per-session rules) the occurrence counts only if the marker is new.
      */
+    @Override
     public Occurrence occur(AlertRule rule, String applicationId, Object value, Object threshold, String marker, Instant now) {
         for (int attempt = 0; attempt < 10; attempt++) {
             Optional<String> openId = openAlertId(rule.tenantId(), rule.ruleId(), applicationId);
@@ -136,13 +133,13 @@ public final class AlertStore {
             if (marker != null) {
                 items.add(TransactWriteItem.builder().put(Put.builder().tableName(table)
                         .item(Map.of("pk", s(marker), "sk", s("COUNTED"),
-                                "expiresAt", n(Long.toString(now.plus(RollupStore.MARKER_DAYS, ChronoUnit.DAYS).getEpochSecond()))))
+                                "expiresAt", n(Long.toString(now.plus(MARKER_DAYS, ChronoUnit.DAYS).getEpochSecond()))))
                         .conditionExpression("attribute_not_exists(pk)").build()).build());
             }
             Alert alert;
             boolean opened = openId.isEmpty();
             if (opened) {
-                alert = new Alert(rule.tenantId(), newId("alt_"), rule.ruleId(), applicationId, rule.kind(), rule.severity(),
+                alert = new Alert(rule.tenantId(), AlertStore.newId("alt_"), rule.ruleId(), applicationId, rule.kind(), rule.severity(),
                         AlertStatus.OPEN, value, threshold, 1, now, now, null, null, null, null, null);
                 items.add(TransactWriteItem.builder().put(Put.builder().tableName(table)
                         .item(Map.of("pk", s(tenantPk(rule.tenantId())), "sk", s(openSk(rule.ruleId(), applicationId)), "alertId", s(alert.alertId())))
@@ -182,6 +179,7 @@ public final class AlertStore {
         throw new IllegalStateException("alert of rule " + rule.ruleId() + " kept changing; giving up for now");
     }
 
+    @Override
     public Optional<Alert> openAlert(String tenantId, String ruleId, String applicationId) {
         return openAlertId(tenantId, ruleId, applicationId).flatMap(id -> findAlert(tenantId, id));
     }
@@ -193,6 +191,7 @@ public final class AlertStore {
     }
 
     /** OPEN → ACKNOWLEDGED with its audit entry; empty if the alert is missing, otherwise the alert as it is now. */
+    @Override
     public Optional<Alert> acknowledge(String tenantId, String alertId, String actor, Instant now, AuditEvent event) {
         Update update = Update.builder().tableName(table).key(key(tenantId, "ALERT#" + alertId))
                 .updateExpression("SET #status = :ack, acknowledgedAt = :now, acknowledgedBy = :actor, updatedAt = :now")
@@ -209,6 +208,7 @@ public final class AlertStore {
      * OPEN or ACKNOWLEDGED → RESOLVED with the note, freeing the rule and application for a new alert; an administrator's
      * resolution is written with its audit entry ({@code event}), the system's own (a recovered metric) without one.
      */
+    @Override
     public Optional<Alert> resolve(String tenantId, String alertId, String actor, String note, Instant now, Optional<AuditEvent> event) {
         Optional<Alert> current = findAlert(tenantId, alertId);
         if (current.isEmpty() || current.get().status() == AlertStatus.RESOLVED) return current;
@@ -235,13 +235,15 @@ public final class AlertStore {
         return findAlert(tenantId, alertId);
     }
 
+    @Override
     public Optional<Alert> findAlert(String tenantId, String alertId) {
         Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).consistentRead(true).key(key(tenantId, "ALERT#" + alertId))).item();
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(alert(item));
     }
 
+    @Override
     public List<Alert> alerts(String tenantId) {
-        return query(tenantId, "ALERT#").stream().map(AlertStore::alert).toList();
+        return query(tenantId, "ALERT#").stream().map(DynamoAlertStore::alert).toList();
     }
 
     private Map<String, AttributeValue> alertItem(Alert a) {
