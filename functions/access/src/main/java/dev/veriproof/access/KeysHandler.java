@@ -1,5 +1,6 @@
 package dev.veriproof.access;
 
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.veriproof.adapters.Config;
 import dev.veriproof.adapters.aws.AwsClients;
@@ -11,7 +12,6 @@ import dev.veriproof.adapters.http.ApiHandler;
 import dev.veriproof.adapters.http.ApiRequest;
 import dev.veriproof.adapters.http.ApiResponse;
 import dev.veriproof.adapters.http.JsonFields;
-import dev.veriproof.adapters.snapstart.Priming;
 import dev.veriproof.core.access.ApiKeyRecord;
 import dev.veriproof.core.access.Principal;
 import dev.veriproof.core.access.Role;
@@ -27,7 +27,6 @@ import java.util.Map;
  */
 public final class KeysHandler extends ApiHandler {
     private final AccessService access;
-    @SuppressWarnings("unused") private final Priming priming;
 
     public KeysHandler() {
         this(new AccessService(new DynamoKeyStore(AwsClients.enhancedDynamoDb(), Config.governanceTable(),
@@ -37,7 +36,11 @@ public final class KeysHandler extends ApiHandler {
 
     KeysHandler(AccessService access) {
         this.access = access;
-        this.priming = Priming.register(() -> access.listKeys("priming"));
+    }
+
+    @Override
+    protected APIGatewayV2HTTPEvent primingEvent() {
+        return primingRequest("GET /v1/keys", Role.ADMIN, null);
     }
 
     @Override

@@ -1,13 +1,12 @@
 package dev.veriproof.anchoring;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
 import dev.veriproof.adapters.Config;
 import dev.veriproof.adapters.Log;
 import dev.veriproof.adapters.aws.AwsClients;
 import dev.veriproof.adapters.dynamo.DynamoSessionStore;
 import dev.veriproof.adapters.dynamo.DynamoAnchorLedger;
-import dev.veriproof.adapters.snapstart.Priming;
+import dev.veriproof.adapters.snapstart.PrimedHandler;
 import dev.veriproof.chain.Web3jSigner;
 import dev.veriproof.core.anchoring.AnchoringRun;
 import dev.veriproof.core.hash.Hashes;
@@ -25,9 +24,8 @@ import java.util.Map;
  * (default 10000), {@code ANCHOR_RECEIPT_WAIT_SECONDS} (default 300), {@code ANCHOR_RETRY_BASE_SECONDS}
  * (default 300), and the signing key ({@code SIGNER_SECRET_ARN} or, locally, {@code SIGNER_PRIVATE_KEY}).
  */
-public final class AnchoringHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
+public final class AnchoringHandler extends PrimedHandler<Map<String, Object>, Map<String, Object>> {
     private final AnchoringRun run;
-    @SuppressWarnings("unused") private final Priming priming;
 
     public AnchoringHandler() {
         this(new AnchoringRun(
@@ -40,8 +38,17 @@ public final class AnchoringHandler implements RequestHandler<Map<String, Object
 
     AnchoringHandler(AnchoringRun run) {
         this.run = run;
-        // no chain or table call here: a snapshot must not carry a nonce or a lease
-        this.priming = Priming.register(() -> MerkleTree.of(List.of(Hashes.leafHash(new byte[0]))).proof(0));
+    }
+
+    /** Every run takes the lease and may send a transaction: none is handled before the snapshot (no nonce, no lease in it). */
+    @Override
+    protected Map<String, Object> primingEvent() {
+        return null;
+    }
+
+    @Override
+    protected void warmUp() {
+        MerkleTree.of(List.of(Hashes.leafHash(new byte[0]))).proof(0);
     }
 
     static AnchoringRun.Settings settings() {

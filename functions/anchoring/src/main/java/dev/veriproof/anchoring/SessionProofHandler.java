@@ -1,5 +1,6 @@
 package dev.veriproof.anchoring;
 
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -10,7 +11,6 @@ import dev.veriproof.adapters.http.ApiException;
 import dev.veriproof.adapters.http.ApiHandler;
 import dev.veriproof.adapters.http.ApiRequest;
 import dev.veriproof.adapters.http.ApiResponse;
-import dev.veriproof.adapters.snapstart.Priming;
 import dev.veriproof.core.access.Principal;
 import dev.veriproof.core.access.Role;
 import dev.veriproof.core.ingest.SessionStore;
@@ -23,7 +23,6 @@ import dev.veriproof.core.ingest.SessionView;
  */
 public final class SessionProofHandler extends ApiHandler {
     private final SessionStore sessions;
-    @SuppressWarnings("unused") private final Priming priming;
 
     public SessionProofHandler() {
         this(new DynamoSessionStore(AwsClients.dynamoDb(), Config.sessionsTable()));
@@ -31,7 +30,11 @@ public final class SessionProofHandler extends ApiHandler {
 
     SessionProofHandler(SessionStore sessions) {
         this.sessions = sessions;
-        this.priming = Priming.register(() -> sessions.view("priming", "priming"));
+    }
+
+    @Override
+    protected APIGatewayV2HTTPEvent primingEvent() {
+        return primingRequest("GET /v1/sessions/{id}/proof", Role.ADMIN, null);
     }
 
     @Override

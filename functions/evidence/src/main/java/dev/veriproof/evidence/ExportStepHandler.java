@@ -1,9 +1,8 @@
 package dev.veriproof.evidence;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
 import dev.veriproof.adapters.Log;
-import dev.veriproof.adapters.snapstart.Priming;
+import dev.veriproof.adapters.snapstart.PrimedHandler;
 import dev.veriproof.core.json.Json;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -27,14 +26,24 @@ import java.util.Map;
  *       partial upload.</li>
  * </ul>
  */
-public abstract class ExportStepHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
+public abstract class ExportStepHandler extends PrimedHandler<Map<String, Object>, Map<String, Object>> {
     private volatile ExportService service;
-    @SuppressWarnings("unused") private final Priming priming = Priming.register(() -> service());
 
     ExportStepHandler() {}
 
     ExportStepHandler(ExportService service) {
         this.service = service;
+    }
+
+    /** Every step works on a real export's objects: none is handled before the snapshot; the service is built. */
+    @Override
+    protected Map<String, Object> primingEvent() {
+        return null;
+    }
+
+    @Override
+    protected void warmUp() {
+        service();
     }
 
     ExportService service() {

@@ -1,5 +1,6 @@
 package dev.veriproof.evidence;
 
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.veriproof.adapters.Config;
@@ -10,7 +11,6 @@ import dev.veriproof.adapters.http.ApiHandler;
 import dev.veriproof.adapters.http.ApiRequest;
 import dev.veriproof.adapters.http.ApiResponse;
 import dev.veriproof.adapters.http.JsonFields;
-import dev.veriproof.adapters.snapstart.Priming;
 import dev.veriproof.core.access.Principal;
 import dev.veriproof.core.access.Role;
 import dev.veriproof.core.applications.Application;
@@ -44,7 +44,6 @@ public final class ExportsHandler extends ApiHandler {
     private final EvidenceBucket bucket;
     private final AuditLog audit;
     private final Clock clock;
-    @SuppressWarnings("unused") private final Priming priming;
 
     public ExportsHandler() {
         this(Evidence.exports(), SfnExportStarter.fromConfig(),
@@ -59,7 +58,11 @@ public final class ExportsHandler extends ApiHandler {
         this.bucket = bucket;
         this.audit = audit;
         this.clock = clock;
-        this.priming = Priming.register(() -> exports.list("priming"));
+    }
+
+    @Override
+    protected APIGatewayV2HTTPEvent primingEvent() {
+        return primingRequest("GET /v1/exports", Role.ADMIN, null);
     }
 
     @Override

@@ -1,13 +1,12 @@
 package dev.veriproof.evidence;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
 import dev.veriproof.adapters.Config;
 import dev.veriproof.adapters.Log;
 import dev.veriproof.adapters.aws.AwsClients;
 import dev.veriproof.adapters.dynamo.DynamoSessionStore;
 import dev.veriproof.adapters.dynamo.DynamoGovernanceStore;
-import dev.veriproof.adapters.snapstart.Priming;
+import dev.veriproof.adapters.snapstart.PrimedHandler;
 import dev.veriproof.core.evidence.ExportJob;
 import dev.veriproof.core.evidence.ExportRequest;
 import dev.veriproof.core.evidence.Quarter;
@@ -27,13 +26,12 @@ import java.util.Map;
  * {@code quarterlyExport} off. The export id is derived from the quarter, so a schedule that fires
  * twice starts each tenant's export once (the second run lists the tenant as skipped).
  */
-public final class QuarterlyExportHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
+public final class QuarterlyExportHandler extends PrimedHandler<Map<String, Object>, Map<String, Object>> {
     private final Tenants tenants;
     private final SettingsStore settings;
     private final DynamoSessionStore sessions;
     private final ExportLauncher launcher;
     private final Clock clock;
-    @SuppressWarnings("unused") private final Priming priming;
 
     public QuarterlyExportHandler() {
         this(new Tenants(AwsClients.dynamoDb(), Config.governanceTable()),
@@ -49,7 +47,17 @@ public final class QuarterlyExportHandler implements RequestHandler<Map<String, 
         this.sessions = sessions;
         this.launcher = new ExportLauncher(exports, starter, clock);
         this.clock = clock;
-        this.priming = Priming.register(() -> settings.get("priming"));
+    }
+
+    /** Every scheduled event starts exports: none is handled before the snapshot. */
+    @Override
+    protected Map<String, Object> primingEvent() {
+        return null;
+    }
+
+    @Override
+    protected void warmUp() {
+        settings.get(PRIMING);
     }
 
     /** The input is the scheduled event; its {@code time} is the instant the schedule fired. */

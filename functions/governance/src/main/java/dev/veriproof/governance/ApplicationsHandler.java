@@ -1,5 +1,6 @@
 package dev.veriproof.governance;
 
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.veriproof.adapters.Config;
 import dev.veriproof.adapters.aws.AwsClients;
@@ -11,7 +12,6 @@ import dev.veriproof.adapters.http.ApiHandler;
 import dev.veriproof.adapters.http.ApiRequest;
 import dev.veriproof.adapters.http.ApiResponse;
 import dev.veriproof.adapters.http.JsonFields;
-import dev.veriproof.adapters.snapstart.Priming;
 import dev.veriproof.core.access.Principal;
 import dev.veriproof.core.access.Role;
 import dev.veriproof.core.applications.Application;
@@ -44,7 +44,6 @@ public final class ApplicationsHandler extends ApiHandler {
     private final ApplicationStore applications;
     private final ObservedRisk observedRisk;
     private final Clock clock;
-    @SuppressWarnings("unused") private final Priming priming;
 
     public ApplicationsHandler() {
         this(new DynamoApplicationStore(AwsClients.enhancedDynamoDb(), Config.governanceTable(),
@@ -56,7 +55,11 @@ public final class ApplicationsHandler extends ApiHandler {
         this.applications = applications;
         this.observedRisk = observedRisk;
         this.clock = clock;
-        this.priming = Priming.register(() -> applications.list("priming"));
+    }
+
+    @Override
+    protected APIGatewayV2HTTPEvent primingEvent() {
+        return primingRequest("GET /v1/applications", Role.ADMIN, null);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.veriproof.governance;
 
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.veriproof.adapters.Config;
 import dev.veriproof.adapters.aws.AwsClients;
@@ -8,7 +9,6 @@ import dev.veriproof.adapters.http.ApiException;
 import dev.veriproof.adapters.http.ApiHandler;
 import dev.veriproof.adapters.http.ApiRequest;
 import dev.veriproof.adapters.http.ApiResponse;
-import dev.veriproof.adapters.snapstart.Priming;
 import dev.veriproof.core.access.Principal;
 import dev.veriproof.core.access.Role;
 import dev.veriproof.core.audit.AuditChain;
@@ -31,7 +31,6 @@ public final class AuditLogHandler extends ApiHandler {
     private static final int PAGE = 1000;
 
     private final AuditLog audit;
-    @SuppressWarnings("unused") private final Priming priming;
 
     public AuditLogHandler() {
         this(new DynamoAuditLog(AwsClients.dynamoDb(), Config.governanceTable(), Clock.systemUTC()));
@@ -39,7 +38,11 @@ public final class AuditLogHandler extends ApiHandler {
 
     AuditLogHandler(AuditLog audit) {
         this.audit = audit;
-        this.priming = Priming.register(() -> AuditChain.verify(audit.list("priming", 0, 10), audit.head("priming")));
+    }
+
+    @Override
+    protected APIGatewayV2HTTPEvent primingEvent() {
+        return primingRequest("GET /v1/audit-log/verify", Role.ADMIN, null);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.veriproof.governance;
 
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -11,7 +12,6 @@ import dev.veriproof.adapters.http.ApiException;
 import dev.veriproof.adapters.http.ApiHandler;
 import dev.veriproof.adapters.http.ApiRequest;
 import dev.veriproof.adapters.http.ApiResponse;
-import dev.veriproof.adapters.snapstart.Priming;
 import dev.veriproof.core.access.Principal;
 import dev.veriproof.core.access.Role;
 import dev.veriproof.core.applications.ApplicationStore;
@@ -51,7 +51,6 @@ public final class GovernanceRecordsHandler extends ApiHandler {
     private final SdkTelemetryStore sdk;
     private final GuardrailStore guardrails;
     private final Clock clock;
-    @SuppressWarnings("unused") private final Priming priming;
 
     public GovernanceRecordsHandler() {
         this(new DynamoApplicationStore(AwsClients.enhancedDynamoDb(), Config.governanceTable()),
@@ -69,7 +68,11 @@ public final class GovernanceRecordsHandler extends ApiHandler {
         this.sdk = sdk;
         this.guardrails = guardrails;
         this.clock = clock;
-        this.priming = Priming.register(() -> guardrails.latest("priming", "priming"));
+    }
+
+    @Override
+    protected APIGatewayV2HTTPEvent primingEvent() {
+        return primingRequest("GET /v1/applications/{id}/guardrails", Role.ADMIN, null);
     }
 
     @Override

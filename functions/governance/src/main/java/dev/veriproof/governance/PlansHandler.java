@@ -1,5 +1,6 @@
 package dev.veriproof.governance;
 
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.veriproof.adapters.Config;
 import dev.veriproof.adapters.aws.AwsClients;
@@ -8,7 +9,6 @@ import dev.veriproof.adapters.http.ApiException;
 import dev.veriproof.adapters.http.ApiHandler;
 import dev.veriproof.adapters.http.ApiRequest;
 import dev.veriproof.adapters.http.ApiResponse;
-import dev.veriproof.adapters.snapstart.Priming;
 import dev.veriproof.core.access.ApiKeys;
 import dev.veriproof.core.access.Principal;
 import dev.veriproof.core.access.Role;
@@ -48,7 +48,6 @@ public final class PlansHandler extends ApiHandler {
     private final PlanStore plans;
     private final ApplicationStore applications;
     private final Clock clock;
-    @SuppressWarnings("unused") private final Priming priming;
 
     public PlansHandler() {
         this(RecordsIngestHandler.governanceStore(), new DynamoApplicationStore(AwsClients.enhancedDynamoDb(), Config.governanceTable()),
@@ -59,7 +58,6 @@ public final class PlansHandler extends ApiHandler {
         this.plans = plans;
         this.applications = applications;
         this.clock = clock;
-        this.priming = Priming.register(() -> plans.list("priming", Kind.REMEDIATION));
     }
 
     /** The JSON names of a kind's title and date fields, and its resource path. */
@@ -67,6 +65,11 @@ public final class PlansHandler extends ApiHandler {
 
     private static final Shape REMEDIATION = new Shape(Kind.REMEDIATION, "gap", "dueDate", "remediation");
     private static final Shape ROADMAP = new Shape(Kind.ROADMAP, "title", "targetDate", "roadmap");
+
+    @Override
+    protected APIGatewayV2HTTPEvent primingEvent() {
+        return primingRequest("GET /v1/remediations", Role.ADMIN, null);
+    }
 
     @Override
     protected APIGatewayV2HTTPResponse handle(ApiRequest request) {

@@ -1,5 +1,6 @@
 package dev.veriproof.governance;
 
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.veriproof.adapters.Config;
@@ -11,7 +12,6 @@ import dev.veriproof.adapters.http.ApiException;
 import dev.veriproof.adapters.http.ApiHandler;
 import dev.veriproof.adapters.http.ApiRequest;
 import dev.veriproof.adapters.http.ApiResponse;
-import dev.veriproof.adapters.snapstart.Priming;
 import dev.veriproof.chain.Web3jSigner;
 import dev.veriproof.core.access.Principal;
 import dev.veriproof.core.access.Role;
@@ -51,12 +51,14 @@ public final class RecordsIngestHandler extends ApiHandler {
 
     enum CircuitBreaker { CLOSED, OPEN, HALF_OPEN }
 
+    /** A health report of an application that no tenant has: answered 422 after one read. */
+    private static final String SDK_HEALTH_SAMPLE = "{\"applicationId\":\"" + PRIMING + "\"}";
+
     private final DeploymentStore deployments;
     private final SdkTelemetryStore sdk;
     private final ApplicationStore applications;
     private final Signer signer;
     private final Clock clock;
-    @SuppressWarnings("unused") private final Priming priming;
 
     public RecordsIngestHandler() {
         this(governanceStore(), new DynamoApplicationStore(AwsClients.enhancedDynamoDb(), Config.governanceTable()),
@@ -73,15 +75,21 @@ public final class RecordsIngestHandler extends ApiHandler {
         this.applications = applications;
         this.signer = signer;
         this.clock = clock;
-        this.priming = Priming.register(() -> {
-            applications.find("priming", "priming");
-            signer.signPersonalMessage(Canonical.jcs(Json.parse("{\"warm\":\"up\"}")));
-        });
     }
 
     static DynamoGovernanceStore governanceStore() {
         return new DynamoGovernanceStore(AwsClients.dynamoDb(), Config.governanceTable(),
                 new DynamoAuditLog(AwsClients.dynamoDb(), Config.governanceTable(), Clock.systemUTC()));
+    }
+
+    @Override
+    protected APIGatewayV2HTTPEvent primingEvent() {
+        return primingRequest("POST /v1/sdk-health", Role.INGEST, SDK_HEALTH_SAMPLE);
+    }
+
+    @Override
+    protected void warmUp() {
+        signer.signPersonalMessage(Canonical.jcs(Json.parse("{\"warm\":\"up\"}")));
     }
 
     @Override

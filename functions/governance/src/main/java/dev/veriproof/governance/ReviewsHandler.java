@@ -1,5 +1,6 @@
 package dev.veriproof.governance;
 
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.veriproof.adapters.Config;
 import dev.veriproof.adapters.aws.AwsClients;
@@ -11,7 +12,6 @@ import dev.veriproof.adapters.http.ApiException;
 import dev.veriproof.adapters.http.ApiHandler;
 import dev.veriproof.adapters.http.ApiRequest;
 import dev.veriproof.adapters.http.ApiResponse;
-import dev.veriproof.adapters.snapstart.Priming;
 import dev.veriproof.core.access.Principal;
 import dev.veriproof.core.access.Role;
 import dev.veriproof.core.applications.Application;
@@ -46,7 +46,6 @@ public final class ReviewsHandler extends ApiHandler {
     private final ReviewStore reviews;
     private final ApplicationStore applications;
     private final Clock clock;
-    @SuppressWarnings("unused") private final Priming priming;
 
     public ReviewsHandler() {
         this(new DynamoSessionStore(AwsClients.dynamoDb(), Config.sessionsTable()),
@@ -60,7 +59,11 @@ public final class ReviewsHandler extends ApiHandler {
         this.reviews = reviews;
         this.applications = applications;
         this.clock = clock;
-        this.priming = Priming.register(() -> reviews.forSession("priming", "priming"));
+    }
+
+    @Override
+    protected APIGatewayV2HTTPEvent primingEvent() {
+        return primingRequest("GET /v1/review-queue", Role.ADMIN, null);
     }
 
     @Override

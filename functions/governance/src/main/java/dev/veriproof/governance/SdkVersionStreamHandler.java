@@ -1,13 +1,13 @@
 package dev.veriproof.governance;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamRecord;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.veriproof.adapters.Log;
 import dev.veriproof.adapters.dynamo.DynamoSessionStore;
-import dev.veriproof.adapters.snapstart.Priming;
+import dev.veriproof.adapters.snapstart.PrimedHandler;
 import dev.veriproof.core.governance.SdkTelemetryStore;
 import dev.veriproof.core.ingest.StoredSession;
 import dev.veriproof.core.json.Json;
@@ -22,9 +22,8 @@ import java.util.Optional;
  * moves, so at-least-once delivery, replays and retries change nothing. A failing record is
  * reported with everything after it (ReportBatchItemFailures), so nothing is skipped.
  */
-public final class SdkVersionStreamHandler implements RequestHandler<DynamodbEvent, StreamsEventResponse> {
+public final class SdkVersionStreamHandler extends PrimedHandler<DynamodbEvent, StreamsEventResponse> {
     private final SdkTelemetryStore sdk;
-    @SuppressWarnings("unused") private final Priming priming;
 
     public SdkVersionStreamHandler() {
         this(RecordsIngestHandler.governanceStore());
@@ -32,7 +31,25 @@ public final class SdkVersionStreamHandler implements RequestHandler<DynamodbEve
 
     SdkVersionStreamHandler(SdkTelemetryStore sdk) {
         this.sdk = sdk;
-        this.priming = Priming.register(() -> sdk.versions("priming", "priming"));
+    }
+
+    /** A stream batch of one removed session: parsed and skipped, as every record that is not a stored or anchored session. */
+    @Override
+    protected DynamodbEvent primingEvent() {
+        DynamodbEvent.DynamodbStreamRecord removed = new DynamodbEvent.DynamodbStreamRecord();
+        removed.setEventName("REMOVE");
+        removed.setEventID(PRIMING);
+        StreamRecord change = new StreamRecord();
+        change.setSequenceNumber("0");
+        removed.setDynamodb(change);
+        DynamodbEvent event = new DynamodbEvent();
+        event.setRecords(List.of(removed));
+        return event;
+    }
+
+    @Override
+    protected void warmUp() {
+        sdk.versions(PRIMING, PRIMING);
     }
 
     @Override

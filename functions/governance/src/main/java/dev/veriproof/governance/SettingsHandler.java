@@ -1,11 +1,11 @@
 package dev.veriproof.governance;
 
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.veriproof.adapters.http.ApiException;
 import dev.veriproof.adapters.http.ApiHandler;
 import dev.veriproof.adapters.http.ApiRequest;
 import dev.veriproof.adapters.http.ApiResponse;
-import dev.veriproof.adapters.snapstart.Priming;
 import dev.veriproof.core.access.Principal;
 import dev.veriproof.core.access.Role;
 import dev.veriproof.core.audit.AuditEvent;
@@ -22,7 +22,6 @@ import java.util.Map;
 public final class SettingsHandler extends ApiHandler {
     private final SettingsStore settings;
     private final Clock clock;
-    @SuppressWarnings("unused") private final Priming priming;
 
     public SettingsHandler() {
         this(RecordsIngestHandler.governanceStore(), Clock.systemUTC());
@@ -31,7 +30,11 @@ public final class SettingsHandler extends ApiHandler {
     SettingsHandler(SettingsStore settings, Clock clock) {
         this.settings = settings;
         this.clock = clock;
-        this.priming = Priming.register(() -> settings.get("priming"));
+    }
+
+    @Override
+    protected APIGatewayV2HTTPEvent primingEvent() {
+        return primingRequest("GET /v1/settings", Role.ADMIN, null);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.veriproof.ingest;
 
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.veriproof.adapters.Config;
@@ -10,7 +11,6 @@ import dev.veriproof.adapters.http.ApiException;
 import dev.veriproof.adapters.http.ApiHandler;
 import dev.veriproof.adapters.http.ApiRequest;
 import dev.veriproof.adapters.http.ApiResponse;
-import dev.veriproof.adapters.snapstart.Priming;
 import dev.veriproof.core.access.Principal;
 import dev.veriproof.core.access.Role;
 import java.time.Clock;
@@ -22,7 +22,6 @@ public final class IngestHandler extends ApiHandler {
     static final int MAX_BODY_BYTES = 1024 * 1024;
 
     private final SessionIngest ingest;
-    @SuppressWarnings("unused") private final Priming priming;
 
     public IngestHandler() {
         this(new SessionIngest(new DynamoSessionStore(AwsClients.dynamoDb(), Config.sessionsTable()),
@@ -32,10 +31,16 @@ public final class IngestHandler extends ApiHandler {
 
     IngestHandler(SessionIngest ingest) {
         this.ingest = ingest;
-        this.priming = Priming.register(() -> {
-            SessionWarmUp.run();
-            ingest.warmUpStores();
-        });
+    }
+
+    @Override
+    protected APIGatewayV2HTTPEvent primingEvent() {
+        return primingRequest("POST /v1/sessions", Role.INGEST, SessionWarmUp.SAMPLE);
+    }
+
+    @Override
+    protected void warmUp() {
+        SessionWarmUp.run();
     }
 
     @Override

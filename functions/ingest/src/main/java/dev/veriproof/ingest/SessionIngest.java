@@ -73,12 +73,6 @@ public final class SessionIngest {
         }
     }
 
-    /** A read of each store, for the SnapStart warm-up: loads the SDK's request path without writing anything. */
-    void warmUpStores() {
-        sessions.find("priming", "priming");
-        applications.find("priming", "priming");
-    }
-
     /** @param requestId identifies this request among retries (API Gateway's request id) */
     public Result ingest(Principal caller, JsonNode body, Optional<String> batchRootHeader, String requestId) {
         boolean isBatch = body.isObject() && body.has("sessions");

@@ -1,5 +1,6 @@
 package dev.veriproof.ingest;
 
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -12,7 +13,6 @@ import dev.veriproof.adapters.http.ApiException;
 import dev.veriproof.adapters.http.ApiHandler;
 import dev.veriproof.adapters.http.ApiRequest;
 import dev.veriproof.adapters.http.ApiResponse;
-import dev.veriproof.adapters.snapstart.Priming;
 import dev.veriproof.core.access.Principal;
 import dev.veriproof.core.access.Role;
 import dev.veriproof.core.governance.Review;
@@ -30,7 +30,6 @@ import java.time.Clock;
 public final class SessionQueryHandler extends ApiHandler {
     private final SessionStore sessions;
     private final ReviewStore reviews;
-    @SuppressWarnings("unused") private final Priming priming;
 
     public SessionQueryHandler() {
         this(new DynamoSessionStore(AwsClients.dynamoDb(), Config.sessionsTable()),
@@ -41,10 +40,16 @@ public final class SessionQueryHandler extends ApiHandler {
     SessionQueryHandler(SessionStore sessions, ReviewStore reviews) {
         this.sessions = sessions;
         this.reviews = reviews;
-        this.priming = Priming.register(() -> {
-            SessionWarmUp.run();
-            sessions.find("priming", "priming");
-        });
+    }
+
+    @Override
+    protected APIGatewayV2HTTPEvent primingEvent() {
+        return primingRequest("GET /v1/sessions/{id}", Role.ADMIN, null);
+    }
+
+    @Override
+    protected void warmUp() {
+        SessionWarmUp.run();
     }
 
     @Override

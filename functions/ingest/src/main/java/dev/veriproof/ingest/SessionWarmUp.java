@@ -14,7 +14,8 @@ import java.time.Instant;
  * fixed sample, with no I/O and nothing unique, so that the snapshot holds the loaded, compiled code.
  */
 final class SessionWarmUp {
-    private static final String SAMPLE = """
+    /** A valid session of an application that no tenant has. */
+    static final String SAMPLE = """
             {"sessionId":"warm-up","applicationId":"warm-up","startedAt":"2026-01-01T00:00:00Z",
              "intent":"warm_up","model":"m","reasoning":"r","decision":{"outcome":"APPROVED","confidence":0.5},
              "riskLevel":"HIGH","humanOversight":{"required":true,"type":"HUMAN_IN_THE_LOOP"},

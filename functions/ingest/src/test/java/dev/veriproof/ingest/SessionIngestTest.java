@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.veriproof.adapters.dynamo.DynamoApplicationStore;
@@ -293,10 +294,13 @@ class SessionIngestTest {
     }
 
     @Test
-    void theSnapStartWarmUpReadsBothStoresAndWritesNothing() {
-        ingest.warmUpStores();
-        assertTrue(sessions.find("priming", "priming").isEmpty());
-        assertTrue(applications.find("priming", "priming").isEmpty());
+    void snapStartPrimingTakesAMadeUpSessionThroughTheHandlerToTheApplicationReadAndStoresNothing() {
+        APIGatewayV2HTTPResponse answer = new IngestHandler(ingest).prime();
+        // validated, then refused after looking the application up: routing, authorization, JSON and the read all ran
+        assertEquals(422, answer.getStatusCode());
+        assertEquals("unknown_application", Json.parse(answer.getBody()).path("error").path("code").asText());
+        assertTrue(sessions.find("priming", "warm-up").isEmpty());
+        assertTrue(applications.find("priming", "warm-up").isEmpty());
     }
 
     @Test

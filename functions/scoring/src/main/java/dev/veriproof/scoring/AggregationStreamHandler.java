@@ -1,12 +1,12 @@
 package dev.veriproof.scoring;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamRecord;
 import dev.veriproof.adapters.Log;
 import dev.veriproof.adapters.dynamo.DynamoSessionStore;
-import dev.veriproof.adapters.snapstart.Priming;
+import dev.veriproof.adapters.snapstart.PrimedHandler;
 import dev.veriproof.core.ingest.StoredSession;
 import dev.veriproof.core.json.Json;
 import dev.veriproof.core.session.SessionValidator;
@@ -22,9 +22,8 @@ import java.util.Optional;
  * feed {@link Aggregation}. Failed records are reported as batch
  * item failures; the event source mapping retries from the first of them.
  */
-public final class AggregationStreamHandler implements RequestHandler<DynamodbEvent, StreamsEventResponse> {
+public final class AggregationStreamHandler extends PrimedHandler<DynamodbEvent, StreamsEventResponse> {
     private final Aggregation aggregation;
-    @SuppressWarnings("unused") private final Priming priming;
 
     public AggregationStreamHandler() {
         this(Scoring.aggregation(Clock.systemUTC()));
@@ -33,7 +32,20 @@ public final class AggregationStreamHandler implements RequestHandler<DynamodbEv
     /** With its ports given: for tests and the benchmark. */
     public AggregationStreamHandler(Aggregation aggregation) {
         this.aggregation = aggregation;
-        this.priming = Priming.register(() -> aggregation.process(List.of()));
+    }
+
+    /** A stream batch of one removed session: parsed and skipped, as every record that is not a stored or anchored session. */
+    @Override
+    protected DynamodbEvent primingEvent() {
+        DynamodbEvent.DynamodbStreamRecord removed = new DynamodbEvent.DynamodbStreamRecord();
+        removed.setEventName("REMOVE");
+        removed.setEventID(PRIMING);
+        StreamRecord change = new StreamRecord();
+        change.setSequenceNumber("0");
+        removed.setDynamodb(change);
+        DynamodbEvent event = new DynamodbEvent();
+        event.setRecords(List.of(removed));
+        return event;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.veriproof.scoring;
 
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -8,7 +9,6 @@ import dev.veriproof.adapters.http.ApiHandler;
 import dev.veriproof.adapters.http.ApiRequest;
 import dev.veriproof.adapters.http.ApiResponse;
 import dev.veriproof.adapters.http.JsonFields;
-import dev.veriproof.adapters.snapstart.Priming;
 import dev.veriproof.core.access.Principal;
 import dev.veriproof.core.access.Role;
 import dev.veriproof.core.alerts.Alert;
@@ -40,7 +40,6 @@ public final class AlertsHandler extends ApiHandler {
     private final Notifications notifications;
     private final boolean allowLoopback;
     private final Clock clock;
-    @SuppressWarnings("unused") private final Priming priming;
 
     public AlertsHandler() {
         this(Scoring.alerts(), Scoring.applications(), Scoring.notifications(), Scoring.allowLoopbackWebhooks(), Clock.systemUTC());
@@ -52,7 +51,11 @@ public final class AlertsHandler extends ApiHandler {
         this.notifications = notifications;
         this.allowLoopback = allowLoopback;
         this.clock = clock;
-        this.priming = Priming.register(() -> alerts.rules("priming"));
+    }
+
+    @Override
+    protected APIGatewayV2HTTPEvent primingEvent() {
+        return primingRequest("GET /v1/alert-rules", Role.ADMIN, null);
     }
 
     @Override

@@ -1,11 +1,11 @@
 package dev.veriproof.scoring;
 
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.veriproof.adapters.http.ApiException;
 import dev.veriproof.adapters.http.ApiHandler;
 import dev.veriproof.adapters.http.ApiRequest;
 import dev.veriproof.adapters.http.ApiResponse;
-import dev.veriproof.adapters.snapstart.Priming;
 import dev.veriproof.core.access.Principal;
 import dev.veriproof.core.access.Role;
 import dev.veriproof.core.aggregation.ApplicationMetrics;
@@ -38,7 +38,6 @@ public final class MetricsHandler extends ApiHandler {
     private final RiskStore risks;
     private final SdkTelemetryStore sdk;
     private final Clock clock;
-    @SuppressWarnings("unused") private final Priming priming;
 
     public MetricsHandler() {
         this(Scoring.applications(), Scoring.rollups(), Scoring.risks(), Scoring.governance(), Clock.systemUTC());
@@ -50,7 +49,16 @@ public final class MetricsHandler extends ApiHandler {
         this.risks = risks;
         this.sdk = sdk;
         this.clock = clock;
-        this.priming = Priming.register(() -> ApplicationMetrics.of(List.of(), LocalDate.now(clock)));
+    }
+
+    @Override
+    protected APIGatewayV2HTTPEvent primingEvent() {
+        return primingRequest("GET /v1/applications/{id}/metrics", Role.ADMIN, null);
+    }
+
+    @Override
+    protected void warmUp() {
+        ApplicationMetrics.of(List.of(), LocalDate.now(clock));
     }
 
     @Override

@@ -1,13 +1,12 @@
 package dev.veriproof.scoring;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.veriproof.adapters.Log;
 import dev.veriproof.adapters.aws.EventBridgeBus;
-import dev.veriproof.adapters.snapstart.Priming;
+import dev.veriproof.adapters.snapstart.PrimedHandler;
 import dev.veriproof.core.alerts.AlertRule;
 import dev.veriproof.core.alerts.AlertStore;
 import dev.veriproof.core.alerts.RuleException;
@@ -23,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -32,14 +32,13 @@ import java.util.function.Supplier;
  * (5 s, 25 s, 125 s by default) and is given up, with a log line, after the last one. Only a failure
  * to re-queue is reported as a batch item failure (SQS then redelivers the message itself).
  */
-public final class NotifierHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
+public final class NotifierHandler extends PrimedHandler<SQSEvent, SQSBatchResponse> {
     private final AlertStore alerts;
     private final Notifications.Queue queue;
     private final EventBus bus;
     private final HttpClient http;
     private final Supplier<List<Integer>> delays;
     private final boolean allowLoopback;
-    @SuppressWarnings("unused") private final Priming priming;
 
     public NotifierHandler() {
         this(Scoring.alerts(), Scoring.queue(), new EventBridgeBus("veriproof.alerts"), Scoring::retryDelays, Scoring.allowLoopbackWebhooks());
@@ -52,7 +51,22 @@ public final class NotifierHandler implements RequestHandler<SQSEvent, SQSBatchR
         this.delays = delays;
         this.allowLoopback = allowLoopback;
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER).build();
-        this.priming = Priming.register(() -> WebhookSignature.of(new byte[0], "priming-secret-0000"));
+    }
+
+    /** A notification of a rule that does not exist: one read that finds nothing, and the message is dropped. */
+    @Override
+    protected SQSEvent primingEvent() {
+        SQSEvent.SQSMessage message = new SQSEvent.SQSMessage();
+        message.setMessageId(PRIMING);
+        message.setBody(Json.writeString(Map.of("channel", "webhook", "tenantId", PRIMING, "ruleId", PRIMING, "body", "{}", "attempt", 0)));
+        SQSEvent event = new SQSEvent();
+        event.setRecords(List.of(message));
+        return event;
+    }
+
+    @Override
+    protected void warmUp() {
+        WebhookSignature.of(new byte[0], "priming-secret-0000");
     }
 
     @Override

@@ -108,6 +108,18 @@ class NotifierHandlerTest {
         assertTrue(queued.isEmpty());
     }
 
+    @Test
+    void snapStartPrimingHandlesANotificationOfAMissingRuleAndSendsNothing() {
+        List<Queued> queued = new ArrayList<>();
+        List<String> published = new ArrayList<>();
+        NotifierHandler handler = new NotifierHandler(alerts, (m, d) -> queued.add(new Queued(m, d)), (t, type, detail) -> published.add(detail),
+                () -> List.of(5, 25, 125), true);
+        assertTrue(handler.prime().getBatchItemFailures().isEmpty());
+        assertTrue(bodies.isEmpty());
+        assertTrue(queued.isEmpty());
+        assertTrue(published.isEmpty());
+    }
+
     private static SQSEvent event(String body) {
         SQSEvent.SQSMessage message = new SQSEvent.SQSMessage();
         message.setMessageId(UUID.randomUUID().toString());

@@ -1,24 +1,24 @@
 package dev.veriproof.adapters.snapstart;
 
+import dev.veriproof.adapters.Log;
 import org.crac.Context;
 import org.crac.Core;
 import org.crac.Resource;
 
 /**
- * Registers a warm-up to run before SnapStart takes its snapshot, so that the first request after a
- * restore finds Jackson, validation, scoring and the SDK's code paths already loaded and compiled.
- * The warm-up must create nothing unique (ids, random seeds) that would be shared by every restored
- * environment.
+ * A warm-up registered to run before SnapStart takes its snapshot ({@link PrimedHandler} registers
+ * one per handler). It must create nothing unique (ids, random seeds) that every restored
+ * environment would share. A failing warm-up is logged and does not stop the snapshot.
  */
-public final class Priming implements Resource {
+final class Priming implements Resource {
     private final Runnable warmUp;
 
     private Priming(Runnable warmUp) {
         this.warmUp = warmUp;
     }
 
-    /** Keeps a strong reference: CRaC holds resources weakly. */
-    public static Priming register(Runnable warmUp) {
+    /** The caller keeps the returned reference: CRaC holds resources weakly. */
+    static Priming register(Runnable warmUp) {
         Priming priming = new Priming(warmUp);
         Core.getGlobalContext().register(priming);
         return priming;
@@ -26,16 +26,15 @@ public final class Priming implements Resource {
 
     @Override
     public void beforeCheckpoint(Context<? extends Resource> context) {
-        warmUp.run();
+        try {
+            warmUp.run();
+        } catch (RuntimeException e) {
+            Log.error("priming failed; the snapshot is taken without it", e);
+        }
     }
 
     @Override
     public void afterRestore(Context<? extends Resource> context) {
         // nothing to refresh: the SDK re-opens connections on demand
-    }
-
-    /** Runs the warm-up now; the tests use it to prove it works without a checkpoint. */
-    public void runNow() {
-        warmUp.run();
     }
 }
