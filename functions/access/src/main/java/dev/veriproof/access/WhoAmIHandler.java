@@ -1,15 +1,14 @@
 package dev.veriproof.access;
 
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.veriproof.adapters.http.ApiHandler;
 import dev.veriproof.adapters.http.ApiRequest;
 import dev.veriproof.adapters.http.ApiResponse;
-import dev.veriproof.adapters.snapstart.Priming;
 import dev.veriproof.core.access.Principal;
 import dev.veriproof.core.access.Role;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * {@code GET /v1/whoami} (any valid key): the tenant, role and application scope the authorizer
@@ -17,7 +16,10 @@ import java.util.Set;
  * It reads nothing beyond the authorizer's answer.
  */
 public final class WhoAmIHandler extends ApiHandler {
-    @SuppressWarnings("unused") private final Priming priming = Priming.register(() -> view(new Principal("priming", Role.AUDITOR, "priming", Set.of())));
+    @Override
+    protected APIGatewayV2HTTPEvent primingEvent() {
+        return primingRequest("GET /v1/whoami", Role.AUDITOR, null);
+    }
 
     @Override
     protected APIGatewayV2HTTPResponse handle(ApiRequest request) {

@@ -1,10 +1,9 @@
 package dev.veriproof.scoring;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
 import dev.veriproof.adapters.Log;
 import dev.veriproof.adapters.dynamo.DynamoGovernanceStore.TenantSdkState;
-import dev.veriproof.adapters.snapstart.Priming;
+import dev.veriproof.adapters.snapstart.PrimedHandler;
 import dev.veriproof.core.alerts.AlertRule;
 import dev.veriproof.core.alerts.MetricCheck;
 import dev.veriproof.core.governance.SdkHealthState;
@@ -24,12 +23,11 @@ import java.util.function.Supplier;
  * version of each application, opening and resolving their alerts. On a clock because silence sends
  * no event. Idempotent: a tick with nothing new leaves open alerts as they are.
  */
-public final class SdkHealthWatchHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
+public final class SdkHealthWatchHandler extends PrimedHandler<Map<String, Object>, Map<String, Object>> {
     private final Supplier<List<TenantSdkState>> states;
     private final Function<String, List<AlertRule>> rules;
     private final Aggregation aggregation;
     private final Clock clock;
-    @SuppressWarnings("unused") private final Priming priming;
 
     public SdkHealthWatchHandler() {
         this(Scoring.governance()::sdkStatesOfAllTenants, Scoring.alerts()::rules, Scoring.aggregation(Clock.systemUTC()), Clock.systemUTC());
@@ -40,7 +38,17 @@ public final class SdkHealthWatchHandler implements RequestHandler<Map<String, O
         this.rules = rules;
         this.aggregation = aggregation;
         this.clock = clock;
-        this.priming = Priming.register(() -> MetricCheck.class.getName());
+    }
+
+    /** Every tick evaluates and may open alerts: none is handled before the snapshot. */
+    @Override
+    protected Map<String, Object> primingEvent() {
+        return null;
+    }
+
+    @Override
+    protected void warmUp() {
+        MetricCheck.class.getName();
     }
 
     @Override
