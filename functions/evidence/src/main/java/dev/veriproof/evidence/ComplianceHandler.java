@@ -1,5 +1,6 @@
 package dev.veriproof.evidence;
 
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.veriproof.adapters.Config;
 import dev.veriproof.adapters.aws.AwsClients;
@@ -8,7 +9,6 @@ import dev.veriproof.adapters.http.ApiException;
 import dev.veriproof.adapters.http.ApiHandler;
 import dev.veriproof.adapters.http.ApiRequest;
 import dev.veriproof.adapters.http.ApiResponse;
-import dev.veriproof.adapters.snapstart.Priming;
 import dev.veriproof.core.access.Principal;
 import dev.veriproof.core.access.Role;
 import dev.veriproof.core.applications.Application;
@@ -43,7 +43,6 @@ public final class ComplianceHandler extends ApiHandler {
     private final PostureReader reader;
     private final ApplicationStore applications;
     private final Clock clock;
-    @SuppressWarnings("unused") private final Priming priming;
 
     public ComplianceHandler() {
         this(new PostureReader(Evidence.postureStores(AwsClients.dynamoDb(), Config.governanceTable(), Clock.systemUTC())),
@@ -54,8 +53,11 @@ public final class ComplianceHandler extends ApiHandler {
         this.reader = reader;
         this.applications = applications;
         this.clock = clock;
-        this.priming = Priming.register(() -> reader.read(new PostureReader.View("priming", List.of(), true),
-                LocalDate.now(clock), LocalDate.now(clock), Optional.empty()));
+    }
+
+    @Override
+    protected APIGatewayV2HTTPEvent primingEvent() {
+        return primingRequest("GET /v1/scorecards/iso-42001", Role.ADMIN, null);
     }
 
     @Override
