@@ -120,11 +120,13 @@ await check('Gap analysis: an admin creates a remediation for a gap in place and
   await finding.waitFor();
   const gapId = await finding.locator('xpath=ancestor::article').getAttribute('data-gap');
   const app = await finding.getAttribute('data-finding');
-  await finding.getByRole('button', { name: 'Add remediation' }).click();
-  await finding.getByLabel('Owner').fill('compliance-officer');
-  await finding.getByLabel('Due date').fill('2030-03-31');
-  await finding.getByRole('button', { name: 'Create remediation' }).click();
-  const item = page.locator(`article[data-gap="${gapId}"] section[data-finding="${app}"] li[data-remediation]`).first();
+  // located by its ids from here on: once its form opens, it no longer has the "Add remediation" button
+  const section = page.locator(`article[data-gap="${gapId}"] section[data-finding="${app}"]`);
+  await section.getByRole('button', { name: 'Add remediation' }).click();
+  await section.getByLabel('Owner').fill('compliance-officer');
+  await section.getByLabel('Due date').fill('2030-03-31');
+  await section.getByRole('button', { name: 'Create remediation' }).click();
+  const item = section.locator('li[data-remediation]').first();
   await item.waitFor();
   assert(/OPEN/.test(await item.textContent()) && /compliance-officer/.test(await item.textContent()), await item.textContent());
   await shot('gap-analysis');
