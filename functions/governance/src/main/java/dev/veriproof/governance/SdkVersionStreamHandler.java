@@ -3,7 +3,6 @@ package dev.veriproof.governance;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
-import com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamRecord;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.veriproof.adapters.Log;
 import dev.veriproof.adapters.dynamo.DynamoSessionStore;
@@ -36,15 +35,7 @@ public final class SdkVersionStreamHandler extends PrimedHandler<DynamodbEvent, 
     /** A stream batch of one removed session: parsed and skipped, as every record that is not a stored or anchored session. */
     @Override
     protected DynamodbEvent primingEvent() {
-        DynamodbEvent.DynamodbStreamRecord removed = new DynamodbEvent.DynamodbStreamRecord();
-        removed.setEventName("REMOVE");
-        removed.setEventID(PRIMING);
-        StreamRecord change = new StreamRecord();
-        change.setSequenceNumber("0");
-        removed.setDynamodb(change);
-        DynamodbEvent event = new DynamodbEvent();
-        event.setRecords(List.of(removed));
-        return event;
+        return primingStreamBatch();
     }
 
     @Override

@@ -3,7 +3,6 @@ package dev.veriproof.scoring;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
-import com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamRecord;
 import dev.veriproof.adapters.Log;
 import dev.veriproof.adapters.dynamo.DynamoSessionStore;
 import dev.veriproof.adapters.snapstart.PrimedHandler;
@@ -37,15 +36,7 @@ public final class AggregationStreamHandler extends PrimedHandler<DynamodbEvent,
     /** A stream batch of one removed session: parsed and skipped, as every record that is not a stored or anchored session. */
     @Override
     protected DynamodbEvent primingEvent() {
-        DynamodbEvent.DynamodbStreamRecord removed = new DynamodbEvent.DynamodbStreamRecord();
-        removed.setEventName("REMOVE");
-        removed.setEventID(PRIMING);
-        StreamRecord change = new StreamRecord();
-        change.setSequenceNumber("0");
-        removed.setDynamodb(change);
-        DynamodbEvent event = new DynamodbEvent();
-        event.setRecords(List.of(removed));
-        return event;
+        return primingStreamBatch();
     }
 
     @Override

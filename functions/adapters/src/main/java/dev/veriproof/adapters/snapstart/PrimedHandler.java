@@ -5,6 +5,9 @@ import com.amazonaws.services.lambda.runtime.CognitoIdentity;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
+import com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamRecord;
+import java.util.List;
 
 /**
  * Base of every handler: registers its SnapStart priming once. Before the snapshot, priming handles
@@ -35,6 +38,19 @@ public abstract class PrimedHandler<I, O> implements RequestHandler<I, O> {
         warmUp();
         I event = primingEvent();
         return event == null ? null : handleRequest(event, CONTEXT);
+    }
+
+    /** For stream functions: a batch of one removed item, which a stream function reads and skips. */
+    protected static DynamodbEvent primingStreamBatch() {
+        DynamodbEvent.DynamodbStreamRecord removed = new DynamodbEvent.DynamodbStreamRecord();
+        removed.setEventName("REMOVE");
+        removed.setEventID(PRIMING);
+        StreamRecord change = new StreamRecord();
+        change.setSequenceNumber("0");
+        removed.setDynamodb(change);
+        DynamodbEvent event = new DynamodbEvent();
+        event.setRecords(List.of(removed));
+        return event;
     }
 
     private static final Context CONTEXT = new Context() {
