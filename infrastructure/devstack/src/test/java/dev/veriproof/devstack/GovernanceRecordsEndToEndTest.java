@@ -155,7 +155,9 @@ class GovernanceRecordsEndToEndTest {
         for (String path : List.of("/v1/remediations", "/v1/roadmap", "/v1/audit-log", "/v1/audit-log/verify")) {
             assertError(api.get(path, demo.key("ingest")), 403, "forbidden", null);
         }
-        assertError(api.get("/v1/settings", demo.key("auditor")), 403, "forbidden", null);
+        // auditors read the settings behind the 9.3 verdict (issue 12); a key limited to applications does not
+        api.expect(200, api.get("/v1/settings", demo.key("auditor")));
+        assertError(api.get("/v1/settings", limitedAuditor), 403, "forbidden", null);
         assertError(api.post("/v1/sdk-health", acme.key("ingest"), health("loan-review", "1.0.0", "2026-11-21T10:00:00Z")),
                 422, "unknown_application", "$.applicationId");
         String roadmapId = api.expect(201, api.post("/v1/roadmap", demo.key("admin"), Map.of("title", "t", "targetDate", "2027-01-01"))).get("id").asText();
@@ -378,7 +380,8 @@ class GovernanceRecordsEndToEndTest {
         assertError(api.post("/v1/sessions/no-such-session/reviews", demo.key("admin"), Map.of("outcome", "REJECTED", "reviewer", "u")), 404, "not_found", null);
         assertEquals(0, api.expect(200, api.get("/v1/sessions/" + id, demo.key("admin"))).get("reviews").size());
         assertEquals(List.of(id), queue(app));
-        assertError(api.get("/v1/review-queue", demo.key("auditor")), 403, "forbidden", null);
+        assertEquals(List.of(id), api.expect(200, api.get("/v1/review-queue?applicationId=" + app, demo.key("auditor")))
+                .get("sessions").findValuesAsText("sessionId"), "auditors read the review queue (issue 12)");
         assertError(api.get("/v1/review-queue?applicationId=" + app, acme.key("admin")), 404, "not_found", null);
         assertError(api.get("/v1/review-queue?limit=0", demo.key("admin")), 400, "invalid_value", "limit");
     }
@@ -388,7 +391,7 @@ class GovernanceRecordsEndToEndTest {
     @Test
     void remediationItemsAreCreatedUpdatedAndReadByAuditors() {
         JsonNode created = api.expect(201, api.post("/v1/remediations", demo.key("admin"), Map.of("gap", "8.2: no signed deployment record for support-bot",
-                "owner", "customer-care", "dueDate", "2026-12-15", "applicationId", "support-bot", "clause", "8.2")));
+                "owner", "customer-care", "dueDate", "2026-12-15", "applicationId", "support-bot", "controlId", "8.2")));
         assertEquals("OPEN", created.get("status").asText());
         String id = created.get("id").asText();
         JsonNode updated = api.expect(200, api.patch("/v1/remediations/" + id, demo.key("admin"), Map.of("status", "DONE", "note", "record posted")));
