@@ -57,12 +57,12 @@ public final class KeysHandler extends ApiHandler {
 
     private APIGatewayV2HTTPResponse create(Principal admin, ApiRequest request) {
         JsonFields body = JsonFields.of(request.jsonBody(), "role", "name", "applications");
-        String roleName = body.requiredString("role");
+        String roleName = body.requiredString("role", JsonFields.MAX_NAME);
         Role role = Role.fromWireName(roleName).orElseThrow(() -> ApiException.badRequest("invalid_value",
-                "role must be one of ingest, admin, auditor, got \"" + roleName + "\".", "$.role"));
+                "role must be one of ingest, admin, auditor, got \"" + JsonFields.shorten(roleName) + "\".", "$.role"));
         AccessService.IssuedKey issued = access.issueKey(admin.tenantId(), admin.keyId(), role,
-                body.optionalString("name").orElse(role.wireName() + " key"),
-                body.optionalStringList("applications", 100).orElse(List.of()));
+                body.optionalString("name", JsonFields.MAX_NAME).orElse(role.wireName() + " key"),
+                body.optionalIdList("applications", 100).orElse(List.of()));
         Map<String, Object> view = view(issued.record());
         view.put("key", issued.key());
         return ApiResponse.json(201, view);

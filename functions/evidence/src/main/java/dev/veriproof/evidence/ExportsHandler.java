@@ -85,12 +85,12 @@ public final class ExportsHandler extends ApiHandler {
 
     private APIGatewayV2HTTPResponse start(Principal admin, JsonNode body) {
         JsonFields fields = JsonFields.of(body, "framework", "from", "to", "applications");
-        String framework = fields.requiredString("framework");
+        String framework = fields.requiredString("framework", JsonFields.MAX_ID);
         if (!framework.equals(ExportRequest.Framework.ISO_42001.name())) {
             throw ApiException.badRequest("invalid_value", "framework must be ISO_42001", "$.framework");
         }
-        LocalDate from = date(fields, "from");
-        LocalDate to = date(fields, "to");
+        LocalDate from = fields.requiredDate("from");
+        LocalDate to = fields.requiredDate("to");
         if (to.isBefore(from)) throw ApiException.badRequest("invalid_value", "to must not be before from", "$.to");
         if (to.toEpochDay() - from.toEpochDay() + 1 > ExportRequest.MAX_DAYS) {
             throw ApiException.badRequest("invalid_value", "the period must not exceed " + ExportRequest.MAX_DAYS + " days", "$.to");
@@ -100,7 +100,7 @@ public final class ExportsHandler extends ApiHandler {
         }
         Set<String> known = new TreeSet<>();
         for (Application a : applications.list(admin.tenantId())) known.add(a.applicationId());
-        List<String> apps = fields.optionalStringList("applications", 100).orElse(List.of());
+        List<String> apps = fields.optionalIdList("applications", 100).orElse(List.of());
         for (int i = 0; i < apps.size(); i++) {
             if (!known.contains(apps.get(i)) || !admin.mayRead(apps.get(i))) {
                 throw ApiException.badRequest("unknown_application", "Application '" + apps.get(i) + "' is not registered in this tenant.",
@@ -141,16 +141,6 @@ public final class ExportsHandler extends ApiHandler {
     /** An application-scoped key sees only exports limited to its applications. */
     private static boolean visible(Principal p, ExportJob job) {
         return p.applications().isEmpty() || !job.request().applications().isEmpty() && job.request().applications().stream().allMatch(p::mayRead);
-    }
-
-    private static LocalDate date(JsonFields fields, String name) {
-        String text = fields.requiredString(name);
-        try {
-            if (!text.matches("\\d{4}-\\d{2}-\\d{2}")) throw new DateTimeParseException("not a date", text, 0);
-            return LocalDate.parse(text);
-        } catch (DateTimeParseException e) {
-            throw ApiException.badRequest("invalid_value", name + " must be a date YYYY-MM-DD", "$." + name);
-        }
     }
 
     static Map<String, Object> view(ExportJob job) {

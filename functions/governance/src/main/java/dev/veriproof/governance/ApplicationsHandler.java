@@ -28,7 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * {@code POST/GET /v1/applications}, {@code GET/PATCH /v1/applications/{id}},
@@ -36,7 +35,6 @@ import java.util.regex.Pattern;
  * change is stored with its history version and its audit log entry in one transaction.
  */
 public final class ApplicationsHandler extends ApiHandler {
-    private static final Pattern APPLICATION_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
     static final Set<RiskLevel> DECLARABLE = EnumSet.of(RiskLevel.LOW, RiskLevel.MEDIUM, RiskLevel.HIGH, RiskLevel.CRITICAL);
     private static final String[] FIELDS = {"applicationId", "name", "declaredRiskLevel", "scoreTarget", "owner", "redaction"};
     private static final String[] MUTABLE_FIELDS = {"name", "declaredRiskLevel", "scoreTarget", "owner", "redaction"};
@@ -76,15 +74,12 @@ public final class ApplicationsHandler extends ApiHandler {
 
     private APIGatewayV2HTTPResponse create(Principal admin, ApiRequest request) {
         JsonFields body = JsonFields.of(request.jsonBody(), FIELDS);
-        String id = body.requiredString("applicationId");
-        if (!APPLICATION_ID.matcher(id).matches()) {
-            throw ApiException.badRequest("invalid_value", "applicationId must be 1-128 characters of A-Z, a-z, 0-9, '.', '_', ':' and '-'.", "$.applicationId");
-        }
+        String id = body.requiredId("applicationId");
         Instant now = clock.instant();
-        Application app = new Application(admin.tenantId(), id, body.requiredString("name"),
+        Application app = new Application(admin.tenantId(), id, body.requiredString("name", JsonFields.MAX_NAME),
                 body.requiredEnum("declaredRiskLevel", RiskLevel.class, DECLARABLE),
                 body.optionalInt("scoreTarget", 0, 100).orElseThrow(() -> ApiException.badRequest("missing_field", "scoreTarget is required.", "$.scoreTarget")),
-                body.requiredString("owner"), redaction(body).orElse(RedactionPolicy.NONE), 1, now, now);
+                body.requiredString("owner", JsonFields.MAX_NAME), redaction(body).orElse(RedactionPolicy.NONE), 1, now, now);
         if (!applications.create(app, admin.keyId())) {
             throw new ApiException(409, "application_exists", "Application '" + id + "' is already registered; change it with PATCH /v1/applications/" + id + ".", "$.applicationId");
         }
@@ -98,10 +93,10 @@ public final class ApplicationsHandler extends ApiHandler {
             throw ApiException.badRequest("missing_field", "Nothing to change: send at least one of " + String.join(", ", MUTABLE_FIELDS) + ".", "$");
         }
         Application updated = new Application(current.tenantId(), current.applicationId(),
-                body.optionalString("name").orElse(current.name()),
+                body.optionalString("name", JsonFields.MAX_NAME).orElse(current.name()),
                 body.optionalEnum("declaredRiskLevel", RiskLevel.class, DECLARABLE).orElse(current.declaredRiskLevel()),
                 body.optionalInt("scoreTarget", 0, 100).orElse(current.scoreTarget()),
-                body.optionalString("owner").orElse(current.owner()),
+                body.optionalString("owner", JsonFields.MAX_NAME).orElse(current.owner()),
                 redaction(body).orElse(current.redaction()),
                 current.version() + 1, current.createdAt(), clock.instant());
         if (!applications.update(updated, admin.keyId())) {
@@ -130,11 +125,11 @@ public final class ApplicationsHandler extends ApiHandler {
 
     private static Optional<RedactionPolicy> redaction(JsonFields body) {
         return body.optionalObject("redaction", "captureContent", "redactFields").map(r -> {
-            List<String> fields = r.optionalStringList("redactFields", 64).orElse(List.of());
+            List<String> fields = r.optionalStringList("redactFields", 0, 64, JsonFields.MAX_NAME).orElse(List.of());
             for (int i = 0; i < fields.size(); i++) {
                 if (!RedactionPolicy.isRedactableField(fields.get(i))) {
                     throw ApiException.badRequest("invalid_value", "redactFields entries name a field as attributes.<name> or content.<name>, got \""
-                            + fields.get(i) + "\".", "$.redaction.redactFields[" + i + "]");
+                            + JsonFields.shorten(fields.get(i)) + "\".", "$.redaction.redactFields[" + i + "]");
                 }
             }
             return new RedactionPolicy(r.optionalBoolean("captureContent").orElse(true), fields);

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.veriproof.adapters.http.JsonFields;
 import dev.veriproof.adapters.Config;
 import dev.veriproof.adapters.aws.AwsClients;
 import dev.veriproof.adapters.dynamo.DynamoApplicationStore;
@@ -116,11 +117,11 @@ public final class GovernanceRecordsHandler extends ApiHandler {
     }
 
     private APIGatewayV2HTTPResponse putGuardrails(Principal admin, String app, JsonNode json) {
-        Body body = Body.of(json, "guardrails", "note");
+        JsonFields body = JsonFields.of(json, "guardrails", "note");
         ArrayNode list = body.requiredArray("guardrails", 1, MAX_GUARDRAILS);
         Set<String> names = new HashSet<>();
         for (int i = 0; i < list.size(); i++) {
-            Body guardrail = Body.at(list.get(i), "$.guardrails[" + i + "]", "name", "enabled", "settings");
+            JsonFields guardrail = JsonFields.at(list.get(i), "$.guardrails[" + i + "]", "name", "enabled", "settings");
             String name = guardrail.requiredString("name", 128);
             if (!names.add(name)) {
                 throw ApiException.badRequest("invalid_value", "Guardrail '" + name + "' is listed twice; list each guardrail once.", guardrail.field("name"));

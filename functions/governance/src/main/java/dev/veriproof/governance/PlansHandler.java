@@ -2,6 +2,7 @@ package dev.veriproof.governance;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.veriproof.adapters.http.JsonFields;
 import dev.veriproof.adapters.Config;
 import dev.veriproof.adapters.aws.AwsClients;
 import dev.veriproof.adapters.dynamo.DynamoApplicationStore;
@@ -85,9 +86,9 @@ public final class PlansHandler extends ApiHandler {
     }
 
     private APIGatewayV2HTTPResponse create(Shape shape, Principal admin, ApiRequest request) {
-        Body body = shape.kind() == Kind.REMEDIATION
-                ? Body.of(request.jsonBody(), shape.titleField(), shape.dateField(), "owner", "status", "applicationId", "controlId", "incidentId", "description")
-                : Body.of(request.jsonBody(), shape.titleField(), shape.dateField(), "owner", "status", "applicationId", "controlId", "description");
+        JsonFields body = shape.kind() == Kind.REMEDIATION
+                ? JsonFields.of(request.jsonBody(), shape.titleField(), shape.dateField(), "owner", "status", "applicationId", "controlId", "incidentId", "description")
+                : JsonFields.of(request.jsonBody(), shape.titleField(), shape.dateField(), "owner", "status", "applicationId", "controlId", "description");
         String title = body.requiredString(shape.titleField(), 500);
         String owner = shape.kind() == Kind.REMEDIATION ? body.requiredString("owner", 256) : body.optionalString("owner", 256).orElse(null);
         var date = body.requiredDate(shape.dateField());
@@ -125,7 +126,7 @@ public final class PlansHandler extends ApiHandler {
     private APIGatewayV2HTTPResponse update(Shape shape, Principal admin, ApiRequest request) {
         String id = request.pathParameter("id");
         PlanItem current = plans.find(admin.tenantId(), shape.kind(), id).orElseThrow(() -> ApiException.notFound(shape.resource() + " item " + id));
-        Body body = Body.of(request.jsonBody(), "status", "owner", shape.dateField(), "note");
+        JsonFields body = JsonFields.of(request.jsonBody(), "status", "owner", shape.dateField(), "note");
         if (!body.has("status") && !body.has("owner") && !body.has(shape.dateField()) && !body.has("note")) {
             throw ApiException.badRequest("missing_field", "Nothing to change: send at least one of status, owner, " + shape.dateField() + ", note.", "$");
         }

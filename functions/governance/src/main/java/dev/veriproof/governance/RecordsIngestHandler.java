@@ -3,6 +3,7 @@ package dev.veriproof.governance;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.veriproof.adapters.http.JsonFields;
 import dev.veriproof.adapters.Config;
 import dev.veriproof.adapters.aws.AwsClients;
 import dev.veriproof.adapters.dynamo.DynamoApplicationStore;
@@ -102,15 +103,12 @@ public final class RecordsIngestHandler extends ApiHandler {
     }
 
     private static JsonNode body(ApiRequest request) {
-        if (request.body().length > MAX_BODY_BYTES) {
-            throw new ApiException(413, "payload_too_large", "The body is " + request.body().length + " bytes; at most " + MAX_BODY_BYTES + " (64 KiB).");
-        }
-        return request.jsonBody();
+        return request.jsonBody(MAX_BODY_BYTES);
     }
 
     private APIGatewayV2HTTPResponse deployment(Principal caller, JsonNode json) {
         Instant now = clock.instant();
-        Body body = Body.of(json, DEPLOYMENT_FIELDS);
+        JsonFields body = JsonFields.of(json, DEPLOYMENT_FIELDS);
         String applicationId = registered(caller, body);
         String version = body.requiredString("version", 128);
         body.requiredString("intendedUse", 4000);
@@ -141,9 +139,9 @@ public final class RecordsIngestHandler extends ApiHandler {
 
     private APIGatewayV2HTTPResponse health(Principal caller, JsonNode json) {
         Instant now = clock.instant();
-        Body body = Body.of(json, HEALTH_FIELDS);
+        JsonFields body = JsonFields.of(json, HEALTH_FIELDS);
         String applicationId = registered(caller, body);
-        Body sdkBody = body.requiredObject("sdk", "name", "version");
+        JsonFields sdkBody = body.requiredObject("sdk", "name", "version");
         String sdkName = sdkBody.requiredString("name", 128);
         String sdkVersion = sdkBody.requiredString("version", 64);
         body.requiredNumber("exportSuccessRate", 0, 1);
@@ -171,8 +169,8 @@ public final class RecordsIngestHandler extends ApiHandler {
         return ApiResponse.json(stored ? 201 : 200, view);
     }
 
-    private String registered(Principal caller, Body body) {
-        String applicationId = body.requiredString("applicationId", 128);
+    private String registered(Principal caller, JsonFields body) {
+        String applicationId = body.requiredId("applicationId");
         if (applications.find(caller.tenantId(), applicationId).isEmpty()) {
             throw new ApiException(422, "unknown_application", "Application '" + applicationId
                     + "' is not registered in this tenant; register it with POST /v1/applications first.", "$.applicationId");

@@ -2,6 +2,7 @@ package dev.veriproof.governance;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.veriproof.adapters.http.JsonFields;
 import dev.veriproof.adapters.Config;
 import dev.veriproof.adapters.aws.AwsClients;
 import dev.veriproof.adapters.dynamo.DynamoApplicationStore;
@@ -79,7 +80,7 @@ public final class ReviewsHandler extends ApiHandler {
         String sessionId = request.pathParameter("id");
         StoredSession session = sessions.find(admin.tenantId(), sessionId)
                 .orElseThrow(() -> ApiException.notFound("Session " + sessionId));
-        Body body = Body.of(request.jsonBody(), "outcome", "note", "reviewer");
+        JsonFields body = JsonFields.of(request.jsonBody(), "outcome", "note", "reviewer");
         ReviewOutcome outcome = body.requiredEnum("outcome", ReviewOutcome.class);
         String reviewer = body.requiredString("reviewer", 256);
         String note = body.optionalString("note", 4000).orElse(null);

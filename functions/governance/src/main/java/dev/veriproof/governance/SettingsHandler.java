@@ -3,6 +3,7 @@ package dev.veriproof.governance;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.veriproof.adapters.http.ApiException;
+import dev.veriproof.adapters.http.JsonFields;
 import dev.veriproof.adapters.http.ApiHandler;
 import dev.veriproof.adapters.http.ApiRequest;
 import dev.veriproof.adapters.http.ApiResponse;
@@ -49,7 +50,7 @@ public final class SettingsHandler extends ApiHandler {
             }
             case "PUT /v1/settings" -> {
                 Principal admin = request.requireRole(Role.ADMIN);
-                boolean quarterlyExport = Body.of(request.jsonBody(), "quarterlyExport").requiredBoolean("quarterlyExport");
+                boolean quarterlyExport = JsonFields.of(request.jsonBody(), "quarterlyExport").requiredBoolean("quarterlyExport");
                 TenantSettings updated = new TenantSettings(admin.tenantId(), quarterlyExport, clock.instant(), admin.keyId());
                 settings.put(updated, new AuditEvent(admin.keyId(), "settings.update", "tenant/" + admin.tenantId(),
                         Map.of("quarterlyExport", quarterlyExport)));

@@ -7,7 +7,6 @@ import dev.veriproof.adapters.Config;
 import dev.veriproof.adapters.aws.AwsClients;
 import dev.veriproof.adapters.dynamo.DynamoApplicationStore;
 import dev.veriproof.adapters.dynamo.DynamoSessionStore;
-import dev.veriproof.adapters.http.ApiException;
 import dev.veriproof.adapters.http.ApiHandler;
 import dev.veriproof.adapters.http.ApiRequest;
 import dev.veriproof.adapters.http.ApiResponse;
@@ -47,11 +46,7 @@ public final class IngestHandler extends ApiHandler {
     protected APIGatewayV2HTTPResponse handle(ApiRequest request) {
         if (!request.routeKey().equals("POST /v1/sessions")) throw noSuchRoute(request);
         Principal caller = request.requireRole(Role.INGEST, Role.ADMIN);
-        if (request.body().length > MAX_BODY_BYTES) {
-            throw new ApiException(413, "payload_too_large",
-                    "The body is " + request.body().length + " bytes; at most " + MAX_BODY_BYTES + " (1 MiB) per request. Send smaller batches.");
-        }
-        JsonNode body = request.jsonBody();
+        JsonNode body = request.jsonBody(MAX_BODY_BYTES);
         String requestId = request.requestId().isBlank() ? UUID.randomUUID().toString() : request.requestId();
         SessionIngest.Result result = ingest.ingest(caller, body, request.header("x-batch-root"), requestId);
         return ApiResponse.json(result.status(), result.body());

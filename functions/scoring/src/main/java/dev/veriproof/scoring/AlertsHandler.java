@@ -33,7 +33,6 @@ import java.util.Optional;
  * {@code POST /v1/alerts/{id}/resolve} with the corrective-action note). Admin only.
  */
 public final class AlertsHandler extends ApiHandler {
-    private static final int MAX_NOTE = 4000;
 
     private final AlertStore alerts;
     private final ApplicationStore applications;
@@ -176,8 +175,7 @@ public final class AlertsHandler extends ApiHandler {
     private APIGatewayV2HTTPResponse resolve(Principal admin, ApiRequest request) {
         String id = request.pathParameter("id");
         JsonFields body = JsonFields.of(request.jsonBody(), "note");
-        String note = body.requiredString("note");
-        if (note.length() > MAX_NOTE) throw ApiException.badRequest("invalid_value", "note is at most " + MAX_NOTE + " characters.", "$.note");
+        String note = body.requiredString("note", JsonFields.MAX_TEXT);
         Alert before = alert(admin, id);
         if (before.status() == AlertStatus.RESOLVED) throw transition(before, "resolved");
         Instant now = clock.instant();

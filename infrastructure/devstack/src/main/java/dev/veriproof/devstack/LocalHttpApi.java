@@ -10,7 +10,9 @@ import dev.veriproof.local.CloudFormationTemplate;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.URLDecoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -109,16 +111,24 @@ final class LocalHttpApi implements AutoCloseable {
                 if (compiled.route().method().equalsIgnoreCase(method) && m.matches()) {
                     Map<String, String> pathParameters = new LinkedHashMap<>();
                     for (int i = 0; i < compiled.parameters().size(); i++) {
-                        pathParameters.put(compiled.parameters().get(i), URLDecoder.decode(m.group(i + 1), StandardCharsets.UTF_8));
+                        Optional<String> value = decodePathSegment(m.group(i + 1));
+                        if (value.isEmpty()) {
+                            respondError(exchange, 400, "invalid_path", "The path segment '" + shorten(m.group(i + 1))
+                                    + "' is not valid percent-encoded UTF-8 (RFC 3986 §2.1); encode reserved characters as %XX.");
+                            return;
+                        }
+                        pathParameters.put(compiled.parameters().get(i), value.get());
                     }
                     invoke(exchange, compiled.route(), pathParameters, body);
                     return;
                 }
             }
-            respond(exchange, 404, Map.of("Content-Type", "application/json"), "{\"message\":\"Not Found\"}".getBytes(StandardCharsets.UTF_8));
+            respondError(exchange, 404, "not_found", "No route " + method + " " + shorten(path) + ".");
+        } catch (MalformedTarget e) {
+            respondError(exchange, 400, "invalid_path", e.getMessage());
         } catch (RuntimeException e) {
             e.printStackTrace();
-            respond(exchange, 500, Map.of("Content-Type", "application/json"), "{\"message\":\"Internal Server Error\"}".getBytes(StandardCharsets.UTF_8));
+            respondError(exchange, 500, "internal_error", "The local gateway failed on this request; see the devstack's log.");
         }
     }
 
@@ -140,7 +150,7 @@ final class LocalHttpApi implements AutoCloseable {
             authorizerContext = context;
         }
 
-        boolean text = isText(headers.get("content-type"));
+        boolean text = passedAsText(headers, body);
         APIGatewayV2HTTPEvent event = APIGatewayV2HTTPEvent.builder()
                 .withVersion("2.0")
                 .withRouteKey(routeKey)
@@ -239,17 +249,93 @@ final class LocalHttpApi implements AutoCloseable {
         if (rawQuery == null || rawQuery.isEmpty()) return params;
         for (String pair : rawQuery.split("&")) {
             int eq = pair.indexOf('=');
-            String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            String name = decodeQueryComponent(eq < 0 ? pair : pair.substring(0, eq));
+            String value = eq < 0 ? "" : decodeQueryComponent(pair.substring(eq + 1));
             params.merge(name, value, (a, b) -> a + "," + b);
         }
         return params;
     }
 
-    private static boolean isText(String contentType) {
-        if (contentType == null) return true;
-        String type = contentType.toLowerCase(Locale.ROOT);
-        return type.startsWith("text/") || type.contains("json") || type.contains("xml") || type.contains("x-www-form-urlencoded");
+    /**
+     * Whether a request body reaches the handler as a string ({@code isBase64Encoded: false}) or as
+     * base64 ({@code isBase64Encoded: true}), as API Gateway HTTP APIs decide it; handlers must take
+     * both (docs/limits.md):
+     * <ul>
+     *   <li>a body with a {@code Content-Encoding} header (gzip, deflate, br, even identity) → base64;</li>
+     *   <li>else a body whose media type is a text type → string: {@code text/*},
+     *       {@code application/json}, {@code application/*+json}, {@code application/xml},
+     *       {@code application/*+xml}, {@code application/javascript},
+     *       {@code application/x-www-form-urlencoded} (parameters such as charset are ignored);</li>
+     *   <li>every other media type, and a body without {@code Content-Type} → base64;</li>
+     *   <li>a text-type body that is not valid UTF-8 → base64 as well, because a string cannot carry
+     *       such bytes without replacing them; the handler then sees the bytes as sent.</li>
+     * </ul>
+     */
+    static boolean passedAsText(Map<String, String> headers, byte[] body) {
+        if (headers.containsKey("content-encoding")) return false;
+        String contentType = headers.get("content-type");
+        if (contentType == null) return false;
+        String media = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+        boolean textType = media.startsWith("text/")
+                || media.equals("application/json") || (media.startsWith("application/") && media.endsWith("+json"))
+                || media.equals("application/xml") || (media.startsWith("application/") && media.endsWith("+xml"))
+                || media.equals("application/javascript") || media.equals("application/x-www-form-urlencoded");
+        return textType && isUtf8(body);
+    }
+
+    private static boolean isUtf8(byte[] bytes) {
+        try {
+            StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes));
+            return true;
+        } catch (CharacterCodingException e) {
+            return false;
+        }
+    }
+
+    /** A path segment decoded as API Gateway does ({@code +} stays {@code +}); empty when it is not valid percent-encoded UTF-8. */
+    static Optional<String> decodePathSegment(String raw) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c == '%') {
+                if (i + 2 >= raw.length() || Character.digit(raw.charAt(i + 1), 16) < 0 || Character.digit(raw.charAt(i + 2), 16) < 0) {
+                    return Optional.empty();
+                }
+                bytes.write(Character.digit(raw.charAt(i + 1), 16) * 16 + Character.digit(raw.charAt(i + 2), 16));
+                i += 2;
+            } else {
+                byte[] encoded = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+                bytes.write(encoded, 0, encoded.length);
+            }
+        }
+        byte[] decoded = bytes.toByteArray();
+        if (!isUtf8(decoded)) return Optional.empty();
+        return Optional.of(new String(decoded, StandardCharsets.UTF_8));
+    }
+
+    private static String decodeQueryComponent(String raw) {
+        return decodePathSegment(raw.replace('+', ' ')).orElseThrow(() -> new MalformedTarget("The query component '" + shorten(raw)
+                + "' is not valid percent-encoded UTF-8 (RFC 3986 §2.1); encode reserved characters as %XX."));
+    }
+
+    /** A request target that cannot be decoded: the client's mistake, answered with 400. */
+    private static final class MalformedTarget extends RuntimeException {
+        MalformedTarget(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private static String shorten(String text) {
+        return text.length() <= 100 ? text : text.substring(0, 100) + "...";
+    }
+
+    /** The API's error body (SPEC §4), for what the gateway itself refuses. */
+    private static void respondError(HttpExchange exchange, int status, String code, String message) throws IOException {
+        byte[] body = dev.veriproof.core.json.Json.write(Map.of("error", Map.of("code", code, "message", message)));
+        respond(exchange, status, Map.of("Content-Type", "application/json"), body);
     }
 
     private static byte[] readAll(InputStream in) throws IOException {

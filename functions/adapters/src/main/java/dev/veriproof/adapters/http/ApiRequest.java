@@ -4,11 +4,10 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.veriproof.core.access.Principal;
 import dev.veriproof.core.access.Role;
+import dev.veriproof.core.ids.Identifiers;
 import dev.veriproof.core.json.Json;
 import dev.veriproof.core.json.MalformedJsonException;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -25,12 +24,9 @@ public final class ApiRequest {
     public static final String CTX_APPLICATIONS = "applications";
 
     private final APIGatewayV2HTTPEvent event;
-    private final byte[] body;
 
     private ApiRequest(APIGatewayV2HTTPEvent event) {
         this.event = event;
-        String raw = event.getBody() == null ? "" : event.getBody();
-        this.body = event.getIsBase64Encoded() ? Base64.getDecoder().decode(raw) : raw.getBytes(StandardCharsets.UTF_8);
     }
 
     public static ApiRequest of(APIGatewayV2HTTPEvent event) {
@@ -52,39 +48,97 @@ public final class ApiRequest {
                 .findFirst();
     }
 
+    /** Query values longer than this are refused (400), whatever the parameter. */
+    public static final int MAX_QUERY_VALUE = 1024;
+
+    /**
+     * A path parameter that names a resource by its id. An id that cannot exist (longer than 128
+     * characters, or outside the id character set) is 404, like an id that does not exist.
+     */
     public String pathParameter(String name) {
         Map<String, String> params = event.getPathParameters();
         String value = params == null ? null : params.get(name);
         if (value == null) throw new IllegalStateException("route has no path parameter " + name);
+        if (!Identifiers.isValid(value)) {
+            throw new ApiException(404, "not_found", "Nothing exists under the id \"" + JsonFields.shorten(value)
+                    + "\": ids are " + Identifiers.RULE + ".");
+        }
         return value;
     }
 
+    /** A query value, at most {@link #MAX_QUERY_VALUE} characters (400 {@code too_large} beyond); empty when absent or empty. */
     public Optional<String> queryParameter(String name) {
         Map<String, String> params = event.getQueryStringParameters();
-        return Optional.ofNullable(params == null ? null : params.get(name)).filter(v -> !v.isEmpty());
+        Optional<String> value = Optional.ofNullable(params == null ? null : params.get(name)).filter(v -> !v.isEmpty());
+        value.ifPresent(text -> {
+            if (text.length() > MAX_QUERY_VALUE) {
+                throw ApiException.badRequest("too_large", "The query parameter " + name + " is " + text.length()
+                        + " characters long; at most " + MAX_QUERY_VALUE + " are accepted.", queryField(name));
+            }
+        });
+        return value;
     }
 
-    public byte[] body() {
-        return body;
+    /** A query value that must be an id ({@link Ids}); 400 {@code invalid_value} otherwise. */
+    public Optional<String> queryId(String name) {
+        return queryParameter(name).map(id -> {
+            Ids.check(id, queryField(name));
+            return id;
+        });
     }
 
-    /** The body as JSON; 415 unless the client said it is JSON, 400 if it is not. */
+    /** How an error names a query parameter in its {@code field}: {@code query.after}. */
+    public static String queryField(String name) {
+        return "query." + name;
+    }
+
+    /** The body's bytes as the client sent them, at most {@code maxBytes} (413 beyond); see {@link RequestBody}. */
+    public byte[] body(int maxBytes) {
+        return RequestBody.bytes(event.getBody(), event.getIsBase64Encoded(), maxBytes);
+    }
+
+    /** The body as JSON, at most {@link RequestBody#DEFAULT_MAX_BYTES}; see {@link #jsonBody(int)}. */
     public JsonNode jsonBody() {
+        return jsonBody(RequestBody.DEFAULT_MAX_BYTES);
+    }
+
+    /**
+     * The body as one JSON value read by the API's rules: 415 unless the client said it is JSON in
+     * UTF-8, 413 beyond {@code maxBytes}, 400 {@code invalid_encoding} unless it is valid UTF-8, 400
+     * {@code malformed_json} unless it is JSON, 400 {@code invalid_value} for a number the API
+     * refuses (docs/limits.md).
+     */
+    public JsonNode jsonBody(int maxBytes) {
         requireJsonContentType();
+        String text = RequestBody.text(event.getBody(), event.getIsBase64Encoded(), maxBytes);
         try {
-            return Json.parse(body);
+            return Json.parseRequest(text);
         } catch (MalformedJsonException e) {
-            throw ApiException.badRequest("malformed_json", "The body is not valid JSON: " + e.getMessage(), null);
+            throw ApiException.badRequest(e.code(), e.getMessage(), e.field());
         }
     }
 
     public void requireJsonContentType() {
         String type = header("content-type").orElse("");
-        String media = type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+        String[] parts = type.split(";");
+        String media = parts[0].trim().toLowerCase(Locale.ROOT);
         if (!media.equals("application/json") && !(media.startsWith("application/") && media.endsWith("+json"))) {
             throw new ApiException(415, "unsupported_media_type",
                     "Send the body as JSON with header Content-Type: application/json"
-                            + (type.isEmpty() ? " (no Content-Type was given)." : " (got '" + type + "')."));
+                            + (type.isEmpty() ? " (no Content-Type was given)." : " (got '" + RequestBody.shorten(type) + "')."));
+        }
+        for (int i = 1; i < parts.length; i++) {
+            String[] parameter = parts[i].split("=", 2);
+            if (parameter[0].trim().equalsIgnoreCase("charset") && parameter.length == 2
+                    && !parameter[1].trim().replace("\"", "").equalsIgnoreCase("utf-8")) {
+                throw new ApiException(415, "unsupported_media_type", "JSON bodies are UTF-8 (RFC 8259 §8.1); send"
+                        + " Content-Type: application/json without a charset, or with charset=utf-8 (got '" + RequestBody.shorten(type) + "').");
+            }
+        }
+        String encoding = header("content-encoding").orElse("identity").trim();
+        if (!encoding.isEmpty() && !encoding.equalsIgnoreCase("identity")) {
+            throw new ApiException(415, "unsupported_media_type", "This endpoint takes an uncompressed body; send it without"
+                    + " Content-Encoding (got '" + RequestBody.shorten(encoding) + "').");
         }
     }
 

@@ -1,8 +1,10 @@
 package dev.veriproof.core.json;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,8 +17,27 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
-/** The one JSON configuration of the project: strict parsing, compact UTF-8 output. */
+/**
+ * The one JSON configuration of the project: strict parsing, compact UTF-8 output.
+ *
+ * <p>A request body is read by {@link #parseRequest}, which adds the API's rules for JSON that is
+ * well-formed but would not survive hashing unchanged (docs/limits.md):
+ * <ul>
+ *   <li>objects and arrays nest at most {@value #MAX_REQUEST_DEPTH} levels;</li>
+ *   <li>every number must be finite and exactly the value RFC 8785 writes for it, i.e. hold no more
+ *       precision than an IEEE 754 double: {@code 1e400}, {@code 1e-400} and
+ *       {@code 0.10000000000000000001} are refused, not rounded;</li>
+ *   <li>an integer (a number written without fraction or exponent) must lie within
+ *       ±(2^53 − 1), the range in which every integer is exact (RFC 7493 §2.2);</li>
+ *   <li>integer-valued fields take integers written as integers: {@code 100}, not {@code 100.0}
+ *       or {@code 1E2} (those are numbers of the "float" kind and are kept as such).</li>
+ * </ul>
+ */
 public final class Json {
+    public static final int MAX_REQUEST_DEPTH = 64;
+    public static final int MAX_NUMBER_CHARACTERS = 100;
+    public static final long MAX_SAFE_INTEGER = (1L << 53) - 1;
+    private static final int STORED_MAX_DEPTH = StreamReadConstraints.DEFAULT_MAX_DEPTH;
 
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -25,6 +46,17 @@ public final class Json {
             .build();
     // Trailing content is checked by parse itself, to give a message that names no Jackson internals.
     private static final ObjectReader TREE_READER = MAPPER.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    // Floats are read as BigDecimal so that the number rules see the value as sent, not as rounded.
+    private static final ObjectReader REQUEST_READER = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder()
+                            .maxNestingDepth(MAX_REQUEST_DEPTH)
+                            .maxNumberLength(MAX_NUMBER_CHARACTERS)
+                            .build())
+                    .build())
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .build()
+            .reader();
 
     private Json() {
     }
@@ -49,6 +81,20 @@ public final class Json {
         return read(() -> MAPPER.createParser(text));
     }
 
+    /**
+     * Parses a request body's text under the API's rules (see the class comment). Floats come back as
+     * doubles, integers as ints or longs.
+     *
+     * @throws MalformedJsonException naming what is wrong and where, in the project's own words
+     */
+    public static JsonNode parseRequest(String text) {
+        if (text == null || text.isBlank()) {
+            throw emptyInput();
+        }
+        JsonNode node = read(() -> REQUEST_READER.createParser(text), REQUEST_READER, MAX_REQUEST_DEPTH);
+        return RequestNumbers.exact(node, "$");
+    }
+
     /** Compact UTF-8 JSON. */
     public static byte[] write(Object value) {
         try {
@@ -67,8 +113,14 @@ public final class Json {
     }
 
     private static JsonNode read(ParserSource source) {
-        try (JsonParser parser = source.open()) {
-            JsonNode node = TREE_READER.readTree(parser);
+        return read(source, TREE_READER, STORED_MAX_DEPTH);
+    }
+
+    private static JsonNode read(ParserSource source, ObjectReader reader, int maxDepth) {
+        JsonParser parser = null;
+        try {
+            parser = source.open();
+            JsonNode node = reader.readTree(parser);
             if (node == null || node.isMissingNode()) {
                 throw new MalformedJsonException("Malformed JSON: the body holds no JSON value; send one JSON value");
             }
@@ -82,9 +134,22 @@ public final class Json {
             }
             return node;
         } catch (JsonProcessingException e) {
-            throw new MalformedJsonException("Malformed JSON" + position(e.getLocation()) + ": " + describe(e));
+            throw new MalformedJsonException(ParseErrors.describe(e, parser == null ? null : parser.getParsingContext(), maxDepth));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } finally {
+            closeQuietly(parser);
+        }
+    }
+
+    private static void closeQuietly(JsonParser parser) {
+        if (parser == null) {
+            return;
+        }
+        try {
+            parser.close();
+        } catch (IOException e) {
+            // nothing to release that matters for an in-memory source
         }
     }
 
@@ -131,13 +196,5 @@ public final class Json {
 
     private static String position(JsonLocation where) {
         return where == null ? "" : " at line " + where.getLineNr() + ", column " + where.getColumnNr();
-    }
-
-    // Jackson appends where an unclosed object or array started, in its own source notation; the
-    // position we report already says where the input stopped making sense.
-    private static String describe(JsonProcessingException e) {
-        String message = e.getOriginalMessage();
-        int startMarker = message.indexOf(" (start marker at");
-        return startMarker < 0 ? message : message.substring(0, startMarker);
     }
 }

@@ -7,20 +7,18 @@ import static dev.veriproof.core.session.FieldError.TOO_LARGE;
 import static dev.veriproof.core.session.FieldError.UNKNOWN_FIELD;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.veriproof.core.ids.Identifiers;
 import dev.veriproof.core.json.Json;
+import dev.veriproof.core.json.JsonPath;
+import dev.veriproof.core.time.Timestamps;
 import java.math.BigInteger;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.BiFunction;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -37,8 +35,7 @@ import java.util.stream.Collectors;
  *   <li>Attribute numbers must be finite (JSON cannot carry the others).</li>
  *   <li>More than 256 steps or 64 attributes is {@code too_large} on that field.</li>
  *   <li>A guardrail name must not be blank. Step times are checked for format only.</li>
- *   <li>Timestamps follow RFC 3339 §5.6: seconds required, fraction up to nanoseconds, an offset
- *       ({@code Z} or {@code ±hh:mm}) required; {@code T} and {@code Z} in either case.</li>
+ *   <li>Timestamps are read by {@link Timestamps}, the one rule of the whole API.</li>
  * </ul>
  * The first error found is reported: top-level fields in document order, then missing required
  * fields, then the order between {@code startedAt} and {@code endedAt}. Inside a nested object,
@@ -49,7 +46,6 @@ public final class SessionValidator {
     public static final int MAX_SESSION_BYTES = 256 * 1024;
     public static final int MAX_STEPS = 256;
     public static final int MAX_ATTRIBUTES = 64;
-    public static final Duration MAX_FUTURE_SKEW = Duration.ofMinutes(5);
     private static final long MAX_TOKENS = (1L << 53) - 1;
 
     private static final List<String> SESSION_FIELDS = List.of("sessionId", "applicationId", "startedAt", "endedAt",
@@ -64,12 +60,6 @@ public final class SessionValidator {
     private static final List<String> STEP_FIELDS = List.of("spanId", "type", "name", "model", "startedAt",
             "endedAt", "inputTokens", "outputTokens");
 
-    private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
-    private static final String IDENTIFIER_RULE = "1 to 128 characters of A-Z a-z 0-9 . _ : -";
-    private static final Pattern RFC_3339 =
-            Pattern.compile("\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?([Zz]|[+-]\\d{2}:\\d{2})");
-    private static final String TIMESTAMP_RULE = "an RFC 3339 timestamp with an offset, e.g. 2026-11-20T10:15:00Z";
-    private static final Pattern PLAIN_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final int MAX_QUOTED_CODE_POINTS = 64;
 
     private SessionValidator() {
@@ -145,13 +135,13 @@ public final class SessionValidator {
         }
 
         if (sessionId == null) {
-            throw missing("$.sessionId", "sessionId is required: " + IDENTIFIER_RULE + " that names this session");
+            throw missing("$.sessionId", "sessionId is required: " + Identifiers.RULE + " that names this session");
         }
         if (applicationId == null) {
             throw missing("$.applicationId", "applicationId is required: the id of a registered application");
         }
         if (startedAt == null) {
-            throw missing("$.startedAt", "startedAt is required: when the session started, " + TIMESTAMP_RULE);
+            throw missing("$.startedAt", "startedAt is required: when the session started, " + Timestamps.TIMESTAMP_RULE);
         }
         if (endedAt != null && endedAt.isBefore(startedAt)) {
             throw reject(INVALID_VALUE, "$.endedAt",
@@ -256,30 +246,22 @@ public final class SessionValidator {
 
     private static String identifier(JsonNode value, String path) {
         String text = string(value, path);
-        if (!IDENTIFIER.matcher(text).matches()) {
-            String problem = text.isEmpty() ? "must not be empty"
-                    : text.length() > 128 ? "is " + text.length() + " characters long"
-                    : "has a character outside the allowed set, got " + quote(text);
-            throw reject(INVALID_VALUE, path, display(path) + " " + problem + "; use " + IDENTIFIER_RULE);
+        String problem = Identifiers.problem(text);
+        if (problem != null) {
+            String shown = problem.contains("outside the allowed set") ? problem + ", got " + quote(text) : problem;
+            throw reject(INVALID_VALUE, path, display(path) + shown + "; use " + Identifiers.RULE);
         }
         return text;
     }
 
     private static Instant timestamp(JsonNode value, String path) {
         String text = string(value, path);
-        try {
-            if (RFC_3339.matcher(text).matches()) {
-                return OffsetDateTime.parse(text.toUpperCase(Locale.ROOT), DateTimeFormatter.ISO_OFFSET_DATE_TIME)
-                        .toInstant();
-            }
-        } catch (DateTimeParseException e) {
-            // well-formed but not a real date or time, e.g. February 30th: same answer as below
-        }
-        throw reject(INVALID_VALUE, path, display(path) + " must be " + TIMESTAMP_RULE + ", got " + quote(text));
+        return Timestamps.parse(text).orElseThrow(() ->
+                reject(INVALID_VALUE, path, display(path) + " must be " + Timestamps.TIMESTAMP_RULE + ", got " + quote(text)));
     }
 
     private static Instant notInFuture(Instant startedAt, Instant now, String path) {
-        if (startedAt.isAfter(now.plus(MAX_FUTURE_SKEW))) {
+        if (Timestamps.tooFarInFuture(startedAt, now)) {
             throw reject(INVALID_VALUE, path, display(path) + " (" + startedAt + ") is more than 5 minutes after the"
                     + " server's time (" + now + "); send when the session started, and check the client's clock");
         }
@@ -368,10 +350,7 @@ public final class SessionValidator {
     // --- paths and messages
 
     private static String child(String parentPath, String name) {
-        if (PLAIN_NAME.matcher(name).matches()) {
-            return parentPath + "." + name;
-        }
-        return parentPath + "['" + name.replace("\\", "\\\\").replace("'", "\\'") + "']";
+        return JsonPath.child(parentPath, name);
     }
 
     /** The path as a person reads it in a message: {@code decision.outcome}, not {@code $.decision.outcome}. */

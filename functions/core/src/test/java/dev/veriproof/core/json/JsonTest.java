@@ -35,8 +35,8 @@ class JsonTest {
         "{\"a\":1,\"a\":2}   | line 1, column 11 | Duplicate field 'a'",
         "{\"a\":1} {}        | line 1, column 9  | unexpected content after the JSON value",
         "[1] 2               | line 1, column 5  | unexpected content after the JSON value",
-        "{\"a\":}            | line 1, column 6  | Unexpected character",
-        "[1,2                | line 1, column 5  | expected close marker for Array",
+        "{\"a\":}            | line 1, column 6  | expected a value",
+        "[1,2                | line 1, column 5  | an array is not closed; add ']'",
     })
     void rejectsMalformedJsonSayingWhereAndWhy(String input, String where, String why) {
         MalformedJsonException e = assertThrows(MalformedJsonException.class, () -> Json.parse(input.strip()));

@@ -223,10 +223,10 @@ class SessionValidatorTest {
                         + " contentSafety, steps, content, attributes",
                 invalid(fullExampleWith("/tenantId", "\"t\"")).message());
         assertEquals("sessionId has a character outside the allowed set, got \"loan 1\"; use 1 to 128 characters of"
-                        + " A-Z a-z 0-9 . _ : -",
+                        + " A-Z a-z 0-9 . _ : - (not \".\" or \"..\")",
                 invalid(fullExampleWith("/sessionId", "\"loan 1\"")).message());
-        assertEquals("startedAt must be an RFC 3339 timestamp with an offset, e.g. 2026-11-20T10:15:00Z,"
-                        + " got \"2026-11-20T10:15:00\"",
+        assertEquals("startedAt must be an RFC 3339 timestamp with seconds and an offset, e.g. 2026-11-20T10:15:00Z,"
+                        + " in the years 1970 to 2099, got \"2026-11-20T10:15:00\"",
                 invalid(fullExampleWith("/startedAt", "\"2026-11-20T10:15:00\"")).message());
         assertEquals("grounding.sources must be an integer (no fraction or exponent), got a number",
                 invalid(fullExampleWith("/grounding/sources", "3.0")).message());
@@ -238,7 +238,24 @@ class SessionValidatorTest {
         FieldError error = invalid(fullExampleWith("/applicationId", "\"" + "a".repeat(129) + "\""));
 
         assertEquals(new FieldError("invalid_value", "applicationId is 129 characters long; use 1 to 128 characters"
-                + " of A-Z a-z 0-9 . _ : -", "$.applicationId"), error);
+                + " of A-Z a-z 0-9 . _ : - (not \".\" or \"..\")", "$.applicationId"), error);
+    }
+
+    @Test
+    void sessionIdsThatPathsCannotAddressAreRefused() {
+        for (String id : new String[] {".", ".."}) {
+            FieldError error = invalid(fullExampleWith("/sessionId", "\"" + id + "\""));
+            assertEquals(new FieldError("invalid_value", "sessionId must not be \".\" or \"..\"; use 1 to 128 characters"
+                    + " of A-Z a-z 0-9 . _ : - (not \".\" or \"..\")", "$.sessionId"), error);
+        }
+        valid(fullExampleWith("/sessionId", "\"...\""));
+    }
+
+    @Test
+    void timestampsOutsideTheDocumentedRangeAreRefused() {
+        for (String at : new String[] {"0001-01-01T00:00:00Z", "1969-12-31T23:59:59Z", "9999-12-31T23:59:59Z", "2026-11-20T10:15Z"}) {
+            assertEquals("$.endedAt", invalid(fullExampleWith("/endedAt", "\"" + at + "\"")).field(), at);
+        }
     }
 
     @Test

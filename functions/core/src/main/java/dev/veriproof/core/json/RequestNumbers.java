@@ -1,0 +1,97 @@
+package dev.veriproof.core.json;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.DoubleNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.Map;
+import org.erdtman.jcs.NumberToJSON;
+
+/**
+ * Applies the number rules of {@link Json#parseRequest} to a freshly parsed tree, turning exact
+ * decimals into the doubles that RFC 8785 canonicalizes, and refusing what would change on the way.
+ */
+final class RequestNumbers {
+    private static final BigInteger MAX_SAFE = BigInteger.valueOf(Json.MAX_SAFE_INTEGER);
+
+    private RequestNumbers() {
+    }
+
+    static JsonNode exact(JsonNode node, String path) {
+        if (node.isObject()) {
+            ObjectNode object = (ObjectNode) node;
+            for (Map.Entry<String, JsonNode> member : object.properties()) {
+                String at = JsonPath.child(path, member.getKey());
+                if (Json.hasUnpairedSurrogate(member.getKey())) {
+                    throw unpairedSurrogate(path, "a member name");
+                }
+                JsonNode value = member.getValue();
+                JsonNode replaced = exact(value, at);
+                if (replaced != value) {
+                    member.setValue(replaced);
+                }
+            }
+        } else if (node.isArray()) {
+            ArrayNode array = (ArrayNode) node;
+            for (int i = 0; i < array.size(); i++) {
+                JsonNode value = array.get(i);
+                JsonNode replaced = exact(value, JsonPath.index(path, i));
+                if (replaced != value) {
+                    array.set(i, replaced);
+                }
+            }
+        } else if (node.isTextual()) {
+            if (Json.hasUnpairedSurrogate(node.textValue())) {
+                throw unpairedSurrogate(path, "the string");
+            }
+        } else if (node.isIntegralNumber()) {
+            if (node.bigIntegerValue().abs().compareTo(MAX_SAFE) > 0) {
+                throw invalid(path, JsonPath.display(path) + " is an integer beyond ±" + Json.MAX_SAFE_INTEGER
+                        + " (2^53 − 1), which JSON consumers cannot hold exactly; send it as a string");
+            }
+        } else if (node.isBigDecimal()) {
+            return exactDouble(node.decimalValue(), path);
+        }
+        return node;
+    }
+
+    private static DoubleNode exactDouble(BigDecimal sent, String path) {
+        double value = sent.doubleValue();
+        if (Double.isInfinite(value)) {
+            throw invalid(path, JsonPath.display(path) + " is too large a number; numbers must fit a 64-bit floating-point"
+                    + " number (at most about 1.8e308)");
+        }
+        if (value == 0 && sent.signum() != 0) {
+            throw invalid(path, JsonPath.display(path) + " is too small a number to be told apart from 0 in a 64-bit"
+                    + " floating-point number; send 0, or a larger number");
+        }
+        String canonical = canonical(value);
+        if (new BigDecimal(canonical).compareTo(sent) != 0) {
+            throw invalid(path, JsonPath.display(path) + " has more digits than a 64-bit floating-point number holds (about"
+                    + " 15 to 17 significant digits) and would be stored as " + canonical
+                    + "; send at most that precision, or send the number as a string");
+        }
+        return DoubleNode.valueOf(value);
+    }
+
+    private static String canonical(double finite) {
+        try {
+            return NumberToJSON.serializeNumber(finite);
+        } catch (IOException e) {
+            throw new IllegalStateException("a finite double has a canonical form", e);
+        }
+    }
+
+    private static MalformedJsonException invalid(String path, String message) {
+        return new MalformedJsonException(MalformedJsonException.INVALID_VALUE, message, path);
+    }
+
+    private static MalformedJsonException unpairedSurrogate(String path, String what) {
+        return new MalformedJsonException(MalformedJsonException.MALFORMED_JSON, "Malformed JSON: " + what + " at "
+                + JsonPath.display(path) + " holds an unpaired UTF-16 surrogate (e.g. \\ud800 without its partner);"
+                + " JSON text must be valid Unicode", path);
+    }
+}
