@@ -18,6 +18,7 @@ import dev.veriproof.core.audit.AuditEvent;
 import dev.veriproof.core.governance.PlanItem;
 import dev.veriproof.core.governance.PlanItem.Kind;
 import dev.veriproof.core.governance.PlanStore;
+import dev.veriproof.core.canonical.ContentIds;
 import dev.veriproof.core.hash.Hashes;
 import dev.veriproof.core.posture.Incident;
 import dev.veriproof.core.posture.Iso42001;
@@ -93,7 +94,7 @@ public final class PlansHandler extends ApiHandler {
         String owner = shape.kind() == Kind.REMEDIATION ? body.requiredString("owner", 256) : body.optionalString("owner", 256).orElse(null);
         var date = body.requiredDate(shape.dateField());
         String status = body.optionalChoice("status", shape.kind().statuses()).orElse(shape.kind().initialStatus());
-        String applicationId = body.optionalString("applicationId", 128).orElse(null);
+        String applicationId = body.optionalId("applicationId").orElse(null);
         if (applicationId != null && applications.find(admin.tenantId(), applicationId).isEmpty()) {
             throw new ApiException(422, "unknown_application", "Application '" + applicationId + "' is not registered in this tenant.", "$.applicationId");
         }
@@ -106,7 +107,7 @@ public final class PlansHandler extends ApiHandler {
         Instant now = clock.instant();
         Optional<String> idempotencyKey = request.header("idempotency-key").filter(k -> !k.isBlank());
         String id = shape.kind().idPrefix() + idempotencyKey
-                .map(k -> Hashes.hex(Hashes.sha256((admin.tenantId() + "\n" + k).getBytes(StandardCharsets.UTF_8))).substring(0, 20))
+                .map(k -> ContentIds.of(admin.tenantId(), k).substring(0, 20))
                 .orElseGet(() -> ApiKeys.newKeyId().substring(4));
         PlanItem item = new PlanItem(shape.kind(), admin.tenantId(), id, title,
                 body.optionalString("description", 4000).orElse(null), owner, date, status, applicationId,

@@ -43,6 +43,7 @@ import java.util.Optional;
  * again (a retry) is recognized by its content and answers 200 with the stored one.
  */
 public final class ReviewsHandler extends ApiHandler {
+    private static final int MAX_CURSOR = 200;
     private final SessionStore sessions;
     private final ReviewStore reviews;
     private final ApplicationStore applications;
@@ -105,8 +106,15 @@ public final class ReviewsHandler extends ApiHandler {
     /** One application's queue, or every application's merged in start order; the cursor is the last one's start key. */
     private APIGatewayV2HTTPResponse queue(Principal caller, ApiRequest request) {
         int limit = Scope.pageLimit(request);
-        Optional<String> after = request.queryParameter("after");
-        List<String> apps = request.queryParameter("applicationId")
+        // the cursor is a start key (timestamp, '#', session id): bounded so that it always fits a key
+        Optional<String> after = request.queryParameter("after").map(cursor -> {
+            if (cursor.length() > MAX_CURSOR) {
+                throw ApiException.badRequest("invalid_value", "after is a cursor from a previous page (at most " + MAX_CURSOR
+                        + " characters); send the nextCursor you were given.", ApiRequest.queryField("after"));
+            }
+            return cursor;
+        });
+        List<String> apps = request.queryId("applicationId")
                 .map(id -> List.of(Scope.readableApplication(applications, caller, id).applicationId()))
                 .orElseGet(() -> applications.list(caller.tenantId()).stream().map(Application::applicationId).filter(caller::mayRead).toList());
         List<ReviewStore.QueuedSession> merged = new ArrayList<>();

@@ -86,7 +86,13 @@ public final class SessionIngest {
             items.add(prepare(caller, nodes.get(i), isBatch ? "$.sessions[" + i + "]" : "$", receivedAt, requestId, appCache));
         }
 
+        int repeated = rejectRepeatedSessionIds(items, isBatch);
         if (claimedRoot.isPresent()) {
+            if (repeated >= 0) {
+                throw new ApiException(400, "duplicate_in_batch", "Session '" + items.get(repeated).sessionId + "' appears more than once"
+                        + " in this request; with X-Batch-Root the request is stored whole or not at all, so nothing was stored."
+                        + " Send each session once.", "$.sessions[" + repeated + "].sessionId");
+            }
             byte[] computed = rootAsSent(nodes);
             if (!MessageDigest.isEqual(computed, claimedRoot.get())) {
                 throw new ApiException(422, "batch_root_mismatch",
@@ -98,6 +104,29 @@ public final class SessionIngest {
             for (Item item : items) if (item.prepared != null) storeOne(item);
         }
         return isBatch ? batchResult(items) : singleResult(items.get(0));
+    }
+
+    /**
+     * A session id that appears again later in the request: the first occurrence is the one
+     * processed, every later one is refused with {@code duplicate_in_batch}, so that one stored
+     * session gets one receipt. Answers the index of the first repeated item, or -1.
+     */
+    private static int rejectRepeatedSessionIds(List<Item> items, boolean isBatch) {
+        Map<String, Integer> first = new HashMap<>();
+        int repeated = -1;
+        for (int i = 0; i < items.size(); i++) {
+            Item item = items.get(i);
+            if (item.prepared == null) continue;
+            Integer earlier = first.putIfAbsent(item.sessionId, i);
+            if (earlier != null) {
+                item.prepared = null;
+                item.reject(400, "duplicate_in_batch", "Session '" + item.sessionId + "' already appears at $.sessions[" + earlier
+                        + "] of this request; it is processed once. Send each session once per request.",
+                        (isBatch ? "$.sessions[" + i + "]" : "$") + ".sessionId");
+                if (repeated < 0) repeated = i;
+            }
+        }
+        return repeated;
     }
 
     private Item prepare(Principal caller, JsonNode node, String path, Instant receivedAt, String requestId,

@@ -236,6 +236,31 @@ class SessionIngestTest {
     }
 
     @Test
+    void theSameSessionTwiceInABatchIsStoredOnceWithOneReceipt() {
+        SessionIngest.Result result = ingest.ingest(caller, batch(session("d-1"), session("d-2"), session("d-1")), Optional.empty(), newRequestId());
+
+        assertEquals(207, result.status());
+        JsonNode results = result.body().get("results");
+        assertEquals("stored", results.get(0).get("status").asText());
+        assertEquals("stored", results.get(1).get("status").asText());
+        assertEquals("rejected", results.get(2).get("status").asText());
+        assertEquals("duplicate_in_batch", results.get(2).get("error").get("code").asText());
+        assertEquals("$.sessions[2].sessionId", results.get(2).get("error").get("field").asText());
+        assertTrue(stored("d-1"));
+    }
+
+    @Test
+    void withABatchRootTheSameSessionTwiceRefusesTheWholeBatch() {
+        JsonNode a = session("dr-1"), b = session("dr-2");
+        ApiException e = assertThrows(ApiException.class, () -> ingest.ingest(caller, batch(a, b, a), Optional.of(rootOf(a, b, a)), newRequestId()));
+
+        assertEquals(400, e.status());
+        assertEquals("duplicate_in_batch", e.code());
+        assertEquals("$.sessions[2].sessionId", e.field());
+        assertFalse(stored("dr-1") || stored("dr-2"));
+    }
+
+    @Test
     void aMalformedBatchRootIs400() {
         ApiException e = assertThrows(ApiException.class, () -> ingest.ingest(caller, session("m-1"), Optional.of("abc"), newRequestId()));
         assertEquals("invalid_batch_root", e.code());

@@ -9,6 +9,7 @@ import dev.veriproof.adapters.http.ApiHandler;
 import dev.veriproof.adapters.http.ApiRequest;
 import dev.veriproof.adapters.http.ApiResponse;
 import dev.veriproof.adapters.http.JsonFields;
+import dev.veriproof.adapters.webhook.WebhookDelivery;
 import dev.veriproof.core.access.Principal;
 import dev.veriproof.core.access.Role;
 import dev.veriproof.core.alerts.Alert;
@@ -126,6 +127,13 @@ public final class AlertsHandler extends ApiHandler {
         } catch (RuleException e) {
             throw ApiException.badRequest(e.code(), e.getMessage(), e.field());
         }
+        if (rule.notification().webhookUrl() != null) {
+            try {
+                new WebhookDelivery(allowLoopback).checkTarget(java.net.URI.create(rule.notification().webhookUrl()));
+            } catch (WebhookDelivery.RefusedTarget e) {
+                throw ApiException.badRequest("invalid_value", "webhookUrl must point at a public address: " + e.getMessage() + ".", "$.notify.webhookUrl");
+            }
+        }
         if (!rule.applicationId().equals(AlertRule.ALL_APPLICATIONS) && applications.find(tenantId, rule.applicationId()).isEmpty()) {
             throw new ApiException(422, "unknown_application", "Application '" + rule.applicationId()
                     + "' is not registered; register it first or use \"*\" for all applications.", "$.applicationId");
@@ -151,7 +159,7 @@ public final class AlertsHandler extends ApiHandler {
                 throw ApiException.badRequest("invalid_value", "status is OPEN, ACKNOWLEDGED or RESOLVED.", "status");
             }
         });
-        Optional<String> application = request.queryParameter("applicationId");
+        Optional<String> application = request.queryId("applicationId");
         return ApiResponse.json(200, Map.of("alerts", alerts.alerts(caller.tenantId()).stream()
                 .filter(a -> caller.mayRead(a.applicationId()))
                 .filter(a -> status.map(s -> a.status() == s).orElse(true))

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.veriproof.adapters.Log;
 import dev.veriproof.adapters.aws.EventBridgeBus;
 import dev.veriproof.adapters.snapstart.PrimedHandler;
+import dev.veriproof.adapters.webhook.WebhookDelivery;
 import dev.veriproof.core.alerts.AlertRule;
 import dev.veriproof.core.alerts.AlertStore;
 import dev.veriproof.core.alerts.RuleException;
@@ -15,12 +16,9 @@ import dev.veriproof.core.alerts.WebhookSignature;
 import dev.veriproof.core.events.EventBus;
 import dev.veriproof.core.json.Json;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,7 +34,7 @@ public final class NotifierHandler extends PrimedHandler<SQSEvent, SQSBatchRespo
     private final AlertStore alerts;
     private final Notifications.Queue queue;
     private final EventBus bus;
-    private final HttpClient http;
+    private final WebhookDelivery webhooks;
     private final Supplier<List<Integer>> delays;
     private final boolean allowLoopback;
 
@@ -50,7 +48,7 @@ public final class NotifierHandler extends PrimedHandler<SQSEvent, SQSBatchRespo
         this.bus = bus;
         this.delays = delays;
         this.allowLoopback = allowLoopback;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER).build();
+        this.webhooks = new WebhookDelivery(allowLoopback);
     }
 
     /** A notification of a rule that does not exist: one read that finds nothing, and the message is dropped. */
@@ -119,19 +117,18 @@ public final class NotifierHandler extends PrimedHandler<SQSEvent, SQSBatchRespo
             return null;
         }
         byte[] raw = body.getBytes(StandardCharsets.UTF_8);
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
-                .header("Content-Type", "application/json")
-                .header("User-Agent", "VeriProof-Webhooks/1")
-                .header(WebhookSignature.HEADER, WebhookSignature.of(raw, rule.notification().webhookSecret()))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(raw)).build();
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", "application/json");
+        headers.put("User-Agent", "VeriProof-Webhooks/1");
+        headers.put(WebhookSignature.HEADER, WebhookSignature.of(raw, rule.notification().webhookSecret()));
         try {
-            int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+            int status = webhooks.post(URI.create(url), headers, raw);
             return status >= 200 && status < 300 ? null : "HTTP " + status;
+        } catch (WebhookDelivery.RefusedTarget e) {
+            Log.warn("webhook target not allowed; notification dropped", "ruleId", rule.ruleId(), "problem", e.getMessage());
+            return null;
         } catch (java.io.IOException e) {
             return e.getClass().getSimpleName() + ": " + e.getMessage();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "interrupted";
         }
     }
 

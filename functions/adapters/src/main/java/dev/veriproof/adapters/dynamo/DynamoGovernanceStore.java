@@ -13,6 +13,7 @@ import dev.veriproof.core.governance.SdkTelemetryStore;
 import dev.veriproof.core.governance.SdkVersion;
 import dev.veriproof.core.governance.SettingsStore;
 import dev.veriproof.core.governance.TenantSettings;
+import dev.veriproof.core.canonical.ContentIds;
 import dev.veriproof.core.hash.Hashes;
 import dev.veriproof.core.json.Json;
 import java.nio.charset.StandardCharsets;
@@ -181,7 +182,7 @@ public final class DynamoGovernanceStore implements DeploymentStore, SdkTelemetr
     }
 
     private static String sdkKey(String sdkName, String sdkVersion) {
-        return Hashes.hex(Hashes.sha256((sdkName + "\n" + sdkVersion).getBytes(StandardCharsets.UTF_8))).substring(0, 32);
+        return ContentIds.of(sdkName, sdkVersion).substring(0, 32);
     }
 
     @Override

@@ -25,6 +25,7 @@ import java.util.Set;
  */
 public sealed interface Condition {
     int MAX_DEPTH = 4;
+    int MAX_VALUE_LENGTH = 256;
     int MAX_TESTS = 32;
 
     boolean matches(Session session, int governanceScore);
@@ -141,6 +142,9 @@ public sealed interface Condition {
             case "governanceScore" -> number(value, 0, 100, valuePath);
             default -> {
                 if (!value.isTextual() || value.textValue().isEmpty()) throw invalid(valuePath, "must be a non-empty string");
+                if (value.textValue().length() > MAX_VALUE_LENGTH) {
+                    throw new RuleException("too_large", "A condition value is at most " + MAX_VALUE_LENGTH + " characters.", valuePath);
+                }
             }
         }
         return new Test(field, op, value.deepCopy());

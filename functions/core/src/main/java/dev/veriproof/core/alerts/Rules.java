@@ -2,6 +2,7 @@ package dev.veriproof.core.alerts;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.veriproof.core.ids.Identifiers;
 import dev.veriproof.core.session.RiskLevel;
 import java.net.InetAddress;
 import java.net.URI;
@@ -11,8 +12,8 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Reads and validates an alert rule body (SPEC §11) — creation, and a PATCH merged onto the stored
@@ -23,7 +24,8 @@ public final class Rules {
     private static final Set<String> NOTIFY_FIELDS = Set.of("webhookUrl", "webhookSecret", "eventBridge");
     /** A week: SDK_SILENT's longest threshold. */
     public static final int MAX_SILENT_MINUTES = 7 * 24 * 60;
-    private static final Pattern APPLICATION_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}|\\*");
+    static final int MAX_URL = 2048;
+    static final int MAX_SECRET = 256;
 
     private Rules() {
     }
@@ -36,14 +38,19 @@ public final class Rules {
             if (!FIELDS.contains(name)) throw new RuleException("unknown_field", "Unknown field '" + name + "'; allowed: " + String.join(", ", FIELDS) + ".", "$." + name);
         }
         String name = text(object, "name", true);
-        if (name.length() > 200) throw invalid("$.name", "name is at most 200 characters");
+        if (name.length() > 200) throw new RuleException("too_large", "name is at most 200 characters.", "$.name");
         String applicationId = text(object, "applicationId", true);
-        if (!APPLICATION_ID.matcher(applicationId).matches()) throw invalid("$.applicationId", "applicationId is an application id or \"*\"");
+        if (!applicationId.equals(AlertRule.ALL_APPLICATIONS) && !Identifiers.isValid(applicationId)) throw invalid("$.applicationId", "applicationId is an application id or \"*\"");
         AlertKind kind = enumValue(object, "kind", AlertKind.class, true);
         Severity severity = enumValue(object, "severity", Severity.class, true);
         String window = text(object, "window", false);
         JsonNode threshold = object.get("threshold");
         JsonNode condition = object.get("condition");
+        for (String optional : List.of("threshold", "condition")) {
+            if (object.path(optional).isNull()) {
+                throw new RuleException("invalid_type", optional + " must not be null; leave an optional field out rather than sending null.", "$." + optional);
+            }
+        }
         boolean scoreKind = kind == AlertKind.ROLLING_SCORE_BELOW || kind == AlertKind.SCORE_TARGET_MISSED;
         if (window != null && !scoreKind) throw invalid("$.window", "window applies only to ROLLING_SCORE_BELOW and SCORE_TARGET_MISSED");
         if (window == null && scoreKind) window = "7d";
@@ -95,6 +102,7 @@ public final class Rules {
 
     private static Notify notify(JsonNode node, boolean allowLoopback) {
         if (node == null) return new Notify(null, null, false);
+        if (node.isNull()) throw new RuleException("invalid_type", "notify must be a JSON object (leave an optional field out rather than sending null).", "$.notify");
         if (!(node instanceof ObjectNode object)) throw invalid("$.notify", "notify must be a JSON object");
         for (Iterator<String> names = object.fieldNames(); names.hasNext(); ) {
             String name = names.next();
@@ -108,14 +116,20 @@ public final class Rules {
             checkWebhookUrl(url, allowLoopback);
             if (secret == null) throw new RuleException("missing_field", "A webhook needs a webhookSecret to sign its deliveries.", "$.notify.webhookSecret");
             if (secret.length() < 16) throw invalid("$.notify.webhookSecret", "webhookSecret must be at least 16 characters");
+            if (secret.length() > MAX_SECRET) throw new RuleException("too_large", "webhookSecret is at most " + MAX_SECRET + " characters.", "$.notify.webhookSecret");
         } else if (secret != null) {
             throw invalid("$.notify.webhookSecret", "webhookSecret needs a webhookUrl");
         }
         return new Notify(url, secret, eventBridge != null && eventBridge.booleanValue());
     }
 
-    /** HTTPS only; plain HTTP to a loopback address only where the deployment allows it. */
+    /**
+     * HTTPS to a public address only; loopback (and plain HTTP to it) only where the deployment
+     * allows it. An address literal is checked here ({@link WebhookTargets}); a name is checked
+     * against what it resolves to by the caller, at creation and again at every delivery.
+     */
     public static void checkWebhookUrl(String url, boolean allowLoopback) {
+        if (url.length() > MAX_URL) throw new RuleException("too_large", "webhookUrl is at most " + MAX_URL + " characters.", "$.notify.webhookUrl");
         URI uri;
         try {
             uri = new URI(url);
@@ -123,20 +137,34 @@ public final class Rules {
             throw invalid("$.notify.webhookUrl", "webhookUrl is not a valid URL");
         }
         if (uri.getHost() == null || uri.getScheme() == null) throw invalid("$.notify.webhookUrl", "webhookUrl must be an absolute https:// URL");
-        String scheme = uri.getScheme().toLowerCase();
-        if (scheme.equals("https")) return;
-        if (scheme.equals("http") && allowLoopback && isLoopback(uri.getHost())) return;
-        throw invalid("$.notify.webhookUrl", "webhookUrl must use https" + (allowLoopback ? " (plain http only to a loopback address)" : ""));
+        if (uri.getRawUserInfo() != null) throw invalid("$.notify.webhookUrl", "webhookUrl must not carry a user name or password");
+        String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+        String host = uri.getHost();
+        String literal = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+        boolean loopbackName = literal.equalsIgnoreCase("localhost") || literal.toLowerCase(Locale.ROOT).endsWith(".localhost");
+        InetAddress address = isAddressLiteral(literal) ? literalAddress(literal) : null;
+        boolean loopback = loopbackName || (address != null && address.isLoopbackAddress());
+        if (!scheme.equals("https") && !(scheme.equals("http") && allowLoopback && loopback)) {
+            throw invalid("$.notify.webhookUrl", "webhookUrl must use https" + (allowLoopback ? " (plain http only to a loopback address)" : ""));
+        }
+        if (loopbackName && !allowLoopback) {
+            throw invalid("$.notify.webhookUrl", "webhookUrl must not point at this host (" + host + "); use a public address");
+        }
+        if (address != null) {
+            String refusal = WebhookTargets.refusal(address, allowLoopback);
+            if (refusal != null) throw invalid("$.notify.webhookUrl", "webhookUrl must point at a public address, not " + refusal);
+        }
     }
 
-    private static boolean isLoopback(String host) {
-        if (host.equalsIgnoreCase("localhost")) return true;
-        String literal = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
-        if (!literal.matches("[0-9.]+|[0-9a-fA-F:]+")) return false; // a name: no DNS lookups here
+    private static boolean isAddressLiteral(String host) {
+        return host.matches("[0-9.]+") || host.contains(":");
+    }
+
+    private static InetAddress literalAddress(String literal) {
         try {
-            return InetAddress.getByName(literal).isLoopbackAddress();
+            return InetAddress.getByName(literal); // a literal: parsed, never looked up
         } catch (UnknownHostException e) {
-            return false;
+            throw invalid("$.notify.webhookUrl", "webhookUrl has an invalid address");
         }
     }
 
@@ -146,11 +174,14 @@ public final class Rules {
 
     private static String text(ObjectNode object, String name, boolean required, String prefix) {
         JsonNode value = object.get(name);
-        if (value == null || value.isNull()) {
+        if (value == null) {
             if (required) throw new RuleException("missing_field", name + " is required.", prefix + name);
             return null;
         }
-        if (!value.isTextual() || value.textValue().isBlank()) throw new RuleException("invalid_type", name + " must be a non-empty string.", prefix + name);
+        if (!value.isTextual() || value.textValue().isBlank()) {
+            throw new RuleException("invalid_type", name + " must be a non-empty string"
+                    + (value.isNull() ? " (leave an optional field out rather than sending null)." : "."), prefix + name);
+        }
         return value.textValue();
     }
 

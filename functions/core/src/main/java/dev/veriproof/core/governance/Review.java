@@ -1,9 +1,8 @@
 package dev.veriproof.core.governance;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.veriproof.core.hash.Hashes;
+import dev.veriproof.core.canonical.ContentIds;
 import dev.veriproof.core.json.Json;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
 /**
@@ -34,7 +33,6 @@ public record Review(String tenantId, String reviewId, String sessionId, String 
      * already stored instead of adding the same sign-off twice.
      */
     public static String idOf(String sessionId, ReviewOutcome outcome, String note, String reviewer) {
-        String text = sessionId + "\n" + outcome + "\n" + reviewer + "\n" + (note == null ? "" : note);
-        return "rev_" + Hashes.hex(Hashes.sha256(text.getBytes(StandardCharsets.UTF_8))).substring(0, 24);
+        return "rev_" + ContentIds.of(sessionId, outcome.name(), reviewer, note).substring(0, 24);
     }
 }

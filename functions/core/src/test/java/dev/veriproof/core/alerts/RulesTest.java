@@ -119,6 +119,32 @@ class RulesTest {
     }
 
     @Test
+    void webhooksAimedAtInternalTargetsAreRefusedWhateverTheirSpelling() {
+        String body = "{\"name\":\"n\",\"applicationId\":\"a\",\"kind\":\"ROLLING_SCORE_BELOW\",\"threshold\":3,\"severity\":\"LOW\",\"notify\":{\"webhookUrl\":\"%s\",\"webhookSecret\":\"0123456789abcdef\"}}";
+        for (String url : List.of("https://169.254.169.254/latest/meta-data/", "https://10.0.0.1/", "https://192.168.1.1/", "https://[fd00::1]/",
+                "https://[::1]/", "https://127.0.0.1/", "https://localhost/", "https://[::ffff:169.254.169.254]/", "https://[::ffff:127.0.0.1]/",
+                "https://api.localhost/", "https://172.31.255.255/", "https://100.64.0.1/", "https://[fe80::1%25eth0]/", "https://[ff02::1]/",
+                "https://0.0.0.0/", "https://255.255.255.255/", "https://[64:ff9b::a9fe:a9fe]/", "https://user:pw@hooks.example.com/")) {
+            RuleException e = assertThrows(RuleException.class, () -> parse(body.formatted(url), false), url);
+            assertEquals("$.notify.webhookUrl", e.field(), url);
+        }
+        assertEquals("https://hooks.example.com/x", parse(body.formatted("https://hooks.example.com/x"), false).notification().webhookUrl());
+        assertEquals("https://93.184.216.34/x", parse(body.formatted("https://93.184.216.34/x"), false).notification().webhookUrl());
+        parse(body.formatted("https://[::1]:9/x"), true);
+    }
+
+    @Test
+    void nullForAnOptionalRuleFieldIsInvalidType() {
+        for (String field : List.of("window", "threshold", "condition", "notify")) {
+            String body = "{\"name\":\"n\",\"applicationId\":\"a\",\"kind\":\"ROLLING_SCORE_BELOW\",\"threshold\":3,\"severity\":\"LOW\"}";
+            String withNull = body.replace("\"threshold\":3", field.equals("threshold") ? "\"threshold\":null" : "\"threshold\":3,\"" + field + "\":null");
+            RuleException e = assertThrows(RuleException.class, () -> parse(withNull));
+            assertEquals("invalid_type", e.code(), field);
+            assertEquals("$." + field, e.field(), field);
+        }
+    }
+
+    @Test
     void conditionsTestEachSessionField() {
         Session s = session("""
                 {"sessionId":"s","applicationId":"a","startedAt":"2026-11-26T10:00:00Z","riskLevel":"HIGH","intent":"credit_decision",
