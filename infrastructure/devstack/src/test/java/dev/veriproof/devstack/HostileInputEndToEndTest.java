@@ -123,7 +123,7 @@ class HostileInputEndToEndTest {
                 Map.of("Content-Type", "application/json", "Content-Encoding", "gzip"), 415, "unsupported_media_type"));
         for (String text : List.of("", "   ", "{", "[", "nul", "{\"a\":NaN}", "{\"a\":Infinity}", "{\"a\":-Infinity}", "{'a':1}", "{a:1}",
                 "{\"a\":1,}", "[1,]", "{\"a\":01}", "{\"a\":+1}", "{\"a\":.5}", "{\"a\":\"\\q\"}", "/* c */{}", "{} // c", "{\"a\":1}{}",
-                "{\"a\":\"\u0001\"}", "{\"a\":\"x\\ud800\"}", "{\"a\":1,\"a\":2}", "[".repeat(100_000), "{\"a\":" + "[".repeat(70) + "]".repeat(70) + "}",
+                "{\"a\":\"\u0001\"}", "{\"a\":\"x\\ud800\"}", "{\"a\":1,\"a\":2}", "[".repeat(60_000), "{\"a\":" + "[".repeat(70) + "]".repeat(70) + "}",
                 "{\"a\":" + "1".repeat(200) + "}")) {
             all.add(new Hostile("malformed: " + shorten(text), text.getBytes(StandardCharsets.UTF_8), json, 400, "malformed_json"));
         }
@@ -332,13 +332,19 @@ class HostileInputEndToEndTest {
         if (field != null) assertEquals(field, error.path("field").asText(null), response.body());
     }
 
-    /** A digest of every item of every table, after the stream handlers have caught up. */
+    /**
+     * A digest of every item of every table, once pending sessions are anchored and the stream
+     * handlers have caught up (the devstack's anchoring clock would otherwise change items while a
+     * test runs). The anchoring run's own lease is left out: it changes with every run.
+     */
     static String fingerprint() {
+        assertEquals(200, api.post("/_devstack/fire/anchor", null, "").status());
         stack.drainStreams();
         DynamoDbClient dynamo = stack.dynamoDb().client();
         TreeSet<String> items = new TreeSet<>();
         for (String table : dynamo.listTablesPaginator().tableNames()) {
-            dynamo.scanPaginator(ScanRequest.builder().tableName(table).build()).items()
+            dynamo.scanPaginator(ScanRequest.builder().tableName(table).build()).items().stream()
+                    .filter(item -> !(item.containsKey("pk") && "ANCHOR#RUN".equals(item.get("pk").s())))
                     .forEach(item -> items.add(table + new java.util.TreeMap<>(item)));
         }
         try {

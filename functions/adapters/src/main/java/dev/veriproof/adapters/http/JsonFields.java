@@ -169,7 +169,7 @@ public final class JsonFields {
         JsonNode value = body.get(name);
         if (value == null) return Optional.empty();
         if (!value.isIntegralNumber() || !value.canConvertToInt() || value.intValue() < min || value.intValue() > max) {
-            throw ApiException.badRequest(value.isNumber() ? "invalid_value" : "invalid_type", JsonPath.display(field(name))
+            throw ApiException.badRequest("invalid_value", JsonPath.display(field(name))
                     + " must be a whole number (written without fraction or exponent) from " + min + " to " + max + nullHint(value) + ".", field(name));
         }
         return Optional.of(value.intValue());
@@ -267,8 +267,8 @@ public final class JsonFields {
         JsonNode value = body.get(name);
         if (value == null) throw missing(name);
         if (!value.isArray() || value.size() < minItems || value.size() > maxItems) {
-            throw ApiException.badRequest(value.isArray() ? "invalid_value" : "invalid_type", JsonPath.display(field(name))
-                    + " must be an array of " + minItems + " to " + maxItems + " items" + nullHint(value) + ".", field(name));
+            throw invalidType(field(name), JsonPath.display(field(name))
+                    + " must be an array of " + minItems + " to " + maxItems + " items" + nullHint(value) + ".");
         }
         return (ArrayNode) value;
     }

@@ -26,7 +26,7 @@ class JsonFieldsTest {
         JsonFields body = JsonFields.of(Json.parseRequest("{\"a\":null}"), "a");
         assertEquals("invalid_type", assertThrows(ApiException.class, () -> body.optionalString("a", 10)).code());
         assertEquals("invalid_type", assertThrows(ApiException.class, () -> body.optionalBoolean("a")).code());
-        assertEquals("invalid_type", assertThrows(ApiException.class, () -> body.optionalInt("a", 0, 1)).code());
+        assertEquals("invalid_value", assertThrows(ApiException.class, () -> body.optionalInt("a", 0, 1)).code());
         assertEquals("invalid_type", assertThrows(ApiException.class, () -> body.optionalNumber("a", 0, 1)).code());
         assertEquals("invalid_type", assertThrows(ApiException.class, () -> body.optionalObject("a", "b")).code());
         assertEquals("invalid_type", assertThrows(ApiException.class, () -> body.optionalIdList("a", 3)).code());
