@@ -7,6 +7,7 @@ import dev.veriproof.adapters.dynamo.DynamoApplicationStore;
 import dev.veriproof.adapters.dynamo.DynamoAuditLog;
 import dev.veriproof.adapters.dynamo.DynamoGovernanceStore;
 import dev.veriproof.adapters.dynamo.DynamoIncidentStore;
+import dev.veriproof.adapters.dynamo.DynamoReviewStore;
 import dev.veriproof.adapters.dynamo.DynamoRiskStore;
 import dev.veriproof.core.alerts.AlertStore;
 import dev.veriproof.core.risk.RiskStore;
@@ -39,6 +40,11 @@ final class Scoring {
 
     static DynamoGovernanceStore governance() {
         return new DynamoGovernanceStore(AwsClients.dynamoDb(), Config.governanceTable(),
+                new DynamoAuditLog(AwsClients.dynamoDb(), Config.governanceTable(), Clock.systemUTC()));
+    }
+
+    static DynamoReviewStore reviews() {
+        return new DynamoReviewStore(AwsClients.dynamoDb(), Config.governanceTable(), Config.sessionsTable(),
                 new DynamoAuditLog(AwsClients.dynamoDb(), Config.governanceTable(), Clock.systemUTC()));
     }
 

@@ -4,6 +4,11 @@ import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import dev.veriproof.core.anchoring.Anchor;
 import dev.veriproof.core.anchoring.PendingLeaf;
 import dev.veriproof.core.anchoring.PendingSessions;
+import dev.veriproof.core.explorer.ReviewState;
+import dev.veriproof.core.explorer.SessionExplorer;
+import dev.veriproof.core.explorer.SessionFacets;
+import dev.veriproof.core.explorer.SessionFilter;
+import dev.veriproof.core.explorer.SessionSummary;
 import dev.veriproof.core.governance.ReviewStore;
 import dev.veriproof.core.ingest.SessionStore;
 import dev.veriproof.core.ingest.SessionView;
@@ -13,12 +18,15 @@ import dev.veriproof.core.merkle.InclusionProof;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -50,13 +58,19 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  *   <li>{@code tenant-day}: {@code tenantDay} ({@code <tenant>#<UTC day of startedAt>}) / {@code startedAtKey}:
  *       a tenant's sessions of a day, for exports;</li>
  *   <li>{@code review-queue} (sparse): {@code reviewQueue} ({@code <tenant>#<application>}) / {@code startedAtKey}:
- *       sessions that required oversight and had none, until a review removes the attribute.</li>
+ *       sessions that required oversight and had none, until a review removes the attribute (and sets
+ *       {@code reviewed});</li>
+ *   <li>{@code app-time}: {@code tenantApp} ({@code <tenant>#<application>}) / {@code startedAtKey}, projecting
+ *       only the explorer's row: one application's sessions newest first, for the sessions explorer.</li>
  * </ul>
+ * For the explorer's filters the item also carries, copied from the record at ingest, {@code riskLevel},
+ * {@code outcome}, {@code model} and {@code safetyFlags} (a string set), each only when the record has it.
  */
-public final class DynamoSessionStore implements SessionStore, PendingSessions {
+public final class DynamoSessionStore implements SessionStore, PendingSessions, SessionExplorer {
     static final String PENDING_INDEX = "pending-anchor";
     static final String DAY_INDEX = "tenant-day";
     static final String QUEUE_INDEX = "review-queue";
+    static final String APP_INDEX = "app-time";
 
     private static final String PK = "pk";
     private static final String TENANT = "tenantId";
@@ -76,6 +90,12 @@ public final class DynamoSessionStore implements SessionStore, PendingSessions {
     private static final String ANCHOR_PENDING = "anchorPending";
     private static final String PENDING_KEY = "pendingKey";
     private static final String REVIEW_QUEUE = "reviewQueue";
+    private static final String REVIEWED = "reviewed";
+    private static final String TENANT_APP = "tenantApp";
+    private static final String RISK_LEVEL = "riskLevel";
+    private static final String OUTCOME = "outcome";
+    private static final String MODEL = "model";
+    private static final String SAFETY_FLAGS = "safetyFlags";
     private static final String ANCHOR = "anchor";
     private static final String PROOF = "proof";
     private static final String ANCHOR_BATCH = "anchorBatchId";
@@ -161,7 +181,9 @@ public final class DynamoSessionStore implements SessionStore, PendingSessions {
     /** The transaction step that takes a session off the review queue (and fails if the session does not exist). */
     public TransactWriteItem leaveReviewQueue(String tenantId, String sessionId) {
         return TransactWriteItem.builder().update(Update.builder().tableName(table).key(key(tenantId, sessionId))
-                .updateExpression("REMOVE " + REVIEW_QUEUE).conditionExpression("attribute_exists(" + PK + ")").build()).build();
+                .updateExpression("REMOVE " + REVIEW_QUEUE + " SET " + REVIEWED + " = :reviewed")
+                .expressionAttributeValues(Map.of(":reviewed", AttributeValue.fromBool(true)))
+                .conditionExpression("attribute_exists(" + PK + ")").build()).build();
     }
 
     /** A page of the application's review queue, oldest session first, after the cursor (exclusive). */
@@ -319,6 +341,153 @@ public final class DynamoSessionStore implements SessionStore, PendingSessions {
         return Optional.of(new Change(change.getSequenceNumber(), kind, toView(StreamImages.toSdk(image))));
     }
 
+    // ---- sessions explorer ----
+
+    /** Query calls one explorer page may make, and the items one call may read: a page's cost is bounded. */
+    static final int EXPLORER_CALLS = 10;
+    static final int EXPLORER_READ = 400;
+    private static final String SUMMARY_ATTRIBUTES = String.join(", ", PK, SESSION, APPLICATION, STARTED_AT, STARTED_AT_KEY, SCORE, BAND,
+            RISK_LEVEL, OUTCOME, MODEL, SAFETY_FLAGS, REVIEW_QUEUE, REVIEWED, ANCHOR_PENDING);
+
+    /**
+     * Newest first, by {@code startedAtKey}, below {@code after}. One application: the thin
+     * {@code app-time} index, one partition. The whole tenant: the {@code tenant-day} index, day by day
+     * from the newest. The other filters are filter expressions (DynamoDB reads, and bills, the items
+     * they drop), checked again exactly in memory ({@link SessionFilter#matches}).
+     */
+    @Override
+    public Page page(String tenantId, SessionFilter filter, Set<String> applications, Optional<String> after) {
+        String low = filter.from().truncatedTo(ChronoUnit.SECONDS).toString().replace("Z", "");
+        String high = filter.to().truncatedTo(ChronoUnit.SECONDS).toString().replace("Z", "") + "~";
+        String upper = after.filter(a -> a.compareTo(high) < 0).orElse(high);
+        Map<String, String> names = new HashMap<>();
+        Map<String, AttributeValue> values = new HashMap<>();
+        String filterExpression = filterExpression(filter, filter.applicationId() == null ? applications : Set.of(), names, values);
+        List<SessionSummary> rows = new ArrayList<>();
+        int[] calls = {0};
+        if (filter.applicationId() != null) {
+            String position = readNewestFirst(APP_INDEX, TENANT_APP, tenantId + "#" + filter.applicationId(), low, upper, filter, filterExpression, names, values, rows, calls);
+            return new Page(rows, Optional.ofNullable(position));
+        }
+        LocalDate first = LocalDate.ofInstant(filter.from(), ZoneOffset.UTC);
+        for (LocalDate day = LocalDate.parse(upper.substring(0, 10)); !day.isBefore(first); day = day.minusDays(1)) {
+            String position = readNewestFirst(DAY_INDEX, TENANT_DAY, tenantDay(tenantId, day), low, upper, filter, filterExpression, names, values, rows, calls);
+            if (position != null) return new Page(rows, Optional.of(position));
+            upper = day.toString(); // the day is read whole: the next reads below it
+            if (calls[0] >= EXPLORER_CALLS && day.isAfter(first)) return new Page(rows, Optional.of(upper));
+        }
+        return new Page(rows, Optional.empty());
+    }
+
+    /**
+     * Reads one partition of an index, newest first, keys in [low, upper) ; adds the matches to
+     * {@code rows}. Returns the position to resume at when the page is full or the call budget ran out
+     * inside the partition, null when the partition is read to its end.
+     */
+    private String readNewestFirst(String index, String partitionName, String partition, String low, String upper, SessionFilter filter,
+                        String filterExpression, Map<String, String> filterNames, Map<String, AttributeValue> filterValues,
+                        List<SessionSummary> rows, int[] calls) {
+        if (low.compareTo(upper) >= 0) return null; // nothing of this partition lies in the period below the position
+        Map<String, String> names = new HashMap<>(filterNames);
+        names.put("#p", partitionName);
+        names.put("#k", STARTED_AT_KEY);
+        Map<String, AttributeValue> values = new HashMap<>(filterValues);
+        values.put(":p", s(partition));
+        values.put(":low", s(low));
+        values.put(":upper", s(upper));
+        Map<String, AttributeValue> start = null;
+        String position = null;
+        do {
+            if (calls[0]++ >= EXPLORER_CALLS) return position != null ? position : upper;
+            Map<String, AttributeValue> from = start;
+            boolean unfiltered = filterExpression == null;
+            QueryResponse page = dynamo.query(q -> {
+                q.tableName(table).indexName(index).scanIndexForward(false)
+                        .keyConditionExpression("#p = :p AND #k BETWEEN :low AND :upper")
+                        .expressionAttributeNames(names).expressionAttributeValues(values)
+                        .limit(unfiltered ? filter.limit() - rows.size() + 1 : EXPLORER_READ).exclusiveStartKey(from);
+                if (!unfiltered) q.filterExpression(filterExpression);
+                if (index.equals(DAY_INDEX)) q.projectionExpression(SUMMARY_ATTRIBUTES);
+            });
+            for (Map<String, AttributeValue> item : page.items()) {
+                String key = item.get(STARTED_AT_KEY).s();
+                if (key.equals(upper)) continue; // the cursor's own session, read on the previous page
+                SessionSummary row = toSummary(item);
+                if (filter.matches(row)) rows.add(row);
+                position = key;
+                if (rows.size() == filter.limit()) return position;
+            }
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+            if (start != null) position = start.get(STARTED_AT_KEY).s();
+        } while (start != null);
+        return null;
+    }
+
+    private static String filterExpression(SessionFilter f, Set<String> applications, Map<String, String> names, Map<String, AttributeValue> values) {
+        List<String> terms = new ArrayList<>();
+        if (!applications.isEmpty()) terms.add(in("#app", APPLICATION, applications, "app", names, values));
+        if (!f.bands().isEmpty()) terms.add(in("#band", BAND, f.bands().stream().map(Enum::name).toList(), "band", names, values));
+        if (!f.riskLevels().isEmpty()) terms.add(in("#risk", RISK_LEVEL, f.riskLevels().stream().map(Enum::name).toList(), "risk", names, values));
+        if (!f.outcomes().isEmpty()) terms.add(in("#outcome", OUTCOME, f.outcomes().stream().map(Enum::name).toList(), "outcome", names, values));
+        if (f.model() != null) {
+            names.put("#model", MODEL);
+            values.put(":model", s(f.model()));
+            terms.add("#model = :model");
+        }
+        if (!f.reviewStates().isEmpty()) {
+            if (f.reviewStates().contains(ReviewState.PENDING) || f.reviewStates().contains(ReviewState.NONE)) names.put("#queue", REVIEW_QUEUE);
+            if (f.reviewStates().contains(ReviewState.REVIEWED) || f.reviewStates().contains(ReviewState.NONE)) names.put("#reviewed", REVIEWED);
+            List<String> states = new ArrayList<>();
+            for (ReviewState state : f.reviewStates()) {
+                states.add(switch (state) {
+                    case PENDING -> "attribute_exists(#queue)";
+                    case REVIEWED -> "attribute_exists(#reviewed)";
+                    case NONE -> "attribute_not_exists(#queue) AND attribute_not_exists(#reviewed)"; // AND binds tighter than OR
+                });
+            }
+            // DynamoDB refuses redundant parentheses: only a disjunction needs them
+            terms.add(states.size() == 1 ? states.get(0) : "(" + String.join(" OR ", states) + ")");
+        }
+        if (f.anchored() != null) {
+            names.put("#pending", ANCHOR_PENDING);
+            terms.add(f.anchored() ? "attribute_not_exists(#pending)" : "attribute_exists(#pending)");
+        }
+        if (f.contentSafety() != null) {
+            names.put("#flags", SAFETY_FLAGS);
+            if (f.contentSafety().flag() != null) {
+                values.put(":flag", s(f.contentSafety().flag().name()));
+                terms.add("contains(#flags, :flag)");
+            } else {
+                terms.add(f.contentSafety().flagged() ? "attribute_exists(#flags)" : "attribute_not_exists(#flags)");
+            }
+        }
+        return terms.isEmpty() ? null : String.join(" AND ", terms);
+    }
+
+    private static String in(String name, String attribute, java.util.Collection<String> wanted, String prefix,
+                             Map<String, String> names, Map<String, AttributeValue> values) {
+        names.put(name, attribute);
+        List<String> placeholders = new ArrayList<>();
+        int i = 0;
+        for (String value : new TreeSet<>(wanted)) {
+            values.put(":" + prefix + i, s(value));
+            placeholders.add(":" + prefix + i++);
+        }
+        return name + " IN (" + String.join(", ", placeholders) + ")";
+    }
+
+    private static SessionSummary toSummary(Map<String, AttributeValue> item) {
+        ReviewState review = item.containsKey(REVIEW_QUEUE) ? ReviewState.PENDING : item.containsKey(REVIEWED) ? ReviewState.REVIEWED : ReviewState.NONE;
+        return new SessionSummary(item.get(SESSION).s(), item.get(APPLICATION).s(), Instant.parse(item.get(STARTED_AT).s()),
+                Integer.parseInt(item.get(SCORE).n()), item.get(BAND).s(), optional(item, RISK_LEVEL), optional(item, OUTCOME), optional(item, MODEL),
+                review, !item.containsKey(ANCHOR_PENDING), item.containsKey(SAFETY_FLAGS) ? item.get(SAFETY_FLAGS).ss().stream().sorted().toList() : List.of());
+    }
+
+    private static String optional(Map<String, AttributeValue> item, String name) {
+        AttributeValue value = item.get(name);
+        return value == null ? null : value.s();
+    }
+
     // ---- the item layout ----
 
     static Map<String, AttributeValue> key(String tenantId, String sessionId) {
@@ -358,6 +527,12 @@ public final class DynamoSessionStore implements SessionStore, PendingSessions {
         item.put(ANCHOR_PENDING, s(PENDING));
         item.put(PENDING_KEY, s(s.receivedAt() + "#" + pk));
         if (s.needsReview()) item.put(REVIEW_QUEUE, s(reviewQueue(s.tenantId(), s.applicationId())));
+        item.put(TENANT_APP, s(s.tenantId() + "#" + s.applicationId()));
+        SessionFacets facets = SessionFacets.of(s.canonicalRecord());
+        if (facets.riskLevel() != null) item.put(RISK_LEVEL, s(facets.riskLevel()));
+        if (facets.outcome() != null) item.put(OUTCOME, s(facets.outcome()));
+        if (facets.model() != null) item.put(MODEL, s(facets.model()));
+        if (!facets.contentSafetyFlags().isEmpty()) item.put(SAFETY_FLAGS, AttributeValue.fromSs(facets.contentSafetyFlags()));
         return item;
     }
 

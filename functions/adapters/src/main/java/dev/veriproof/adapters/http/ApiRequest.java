@@ -87,6 +87,12 @@ public final class ApiRequest {
         });
     }
 
+    /** The names of the query parameters the request carries (for endpoints that refuse unknown ones). */
+    public Set<String> queryParameterNames() {
+        Map<String, String> params = event.getQueryStringParameters();
+        return params == null ? Set.of() : Set.copyOf(params.keySet());
+    }
+
     /** How an error names a query parameter in its {@code field}: {@code query.after}. */
     public static String queryField(String name) {
         return "query." + name;

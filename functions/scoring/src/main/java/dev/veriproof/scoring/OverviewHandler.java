@@ -1,0 +1,112 @@
+package dev.veriproof.scoring;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.veriproof.adapters.http.ApiException;
+import dev.veriproof.adapters.http.ApiHandler;
+import dev.veriproof.adapters.http.ApiRequest;
+import dev.veriproof.adapters.http.ApiResponse;
+import dev.veriproof.adapters.snapstart.Priming;
+import dev.veriproof.core.access.Principal;
+import dev.veriproof.core.access.Role;
+import dev.veriproof.core.alerts.Alert;
+import dev.veriproof.core.applications.Application;
+import dev.veriproof.core.applications.ApplicationStore;
+import dev.veriproof.core.governance.DeploymentRecord;
+import dev.veriproof.core.governance.DeploymentStore;
+import dev.veriproof.core.governance.ReviewStore;
+import dev.veriproof.core.governance.SdkTelemetryStore;
+import dev.veriproof.core.overview.Overview;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@code GET /v1/overview?days=} (SPEC §14): the Compliance Center's first page, from rollups and
+ * governance items only. Per application: its rollups of the period (one query), its risk
+ * classification (one read), its deployment records and SDK states (one query each) and the length
+ * of its review queue (the sparse review-queue index); for the tenant: its alerts. An auditor key
+ * limited to applications sees only those, and the tenant figures are theirs.
+ */
+public final class OverviewHandler extends ApiHandler {
+    private static final int QUEUE_PAGE = 1000;
+
+    private final ApplicationStore applications;
+    private final RollupStore rollups;
+    private final RiskStore risks;
+    private final AlertStore alerts;
+    private final DeploymentStore deployments;
+    private final SdkTelemetryStore sdk;
+    private final ReviewStore reviews;
+    private final Clock clock;
+    @SuppressWarnings("unused") private final Priming priming;
+
+    public OverviewHandler() {
+        this(Scoring.applications(), Scoring.rollups(), Scoring.risks(), Scoring.alerts(), Scoring.governance(), Scoring.governance(),
+                Scoring.reviews(), Clock.systemUTC());
+    }
+
+    OverviewHandler(ApplicationStore applications, RollupStore rollups, RiskStore risks, AlertStore alerts, DeploymentStore deployments,
+                    SdkTelemetryStore sdk, ReviewStore reviews, Clock clock) {
+        this.applications = applications;
+        this.rollups = rollups;
+        this.risks = risks;
+        this.alerts = alerts;
+        this.deployments = deployments;
+        this.sdk = sdk;
+        this.reviews = reviews;
+        this.clock = clock;
+        this.priming = Priming.register(() -> Overview.of(Overview.DEFAULT_DAYS, clock.instant(), List.of(), List.of()));
+    }
+
+    @Override
+    protected APIGatewayV2HTTPResponse handle(ApiRequest request) {
+        if (!request.routeKey().equals("GET /v1/overview")) throw noSuchRoute(request);
+        Principal caller = request.requireRole(Role.ADMIN, Role.AUDITOR);
+        for (String name : request.queryParameterNames()) {
+            if (!name.equals("days")) throw ApiException.badRequest("unknown_parameter", "Unknown query parameter '" + name + "'; the overview takes days.", "query." + name);
+        }
+        int days = request.queryParameter("days").map(OverviewHandler::days).orElse(Overview.DEFAULT_DAYS);
+        return ApiResponse.json(200, overview(caller, days));
+    }
+
+    private static int days(String text) {
+        if (!text.matches("[0-9]{1,3}") || Integer.parseInt(text) < 1 || Integer.parseInt(text) > Overview.MAX_DAYS) {
+            throw ApiException.badRequest("invalid_value", "days must be a whole number from 1 to " + Overview.MAX_DAYS + ".", "query.days");
+        }
+        return Integer.parseInt(text);
+    }
+
+    Overview overview(Principal caller, int days) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
+        List<Overview.ApplicationFacts> facts = new ArrayList<>();
+        for (Application app : applications.list(caller.tenantId())) {
+            if (!caller.mayRead(app.applicationId())) continue;
+            String id = app.applicationId();
+            facts.add(new Overview.ApplicationFacts(app, rollups.read(caller.tenantId(), id, Overview.firstDayNeeded(today, days), today),
+                    risks.find(caller.tenantId(), id).map(RiskStore.Classification::observed).orElse(null),
+                    awaitingReview(caller.tenantId(), id),
+                    deployments.list(caller.tenantId(), id).stream().max(Comparator.comparing(DeploymentRecord::deployedAt)),
+                    sdk.healthStates(caller.tenantId(), id)));
+        }
+        List<Alert> visible = alerts.alerts(caller.tenantId()).stream().filter(a -> caller.mayRead(a.applicationId())).toList();
+        return Overview.of(days, now, facts, visible);
+    }
+
+    private long awaitingReview(String tenantId, String applicationId) {
+        long count = 0;
+        Optional<String> after = Optional.empty();
+        do {
+            ReviewStore.QueuePage page = reviews.queue(tenantId, applicationId, after, QUEUE_PAGE);
+            count += page.sessions().size();
+            after = page.next();
+        } while (after.isPresent());
+        return count;
+    }
+}
