@@ -23,7 +23,9 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -72,7 +74,54 @@ public final class OverviewHandler extends ApiHandler {
             if (!name.equals("days")) throw ApiException.badRequest("unknown_parameter", "Unknown query parameter '" + name + "'; the overview takes days.", "query." + name);
         }
         int days = request.queryParameter("days").map(OverviewHandler::days).orElse(Overview.DEFAULT_DAYS);
-        return ApiResponse.json(200, overview(caller, days));
+        return ApiResponse.json(200, view(overview(caller, days)));
+    }
+
+    /** The overview as the response body (docs/compliance-center-explorer.md): times and dates as ISO-8601 text. */
+    static Map<String, Object> view(Overview o) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("asOf", o.asOf().toString());
+        body.put("days", o.days());
+        body.put("from", o.from().toString());
+        body.put("to", o.to().toString());
+        body.put("sessions", o.sessions());
+        body.put("anchorCoverage", o.anchorCoverage());
+        body.put("averageScore", o.averageScore());
+        Map<String, Object> alerts = new LinkedHashMap<>();
+        alerts.put("open", o.alerts().open());
+        alerts.put("acknowledged", o.alerts().acknowledged());
+        alerts.put("resolvedInPeriod", o.alerts().resolvedInPeriod());
+        alerts.put("recent", o.alerts().recent().stream().map(a -> {
+            Map<String, Object> line = new LinkedHashMap<>();
+            line.put("id", a.id());
+            line.put("applicationId", a.applicationId());
+            line.put("kind", a.kind());
+            line.put("severity", a.severity());
+            line.put("status", a.status());
+            line.put("openedAt", a.openedAt().toString());
+            line.put("resolvedAt", a.resolvedAt() == null ? null : a.resolvedAt().toString());
+            return line;
+        }).toList());
+        body.put("alerts", alerts);
+        body.put("applicationsByEffectiveRisk", o.applicationsByEffectiveRisk());
+        body.put("guardrailActivity", o.guardrailActivity());
+        body.put("applications", o.applications().stream().map(c -> {
+            Map<String, Object> card = new LinkedHashMap<>();
+            card.put("applicationId", c.applicationId());
+            card.put("name", c.name());
+            card.put("sessions", c.sessions());
+            card.put("score7d", c.score7d());
+            card.put("score30d", c.score30d());
+            card.put("scoreTarget", c.scoreTarget());
+            card.put("meetsTarget", c.meetsTarget());
+            card.put("effectiveRisk", c.effectiveRisk());
+            card.put("awaitingReview", c.awaitingReview());
+            card.put("lastDeployment", c.lastDeployment() == null ? null
+                    : Map.of("version", c.lastDeployment().version(), "deployedAt", c.lastDeployment().deployedAt().toString()));
+            card.put("sdkHealth", c.sdkHealth());
+            return card;
+        }).toList());
+        return body;
     }
 
     private static int days(String text) {

@@ -15,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -213,7 +212,4 @@ class ExplorerAndOverviewEndToEndTest {
         node.fieldNames().forEachRemaining(names::add);
         return names;
     }
-
-    @SuppressWarnings("unused")
-    private static final Set<String> NOTHING = Set.of();
 }
