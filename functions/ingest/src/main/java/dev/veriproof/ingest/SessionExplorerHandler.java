@@ -9,7 +9,7 @@ import dev.veriproof.adapters.http.ApiException;
 import dev.veriproof.adapters.http.ApiHandler;
 import dev.veriproof.adapters.http.ApiRequest;
 import dev.veriproof.adapters.http.ApiResponse;
-import dev.veriproof.adapters.snapstart.Priming;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import dev.veriproof.core.access.Principal;
 import dev.veriproof.core.access.Role;
 import dev.veriproof.core.applications.ApplicationStore;
@@ -35,7 +35,6 @@ public final class SessionExplorerHandler extends ApiHandler {
     private final SessionExplorer explorer;
     private final ApplicationStore applications;
     private final Clock clock;
-    @SuppressWarnings("unused") private final Priming priming;
 
     public SessionExplorerHandler() {
         this(new DynamoSessionStore(AwsClients.dynamoDb(), Config.sessionsTable()),
@@ -46,7 +45,11 @@ public final class SessionExplorerHandler extends ApiHandler {
         this.explorer = explorer;
         this.applications = applications;
         this.clock = clock;
-        this.priming = Priming.register(() -> SessionFilter.parse(Map.of(), clock.instant()).fingerprint("priming"));
+    }
+
+    @Override
+    protected APIGatewayV2HTTPEvent primingEvent() {
+        return primingRequest("GET /v1/sessions", Role.AUDITOR, null);
     }
 
     @Override

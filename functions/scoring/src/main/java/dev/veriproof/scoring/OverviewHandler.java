@@ -5,10 +5,11 @@ import dev.veriproof.adapters.http.ApiException;
 import dev.veriproof.adapters.http.ApiHandler;
 import dev.veriproof.adapters.http.ApiRequest;
 import dev.veriproof.adapters.http.ApiResponse;
-import dev.veriproof.adapters.snapstart.Priming;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import dev.veriproof.core.access.Principal;
 import dev.veriproof.core.access.Role;
 import dev.veriproof.core.alerts.Alert;
+import dev.veriproof.core.alerts.AlertStore;
 import dev.veriproof.core.applications.Application;
 import dev.veriproof.core.applications.ApplicationStore;
 import dev.veriproof.core.governance.DeploymentRecord;
@@ -16,6 +17,7 @@ import dev.veriproof.core.governance.DeploymentStore;
 import dev.veriproof.core.governance.ReviewStore;
 import dev.veriproof.core.governance.SdkTelemetryStore;
 import dev.veriproof.core.overview.Overview;
+import dev.veriproof.core.risk.RiskStore;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -46,7 +48,6 @@ public final class OverviewHandler extends ApiHandler {
     private final SdkTelemetryStore sdk;
     private final ReviewStore reviews;
     private final Clock clock;
-    @SuppressWarnings("unused") private final Priming priming;
 
     public OverviewHandler() {
         this(Scoring.applications(), Scoring.rollups(), Scoring.risks(), Scoring.alerts(), Scoring.governance(), Scoring.governance(),
@@ -63,7 +64,11 @@ public final class OverviewHandler extends ApiHandler {
         this.sdk = sdk;
         this.reviews = reviews;
         this.clock = clock;
-        this.priming = Priming.register(() -> Overview.of(Overview.DEFAULT_DAYS, clock.instant(), List.of(), List.of()));
+    }
+
+    @Override
+    protected APIGatewayV2HTTPEvent primingEvent() {
+        return primingRequest("GET /v1/overview", Role.AUDITOR, null);
     }
 
     @Override
