@@ -1,0 +1,36 @@
+package dev.veriproof.core.otlp;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where the non-root spans of a trace wait for their root (SPEC §13): bounded per trace, expiring
+ * after a while, per tenant. Once the root has been received the trace is sealed: spans that come
+ * later are turned away, so that the stored session is never silently missing a step.
+ */
+public interface TraceBuffer {
+
+    enum Admission {
+        /** the spans wait for their root */
+        BUFFERED,
+        /** the root was received before: the trace's session is assembled already */
+        ROOT_ALREADY_RECEIVED,
+        /** the trace would hold more than {@link SpanLimits#MAX_BUFFERED_SPANS_PER_TRACE} spans */
+        TRACE_FULL
+    }
+
+    /** Adds spans (none of them a root) to their trace, atomically: all of them or none. */
+    Admission add(String tenantId, String traceId, List<Span> spans);
+
+    /** Marks the trace as unusable: a span of it was rejected, so its session must not be stored without it. */
+    void reject(String tenantId, String traceId, String reason);
+
+    /** What {@link #seal} found: the spans that waited, and why the trace is unusable if it is. */
+    record Sealed(List<Span> spans, Optional<String> rejected) {}
+
+    /** Seals the trace (its root has arrived) and returns what it holds; sealing twice is harmless. */
+    Sealed seal(String tenantId, String traceId);
+
+    /** The spans a trace holds, without sealing it. */
+    List<Span> spans(String tenantId, String traceId);
+}
