@@ -46,12 +46,13 @@ class CloudFormationTemplateTest {
     @Test
     void findsTheAuthorizerTablesAndGlobalEnvironment() {
         assertEquals(Optional.of("dev.veriproof.access.ApiKeyAuthorizerHandler"), TEMPLATE.authorizerHandlerClass());
-        assertEquals(List.of("SessionsTable", "GovernanceTable"),
+        assertEquals(List.of("SessionsTable", "GovernanceTable", "TraceBufferTable"),
                 TEMPLATE.tables().stream().map(CloudFormationTemplate.TableDefinition::logicalId).toList());
 
         Map<String, String> environment = TEMPLATE.globalEnvironment();
         assertEquals("SessionsTable", environment.get("SESSIONS_TABLE"));
         assertEquals("GovernanceTable", environment.get("GOVERNANCE_TABLE"));
+        assertEquals("TraceBufferTable", environment.get("TRACE_BUFFER_TABLE"));
         assertEquals("-XX:+TieredCompilation -XX:TieredStopAtLevel=1", environment.get("JAVA_TOOL_OPTIONS"));
     }
 
