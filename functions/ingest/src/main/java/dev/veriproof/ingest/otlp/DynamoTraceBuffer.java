@@ -132,7 +132,8 @@ public final class DynamoTraceBuffer implements TraceBuffer {
                 .expressionAttributeValues(Map.of(":now", AttributeValue.fromS(clock.instant().toString()), ":exp", expiresAt()))
                 .returnValues(ReturnValue.ALL_NEW)).attributes();
         Optional<String> rejected = Optional.ofNullable(header.get("rejected")).map(AttributeValue::s);
-        return new Sealed(spans(tenantId, traceId), rejected);
+        // Spans are only ever added together with the header's count: no count, nothing to read.
+        return new Sealed(header.containsKey("spans") ? spans(tenantId, traceId) : List.of(), rejected);
     }
 
     @Override

@@ -67,7 +67,7 @@ public final class OtlpHandler implements RequestHandler<APIGatewayV2HTTPEvent, 
 
     public OtlpHandler() {
         this(new TraceIngest(
-                new SessionIngest(new DynamoSessionStore(AwsClients.enhancedDynamoDb(), Config.sessionsTable()),
+                new SessionIngest(new DynamoSessionStore(AwsClients.dynamoDb(), Config.sessionsTable()),
                         new DynamoApplicationStore(AwsClients.enhancedDynamoDb(), Config.governanceTable()), Clock.systemUTC(),
                         Duration.ofSeconds(Config.optional("APPLICATION_CACHE_SECONDS").map(Long::parseLong).orElse(10L))),
                 new DynamoTraceBuffer(AwsClients.dynamoDb(), Config.required("TRACE_BUFFER_TABLE"), Clock.systemUTC(),

@@ -71,7 +71,7 @@ class OtlpHandlerTest {
     void setUp(LocalAws aws) {
         this.aws = aws;
         DynamoDbEnhancedClient enhanced = DynamoDbEnhancedClient.builder().dynamoDbClient(aws.client()).build();
-        sessions = new DynamoSessionStore(enhanced, aws.tableName("SessionsTable"));
+        sessions = new DynamoSessionStore(aws.client(), aws.tableName("SessionsTable"));
         DynamoApplicationStore applications = new DynamoApplicationStore(enhanced, aws.tableName("GovernanceTable"));
         tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);
         for (String t : List.of(tenant, tenant + "-other")) {
