@@ -1,12 +1,15 @@
 package dev.veriproof.core.otlp;
 
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * Where the non-root spans of a trace wait for their root (SPEC §13): bounded per trace, expiring
  * after a while, per tenant. Once the root has been received the trace is sealed: spans that come
- * later are turned away, so that the stored session is never silently missing a step.
+ * later are turned away, so that the stored session is never silently missing a step. Every call
+ * takes the traces of one export together, so that an export costs a few round trips, not a few per trace.
  */
 public interface TraceBuffer {
 
@@ -19,17 +22,17 @@ public interface TraceBuffer {
         TRACE_FULL
     }
 
-    /** Adds spans (none of them a root) to their trace, atomically: all of them or none. */
-    Admission add(String tenantId, String traceId, List<Span> spans);
+    /** Adds each trace's spans (none of them a root): per trace, all of them or none. */
+    Map<String, Admission> add(String tenantId, Map<String, List<Span>> spansByTrace);
 
     /** Marks the trace as unusable: a span of it was rejected, so its session must not be stored without it. */
     void reject(String tenantId, String traceId, String reason);
 
-    /** What {@link #seal} found: the spans that waited, and why the trace is unusable if it is. */
+    /** What {@link #seal} found for a trace: the spans that waited, and why the trace is unusable if it is. */
     record Sealed(List<Span> spans, Optional<String> rejected) {}
 
-    /** Seals the trace (its root has arrived) and returns what it holds; sealing twice is harmless. */
-    Sealed seal(String tenantId, String traceId);
+    /** Seals the traces (their roots have arrived) and returns what each holds; sealing twice is harmless. */
+    Map<String, Sealed> seal(String tenantId, Collection<String> traceIds);
 
     /** The spans a trace holds, without sealing it. */
     List<Span> spans(String tenantId, String traceId);

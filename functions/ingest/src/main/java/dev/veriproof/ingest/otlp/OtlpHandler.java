@@ -32,6 +32,7 @@ import java.util.UUID;
 import java.util.zip.GZIPInputStream;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
  * {@code POST /v1/traces} (ingest, admin): OTLP/HTTP trace export, binary protobuf or JSON,
@@ -103,7 +104,9 @@ public final class OtlpHandler implements RequestHandler<APIGatewayV2HTTPEvent, 
         } catch (OtlpCodec.MalformedExportException e) {
             return error(codec, 400, e.getMessage());
         } catch (AwsServiceException e) {
-            if (!e.isThrottlingException()) return internalError(request, codec, e);
+            // Throttling, and transactions cancelled by a concurrent write to the same trace: both pass.
+            boolean retryable = e.isThrottlingException() || e instanceof TransactionCanceledException;
+            if (!retryable) return internalError(request, codec, e);
             Log.error("throttled", e, "route", request.routeKey(), "requestId", request.requestId());
             return unavailable(codec, "The service is throttled; retry after " + RETRY_AFTER_SECONDS + " seconds.");
         } catch (SdkClientException e) {

@@ -64,68 +64,78 @@ public final class TraceIngest {
         Map<String, List<Span>> traces = new LinkedHashMap<>();
         for (Span span : spans) traces.computeIfAbsent(span.traceId(), id -> new ArrayList<>()).add(span);
         Tally tally = new Tally();
+        Map<String, Span> roots = new LinkedHashMap<>();
+        Map<String, List<Span>> waiting = new LinkedHashMap<>();
         for (Map.Entry<String, List<Span>> trace : traces.entrySet()) {
-            ingestTrace(caller, trace.getKey(), trace.getValue(), requestId, tally);
+            String traceId = trace.getKey();
+            List<Span> members = trace.getValue();
+            Optional<Span> root = members.stream().filter(Span::isRoot).min(TraceMapping.STEP_ORDER);
+            if (rejectedForLimits(caller, traceId, members, root.isPresent(), tally)) continue;
+            if (root.isPresent()) {
+                roots.put(traceId, root.get());
+            } else {
+                // Spans that say nothing about the decision (HTTP calls, say) are accepted and not kept.
+                List<Span> steps = members.stream().filter(Span::describesDecision).toList();
+                if (!steps.isEmpty()) waiting.put(traceId, steps);
+            }
         }
+        if (!waiting.isEmpty()) wait(caller, waiting, tally);
+        if (!roots.isEmpty()) assemble(caller, roots, traces, requestId, tally);
         return new Outcome(tally.rejected, List.copyOf(tally.reasons));
     }
 
-    private void ingestTrace(Principal caller, String traceId, List<Span> spans, String requestId, Tally tally) {
+    /** A span outside the limits rejects its whole trace; without the root here, the trace is marked so that its root is refused too. */
+    private boolean rejectedForLimits(Principal caller, String traceId, List<Span> spans, boolean hasRoot, Tally tally) {
         List<String> violations = new ArrayList<>();
         for (Span span : spans) {
             SpanLimits.violation(span).ifPresent(why -> violations.add("span " + span.spanId() + " (" + span.name() + "): " + why));
         }
-        Optional<Span> root = spans.stream().filter(Span::isRoot).min(TraceMapping.STEP_ORDER);
-        if (!violations.isEmpty()) {
-            // Not even a well-formed trace id: nothing can be buffered or marked under it.
-            boolean usableTraceId = SpanLimits.violation(spans.get(0)).filter(v -> v.startsWith("its trace id")).isEmpty();
-            if (root.isEmpty() && usableTraceId) buffer.reject(caller.tenantId(), traceId, violations.get(0));
-            tally.reject(traceId, spans.size(), String.join("; ", violations)
-                    + (usableTraceId ? "; nothing of this trace is stored" : ""));
-            return;
-        }
-        if (root.isPresent()) {
-            assemble(caller, traceId, root.get(), spans, requestId, tally);
-        } else {
-            wait(caller, traceId, spans, tally);
-        }
+        if (violations.isEmpty()) return false;
+        // Not even a well-formed trace id: nothing can be buffered or marked under it.
+        boolean usableTraceId = SpanLimits.violation(spans.get(0)).filter(v -> v.startsWith("its trace id")).isEmpty();
+        if (!hasRoot && usableTraceId) buffer.reject(caller.tenantId(), traceId, violations.get(0));
+        tally.reject(traceId, spans.size(), String.join("; ", violations) + (usableTraceId ? "; nothing of this trace is stored" : ""));
+        return true;
     }
 
-    private void assemble(Principal caller, String traceId, Span root, List<Span> spans, String requestId, Tally tally) {
-        TraceBuffer.Sealed sealed = buffer.seal(caller.tenantId(), traceId);
-        if (sealed.rejected().isPresent()) {
-            tally.reject(traceId, spans.size(), "an earlier export of this trace had a span rejected (" + sealed.rejected().get()
-                    + "), so its session is not stored");
-            return;
-        }
-        Map<String, Span> members = new LinkedHashMap<>();
-        sealed.spans().forEach(s -> members.put(s.spanId(), s));
-        spans.forEach(s -> members.put(s.spanId(), s));
-        members.remove(root.spanId());
-        ObjectNode session = TraceMapping.toSession(root, List.copyOf(members.values()));
-        SessionIngest.Result result = sessions.ingest(caller, session, Optional.empty(), requestId);
-        if (result.status() >= 300) tally.reject(traceId, spans.size(), reason(result.body().path("error"), session));
-    }
-
-    private void wait(Principal caller, String traceId, List<Span> spans, Tally tally) {
-        List<Span> steps = spans.stream().filter(Span::describesDecision).toList();
-        if (steps.isEmpty()) return; // spans that say nothing about the decision (HTTP calls, say) are accepted and not kept
-        TraceBuffer.Admission admission = buffer.add(caller.tenantId(), traceId, steps);
-        switch (admission) {
-            case BUFFERED -> { }
-            case TRACE_FULL -> tally.reject(traceId, steps.size(), "the trace would hold more than "
-                    + SpanLimits.MAX_BUFFERED_SPANS_PER_TRACE + " spans with gen_ai.* or veriproof.* attributes (a session has at most "
-                    + SpanLimits.MAX_BUFFERED_SPANS_PER_TRACE + " steps)");
-            case ROOT_ALREADY_RECEIVED -> {
-                // An export retried after the root came is fine for the spans that waited before it.
-                Set<String> waited = new HashSet<>();
-                buffer.spans(caller.tenantId(), traceId).forEach(s -> waited.add(s.spanId()));
-                List<String> late = steps.stream().map(Span::spanId).filter(id -> !waited.contains(id)).toList();
-                if (!late.isEmpty()) {
-                    tally.reject(traceId, late.size(), "span(s) " + String.join(", ", late) + " arrived after the trace's root span, "
-                            + "when its session had been assembled; end child spans before their root and export them no later than it");
-                }
+    private void assemble(Principal caller, Map<String, Span> roots, Map<String, List<Span>> traces, String requestId, Tally tally) {
+        Map<String, TraceBuffer.Sealed> sealed = buffer.seal(caller.tenantId(), roots.keySet());
+        for (Map.Entry<String, Span> entry : roots.entrySet()) {
+            String traceId = entry.getKey();
+            Span root = entry.getValue();
+            List<Span> spans = traces.get(traceId);
+            TraceBuffer.Sealed waited = sealed.get(traceId);
+            if (waited.rejected().isPresent()) {
+                tally.reject(traceId, spans.size(), "an earlier export of this trace had a span rejected (" + waited.rejected().get()
+                        + "), so its session is not stored");
+                continue;
             }
+            Map<String, Span> members = new LinkedHashMap<>();
+            waited.spans().forEach(s -> members.put(s.spanId(), s));
+            spans.forEach(s -> members.put(s.spanId(), s));
+            members.remove(root.spanId());
+            ObjectNode session = TraceMapping.toSession(root, List.copyOf(members.values()));
+            SessionIngest.Result result = sessions.ingest(caller, session, Optional.empty(), requestId);
+            if (result.status() >= 300) tally.reject(traceId, spans.size(), reason(result.body().path("error"), session));
+        }
+    }
+
+    private void wait(Principal caller, Map<String, List<Span>> waiting, Tally tally) {
+        Map<String, TraceBuffer.Admission> admissions = buffer.add(caller.tenantId(), waiting);
+        for (Map.Entry<String, List<Span>> trace : waiting.entrySet()) {
+            TraceBuffer.Admission admission = admissions.get(trace.getKey());
+            if (admission == TraceBuffer.Admission.BUFFERED) continue;
+            // Spans that waited before (an export retried after the root came, or the share of a
+            // large trace that fitted) are fine; the others are reported.
+            Set<String> waited = new HashSet<>();
+            buffer.spans(caller.tenantId(), trace.getKey()).forEach(s -> waited.add(s.spanId()));
+            List<String> refused = trace.getValue().stream().map(Span::spanId).filter(id -> !waited.contains(id)).toList();
+            if (refused.isEmpty()) continue;
+            tally.reject(trace.getKey(), refused.size(), admission == TraceBuffer.Admission.TRACE_FULL
+                    ? "the trace would hold more than " + SpanLimits.MAX_BUFFERED_SPANS_PER_TRACE + " spans with gen_ai.* or veriproof.* "
+                            + "attributes (a session has at most " + SpanLimits.MAX_BUFFERED_SPANS_PER_TRACE + " steps)"
+                    : "span(s) " + String.join(", ", refused) + " arrived after the trace's root span, when its session had been "
+                            + "assembled; end child spans before their root and export them no later than it");
         }
     }
 

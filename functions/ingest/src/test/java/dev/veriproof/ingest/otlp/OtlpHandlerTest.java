@@ -58,7 +58,8 @@ import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExcee
 /** POST /v1/traces through the handler, against DynamoDB Local: what is answered, and what is (not) stored. */
 @ExtendWith(LocalAwsExtension.class)
 class OtlpHandlerTest {
-    private static final Instant NOW = Instant.parse("2026-11-20T12:00:00Z");
+    // Real time: DynamoDB Local's TTL really deletes items whose expiresAt (now + 24 h) has passed.
+    private static final Instant NOW = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
     private static final long T0 = NOW.minusSeconds(600).getEpochSecond() * 1_000_000_000L;
 
     private LocalAws aws;
@@ -224,6 +225,43 @@ class OtlpHandlerTest {
                 List.of(record.get("steps").get(0).get("type").asText(), record.get("steps").get(1).get("type").asText(),
                         record.get("steps").get(2).get("type").asText()));
         assertEquals("BLOCKED", record.get("guardrails").get(0).get("action").asText());
+    }
+
+    @Test
+    void manyTracesAndOneLargeTraceShareTransactionsAndEveryOneIsAssembledWhole() throws IOException {
+        List<String> traceIds = new ArrayList<>();
+        List<io.opentelemetry.proto.trace.v1.Span> children = new ArrayList<>();
+        for (int t = 0; t < 40; t++) {
+            String traceId = newTraceId();
+            traceIds.add(traceId);
+            for (int c = 1; c <= 3; c++) children.add(chat(traceId, String.format("a%015x", c)));
+        }
+        String large = newTraceId();
+        for (int c = 1; c <= 150; c++) children.add(chat(large, String.format("b%015x", c)));
+        assertFalse(protobufResponse(postProtobuf(export(children.toArray(io.opentelemetry.proto.trace.v1.Span[]::new)))).hasPartialSuccess());
+        assertFalse(protobufResponse(postProtobuf(export(children.toArray(io.opentelemetry.proto.trace.v1.Span[]::new)))).hasPartialSuccess(),
+                "the same export again: nothing added or counted twice");
+
+        List<io.opentelemetry.proto.trace.v1.Span> roots = new ArrayList<>();
+        traceIds.forEach(id -> roots.add(root(id)));
+        roots.add(root(large));
+        assertFalse(protobufResponse(postProtobuf(export(roots.toArray(io.opentelemetry.proto.trace.v1.Span[]::new)))).hasPartialSuccess());
+        for (String traceId : traceIds) assertEquals(3, Json.parse(stored(traceId).orElseThrow().canonicalRecord()).get("steps").size());
+        assertEquals(150, Json.parse(stored(large).orElseThrow().canonicalRecord()).get("steps").size());
+    }
+
+    @Test
+    void aTraceWaitingWithMoreSpansThanASessionHasStepsIsRejectedBeyondTheLimit() throws IOException {
+        String traceId = newTraceId();
+        io.opentelemetry.proto.trace.v1.Span[] first = new io.opentelemetry.proto.trace.v1.Span[250];
+        for (int c = 0; c < first.length; c++) first[c] = chat(traceId, String.format("c%015x", c + 1));
+        assertFalse(protobufResponse(postProtobuf(export(first))).hasPartialSuccess());
+        io.opentelemetry.proto.trace.v1.Span[] more = new io.opentelemetry.proto.trace.v1.Span[10];
+        for (int c = 0; c < more.length; c++) more[c] = chat(traceId, String.format("d%015x", c + 1));
+        ExportTraceServiceResponse response = protobufResponse(postProtobuf(export(more)));
+        assertEquals(10, response.getPartialSuccess().getRejectedSpans());
+        assertTrue(response.getPartialSuccess().getErrorMessage().contains("more than 256 spans"), response.getPartialSuccess().getErrorMessage());
+        assertEquals(250, buffer.spans(tenant, traceId).size());
     }
 
     @Test
@@ -398,9 +436,9 @@ class OtlpHandlerTest {
     void aThrottledDatabaseIs503WithRetryAfterAndTheRetrySucceeds() throws IOException {
         String traceId = newTraceId();
         TraceBuffer throttled = new TraceBuffer() {
-            public Admission add(String t, String id, List<Span> spans) { throw throttle(); }
+            public Map<String, Admission> add(String t, Map<String, List<Span>> spans) { throw throttle(); }
             public void reject(String t, String id, String reason) { throw throttle(); }
-            public Sealed seal(String t, String id) { throw throttle(); }
+            public Map<String, Sealed> seal(String t, java.util.Collection<String> ids) { throw throttle(); }
             public List<Span> spans(String t, String id) { throw throttle(); }
             private RuntimeException throttle() {
                 return ProvisionedThroughputExceededException.builder().message("throughput exceeded").statusCode(400)
