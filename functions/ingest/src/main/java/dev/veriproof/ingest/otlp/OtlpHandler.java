@@ -1,7 +1,6 @@
 package dev.veriproof.ingest.otlp;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.veriproof.adapters.Config;
@@ -11,7 +10,7 @@ import dev.veriproof.adapters.dynamo.DynamoApplicationStore;
 import dev.veriproof.adapters.dynamo.DynamoSessionStore;
 import dev.veriproof.adapters.http.ApiException;
 import dev.veriproof.adapters.http.ApiRequest;
-import dev.veriproof.adapters.snapstart.Priming;
+import dev.veriproof.adapters.snapstart.PrimedHandler;
 import dev.veriproof.core.access.Principal;
 import dev.veriproof.core.access.Role;
 import dev.veriproof.core.otlp.Span;
@@ -41,7 +40,7 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  * were rejected), otherwise a {@code google.rpc.Status}: 400 undecodable, 401/403 key, 413 too
  * large, 415 other media types or encodings, 503 with {@code Retry-After} when the database throttles.
  */
-public final class OtlpHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+public final class OtlpHandler extends PrimedHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
     static final String ROUTE = "POST /v1/traces";
     /**
      * Bytes of the body as sent (compressed or not). API Gateway hands a binary or compressed body to
@@ -64,7 +63,6 @@ public final class OtlpHandler implements RequestHandler<APIGatewayV2HTTPEvent, 
     private static final OtlpCodec JSON = new OtlpJson();
 
     private final TraceIngest traces;
-    @SuppressWarnings("unused") private final Priming priming;
 
     public OtlpHandler() {
         this(new TraceIngest(
@@ -77,7 +75,34 @@ public final class OtlpHandler implements RequestHandler<APIGatewayV2HTTPEvent, 
 
     OtlpHandler(TraceIngest traces) {
         this.traces = traces;
-        this.priming = Priming.register(OtlpWarmUp::run);
+    }
+
+    /**
+     * An export of one span that says nothing about a decision: the whole request path (authorization
+     * context, decoding, grouping) without a write; {@link #warmUp()} covers the mapping and a read.
+     */
+    @Override
+    protected APIGatewayV2HTTPEvent primingEvent() {
+        return APIGatewayV2HTTPEvent.builder()
+                .withRouteKey(ROUTE)
+                .withHeaders(Map.of("content-type", OtlpJson.CONTENT_TYPE))
+                .withBody(OtlpWarmUp.NOTHING_TO_STORE)
+                .withIsBase64Encoded(false)
+                .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
+                        .withRequestId(PRIMING)
+                        .withRouteKey(ROUTE)
+                        .withAuthorizer(APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder().withLambda(Map.of(
+                                ApiRequest.CTX_AUTHENTICATED, "true", ApiRequest.CTX_TENANT, PRIMING,
+                                ApiRequest.CTX_ROLE, Role.INGEST.wireName(), ApiRequest.CTX_KEY_ID, PRIMING,
+                                ApiRequest.CTX_APPLICATIONS, "")).build())
+                        .build())
+                .build();
+    }
+
+    @Override
+    protected void warmUp() {
+        OtlpWarmUp.run();
+        traces.warmUpReads();
     }
 
     @Override

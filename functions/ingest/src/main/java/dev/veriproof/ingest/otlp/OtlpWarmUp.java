@@ -51,6 +51,12 @@ final class OtlpWarmUp {
                                     .setValue(AnyValue.newBuilder().setDoubleValue(0.5))))))
             .build().toByteArray();
 
+    /** A span with no gen_ai.* or veriproof.* attribute and a parent: accepted, and nothing is written for it. */
+    static final String NOTHING_TO_STORE = """
+            {"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"0af7651916cd43dd8448eb211c80319c","spanId":"00f067aa0ba902b7",
+              "parentSpanId":"b7ad6b7169203331","name":"GET /warm-up","startTimeUnixNano":"1767225600000000000",
+              "attributes":[{"key":"http.request.method","value":{"stringValue":"GET"}}]}]}]}]}""";
+
     private OtlpWarmUp() {}
 
     static void run() {

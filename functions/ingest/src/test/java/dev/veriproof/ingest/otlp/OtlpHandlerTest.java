@@ -433,6 +433,16 @@ class OtlpHandlerTest {
     }
 
     @Test
+    void snapStartPrimingTakesAnExportThroughTheHandlerAndWritesNothing() throws IOException {
+        APIGatewayV2HTTPResponse answer = handler.prime();
+        assertEquals(200, answer.getStatusCode(), answer.getBody());
+        assertEquals("{}", answer.getBody());
+        assertEquals(0, aws.client().scan(r -> r.tableName(aws.tableName("TraceBufferTable"))
+                .filterExpression("begins_with(pk, :p)").expressionAttributeValues(Map.of(":p",
+                        software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("priming#")))).count());
+    }
+
+    @Test
     void aThrottledDatabaseIs503WithRetryAfterAndTheRetrySucceeds() throws IOException {
         String traceId = newTraceId();
         TraceBuffer throttled = new TraceBuffer() {
