@@ -38,7 +38,12 @@ const provider = new BasicTracerProvider({
 });
 const tracer = provider.getTracer("veriproof-e2e-agent", "1.0.0");
 
+// Explicit times, as real work takes some: steps are ordered by start time, and spans started in
+// the same instant would fall back to the order of their random ids.
+const t0 = Date.now();
+const at = (ms) => new Date(t0 + ms);
 const root = tracer.startSpan("invoke_agent loan-agent", {
+    startTime: at(0),
     attributes: {
         "gen_ai.operation.name": "invoke_agent",
         "gen_ai.agent.name": "loan-agent",
@@ -58,26 +63,29 @@ const root = tracer.startSpan("invoke_agent loan-agent", {
 const inRoot = trace.setSpan(context.active(), root);
 
 const chat = tracer.startSpan("chat gpt-4.1", {
+    startTime: at(5),
     attributes: {
         "gen_ai.operation.name": "chat", "gen_ai.provider.name": "openai", "gen_ai.request.model": "gpt-4.1",
         "gen_ai.response.model": "gpt-4.1-2025-04-14", "gen_ai.usage.input_tokens": 640, "gen_ai.usage.output_tokens": 88,
     },
 }, inRoot);
-chat.end();
+chat.end(at(400));
 const tool = tracer.startSpan("execute_tool credit_bureau", {
+    startTime: at(410),
     attributes: { "gen_ai.operation.name": "execute_tool", "gen_ai.tool.name": "credit_bureau" },
 }, inRoot);
-tool.end();
+tool.end(at(600));
 const guardrail = tracer.startSpan("pii-filter", {
+    startTime: at(610),
     attributes: {
         "veriproof.guardrail.name": "pii-filter", "veriproof.guardrail.action": "FLAGGED", "veriproof.guardrail.config_version": "3",
         "veriproof.content_safety.flags": ["PII"], "veriproof.content_safety.handled": true,
     },
 }, inRoot);
-guardrail.end();
+guardrail.end(at(650));
 try {
     await provider.forceFlush();
-    root.end();
+    root.end(at(700));
     await provider.forceFlush();
     await provider.shutdown();
 } catch (error) {

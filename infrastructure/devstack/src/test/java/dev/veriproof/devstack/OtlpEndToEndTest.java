@@ -63,6 +63,14 @@ class OtlpEndToEndTest {
             return result;
         }
 
+        /** Waits until the exporter was called {@code calls} times and those calls have completed. */
+        void awaitCalls(int calls) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (results.size() < calls && System.nanoTime() < deadline) Thread.sleep(50);
+            assertEquals(calls, results.size(), "export calls so far: " + batchSizes);
+            results.forEach(r -> r.join(20, TimeUnit.SECONDS));
+        }
+
         @Override
         public CompletableResultCode flush() {
             return delegate.flush();
@@ -92,7 +100,9 @@ class OtlpEndToEndTest {
                 .addSpanProcessor(BatchSpanProcessor.builder(exporter).build())
                 .build();
         Tracer tracer = provider.get("loan-agent", "1.0.0");
-        Span root = tracer.spanBuilder("invoke_agent loan-agent")
+        // Explicit times, as real work takes some: steps are ordered by start time.
+        long t0 = System.currentTimeMillis();
+        Span root = tracer.spanBuilder("invoke_agent loan-agent").setStartTimestamp(t0, TimeUnit.MILLISECONDS)
                 .setAttribute("gen_ai.operation.name", "invoke_agent")
                 .setAttribute("veriproof.session.id", sessionId)
                 .setAttribute("veriproof.session.intent", "credit_decision")
@@ -108,22 +118,26 @@ class OtlpEndToEndTest {
                 .setAttribute("veriproof.attributes.region", "eu-west-1")
                 .startSpan();
         Context inRoot = Context.current().with(root);
-        tracer.spanBuilder("chat gpt-4.1").setParent(inRoot)
+        tracer.spanBuilder("chat gpt-4.1").setParent(inRoot).setStartTimestamp(t0 + 5, TimeUnit.MILLISECONDS)
                 .setAttribute("gen_ai.operation.name", "chat").setAttribute("gen_ai.system", "openai")
                 .setAttribute("gen_ai.request.model", "gpt-4.1").setAttribute("gen_ai.response.model", "gpt-4.1-2025-04-14")
                 .setAttribute("gen_ai.usage.input_tokens", 812L).setAttribute("gen_ai.usage.output_tokens", 96L)
-                .startSpan().end();
-        tracer.spanBuilder("execute_tool credit_score").setParent(inRoot)
+                .startSpan().end(t0 + 400, TimeUnit.MILLISECONDS);
+        tracer.spanBuilder("execute_tool credit_score").setParent(inRoot).setStartTimestamp(t0 + 410, TimeUnit.MILLISECONDS)
                 .setAttribute("gen_ai.operation.name", "execute_tool").setAttribute("gen_ai.tool.name", "credit_score")
-                .startSpan().end();
-        tracer.spanBuilder("pii-filter").setParent(inRoot)
+                .startSpan().end(t0 + 600, TimeUnit.MILLISECONDS);
+        tracer.spanBuilder("pii-filter").setParent(inRoot).setStartTimestamp(t0 + 610, TimeUnit.MILLISECONDS)
                 .setAttribute("veriproof.guardrail.action", "ALLOWED").setAttribute("veriproof.guardrail.config_version", "7")
                 .setAttribute(AttributeKey.stringArrayKey("veriproof.content_safety.flags"), List.of("PII"))
                 .setAttribute("veriproof.content_safety.handled", true)
-                .startSpan().end();
+                .startSpan().end(t0 + 650, TimeUnit.MILLISECONDS);
         assertTrue(provider.forceFlush().join(20, TimeUnit.SECONDS).isSuccess());
-        root.end();
+        exporter.awaitCalls(1);
+        root.end(t0 + 700, TimeUnit.MILLISECONDS);
         assertTrue(provider.forceFlush().join(20, TimeUnit.SECONDS).isSuccess());
+        // A flush asked for right after the previous one can be answered by it; the processor's own
+        // schedule (5 s) then exports the root.
+        exporter.awaitCalls(2);
         provider.shutdown().join(10, TimeUnit.SECONDS);
 
         assertEquals(List.of(3, 1), exporter.batchSizes, "children in a first export call, the root in a second");
