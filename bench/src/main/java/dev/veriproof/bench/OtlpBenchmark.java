@@ -113,7 +113,7 @@ public final class OtlpBenchmark {
     }
 
     private static void configure(String endpoint, Map<String, String> tables) {
-        System.setProperty("DYNAMODB_ENDPOINT", endpoint);
+        System.setProperty("aws.endpointUrlDynamoDb", endpoint);
         System.setProperty("SESSIONS_TABLE", tables.get("SessionsTable"));
         System.setProperty("GOVERNANCE_TABLE", tables.get("GovernanceTable"));
         System.setProperty("TRACE_BUFFER_TABLE", tables.get("TraceBufferTable"));
