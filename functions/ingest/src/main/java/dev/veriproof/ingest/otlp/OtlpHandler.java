@@ -153,7 +153,7 @@ public final class OtlpHandler extends PrimedHandler<APIGatewayV2HTTPEvent, APIG
     }
 
     private static byte[] decompress(ApiRequest request) {
-        byte[] body = request.body();
+        byte[] body = request.body(Integer.MAX_VALUE); // the OTLP limit is checked below, with the answer OTLP clients expect
         if (body.length > MAX_BODY_BYTES) {
             throw new ApiException(413, "payload_too_large", "The body is " + body.length + " bytes; at most " + MAX_BODY_BYTES
                     + " (4 MiB) as sent per request (nothing was stored). Export smaller batches.");
