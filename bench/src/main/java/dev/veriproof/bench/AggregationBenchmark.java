@@ -7,6 +7,7 @@ import dev.veriproof.adapters.dynamo.DynamoAlertStore;
 import dev.veriproof.adapters.dynamo.DynamoApplicationStore;
 import dev.veriproof.adapters.dynamo.DynamoIncidentStore;
 import dev.veriproof.adapters.dynamo.DynamoRiskStore;
+import dev.veriproof.adapters.dynamo.DynamoRollupStore;
 import dev.veriproof.adapters.dynamo.DynamoSessionStore;
 import dev.veriproof.core.applications.Application;
 import dev.veriproof.core.applications.RedactionPolicy;
@@ -20,7 +21,6 @@ import dev.veriproof.local.LocalAws;
 import dev.veriproof.scoring.Aggregation;
 import dev.veriproof.scoring.AggregationStreamHandler;
 import dev.veriproof.scoring.Notifications;
-import dev.veriproof.scoring.RollupStore;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -127,7 +127,7 @@ public final class AggregationBenchmark {
             int delivered = batches.stream().mapToInt(b -> b.getRecords().size()).sum();
 
             // no alert rules in this tenant, so nothing is ever queued
-            AggregationStreamHandler handler = new AggregationStreamHandler(new Aggregation(new RollupStore(client, governance),
+            AggregationStreamHandler handler = new AggregationStreamHandler(new Aggregation(new DynamoRollupStore(client, governance),
                     new DynamoRiskStore(client, governance), new DynamoAlertStore(client, governance), applications,
                     new Notifications((message, delay) -> { throw new IllegalStateException("no notification expected"); }),
                     new DynamoIncidentStore(client, governance), Clock.fixed(now, ZoneOffset.UTC)));

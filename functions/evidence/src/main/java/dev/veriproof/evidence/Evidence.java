@@ -11,11 +11,11 @@ import dev.veriproof.adapters.dynamo.DynamoGovernanceStore;
 import dev.veriproof.adapters.dynamo.DynamoIncidentStore;
 import dev.veriproof.adapters.dynamo.DynamoKeyStore;
 import dev.veriproof.adapters.dynamo.DynamoReviewStore;
+import dev.veriproof.adapters.dynamo.DynamoRollupStore;
 import dev.veriproof.adapters.dynamo.DynamoSessionStore;
 import dev.veriproof.adapters.dynamo.DynamoRiskStore;
 import dev.veriproof.chain.Web3jSigner;
 import dev.veriproof.core.signing.Signer;
-import dev.veriproof.scoring.RollupStore;
 import java.time.Clock;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -48,7 +48,7 @@ final class Evidence {
         DynamoAuditLog audit = new DynamoAuditLog(dynamo, governanceTable, clock);
         DynamoGovernanceStore governance = new DynamoGovernanceStore(dynamo, governanceTable, audit);
         DynamoDbEnhancedClient enhanced = DynamoDbEnhancedClient.builder().dynamoDbClient(dynamo).build();
-        return new PostureReader.Stores(new RollupStore(dynamo, governanceTable), new DynamoIncidentStore(dynamo, governanceTable),
+        return new PostureReader.Stores(new DynamoRollupStore(dynamo, governanceTable), new DynamoIncidentStore(dynamo, governanceTable),
                 new DynamoAlertStore(dynamo, governanceTable), new DynamoAnchorLedger(dynamo, governanceTable), governance, governance, governance,
                 governance, new DynamoKeyStore(enhanced, governanceTable), new DynamoExportStore(dynamo, governanceTable, audit), audit);
     }

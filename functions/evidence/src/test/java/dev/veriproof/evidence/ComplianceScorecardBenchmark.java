@@ -5,7 +5,9 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.veriproof.adapters.dynamo.DynamoApplicationStore;
 import dev.veriproof.adapters.dynamo.DynamoAuditLog;
 import dev.veriproof.adapters.dynamo.DynamoGovernanceStore;
+import dev.veriproof.adapters.dynamo.DynamoRollupStore;
 import dev.veriproof.core.aggregation.Contribution;
+import dev.veriproof.core.aggregation.RollupStore;
 import dev.veriproof.core.applications.Application;
 import dev.veriproof.core.applications.RedactionPolicy;
 import dev.veriproof.core.governance.DeploymentRecord;
@@ -13,7 +15,6 @@ import dev.veriproof.core.session.RiskLevel;
 import dev.veriproof.local.CloudFormationTemplate;
 import dev.veriproof.local.LocalDynamoDb;
 import dev.veriproof.local.TemplateTables;
-import dev.veriproof.scoring.RollupStore;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -78,7 +79,7 @@ public final class ComplianceScorecardBenchmark {
             LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
             var applications = new DynamoApplicationStore(DynamoDbEnhancedClient.builder().dynamoDbClient(dynamo).build(), table);
             var governance = new DynamoGovernanceStore(dynamo, table, new DynamoAuditLog(dynamo, table, clock));
-            RollupStore rollups = new RollupStore(dynamo, table);
+            RollupStore rollups = new DynamoRollupStore(dynamo, table);
             List<String> ids = new ArrayList<>();
             for (int a = 0; a < APPLICATIONS; a++) {
                 String app = String.format("app-%02d", a);

@@ -4,6 +4,7 @@ import dev.veriproof.adapters.Log;
 import dev.veriproof.core.aggregation.ApplicationMetrics;
 import dev.veriproof.core.aggregation.Contribution;
 import dev.veriproof.core.aggregation.DailyRollup;
+import dev.veriproof.core.aggregation.RollupStore;
 import dev.veriproof.core.alerts.Alert;
 import dev.veriproof.core.alerts.AlertKind;
 import dev.veriproof.core.alerts.AlertRule;

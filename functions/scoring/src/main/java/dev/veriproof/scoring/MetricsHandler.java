@@ -10,6 +10,7 @@ import dev.veriproof.core.access.Principal;
 import dev.veriproof.core.access.Role;
 import dev.veriproof.core.aggregation.ApplicationMetrics;
 import dev.veriproof.core.aggregation.Monitoring;
+import dev.veriproof.core.aggregation.RollupStore;
 import dev.veriproof.core.applications.Application;
 import dev.veriproof.core.applications.ApplicationStore;
 import dev.veriproof.core.governance.SdkHealthState;

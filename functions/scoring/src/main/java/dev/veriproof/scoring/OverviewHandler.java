@@ -8,6 +8,7 @@ import dev.veriproof.adapters.http.ApiResponse;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import dev.veriproof.core.access.Principal;
 import dev.veriproof.core.access.Role;
+import dev.veriproof.core.aggregation.RollupStore;
 import dev.veriproof.core.alerts.Alert;
 import dev.veriproof.core.alerts.AlertStore;
 import dev.veriproof.core.applications.Application;

@@ -9,6 +9,8 @@ import dev.veriproof.adapters.dynamo.DynamoGovernanceStore;
 import dev.veriproof.adapters.dynamo.DynamoIncidentStore;
 import dev.veriproof.adapters.dynamo.DynamoReviewStore;
 import dev.veriproof.adapters.dynamo.DynamoRiskStore;
+import dev.veriproof.adapters.dynamo.DynamoRollupStore;
+import dev.veriproof.core.aggregation.RollupStore;
 import dev.veriproof.core.alerts.AlertStore;
 import dev.veriproof.core.risk.RiskStore;
 import java.time.Clock;
@@ -27,7 +29,7 @@ final class Scoring {
     }
 
     static RollupStore rollups() {
-        return new RollupStore(AwsClients.dynamoDb(), Config.governanceTable());
+        return new DynamoRollupStore(AwsClients.dynamoDb(), Config.governanceTable());
     }
 
     static RiskStore risks() {

@@ -9,6 +9,8 @@ import dev.veriproof.adapters.dynamo.DynamoAlertStore;
 import dev.veriproof.adapters.dynamo.DynamoApplicationStore;
 import dev.veriproof.adapters.dynamo.DynamoIncidentStore;
 import dev.veriproof.adapters.dynamo.DynamoReviewStore;
+import dev.veriproof.adapters.dynamo.DynamoRollupStore;
+import dev.veriproof.core.aggregation.RollupStore;
 import dev.veriproof.core.audit.AuditEvent;
 import dev.veriproof.core.governance.Review;
 import dev.veriproof.core.governance.ReviewOutcome;
@@ -87,7 +89,7 @@ class AggregationStreamHandlerTest {
         String governance = aws.tableName("GovernanceTable");
         sessions = new DynamoSessionStore(aws.client(), aws.tableName("SessionsTable"));
         applications = new DynamoApplicationStore(enhanced, governance);
-        rollups = new RollupStore(aws.client(), governance);
+        rollups = new DynamoRollupStore(aws.client(), governance);
         risks = new DynamoRiskStore(aws.client(), governance);
         audit = new DynamoAuditLog(aws.client(), governance, Clock.fixed(NOW, ZoneOffset.UTC));
         alerts = new DynamoAlertStore(aws.client(), governance, audit);

@@ -9,6 +9,8 @@ import dev.veriproof.adapters.dynamo.DynamoApplicationStore;
 import dev.veriproof.adapters.dynamo.DynamoIncidentStore;
 import dev.veriproof.adapters.dynamo.DynamoGovernanceStore;
 import dev.veriproof.adapters.dynamo.DynamoRiskStore;
+import dev.veriproof.adapters.dynamo.DynamoRollupStore;
+import dev.veriproof.core.aggregation.RollupStore;
 import dev.veriproof.core.alerts.Alert;
 import dev.veriproof.core.alerts.AlertRule;
 import dev.veriproof.core.alerts.AlertStore;
@@ -59,7 +61,7 @@ class SdkHealthWatchHandlerTest {
         DynamoAuditLog audit = new DynamoAuditLog(aws.client(), table, Clock.fixed(T0, ZoneOffset.UTC));
         governance = new DynamoGovernanceStore(aws.client(), table, audit);
         alerts = new DynamoAlertStore(aws.client(), table, audit);
-        rollups = new RollupStore(aws.client(), table);
+        rollups = new DynamoRollupStore(aws.client(), table);
         risks = new DynamoRiskStore(aws.client(), table);
         incidents = new DynamoIncidentStore(aws.client(), table);
         applications = new DynamoApplicationStore(DynamoDbEnhancedClient.builder().dynamoDbClient(aws.client()).build(), table);

@@ -49,9 +49,6 @@ class FunctionJarsIT {
             "evidence", List.of("org/apache/http/", "software/amazon/awssdk/http/apache/"),
             "anchoring", List.of("org/web3j/protocol/", "okhttp3/", "io/reactivex/"));
 
-    /** Function modules still shipping another's classes, to be removed (see evidence's pom). */
-    private static final Set<String> ALLOWED_FOR_NOW = Set.of("evidence->scoring");
-
     @Test
     void everyFunctionJarOfTheTemplateHoldsItsHandlerAndNothingDeniedWithinItsSize() throws IOException {
         Path root = CloudFormationTemplate.locate().getParent();
@@ -78,7 +75,7 @@ class FunctionJarsIT {
         List<String> problems = new ArrayList<>();
         List<String> denied = new ArrayList<>(DENIED);
         DENIED_EXCEPT_IN.forEach((owner, prefixes) -> { if (!owner.equals(module)) denied.addAll(prefixes); });
-        FUNCTION_MODULES.stream().filter(m -> !m.equals(module) && !ALLOWED_FOR_NOW.contains(module + "->" + m))
+        FUNCTION_MODULES.stream().filter(m -> !m.equals(module))
                 .forEach(m -> denied.add("dev/veriproof/" + m + "/"));
         long unzipped = 0;
         Set<String> found = new TreeSet<>();

@@ -1,8 +1,8 @@
-package dev.veriproof.scoring;
+package dev.veriproof.adapters.dynamo;
 
-import dev.veriproof.adapters.dynamo.DynamoAlertStore;
 import dev.veriproof.core.aggregation.DailyRollup;
 import dev.veriproof.core.aggregation.ModelRollup;
+import dev.veriproof.core.aggregation.RollupStore;
 import dev.veriproof.core.hash.Hashes;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -43,37 +43,20 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  * transaction, so they count exactly once too. They are items of their own because model names are
  * the client's free text: any number of them must not grow the day's item towards its size limit.
  */
-public final class RollupStore {
+public final class DynamoRollupStore implements RollupStore {
     static final int MARKER_DAYS = DynamoAlertStore.MARKER_DAYS;
     private static final int TRANSACTION_ITEMS = 100;
     static final int MODEL_NAME_SHOWN = 200;
 
-    /**
-     * One event to count: its marker key, the counters it adds to the day's rollup and, when it
-     * names a model, those it adds to that model's rollup of the day ({@code modelAdd} empty otherwise).
-     */
-    public record Counted(String marker, Map<String, Long> add, String model, Map<String, Long> modelAdd) {
-        public Counted(String marker, Map<String, Long> add) {
-            this(marker, add, null, Map.of());
-        }
-
-        boolean countsModel() {
-            return model != null && !modelAdd.isEmpty();
-        }
-    }
-
     private final DynamoDbClient dynamo;
     private final String table;
 
-    public RollupStore(DynamoDbClient dynamo, String table) {
+    public DynamoRollupStore(DynamoDbClient dynamo, String table) {
         this.dynamo = dynamo;
         this.table = table;
     }
 
-    /**
-     * Counts the events not counted before in the rollup of (tenant, application, day); returns the
-     * markers of those newly counted.
-     */
+    @Override
     public List<String> applyOnce(String tenantId, String applicationId, LocalDate day, List<Counted> events, Instant now) {
         List<String> counted = new ArrayList<>();
         List<Counted> chunk = new ArrayList<>();
@@ -182,7 +165,7 @@ public final class RollupStore {
                 .expressionAttributeNames(names).expressionAttributeValues(values).build();
     }
 
-    /** The rollups of the days {@code from} .. {@code to} (inclusive) that have any data. */
+    @Override
     public List<DailyRollup> read(String tenantId, String applicationId, LocalDate from, LocalDate to) {
         List<DailyRollup> rollups = new ArrayList<>();
         Map<String, AttributeValue> start = null;
@@ -204,7 +187,7 @@ public final class RollupStore {
         return rollups;
     }
 
-    /** Every model's rollups of the days {@code from} .. {@code to} (inclusive). */
+    @Override
     public List<ModelRollup> readModels(String tenantId, String applicationId, LocalDate from, LocalDate to) {
         List<ModelRollup> rollups = new ArrayList<>();
         dynamo.queryPaginator(QueryRequest.builder().tableName(table)
@@ -238,11 +221,11 @@ public final class RollupStore {
         return "ROLLUP#" + applicationId + "#" + day;
     }
 
-    static AttributeValue s(String value) {
+    private static AttributeValue s(String value) {
         return AttributeValue.builder().s(value).build();
     }
 
-    static AttributeValue n(String value) {
+    private static AttributeValue n(String value) {
         return AttributeValue.builder().n(value).build();
     }
 
