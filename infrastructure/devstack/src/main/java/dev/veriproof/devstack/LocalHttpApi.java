@@ -4,12 +4,9 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2CustomAuthorizerEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.veriproof.local.CloudFormationTemplate;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
+import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -27,16 +24,37 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.eclipse.jetty.http.BadMessageException;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpURI;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * API Gateway HTTP API on loopback: routes each request by the {@code HttpApi} events of
  * template.yaml, runs the template's Lambda REQUEST authorizer, and invokes the route's handler class
  * with a real payload 2.0 {@link APIGatewayV2HTTPEvent}, as API Gateway would.
+ *
+ * <p>It runs on Jetty's core server (the version DynamoDB Local already brings) rather than the JDK's
+ * {@code HttpServer}: the JDK server answers a request target it cannot parse as a {@code java.net.URI}
+ * ({@code /v1/sessions/%zz}) with its own HTML page before any handler runs. Here every request target
+ * reaches {@link #serve} raw (no URI compliance rule refuses it: the route and the percent-decoding
+ * rules below decide), and what Jetty's HTTP parser itself cannot read (a malformed request line,
+ * {@code %} not followed by two hex digits, headers over the limit) is answered by {@link #refused}
+ * with the API's JSON error body, never with the server's page or message.
  */
 final class LocalHttpApi implements AutoCloseable {
     private static final DateTimeFormatter REQUEST_TIME =
@@ -51,23 +69,50 @@ final class LocalHttpApi implements AutoCloseable {
     private final String authorizerClass;
     private final Map<String, Object> handlers = new ConcurrentHashMap<>();
     private final Map<String, ControlEndpoint> controls = new ConcurrentHashMap<>();
-    private final HttpServer server;
-    private final ExecutorService executor = Executors.newFixedThreadPool(8);
+    private final Server server;
+    private final ServerConnector connector;
 
     LocalHttpApi(CloudFormationTemplate template, int port) throws IOException {
         for (CloudFormationTemplate.Route route : template.httpRoutes()) routes.add(compile(route));
         this.authorizerClass = template.authorizerHandlerClass().orElseThrow(() -> new IllegalStateException("template has no authorizer"));
-        this.server = LoopbackServer.create(port, 64);
-        server.createContext("/", this::serve);
-        server.setExecutor(executor);
+        QueuedThreadPool threads = new QueuedThreadPool(24, 2);
+        threads.setName("local-http-api");
+        threads.setDaemon(true);
+        this.server = new Server(threads);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        // API Gateway's quota for the request line and headers together is 10 KiB; a little room above it
+        // keeps the local gateway from refusing what the API's own checks are there to answer.
+        http.setRequestHeaderSize(64 * 1024);
+        http.setUriCompliance(UriCompliance.UNSAFE);
+        // ServerConnector sets TCP_NODELAY on accepted sockets: no delayed-ACK wait on kept-alive connections.
+        this.connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+        connector.setHost(InetAddress.getLoopbackAddress().getHostAddress());
+        connector.setPort(port);
+        connector.setAcceptQueueSize(64);
+        server.addConnector(connector);
+        server.setHandler(new Handler.Abstract() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) {
+                serve(request, response, callback);
+                return true;
+            }
+        });
+        server.setErrorHandler(this::refused);
+        connector.open();
     }
 
     void start() {
-        server.start();
+        try {
+            server.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("the local HTTP API did not start", e);
+        }
     }
 
     int port() {
-        return server.getAddress().getPort();
+        return connector.getLocalPort();
     }
 
     void addControl(String path, ControlEndpoint endpoint) {
@@ -76,8 +121,11 @@ final class LocalHttpApi implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        try {
+            server.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("the local HTTP API did not stop", e);
+        }
     }
 
     private static CompiledRoute compile(CloudFormationTemplate.Route route) {
@@ -96,54 +144,96 @@ final class LocalHttpApi implements AutoCloseable {
         return new CompiledRoute(route, Pattern.compile(regex.toString()), parameters);
     }
 
-    private void serve(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            String method = exchange.getRequestMethod();
-            String path = exchange.getRequestURI().getRawPath();
-            byte[] body = readAll(exchange.getRequestBody());
-            if (path.startsWith("/_devstack/") && method.equals("POST") && controls.containsKey(path)) {
-                String answer = controls.get(path).apply(query(exchange.getRequestURI().getRawQuery()));
-                respond(exchange, 200, Map.of("Content-Type", "application/json"), answer.getBytes(StandardCharsets.UTF_8));
-                return;
-            }
-            for (CompiledRoute compiled : routes) {
-                Matcher m = compiled.pattern().matcher(path);
-                if (compiled.route().method().equalsIgnoreCase(method) && m.matches()) {
-                    Map<String, String> pathParameters = new LinkedHashMap<>();
-                    for (int i = 0; i < compiled.parameters().size(); i++) {
-                        Optional<String> value = decodePathSegment(m.group(i + 1));
-                        if (value.isEmpty()) {
-                            respondError(exchange, 400, "invalid_path", "The path segment '" + shorten(m.group(i + 1))
-                                    + "' is not valid percent-encoded UTF-8 (RFC 3986 §2.1); encode reserved characters as %XX.");
-                            return;
-                        }
-                        pathParameters.put(compiled.parameters().get(i), value.get());
-                    }
-                    invoke(exchange, compiled.route(), pathParameters, body);
-                    return;
-                }
-            }
-            respondError(exchange, 404, "not_found", "No route " + method + " " + shorten(path) + ".");
+    /** One request as the gateway passes it on: the raw target, the headers (names in lower case), the body's bytes. */
+    private record Exchange(String method, String rawPath, String rawQuery, Map<String, String> headers, byte[] body, String sourceIp) {}
+
+    private void serve(Request request, Response response, Callback callback) {
+        try {
+            HttpURI uri = request.getHttpURI();
+            Exchange exchange = new Exchange(request.getMethod(), uri.getPath(), Optional.ofNullable(uri.getQuery()).orElse(""),
+                    headers(request), Content.Source.asInputStream(request).readAllBytes(), Request.getRemoteAddr(request));
+            route(exchange, response, callback);
+        } catch (IOException e) {
+            callback.failed(e); // the client went away or sent a body that is not valid HTTP framing
         } catch (MalformedTarget e) {
-            respondError(exchange, 400, "invalid_path", e.getMessage());
+            respondError(response, callback, 400, "invalid_path", e.getMessage());
         } catch (RuntimeException e) {
             e.printStackTrace();
-            respondError(exchange, 500, "internal_error", "The local gateway failed on this request; see the devstack's log.");
+            respondError(response, callback, 500, "internal_error", "The local gateway failed on this request; see the devstack's log.");
         }
     }
 
-    private void invoke(HttpExchange exchange, CloudFormationTemplate.Route route, Map<String, String> pathParameters, byte[] body) throws IOException {
+    private void route(Exchange exchange, Response response, Callback callback) {
+        String method = exchange.method();
+        String path = exchange.rawPath();
+        if (path.startsWith("/_devstack/") && method.equals("POST") && controls.containsKey(path)) {
+            String answer = controls.get(path).apply(query(exchange.rawQuery()));
+            respond(response, callback, 200, Map.of("Content-Type", "application/json"), answer.getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        for (CompiledRoute compiled : routes) {
+            Matcher m = compiled.pattern().matcher(path);
+            if (compiled.route().method().equalsIgnoreCase(method) && m.matches()) {
+                Map<String, String> pathParameters = new LinkedHashMap<>();
+                for (int i = 0; i < compiled.parameters().size(); i++) {
+                    Optional<String> value = decodePathSegment(m.group(i + 1));
+                    if (value.isEmpty()) {
+                        respondError(response, callback, 400, "invalid_path", "The path segment '" + shorten(m.group(i + 1))
+                                + "' is not valid percent-encoded UTF-8 (RFC 3986 §2.1); encode reserved characters as %XX.");
+                        return;
+                    }
+                    pathParameters.put(compiled.parameters().get(i), value.get());
+                }
+                invoke(exchange, compiled.route(), pathParameters, response, callback);
+                return;
+            }
+        }
+        respondError(response, callback, 404, "not_found", "No route " + shorten(method) + " " + shorten(path) + ".");
+    }
+
+    /**
+     * What Jetty's HTTP parser refuses before any route runs, answered with the API's error body. Jetty's
+     * own reason is never shown: it names the parser's internals, not what the client should send.
+     */
+    private boolean refused(Request request, Response response, Callback callback) {
+        int status = response.getStatus();
+        Throwable cause = request.getAttribute(ErrorHandler.ERROR_EXCEPTION) instanceof BadMessageException bad ? bad.getCause() : null;
+        if (status == 400 && cause instanceof IllegalArgumentException) {
+            // the request line's target failed percent-decoding or holds a character a URI cannot hold
+            respondError(response, callback, 400, "invalid_path", "The request target is not a valid URI path (RFC 3986): every '%' must be "
+                    + "followed by two hexadecimal digits (send a literal % as %25), and spaces or control characters must be percent-encoded.");
+            return true;
+        }
+        switch (status) {
+            case 413 -> respondError(response, callback, 413, "payload_too_large", "The request body is larger than the gateway accepts.");
+            case 414, 431 -> respondError(response, callback, status, "too_large",
+                    "The request line and headers together must stay within 64 KiB (API Gateway allows 10 KiB).");
+            case 505 -> respondError(response, callback, 505, "unsupported_http_version", "Send HTTP/1.1 (or HTTP/1.0).");
+            default -> {
+                if (status >= 500) {
+                    respondError(response, callback, status, "internal_error", "The local gateway failed on this request; see the devstack's log.");
+                } else {
+                    respondError(response, callback, status, "malformed_request", "The request is not valid HTTP/1.1 (RFC 9112): send a request line "
+                            + "'METHOD /path?query HTTP/1.1' without spaces or control characters in the target, then well-formed headers.");
+                }
+            }
+        }
+        return true;
+    }
+
+    private void invoke(Exchange exchange, CloudFormationTemplate.Route route, Map<String, String> pathParameters, Response response, Callback callback) {
         String routeKey = route.method().toUpperCase(Locale.ROOT) + " " + route.path();
-        Map<String, String> headers = headers(exchange);
+        Map<String, String> headers = exchange.headers();
+        byte[] body = exchange.body();
         String requestId = UUID.randomUUID().toString();
         Instant now = Instant.now();
-        String rawQuery = Optional.ofNullable(exchange.getRequestURI().getRawQuery()).orElse("");
+        String rawQuery = exchange.rawQuery();
 
         Map<String, Object> authorizerContext = null;
         if (route.authorized()) {
-            Map<String, Object> decision = authorize(routeKey, exchange, headers, pathParameters, rawQuery, requestId, now);
+            Map<String, Object> decision = authorize(routeKey, exchange, pathParameters, requestId, now);
             if (!Boolean.TRUE.equals(decision.get("isAuthorized"))) {
-                respond(exchange, 403, Map.of("Content-Type", "application/json"), "{\"message\":\"Forbidden\"}".getBytes(StandardCharsets.UTF_8));
+                respond(response, callback, 403, Map.of("Content-Type", "application/json"), "{\"message\":\"Forbidden\"}".getBytes(StandardCharsets.UTF_8));
                 return;
             }
             @SuppressWarnings("unchecked") Map<String, Object> context = (Map<String, Object>) decision.getOrDefault("context", Map.of());
@@ -154,7 +244,7 @@ final class LocalHttpApi implements AutoCloseable {
         APIGatewayV2HTTPEvent event = APIGatewayV2HTTPEvent.builder()
                 .withVersion("2.0")
                 .withRouteKey(routeKey)
-                .withRawPath(exchange.getRequestURI().getRawPath())
+                .withRawPath(exchange.rawPath())
                 .withRawQueryString(rawQuery)
                 .withHeaders(headers)
                 .withQueryStringParameters(rawQuery.isEmpty() ? null : query(rawQuery))
@@ -172,9 +262,9 @@ final class LocalHttpApi implements AutoCloseable {
                         .withTimeEpoch(now.toEpochMilli())
                         .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder()
                                 .withMethod(route.method().toUpperCase(Locale.ROOT))
-                                .withPath(exchange.getRequestURI().getRawPath())
+                                .withPath(exchange.rawPath())
                                 .withProtocol("HTTP/1.1")
-                                .withSourceIp(exchange.getRemoteAddress().getAddress().getHostAddress())
+                                .withSourceIp(exchange.sourceIp())
                                 .withUserAgent(headers.getOrDefault("user-agent", ""))
                                 .build())
                         .withAuthorizer(authorizerContext == null ? null
@@ -185,14 +275,14 @@ final class LocalHttpApi implements AutoCloseable {
         @SuppressWarnings("unchecked")
         RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler =
                 (RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>) handler(route.handlerClass());
-        APIGatewayV2HTTPResponse response = handler.handleRequest(event, new LocalLambdaContext(route.functionLogicalId()));
-        byte[] out = response.getBody() == null ? new byte[0]
-                : response.getIsBase64Encoded() ? Base64.getDecoder().decode(response.getBody()) : response.getBody().getBytes(StandardCharsets.UTF_8);
-        respond(exchange, response.getStatusCode(), response.getHeaders() == null ? Map.of() : response.getHeaders(), out);
+        APIGatewayV2HTTPResponse answer = handler.handleRequest(event, new LocalLambdaContext(route.functionLogicalId()));
+        byte[] out = answer.getBody() == null ? new byte[0]
+                : answer.getIsBase64Encoded() ? Base64.getDecoder().decode(answer.getBody()) : answer.getBody().getBytes(StandardCharsets.UTF_8);
+        respond(response, callback, answer.getStatusCode(), answer.getHeaders() == null ? Map.of() : answer.getHeaders(), out);
     }
 
-    private Map<String, Object> authorize(String routeKey, HttpExchange exchange, Map<String, String> headers,
-                                          Map<String, String> pathParameters, String rawQuery, String requestId, Instant now) {
+    private Map<String, Object> authorize(String routeKey, Exchange exchange, Map<String, String> pathParameters, String requestId, Instant now) {
+        Map<String, String> headers = exchange.headers();
         String apiKey = headers.get("x-api-key");
         APIGatewayV2CustomAuthorizerEvent event = APIGatewayV2CustomAuthorizerEvent.builder()
                 .withVersion("2.0")
@@ -200,8 +290,8 @@ final class LocalHttpApi implements AutoCloseable {
                 .withRouteArn("arn:aws:execute-api:us-east-1:000000000000:local/$default/" + routeKey.replace(' ', '/'))
                 .withIdentitySource(apiKey == null ? List.of() : List.of(apiKey))
                 .withRouteKey(routeKey)
-                .withRawPath(exchange.getRequestURI().getRawPath())
-                .withRawQueryString(rawQuery)
+                .withRawPath(exchange.rawPath())
+                .withRawQueryString(exchange.rawQuery())
                 .withHeaders(headers)
                 .withPathParameters(pathParameters)
                 .withRequestContext(APIGatewayV2CustomAuthorizerEvent.RequestContext.builder()
@@ -213,10 +303,10 @@ final class LocalHttpApi implements AutoCloseable {
                         .withStage("$default")
                         .withTimeEpoch(now.toEpochMilli())
                         .withHttp(APIGatewayV2CustomAuthorizerEvent.Http.builder()
-                                .withMethod(exchange.getRequestMethod())
-                                .withPath(exchange.getRequestURI().getRawPath())
+                                .withMethod(exchange.method())
+                                .withPath(exchange.rawPath())
                                 .withProtocol("HTTP/1.1")
-                                .withSourceIp(exchange.getRemoteAddress().getAddress().getHostAddress())
+                                .withSourceIp(exchange.sourceIp())
                                 .withUserAgent(headers.getOrDefault("user-agent", ""))
                                 .build())
                         .build())
@@ -238,9 +328,11 @@ final class LocalHttpApi implements AutoCloseable {
         });
     }
 
-    private static Map<String, String> headers(HttpExchange exchange) {
+    private static Map<String, String> headers(Request request) {
         Map<String, String> headers = new HashMap<>();
-        exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), String.join(",", values)));
+        for (HttpField field : request.getHeaders()) {
+            headers.merge(field.getName().toLowerCase(Locale.ROOT), field.getValue(), (a, b) -> a + "," + b);
+        }
         return headers;
     }
 
@@ -333,22 +425,14 @@ final class LocalHttpApi implements AutoCloseable {
     }
 
     /** The API's error body (SPEC §4), for what the gateway itself refuses. */
-    private static void respondError(HttpExchange exchange, int status, String code, String message) throws IOException {
+    private static void respondError(Response response, Callback callback, int status, String code, String message) {
         byte[] body = dev.veriproof.core.json.Json.write(Map.of("error", Map.of("code", code, "message", message)));
-        respond(exchange, status, Map.of("Content-Type", "application/json"), body);
+        respond(response, callback, status, Map.of("Content-Type", "application/json"), body);
     }
 
-    private static byte[] readAll(InputStream in) throws IOException {
-        return in.readAllBytes();
-    }
-
-    private static void respond(HttpExchange exchange, int status, Map<String, String> headers, byte[] body) throws IOException {
-        headers.forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
-        exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-        if (body.length > 0) {
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        }
+    private static void respond(Response response, Callback callback, int status, Map<String, String> headers, byte[] body) {
+        response.setStatus(status);
+        headers.forEach((name, value) -> response.getHeaders().put(name, value));
+        response.write(true, ByteBuffer.wrap(body), callback);
     }
 }

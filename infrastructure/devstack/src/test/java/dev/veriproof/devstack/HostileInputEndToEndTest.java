@@ -287,6 +287,47 @@ class HostileInputEndToEndTest {
         assertEquals(before, fingerprint());
     }
 
+    /**
+     * Request targets that no java.net.URI accepts, sent over a raw socket because the JDK's HttpClient
+     * refuses to send them: the local gateway answers them like every other route, with the API's JSON
+     * error body and nothing stored, never with its HTTP server's own page.
+     */
+    @Test
+    void malformedRequestTargetsAndRequestLinesGetTheApisErrorBody() throws Exception {
+        String before = fingerprint();
+        String key = demo.key("admin");
+        for (String target : List.of("/v1/sessions/%zz", "/v1/sessions/%2", "/v1/sessions/a%", "/v1/sessions/%zz/proof", "/v1/sessions/a%00b")) {
+            assertError(raw("GET " + target + " HTTP/1.1\r\nX-API-Key: " + key + "\r\n", null), 400, "invalid_path", null);
+        }
+        assertError(raw("POST /v1/sessions/%zz/reviews HTTP/1.1\r\nX-API-Key: " + key + "\r\nContent-Type: application/json\r\n",
+                "{\"outcome\":\"APPROVED\",\"reviewer\":\"r\"}"), 400, "invalid_path", null);
+        assertError(raw("GET /v1/review-queue?after=%zz HTTP/1.1\r\nX-API-Key: " + key + "\r\n", null), 400, "invalid_path", null);
+        assertError(raw("GET /v1/sessions/a b HTTP/1.1\r\n", null), 400, "malformed_request", null);
+        assertError(raw("NOT-HTTP\r\n", null), 400, "malformed_request", null);
+        assertError(raw("GET /health HTTP/1.1\r\nX-Filler: " + "f".repeat(70 * 1024) + "\r\n", null), 431, "too_large", null);
+        assertEquals(before, fingerprint());
+    }
+
+    /** One request over a fresh socket, the way a client that does not check its URIs would send it. */
+    private static ApiClient.Response raw(String head, String body) throws java.io.IOException {
+        byte[] content = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+        String request = head + (head.contains("HTTP/1.1") ? "Host: 127.0.0.1\r\nConnection: close\r\n"
+                + (content.length > 0 ? "Content-Length: " + content.length + "\r\n" : "") + "\r\n" : "\r\n");
+        URI api = URI.create(stack.apiUrl());
+        try (java.net.Socket socket = new java.net.Socket(api.getHost(), api.getPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().write(content);
+            String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            cases++;
+            int status = Integer.parseInt(response.substring(9, 12));
+            if (status >= 500) serverErrors++;
+            int headEnd = response.indexOf("\r\n\r\n");
+            assertTrue(response.substring(0, headEnd).toLowerCase(java.util.Locale.ROOT).contains("content-type: application/json"), response);
+            return new ApiClient.Response(status, response.substring(headEnd + 4));
+        }
+    }
+
     // --- helpers
 
     private static String rule(String notify) {
