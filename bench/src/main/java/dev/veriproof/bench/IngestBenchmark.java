@@ -5,10 +5,12 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.veriproof.adapters.aws.AwsClients;
 import dev.veriproof.adapters.dynamo.DynamoApplicationStore;
+import dev.veriproof.adapters.dynamo.DynamoSessionStore;
 import dev.veriproof.core.applications.Application;
 import dev.veriproof.core.applications.RedactionPolicy;
 import dev.veriproof.core.canonical.Canonical;
 import dev.veriproof.core.hash.Hashes;
+import dev.veriproof.core.ingest.StoredSession;
 import dev.veriproof.core.json.Json;
 import dev.veriproof.core.scoring.GovernanceScore;
 import dev.veriproof.core.session.RiskLevel;
@@ -21,9 +23,7 @@ import dev.veriproof.local.LocalDynamoDb;
 import dev.veriproof.local.TemplateTables;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
@@ -170,8 +170,8 @@ public final class IngestBenchmark {
     }
 
     /**
-     * The item the handler stores for this session (the attributes of {@code DynamoSessionStore}'s item, computed
-     * with the same core functions), under the raw tenant, as a conditional low-level PutItem.
+     * The item the handler stores for this session ({@code DynamoSessionStore}'s own mapping, from the session
+     * computed with the same core functions), under the raw tenant, as a conditional low-level PutItem.
      */
     private static PutItemRequest rawPut(String table, String body, String requestId) {
         ObjectNode node = (ObjectNode) Json.parse(body);
@@ -179,29 +179,10 @@ public final class IngestBenchmark {
         Session session = ((Validation.Valid) SessionValidator.validate(node, receivedAt)).session();
         byte[] canonical = Canonical.jcs(node);
         GovernanceScore score = GovernanceScore.of(session);
-        String startedAt = session.startedAt().toString();
-        String day = session.startedAt().atOffset(ZoneOffset.UTC).toLocalDate().toString();
-        String pk = "S#" + RAW_TENANT + "#" + session.sessionId();
-        Map<String, AttributeValue> factors = new HashMap<>();
-        score.factors().forEach((name, value) -> factors.put(name, AttributeValue.fromN(Integer.toString(value))));
-        Map<String, AttributeValue> item = new HashMap<>();
-        item.put("pk", s(pk));
-        item.put("tenantId", s(RAW_TENANT));
-        item.put("sessionId", s(session.sessionId()));
-        item.put("applicationId", s(session.applicationId()));
-        item.put("startedAt", s(startedAt));
-        item.put("day", s(day));
-        item.put("tenantDay", s(RAW_TENANT + "#" + day));
-        item.put("startedAtKey", s(startedAt + "#" + session.sessionId()));
-        item.put("record", s(new String(canonical, StandardCharsets.UTF_8)));
-        item.put("leafHash", s(Hashes.hex(Hashes.leafHash(canonical))));
-        item.put("governanceScore", AttributeValue.fromN(Integer.toString(score.value())));
-        item.put("band", s(score.band().name()));
-        item.put("factors", AttributeValue.fromM(factors));
-        item.put("receivedAt", s(receivedAt.toString()));
-        item.put("requestId", s(requestId));
-        item.put("anchorPending", s("PENDING"));
-        item.put("pendingKey", s(receivedAt + "#" + pk));
+        Map<String, AttributeValue> item = DynamoSessionStore.item(new StoredSession(RAW_TENANT, session.sessionId(),
+                session.applicationId(), session.startedAt(), new String(canonical, StandardCharsets.UTF_8),
+                Hashes.hex(Hashes.leafHash(canonical)), score.value(), score.band().name(), score.factors(), receivedAt, requestId,
+                session.requiresOversight() && !session.hadOversight()));
         return PutItemRequest.builder()
                 .tableName(table)
                 .item(item)
