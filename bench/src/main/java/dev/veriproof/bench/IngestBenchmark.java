@@ -182,7 +182,7 @@ public final class IngestBenchmark {
         Map<String, AttributeValue> item = DynamoSessionStore.item(new StoredSession(RAW_TENANT, session.sessionId(),
                 session.applicationId(), session.startedAt(), new String(canonical, StandardCharsets.UTF_8),
                 Hashes.hex(Hashes.leafHash(canonical)), score.value(), score.band().name(), score.factors(), receivedAt, requestId,
-                session.requiresOversight() && !session.hadOversight()));
+                session.lacksRequiredOversight()));
         return PutItemRequest.builder()
                 .tableName(table)
                 .item(item)

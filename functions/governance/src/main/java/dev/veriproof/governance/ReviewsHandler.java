@@ -23,10 +23,7 @@ import dev.veriproof.core.governance.ReviewOutcome;
 import dev.veriproof.core.governance.ReviewStore;
 import dev.veriproof.core.ingest.SessionStore;
 import dev.veriproof.core.ingest.StoredSession;
-import dev.veriproof.core.json.Json;
 import dev.veriproof.core.posture.SessionIncident;
-import dev.veriproof.core.session.SessionValidator;
-import dev.veriproof.core.session.Validation;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -98,9 +95,7 @@ public final class ReviewsHandler extends ApiHandler {
 
     /** The session as a 10.2 incident (guardrail bypassed, or high-risk without oversight), which this review corrects. */
     private static Optional<SessionIncident> incident(StoredSession session) {
-        Validation validation = SessionValidator.validate(Json.parse(session.canonicalRecord()), session.receivedAt());
-        if (!(validation instanceof Validation.Valid valid)) return Optional.empty(); // validated at ingest; redaction keeps what matters here
-        return SessionIncident.of(valid.session());
+        return SessionIncident.of(session.session());
     }
 
     /** One application's queue, or every application's merged in start order; the cursor is the last one's start key. */

@@ -3,13 +3,12 @@ package dev.veriproof.governance;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.veriproof.adapters.Log;
 import dev.veriproof.adapters.dynamo.DynamoSessionStore;
 import dev.veriproof.adapters.snapstart.PrimedHandler;
 import dev.veriproof.core.governance.SdkTelemetryStore;
 import dev.veriproof.core.ingest.StoredSession;
-import dev.veriproof.core.json.Json;
+import dev.veriproof.core.session.Session;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -62,10 +61,9 @@ public final class SdkVersionStreamHandler extends PrimedHandler<DynamodbEvent, 
     private void process(DynamodbEvent.DynamodbStreamRecord record) {
         Optional<DynamoSessionStore.Change> change = DynamoSessionStore.change(record);
         if (change.isEmpty() || change.get().kind() != DynamoSessionStore.Change.Kind.STORED) return;
-        StoredSession session = change.get().session().session();
-        JsonNode sdkNode = Json.parse(session.canonicalRecord()).path("sdk");
-        if (!sdkNode.path("name").isTextual() || !sdkNode.path("version").isTextual()) return;
-        sdk.sawSdk(session.tenantId(), session.applicationId(), sdkNode.get("name").textValue(),
-                sdkNode.get("version").textValue(), session.startedAt(), "session");
+        StoredSession stored = change.get().session().session();
+        Session session = stored.session();
+        if (session.sdkName() == null || session.sdkVersion() == null) return;
+        sdk.sawSdk(stored.tenantId(), stored.applicationId(), session.sdkName(), session.sdkVersion(), stored.startedAt(), "session");
     }
 }

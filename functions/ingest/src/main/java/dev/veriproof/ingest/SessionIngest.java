@@ -152,7 +152,7 @@ public final class SessionIngest {
         item.prepared = new StoredSession(caller.tenantId(), session.sessionId(), session.applicationId(),
                 session.startedAt(), new String(canonical, StandardCharsets.UTF_8), Hashes.hex(Hashes.leafHash(canonical)),
                 score.value(), score.band().name(), score.factors(), receivedAt, requestId,
-                session.requiresOversight() && !session.hadOversight());
+                session.lacksRequiredOversight());
         return item;
     }
 

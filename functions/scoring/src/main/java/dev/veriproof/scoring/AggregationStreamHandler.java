@@ -7,9 +7,6 @@ import dev.veriproof.adapters.Log;
 import dev.veriproof.adapters.dynamo.DynamoSessionStore;
 import dev.veriproof.adapters.snapstart.PrimedHandler;
 import dev.veriproof.core.ingest.StoredSession;
-import dev.veriproof.core.json.Json;
-import dev.veriproof.core.session.SessionValidator;
-import dev.veriproof.core.session.Validation;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,17 +54,11 @@ public final class AggregationStreamHandler extends PrimedHandler<DynamodbEvent,
         Optional<DynamoSessionStore.Change> change = DynamoSessionStore.change(record);
         if (change.isEmpty()) return null;
         StoredSession stored = change.get().session().session();
-        Validation validation = SessionValidator.validate(Json.parse(stored.canonicalRecord()), stored.receivedAt());
-        if (!(validation instanceof Validation.Valid valid)) {
-            // stored sessions were validated at ingest; this would be a bug, not a reason to block the shard
-            Log.warn("stored session record does not validate; not aggregated", "tenantId", stored.tenantId(), "sessionId", stored.sessionId());
-            return null;
-        }
         SessionEvent.Change kind = switch (change.get().kind()) {
             case STORED -> SessionEvent.Change.STORED;
             case ANCHORED -> SessionEvent.Change.ANCHORED;
             case REVIEWED -> SessionEvent.Change.REVIEWED;
         };
-        return new SessionEvent(change.get().sequenceNumber(), stored.tenantId(), valid.session(), stored.governanceScore(), kind);
+        return new SessionEvent(change.get().sequenceNumber(), stored.tenantId(), stored.session(), stored.governanceScore(), kind);
     }
 }

@@ -50,12 +50,9 @@ public final class Contribution {
         // a session counts once per action it used, however many guardrails used it
         session.guardrails().stream().map(Session.Guardrail::action).distinct()
                 .forEach(action -> add.put(guardrail(action), 1L));
-        boolean failed = session.guardrails().stream().anyMatch(g -> g.action() != GuardrailAction.ALLOWED);
-        if (failed) add.put(GUARDRAIL_FAILURES, 1L);
+        if (session.guardrailFailed()) add.put(GUARDRAIL_FAILURES, 1L);
         if (!session.guardrails().isEmpty()) add.put(GUARDRAILS_RECORDED, 1L);
-        if (session.humanOversight() != null && (session.humanOversight().type() != null || session.humanOversight().required() != null)) {
-            add.put(OVERSIGHT_RECORDED, 1L);
-        }
+        if (session.recordsOversight()) add.put(OVERSIGHT_RECORDED, 1L);
         if (session.requiresOversight()) {
             add.put(OVERSIGHT_REQUIRED, 1L);
             if (session.hadOversight()) add.put(OVERSIGHT_HAD, 1L);
@@ -78,7 +75,7 @@ public final class Contribution {
         Map<String, Long> add = new LinkedHashMap<>();
         add.put(SESSIONS, 1L);
         add.put(SCORE_SUM, (long) governanceScore);
-        if (session.guardrails().stream().anyMatch(g -> g.action() != GuardrailAction.ALLOWED)) add.put(GUARDRAIL_FAILURES, 1L);
+        if (session.guardrailFailed()) add.put(GUARDRAIL_FAILURES, 1L);
         return add;
     }
 

@@ -3,6 +3,7 @@ package dev.veriproof.core.evidence;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.veriproof.core.json.Json;
+import dev.veriproof.core.session.Session;
 import java.time.LocalDate;
 import java.util.EnumMap;
 import java.util.Map;
@@ -15,6 +16,7 @@ import java.util.TreeMap;
  */
 public final class SessionTally {
     public static final String[] BANDS = {"EXCELLENT", "GOOD", "FAIR", "POOR", "CRITICAL"};
+    private static final String UNKNOWN = "UNKNOWN";
 
     public static final class Day {
         public long sessions;
@@ -36,43 +38,42 @@ public final class SessionTally {
     private long sessions;
 
     /**
-     * @param record the session's record as stored
-     * @param reviewed a human review was recorded for it after the fact
+     * @param session the typed view of the session's stored record ({@code StoredSession.session()})
+     * @param reviewed a human review was recorded for it after the fact ({@code StoredSession.reviewedAfterIngest})
      */
-    public void add(String applicationId, LocalDate day, int score, String band, JsonNode record, boolean anchored, boolean reviewed) {
+    public void add(String applicationId, LocalDate day, int score, String band, Session session, boolean anchored, boolean reviewed) {
         sessions++;
         App app = apps.computeIfAbsent(applicationId, a -> new App());
         Day d = app.days.computeIfAbsent(day, x -> new Day());
         d.sessions++;
         d.scoreSum += score;
         d.bands.merge(band, 1L, Long::sum);
-        app.outcomes.merge(record.path("decision").path("outcome").asText("UNKNOWN"), 1L, Long::sum);
-        app.riskLevels.merge(record.path("riskLevel").asText("UNKNOWN"), 1L, Long::sum);
+        app.outcomes.merge(session.outcome() == null ? UNKNOWN : session.outcome().name(), 1L, Long::sum);
+        app.riskLevels.merge(session.riskLevel() == null ? UNKNOWN : session.riskLevel().name(), 1L, Long::sum);
         if (anchored) count(Measure.ANCHORED);
-        JsonNode oversight = record.path("humanOversight");
-        String risk = record.path("riskLevel").asText("");
-        boolean required = oversight.path("required").asBoolean(false) || risk.equals("HIGH") || risk.equals("CRITICAL");
-        boolean had = oversight.hasNonNull("type") && !oversight.path("type").asText().equals("NONE");
-        if (oversight.hasNonNull("type") || oversight.hasNonNull("required")) count(Measure.OVERSIGHT_RECORDED);
-        if (required) {
+        if (session.recordsOversight()) count(Measure.OVERSIGHT_RECORDED);
+        if (session.requiresOversight()) {
             count(Measure.OVERSIGHT_REQUIRED);
-            if (had || reviewed) count(Measure.OVERSIGHT_COVERED);
-            else if (risk.equals("HIGH") || risk.equals("CRITICAL")) count(Measure.HIGH_RISK_UNREVIEWED);
+            if (session.hadOversight() || reviewed) count(Measure.OVERSIGHT_COVERED);
+            else if (session.highRisk()) count(Measure.HIGH_RISK_UNREVIEWED);
         }
-        if (record.path("grounding").hasNonNull("status")) count(Measure.GROUNDING);
-        JsonNode guardrails = record.path("guardrails");
-        if (guardrails.isArray() && !guardrails.isEmpty()) {
+        if (session.grounding() != null) count(Measure.GROUNDING);
+        if (!session.guardrails().isEmpty()) {
             count(Measure.GUARDRAILS);
-            boolean failed = false;
-            boolean bypassed = false;
-            for (JsonNode g : guardrails) {
-                String action = g.path("action").asText("");
-                failed |= action.equals("BLOCKED") || action.equals("FLAGGED") || action.equals("BYPASSED");
-                bypassed |= action.equals("BYPASSED");
-            }
-            if (failed) count(Measure.GUARDRAIL_FAILED);
-            if (bypassed) count(Measure.GUARDRAIL_BYPASSED);
+            if (session.guardrailFailed()) count(Measure.GUARDRAIL_FAILED);
+            if (session.guardrailBypassed()) count(Measure.GUARDRAIL_BYPASSED);
         }
+    }
+
+    /**
+     * The same from the record's JSON, for a caller that holds the record parsed already.
+     *
+     * @deprecated pass the typed session: {@code PackageWriter} still calls this until the evidence package reads
+     *     {@code StoredSession.session()} and {@code reviewedAfterIngest}
+     */
+    @Deprecated
+    public void add(String applicationId, LocalDate day, int score, String band, JsonNode record, boolean anchored, boolean reviewed) {
+        add(applicationId, day, score, band, Session.fromStoredRecord(record), anchored, reviewed);
     }
 
     /** Adds another tally's figures, e.g. those of another shard of the period. */

@@ -1,5 +1,7 @@
 package dev.veriproof.core.ingest;
 
+import dev.veriproof.core.json.Json;
+import dev.veriproof.core.session.Session;
 import java.time.Instant;
 import java.util.Map;
 
@@ -8,8 +10,8 @@ import java.util.Map;
  * when it accepted it. The record is kept byte for byte so that anyone can recompute the leaf hash.
  *
  * @param requestId the API request that stored it, so that a retried write recognizes itself
- * @param needsReview the session required human oversight (SPEC §5) and recorded none: it waits in the
- *     review queue until a human review is recorded
+ * @param needsReview it waits in the review queue: stored as {@link Session#lacksRequiredOversight()}, cleared when
+ *     a human review is recorded
  */
 public record StoredSession(String tenantId, String sessionId, String applicationId, Instant startedAt,
                             String canonicalRecord, String leafHash, int governanceScore, String band,
@@ -17,5 +19,18 @@ public record StoredSession(String tenantId, String sessionId, String applicatio
                             boolean needsReview) {
     public StoredSession {
         factors = Map.copyOf(factors);
+    }
+
+    /** The typed view of the canonical record, read without validating it again (see {@link Session#fromStoredRecord}). */
+    public Session session() {
+        return Session.fromStoredRecord(Json.parse(canonicalRecord));
+    }
+
+    /**
+     * A human review recorded after ingest gave it the oversight it required: it lacked oversight when it was stored
+     * ({@code session} is {@link #session()}, passed in so that the record is read once) and has left the review queue.
+     */
+    public boolean reviewedAfterIngest(Session session) {
+        return session.lacksRequiredOversight() && !needsReview;
     }
 }

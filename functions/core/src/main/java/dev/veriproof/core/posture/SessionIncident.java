@@ -1,7 +1,5 @@
 package dev.veriproof.core.posture;
 
-import dev.veriproof.core.session.GuardrailAction;
-import dev.veriproof.core.session.RiskLevel;
 import dev.veriproof.core.session.Session;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -42,10 +40,8 @@ public record SessionIncident(String sessionId, String applicationId, Instant st
     /** The incident types of a session; empty for a session that is no incident. */
     public static Set<Incident.Type> typesOf(Session session) {
         Set<Incident.Type> types = EnumSet.noneOf(Incident.Type.class);
-        if (session.guardrails().stream().anyMatch(g -> g.action() == GuardrailAction.BYPASSED)) types.add(Incident.Type.GUARDRAIL_BYPASS);
-        if (session.riskLevel() != null && session.riskLevel().compareTo(RiskLevel.HIGH) >= 0 && !session.hadOversight()) {
-            types.add(Incident.Type.HIGH_RISK_WITHOUT_OVERSIGHT);
-        }
+        if (session.guardrailBypassed()) types.add(Incident.Type.GUARDRAIL_BYPASS);
+        if (session.highRiskWithoutOversight()) types.add(Incident.Type.HIGH_RISK_WITHOUT_OVERSIGHT);
         return types;
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.veriproof.core.json.Json;
+import dev.veriproof.core.session.Session;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
@@ -15,14 +16,15 @@ import org.junit.jupiter.api.Test;
 class ScorecardTest {
     private static final LocalDate FROM = LocalDate.parse("2026-07-01");
 
-    private static ObjectNode record(String risk, boolean oversightRecorded, boolean grounded, String guardrailAction) {
+    private static Session record(String risk, boolean oversightRecorded, boolean grounded, String guardrailAction) {
         ObjectNode r = Json.mapper().createObjectNode();
+        r.put("sessionId", "s").put("applicationId", "app").put("startedAt", "2026-07-01T10:00:00Z");
         r.putObject("decision").put("outcome", "APPROVED");
         r.put("riskLevel", risk);
         if (oversightRecorded) r.putObject("humanOversight").put("required", true).put("type", "HUMAN_IN_THE_LOOP");
         if (grounded) r.putObject("grounding").put("status", "GROUNDED");
         r.putArray("guardrails").addObject().put("name", "pii").put("action", guardrailAction);
-        return r;
+        return Session.fromStoredRecord(r);
     }
 
     private static Map<String, Verdict> verdicts(EvidenceFacts facts, SessionTally tally) {
