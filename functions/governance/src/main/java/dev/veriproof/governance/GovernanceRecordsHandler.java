@@ -8,7 +8,6 @@ import dev.veriproof.adapters.http.JsonFields;
 import dev.veriproof.adapters.Config;
 import dev.veriproof.adapters.aws.AwsClients;
 import dev.veriproof.adapters.dynamo.DynamoApplicationStore;
-import dev.veriproof.adapters.dynamo.DynamoGovernanceStore;
 import dev.veriproof.adapters.http.ApiException;
 import dev.veriproof.adapters.http.ApiHandler;
 import dev.veriproof.adapters.http.ApiRequest;
@@ -55,11 +54,7 @@ public final class GovernanceRecordsHandler extends ApiHandler {
 
     public GovernanceRecordsHandler() {
         this(new DynamoApplicationStore(AwsClients.enhancedDynamoDb(), Config.governanceTable()),
-                RecordsIngestHandler.governanceStore(), Clock.systemUTC());
-    }
-
-    private GovernanceRecordsHandler(ApplicationStore applications, DynamoGovernanceStore store, Clock clock) {
-        this(applications, store, store, store, clock);
+                GovernanceStores.deployments(), GovernanceStores.sdk(), GovernanceStores.guardrails(), Clock.systemUTC());
     }
 
     GovernanceRecordsHandler(ApplicationStore applications, DeploymentStore deployments, SdkTelemetryStore sdk,

@@ -52,7 +52,7 @@ public final class PlansHandler extends ApiHandler {
     private final Clock clock;
 
     public PlansHandler() {
-        this(RecordsIngestHandler.governanceStore(), new DynamoApplicationStore(AwsClients.enhancedDynamoDb(), Config.governanceTable()),
+        this(GovernanceStores.plans(), new DynamoApplicationStore(AwsClients.enhancedDynamoDb(), Config.governanceTable()),
                 Clock.systemUTC());
     }
 

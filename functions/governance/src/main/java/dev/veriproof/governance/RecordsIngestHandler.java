@@ -7,8 +7,6 @@ import dev.veriproof.adapters.http.JsonFields;
 import dev.veriproof.adapters.Config;
 import dev.veriproof.adapters.aws.AwsClients;
 import dev.veriproof.adapters.dynamo.DynamoApplicationStore;
-import dev.veriproof.adapters.dynamo.DynamoAuditLog;
-import dev.veriproof.adapters.dynamo.DynamoGovernanceStore;
 import dev.veriproof.adapters.http.ApiException;
 import dev.veriproof.adapters.http.ApiHandler;
 import dev.veriproof.adapters.http.ApiRequest;
@@ -62,12 +60,8 @@ public final class RecordsIngestHandler extends ApiHandler {
     private final Clock clock;
 
     public RecordsIngestHandler() {
-        this(governanceStore(), new DynamoApplicationStore(AwsClients.enhancedDynamoDb(), Config.governanceTable()),
+        this(GovernanceStores.deployments(), GovernanceStores.sdk(), new DynamoApplicationStore(AwsClients.enhancedDynamoDb(), Config.governanceTable()),
                 Web3jSigner.fromConfig(), Clock.systemUTC());
-    }
-
-    private RecordsIngestHandler(DynamoGovernanceStore store, ApplicationStore applications, Signer signer, Clock clock) {
-        this(store, store, applications, signer, clock);
     }
 
     RecordsIngestHandler(DeploymentStore deployments, SdkTelemetryStore sdk, ApplicationStore applications, Signer signer, Clock clock) {
@@ -76,11 +70,6 @@ public final class RecordsIngestHandler extends ApiHandler {
         this.applications = applications;
         this.signer = signer;
         this.clock = clock;
-    }
-
-    static DynamoGovernanceStore governanceStore() {
-        return new DynamoGovernanceStore(AwsClients.dynamoDb(), Config.governanceTable(),
-                new DynamoAuditLog(AwsClients.dynamoDb(), Config.governanceTable(), Clock.systemUTC()));
     }
 
     @Override

@@ -24,7 +24,7 @@ public final class SdkVersionStreamHandler extends PrimedHandler<DynamodbEvent, 
     private final SdkTelemetryStore sdk;
 
     public SdkVersionStreamHandler() {
-        this(RecordsIngestHandler.governanceStore());
+        this(GovernanceStores.sdk());
     }
 
     SdkVersionStreamHandler(SdkTelemetryStore sdk) {

@@ -25,7 +25,7 @@ public final class SettingsHandler extends ApiHandler {
     private final Clock clock;
 
     public SettingsHandler() {
-        this(RecordsIngestHandler.governanceStore(), Clock.systemUTC());
+        this(GovernanceStores.settings(), Clock.systemUTC());
     }
 
     SettingsHandler(SettingsStore settings, Clock clock) {

@@ -4,8 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
-import dev.veriproof.adapters.dynamo.DynamoAuditLog;
-import dev.veriproof.adapters.dynamo.DynamoGovernanceStore;
+import dev.veriproof.adapters.dynamo.DynamoSdkTelemetryStore;
 import dev.veriproof.adapters.dynamo.DynamoSessionStore;
 import dev.veriproof.core.canonical.Canonical;
 import dev.veriproof.core.governance.SdkVersion;
@@ -15,7 +14,6 @@ import dev.veriproof.local.LambdaStreamEvents;
 import dev.veriproof.local.LocalAws;
 import dev.veriproof.local.LocalAwsExtension;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -34,7 +32,7 @@ import software.amazon.awssdk.services.dynamodb.model.Record;
 class SdkVersionStreamHandlerTest {
     private LocalAws aws;
     private DynamoSessionStore sessions;
-    private DynamoGovernanceStore store;
+    private DynamoSdkTelemetryStore store;
     private SdkVersionStreamHandler handler;
     private String tenant;
 
@@ -42,8 +40,7 @@ class SdkVersionStreamHandlerTest {
     void setUp(LocalAws aws) {
         this.aws = aws;
         sessions = new DynamoSessionStore(aws.client(), aws.tableName("SessionsTable"));
-        store = new DynamoGovernanceStore(aws.client(), aws.tableName("GovernanceTable"),
-                new DynamoAuditLog(aws.client(), aws.tableName("GovernanceTable"), Clock.systemUTC()));
+        store = new DynamoSdkTelemetryStore(aws.client(), aws.tableName("GovernanceTable"));
         handler = new SdkVersionStreamHandler(store);
         tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);
     }

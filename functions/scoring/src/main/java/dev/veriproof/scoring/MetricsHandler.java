@@ -41,7 +41,7 @@ public final class MetricsHandler extends ApiHandler {
     private final Clock clock;
 
     public MetricsHandler() {
-        this(Scoring.applications(), Scoring.rollups(), Scoring.risks(), Scoring.governance(), Clock.systemUTC());
+        this(Scoring.applications(), Scoring.rollups(), Scoring.risks(), Scoring.sdk(), Clock.systemUTC());
     }
 
     MetricsHandler(ApplicationStore applications, RollupStore rollups, RiskStore risks, SdkTelemetryStore sdk, Clock clock) {

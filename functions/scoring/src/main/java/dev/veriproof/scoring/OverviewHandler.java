@@ -51,7 +51,7 @@ public final class OverviewHandler extends ApiHandler {
     private final Clock clock;
 
     public OverviewHandler() {
-        this(Scoring.applications(), Scoring.rollups(), Scoring.risks(), Scoring.alerts(), Scoring.governance(), Scoring.governance(),
+        this(Scoring.applications(), Scoring.rollups(), Scoring.risks(), Scoring.alerts(), Scoring.deployments(), Scoring.sdk(),
                 Scoring.reviews(), Clock.systemUTC());
     }
 

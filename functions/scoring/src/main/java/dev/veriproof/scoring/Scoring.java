@@ -5,7 +5,8 @@ import dev.veriproof.adapters.aws.AwsClients;
 import dev.veriproof.adapters.dynamo.DynamoAlertStore;
 import dev.veriproof.adapters.dynamo.DynamoApplicationStore;
 import dev.veriproof.adapters.dynamo.DynamoAuditLog;
-import dev.veriproof.adapters.dynamo.DynamoGovernanceStore;
+import dev.veriproof.adapters.dynamo.DynamoDeploymentStore;
+import dev.veriproof.adapters.dynamo.DynamoSdkTelemetryStore;
 import dev.veriproof.adapters.dynamo.DynamoIncidentStore;
 import dev.veriproof.adapters.dynamo.DynamoReviewStore;
 import dev.veriproof.adapters.dynamo.DynamoRiskStore;
@@ -40,9 +41,12 @@ final class Scoring {
         return new DynamoAlertStore(AwsClients.dynamoDb(), Config.governanceTable());
     }
 
-    static DynamoGovernanceStore governance() {
-        return new DynamoGovernanceStore(AwsClients.dynamoDb(), Config.governanceTable(),
-                new DynamoAuditLog(AwsClients.dynamoDb(), Config.governanceTable(), Clock.systemUTC()));
+    static DynamoSdkTelemetryStore sdk() {
+        return new DynamoSdkTelemetryStore(AwsClients.dynamoDb(), Config.governanceTable());
+    }
+
+    static DynamoDeploymentStore deployments() {
+        return new DynamoDeploymentStore(AwsClients.dynamoDb(), Config.governanceTable());
     }
 
     static DynamoReviewStore reviews() {

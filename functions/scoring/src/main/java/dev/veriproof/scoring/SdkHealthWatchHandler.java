@@ -2,7 +2,7 @@ package dev.veriproof.scoring;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import dev.veriproof.adapters.Log;
-import dev.veriproof.adapters.dynamo.DynamoGovernanceStore.TenantSdkState;
+import dev.veriproof.adapters.dynamo.DynamoSdkTelemetryStore.TenantSdkState;
 import dev.veriproof.adapters.snapstart.PrimedHandler;
 import dev.veriproof.core.alerts.AlertRule;
 import dev.veriproof.core.alerts.MetricCheck;
@@ -30,7 +30,7 @@ public final class SdkHealthWatchHandler extends PrimedHandler<Map<String, Objec
     private final Clock clock;
 
     public SdkHealthWatchHandler() {
-        this(Scoring.governance()::sdkStatesOfAllTenants, Scoring.alerts()::rules, Scoring.aggregation(Clock.systemUTC()), Clock.systemUTC());
+        this(Scoring.sdk()::sdkStatesOfAllTenants, Scoring.alerts()::rules, Scoring.aggregation(Clock.systemUTC()), Clock.systemUTC());
     }
 
     SdkHealthWatchHandler(Supplier<List<TenantSdkState>> states, Function<String, List<AlertRule>> rules, Aggregation aggregation, Clock clock) {

@@ -7,7 +7,7 @@ import dev.veriproof.adapters.dynamo.DynamoAlertStore;
 import dev.veriproof.adapters.dynamo.DynamoAuditLog;
 import dev.veriproof.adapters.dynamo.DynamoApplicationStore;
 import dev.veriproof.adapters.dynamo.DynamoIncidentStore;
-import dev.veriproof.adapters.dynamo.DynamoGovernanceStore;
+import dev.veriproof.adapters.dynamo.DynamoSdkTelemetryStore;
 import dev.veriproof.adapters.dynamo.DynamoRiskStore;
 import dev.veriproof.adapters.dynamo.DynamoRollupStore;
 import dev.veriproof.core.aggregation.RollupStore;
@@ -45,7 +45,7 @@ import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
 class SdkHealthWatchHandlerTest {
     private static final Instant T0 = Instant.parse("2026-11-26T12:00:00Z");
 
-    private DynamoGovernanceStore governance;
+    private DynamoSdkTelemetryStore governance;
     private AlertStore alerts;
     private RollupStore rollups;
     private RiskStore risks;
@@ -59,7 +59,7 @@ class SdkHealthWatchHandlerTest {
     void setUp(LocalAws aws) {
         String table = aws.tableName("GovernanceTable");
         DynamoAuditLog audit = new DynamoAuditLog(aws.client(), table, Clock.fixed(T0, ZoneOffset.UTC));
-        governance = new DynamoGovernanceStore(aws.client(), table, audit);
+        governance = new DynamoSdkTelemetryStore(aws.client(), table);
         alerts = new DynamoAlertStore(aws.client(), table, audit);
         rollups = new DynamoRollupStore(aws.client(), table);
         risks = new DynamoRiskStore(aws.client(), table);

@@ -30,7 +30,9 @@ class DynamoGovernanceRecordsTest {
     private DynamoAuditLog audit;
     private DynamoSessionStore sessions;
     private DynamoReviewStore reviews;
-    private DynamoGovernanceStore store;
+    private DynamoPlanStore plans;
+    private DynamoSdkTelemetryStore sdk;
+    private DynamoSettingsStore settings;
     private String tenant;
 
     @BeforeEach
@@ -39,7 +41,9 @@ class DynamoGovernanceRecordsTest {
         audit = new DynamoAuditLog(aws.client(), governance, Clock.systemUTC());
         sessions = new DynamoSessionStore(aws.client(), aws.tableName("SessionsTable"));
         reviews = new DynamoReviewStore(aws.client(), governance, aws.tableName("SessionsTable"), audit);
-        store = new DynamoGovernanceStore(aws.client(), governance, audit);
+        plans = new DynamoPlanStore(aws.client(), governance, audit);
+        sdk = new DynamoSdkTelemetryStore(aws.client(), governance);
+        settings = new DynamoSettingsStore(aws.client(), governance, audit);
         tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
@@ -91,31 +95,31 @@ class DynamoGovernanceRecordsTest {
     void planUpdatesAreConditionalOnTheVersionAndAudited() {
         PlanItem item = new PlanItem(PlanItem.Kind.REMEDIATION, tenant, "rem_1", "gap", null, "owner", LocalDate.parse("2026-12-01"),
                 "OPEN", null, "10.1", "alert:alt_1", null, 1, NOW, "key_admin", NOW, "key_admin");
-        assertTrue(store.create(item, event("remediation.create")));
-        assertFalse(store.create(item, event("remediation.create")), "an id is created once");
+        assertTrue(plans.create(item, event("remediation.create")));
+        assertFalse(plans.create(item, event("remediation.create")), "an id is created once");
         PlanItem done = new PlanItem(item.kind(), tenant, item.id(), item.title(), null, item.owner(), item.dueDate(), "DONE", null,
                 item.controlId(), item.incidentId(), "closed", 2, NOW, "key_admin", NOW, "key_admin");
-        assertTrue(store.update(done, event("remediation.update")));
-        assertFalse(store.update(done, event("remediation.update")), "a stale version is refused");
-        PlanItem stored = store.find(tenant, PlanItem.Kind.REMEDIATION, "rem_1").orElseThrow();
+        assertTrue(plans.update(done, event("remediation.update")));
+        assertFalse(plans.update(done, event("remediation.update")), "a stale version is refused");
+        PlanItem stored = plans.find(tenant, PlanItem.Kind.REMEDIATION, "rem_1").orElseThrow();
         assertEquals("DONE", stored.status());
         assertEquals("10.1", stored.controlId());
         assertEquals("alert:alt_1", stored.incidentId());
         assertEquals(List.of("remediation.create", "remediation.update"), audit.list(tenant, 0, 10).stream().map(e -> e.action()).toList());
-        assertTrue(store.list(tenant, PlanItem.Kind.ROADMAP).isEmpty());
+        assertTrue(plans.list(tenant, PlanItem.Kind.ROADMAP).isEmpty());
     }
 
     @Test
     void sdkSightingsKeepTheWidestBoundsWhateverTheOrder() {
-        store.sawSdk(tenant, "app", "py", "1.0", Instant.parse("2026-11-20T10:00:00Z"), "session");
-        store.sawSdk(tenant, "app", "py", "1.0", Instant.parse("2026-11-18T10:00:00Z"), "health");
-        store.sawSdk(tenant, "app", "py", "1.0", Instant.parse("2026-11-19T10:00:00Z"), "session");
-        store.sawSdk(tenant, "app", "py", "1.0", Instant.parse("2026-11-18T10:00:00Z"), "health");
-        var version = store.versions(tenant, "app").get(0);
+        sdk.sawSdk(tenant, "app", "py", "1.0", Instant.parse("2026-11-20T10:00:00Z"), "session");
+        sdk.sawSdk(tenant, "app", "py", "1.0", Instant.parse("2026-11-18T10:00:00Z"), "health");
+        sdk.sawSdk(tenant, "app", "py", "1.0", Instant.parse("2026-11-19T10:00:00Z"), "session");
+        sdk.sawSdk(tenant, "app", "py", "1.0", Instant.parse("2026-11-18T10:00:00Z"), "health");
+        var version = sdk.versions(tenant, "app").get(0);
         assertEquals(Instant.parse("2026-11-18T10:00:00Z"), version.firstSeen());
         assertEquals(Instant.parse("2026-11-20T10:00:00Z"), version.lastSeen());
         assertEquals(java.util.Set.of("session", "health"), version.sources());
-        assertTrue(store.get(tenant).quarterlyExport(), "settings default to the quarterly export on");
+        assertTrue(settings.get(tenant).quarterlyExport(), "settings default to the quarterly export on");
     }
 
     private List<String> queued() {

@@ -1,0 +1,171 @@
+package dev.veriproof.adapters.dynamo;
+
+import static dev.veriproof.adapters.dynamo.Attributes.n;
+import static dev.veriproof.adapters.dynamo.Attributes.s;
+import static dev.veriproof.adapters.dynamo.GovernanceTable.keyed;
+
+import dev.veriproof.core.canonical.ContentIds;
+import dev.veriproof.core.governance.SdkHealthReport;
+import dev.veriproof.core.governance.SdkHealthState;
+import dev.veriproof.core.governance.SdkTelemetryStore;
+import dev.veriproof.core.governance.SdkVersion;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+
+/**
+ * The governance table's SDK telemetry (SPEC §8), partition {@code TENANT#<t>}:
+ * <ul>
+ * <li>{@code SDKHEALTH#<app>#<sha256>}: SDK health reports, written once</li>
+ * <li>{@code SDKVER#<app>#<hash of name and version>}: first/last seen of an SDK version</li>
+ * <li>{@code SDKSTATE#<app>#<hash of name and version>}: the latest health report of an SDK version,
+ * also listed across tenants in {@code gsi1} ({@code SDKSTATE#<shard>}) for the SDK health watch</li>
+ * </ul>
+ */
+public final class DynamoSdkTelemetryStore implements SdkTelemetryStore {
+    /** Shards of the cross-tenant listing of SDK states, so that no one index partition takes every report's write. */
+    public static final int SDK_STATE_SHARDS = 8;
+
+    private final GovernanceTable table;
+
+    public DynamoSdkTelemetryStore(DynamoDbClient client, String governanceTable) {
+        this.table = new GovernanceTable(client, governanceTable);
+    }
+
+    @Override
+    public boolean putIfAbsent(SdkHealthReport r) {
+        Map<String, AttributeValue> item = keyed(r.tenantId(), "SDKHEALTH#" + r.applicationId() + "#" + r.sha256());
+        item.put("applicationId", s(r.applicationId()));
+        item.put("sdkName", s(r.sdkName()));
+        item.put("sdkVersion", s(r.sdkVersion()));
+        item.put("reportedAt", s(r.reportedAt().toString()));
+        item.put("reportedAtMs", n(r.reportedAt().toEpochMilli()));
+        item.put("report", s(r.canonicalReport()));
+        item.put("sha256", s(r.sha256()));
+        item.put("receivedAt", s(r.receivedAt().toString()));
+        boolean stored = table.putIfNew(item).isEmpty();
+        moveLatestState(r);
+        return stored;
+    }
+
+    /** The gsi1 partition that lists the SDK states of some tenants. */
+    public static String sdkStateShard(int shard) {
+        return "SDKSTATE#" + shard;
+    }
+
+    /** Replaces the version's state with the report's unless a later (or the same) report is there: order-independent. */
+    private void moveLatestState(SdkHealthReport r) {
+        SdkHealthState state = SdkHealthState.of(r);
+        String sdk = sdkKey(r.sdkName(), r.sdkVersion());
+        Map<String, AttributeValue> item = keyed(r.tenantId(), "SDKSTATE#" + r.applicationId() + "#" + sdk);
+        item.put("gsi1pk", s(sdkStateShard(Math.floorMod(r.tenantId().hashCode(), SDK_STATE_SHARDS))));
+        item.put("gsi1sk", s(r.tenantId() + "#" + r.applicationId() + "#" + sdk));
+        item.put("tenantId", s(r.tenantId()));
+        item.put("applicationId", s(r.applicationId()));
+        item.put("sdkName", s(r.sdkName()));
+        item.put("sdkVersion", s(r.sdkVersion()));
+        item.put("reportedAt", s(r.reportedAt().toString()));
+        item.put("reportedAtMs", n(r.reportedAt().toEpochMilli()));
+        item.put("reportSha256", s(r.sha256()));
+        item.put("circuitBreaker", s(state.circuitBreaker()));
+        item.put("exportSuccessRate", AttributeValue.fromN(Double.toString(state.exportSuccessRate())));
+        if (state.p95LatencyMs() != null) item.put("p95LatencyMs", AttributeValue.fromN(Double.toString(state.p95LatencyMs())));
+        if (state.queueDepth() != null) item.put("queueDepth", n(state.queueDepth()));
+        if (state.droppedSessions() != null) item.put("droppedSessions", n(state.droppedSessions()));
+        try {
+            // ties (two reports of the same millisecond) go to the greater hash, so every order ends alike
+            table.client().putItem(p -> p.tableName(table.name()).item(item)
+                    .conditionExpression("attribute_not_exists(pk) OR reportedAtMs < :ms OR (reportedAtMs = :ms AND reportSha256 < :sha)")
+                    .expressionAttributeValues(Map.of(":ms", n(r.reportedAt().toEpochMilli()), ":sha", s(r.sha256()))));
+        } catch (ConditionalCheckFailedException e) {
+            // a later report of this version is the state already
+        }
+    }
+
+    @Override
+    public List<SdkHealthState> healthStates(String tenantId, String applicationId) {
+        return table.query(tenantId, "SDKSTATE#" + applicationId + "#").stream().map(DynamoSdkTelemetryStore::sdkState)
+                .sorted(Comparator.comparing(SdkHealthState::sdkName).thenComparing(SdkHealthState::sdkVersion)).toList();
+    }
+
+    /** The latest state of an SDK version, with its tenant. */
+    public record TenantSdkState(String tenantId, SdkHealthState state) {
+    }
+
+    /**
+     * Every tenant's SDK states, from the sharded {@code gsi1} listing (eventually consistent): what
+     * the SDK health watch evaluates. One item per application and SDK version ever reported.
+     */
+    public List<TenantSdkState> sdkStatesOfAllTenants() {
+        List<TenantSdkState> states = new ArrayList<>();
+        for (int shard = 0; shard < SDK_STATE_SHARDS; shard++) {
+            String partition = sdkStateShard(shard);
+            table.client().queryPaginator(r -> r.tableName(table.name()).indexName("gsi1").keyConditionExpression("gsi1pk = :p")
+                            .expressionAttributeValues(Map.of(":p", s(partition))))
+                    .items().forEach(i -> states.add(new TenantSdkState(i.get("tenantId").s(), sdkState(i))));
+        }
+        return states;
+    }
+
+    private static SdkHealthState sdkState(Map<String, AttributeValue> i) {
+        return new SdkHealthState(i.get("applicationId").s(), i.get("sdkName").s(), i.get("sdkVersion").s(),
+                Instant.parse(i.get("reportedAt").s()), i.get("circuitBreaker").s(), Double.parseDouble(i.get("exportSuccessRate").n()),
+                i.containsKey("p95LatencyMs") ? Double.parseDouble(i.get("p95LatencyMs").n()) : null,
+                i.containsKey("queueDepth") ? Long.parseLong(i.get("queueDepth").n()) : null,
+                i.containsKey("droppedSessions") ? Long.parseLong(i.get("droppedSessions").n()) : null);
+    }
+
+    private static String sdkKey(String sdkName, String sdkVersion) {
+        return ContentIds.of(sdkName, sdkVersion).substring(0, 32);
+    }
+
+    @Override
+    public List<SdkHealthReport> healthReports(String tenantId, String applicationId) {
+        return table.query(tenantId, "SDKHEALTH#" + applicationId + "#").stream()
+                .sorted(Comparator.comparing((Map<String, AttributeValue> i) -> Long.parseLong(i.get("reportedAtMs").n()))
+                        .thenComparing(i -> i.get("sha256").s()))
+                .map(i -> new SdkHealthReport(tenantId, i.get("applicationId").s(), i.get("sdkName").s(), i.get("sdkVersion").s(),
+                        Instant.parse(i.get("reportedAt").s()), i.get("report").s(), i.get("sha256").s(), Instant.parse(i.get("receivedAt").s())))
+                .toList();
+    }
+
+    @Override
+    public void sawSdk(String tenantId, String applicationId, String sdkName, String sdkVersion, Instant at, String source) {
+        String nameAndVersion = sdkKey(sdkName, sdkVersion);
+        Map<String, AttributeValue> key = Map.of("pk", s(KeyItem.tenantPk(tenantId)), "sk", s("SDKVER#" + applicationId + "#" + nameAndVersion));
+        table.client().updateItem(r -> r.tableName(table.name()).key(key)
+                .updateExpression("SET applicationId = :a, sdkName = :n, sdkVersion = :v ADD sources :src")
+                .expressionAttributeValues(Map.of(":a", s(applicationId), ":n", s(sdkName), ":v", s(sdkVersion),
+                        ":src", AttributeValue.fromSs(List.of(source)))));
+        // Two conditional moves, each a no-op when the stored bound already covers `at`: replays,
+        // retries and out-of-order delivery all end in the same first/last seen.
+        Map<String, AttributeValue> values = Map.of(":ms", n(at.toEpochMilli()), ":t", s(at.toString()));
+        conditionalUpdate(key, "SET firstSeenMs = :ms, firstSeen = :t", "attribute_not_exists(firstSeenMs) OR firstSeenMs > :ms", values);
+        conditionalUpdate(key, "SET lastSeenMs = :ms, lastSeen = :t", "attribute_not_exists(lastSeenMs) OR lastSeenMs < :ms", values);
+    }
+
+    @Override
+    public List<SdkVersion> versions(String tenantId, String applicationId) {
+        return table.query(tenantId, "SDKVER#" + applicationId + "#").stream()
+                .filter(i -> i.containsKey("firstSeen") && i.containsKey("lastSeen"))
+                .map(i -> new SdkVersion(i.get("applicationId").s(), i.get("sdkName").s(), i.get("sdkVersion").s(),
+                        Instant.parse(i.get("firstSeen").s()), Instant.parse(i.get("lastSeen").s()), new HashSet<>(i.get("sources").ss())))
+                .sorted(Comparator.comparing(SdkVersion::firstSeen).thenComparing(SdkVersion::sdkName).thenComparing(SdkVersion::sdkVersion))
+                .toList();
+    }
+
+    private void conditionalUpdate(Map<String, AttributeValue> key, String update, String condition, Map<String, AttributeValue> values) {
+        try {
+            table.client().updateItem(r -> r.tableName(table.name()).key(key).updateExpression(update).conditionExpression(condition)
+                    .expressionAttributeValues(values));
+        } catch (ConditionalCheckFailedException e) {
+            // the stored bound is already at least as wide
+        }
+    }
+}
