@@ -6,7 +6,7 @@ import dev.veriproof.adapters.Config;
 import dev.veriproof.adapters.aws.AwsClients;
 import dev.veriproof.adapters.dynamo.DynamoApplicationStore;
 import dev.veriproof.adapters.dynamo.DynamoAuditLog;
-import dev.veriproof.adapters.dynamo.DynamoObservedRisk;
+import dev.veriproof.adapters.dynamo.DynamoRiskStore;
 import dev.veriproof.adapters.http.ApiException;
 import dev.veriproof.adapters.http.ApiHandler;
 import dev.veriproof.adapters.http.ApiRequest;
@@ -17,7 +17,7 @@ import dev.veriproof.core.access.Role;
 import dev.veriproof.core.applications.Application;
 import dev.veriproof.core.applications.ApplicationStore;
 import dev.veriproof.core.applications.RedactionPolicy;
-import dev.veriproof.core.risk.ObservedRisk;
+import dev.veriproof.core.risk.RiskStore;
 import dev.veriproof.core.risk.RiskClassifier;
 import dev.veriproof.core.session.RiskLevel;
 import java.time.Clock;
@@ -40,18 +40,18 @@ public final class ApplicationsHandler extends ApiHandler {
     private static final String[] MUTABLE_FIELDS = {"name", "declaredRiskLevel", "scoreTarget", "owner", "redaction"};
 
     private final ApplicationStore applications;
-    private final ObservedRisk observedRisk;
+    private final RiskStore risks;
     private final Clock clock;
 
     public ApplicationsHandler() {
         this(new DynamoApplicationStore(AwsClients.enhancedDynamoDb(), Config.governanceTable(),
                         new DynamoAuditLog(AwsClients.dynamoDb(), Config.governanceTable(), Clock.systemUTC())),
-                new DynamoObservedRisk(AwsClients.dynamoDb(), Config.governanceTable()), Clock.systemUTC());
+                new DynamoRiskStore(AwsClients.dynamoDb(), Config.governanceTable()), Clock.systemUTC());
     }
 
-    ApplicationsHandler(ApplicationStore applications, ObservedRisk observedRisk, Clock clock) {
+    ApplicationsHandler(ApplicationStore applications, RiskStore risks, Clock clock) {
         this.applications = applications;
-        this.observedRisk = observedRisk;
+        this.risks = risks;
         this.clock = clock;
     }
 
@@ -138,7 +138,7 @@ public final class ApplicationsHandler extends ApiHandler {
 
     /** The application with its current effective risk: the higher of declared and observed (SPEC §5). */
     private Map<String, Object> view(Application app) {
-        return view(app, observedRisk.observed(app.tenantId(), app.applicationId()));
+        return view(app, risks.find(app.tenantId(), app.applicationId()).map(RiskStore.Classification::observed));
     }
 
     private static Map<String, Object> view(Application app, Optional<RiskLevel> observed) {
