@@ -9,6 +9,7 @@ import dev.veriproof.adapters.http.ApiException;
 import dev.veriproof.adapters.http.ApiHandler;
 import dev.veriproof.adapters.http.ApiRequest;
 import dev.veriproof.adapters.http.ApiResponse;
+import dev.veriproof.adapters.http.QueryParameters;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import dev.veriproof.core.access.Principal;
 import dev.veriproof.core.access.Role;
@@ -56,8 +57,7 @@ public final class SessionExplorerHandler extends ApiHandler {
     protected APIGatewayV2HTTPResponse handle(ApiRequest request) {
         if (!request.routeKey().equals("GET /v1/sessions")) throw noSuchRoute(request);
         Principal caller = request.requireRole(Role.ADMIN, Role.AUDITOR);
-        Map<String, String> parameters = new LinkedHashMap<>();
-        for (String name : request.queryParameterNames()) request.queryParameter(name).ifPresent(value -> parameters.put(name, value));
+        Map<String, String> parameters = QueryParameters.of(request).values();
         SessionFilter filter = read(() -> SessionFilter.parse(parameters, clock.instant()));
         String applicationId = filter.applicationId();
         if (applicationId != null) {
@@ -88,7 +88,7 @@ public final class SessionExplorerHandler extends ApiHandler {
         try {
             return parse.get();
         } catch (QueryException e) {
-            throw ApiException.badRequest(e.code(), e.getMessage(), "query." + e.parameter());
+            throw ApiException.badRequest(e.code(), e.getMessage(), ApiRequest.queryField(e.parameter()));
         }
     }
 

@@ -8,6 +8,7 @@ import dev.veriproof.adapters.http.ApiException;
 import dev.veriproof.adapters.http.ApiHandler;
 import dev.veriproof.adapters.http.ApiRequest;
 import dev.veriproof.adapters.http.ApiResponse;
+import dev.veriproof.adapters.http.QueryParameters;
 import dev.veriproof.adapters.http.JsonFields;
 import dev.veriproof.adapters.webhook.WebhookDelivery;
 import dev.veriproof.core.access.Principal;
@@ -152,13 +153,7 @@ public final class AlertsHandler extends ApiHandler {
     }
 
     private APIGatewayV2HTTPResponse listAlerts(Principal caller, ApiRequest request) {
-        Optional<AlertStatus> status = request.queryParameter("status").map(s -> {
-            try {
-                return AlertStatus.valueOf(s);
-            } catch (IllegalArgumentException e) {
-                throw ApiException.badRequest("invalid_value", "status is OPEN, ACKNOWLEDGED or RESOLVED.", "status");
-            }
-        });
+        Optional<AlertStatus> status = QueryParameters.of(request).oneOf("status", AlertStatus.class);
         Optional<String> application = request.queryId("applicationId");
         return ApiResponse.json(200, Map.of("alerts", alerts.alerts(caller.tenantId()).stream()
                 .filter(a -> caller.mayRead(a.applicationId()))

@@ -1,10 +1,10 @@
 package dev.veriproof.scoring;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import dev.veriproof.adapters.http.ApiException;
 import dev.veriproof.adapters.http.ApiHandler;
 import dev.veriproof.adapters.http.ApiRequest;
 import dev.veriproof.adapters.http.ApiResponse;
+import dev.veriproof.adapters.http.QueryParameters;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import dev.veriproof.core.access.Principal;
 import dev.veriproof.core.access.Role;
@@ -76,10 +76,7 @@ public final class OverviewHandler extends ApiHandler {
     protected APIGatewayV2HTTPResponse handle(ApiRequest request) {
         if (!request.routeKey().equals("GET /v1/overview")) throw noSuchRoute(request);
         Principal caller = request.requireRole(Role.ADMIN, Role.AUDITOR);
-        for (String name : request.queryParameterNames()) {
-            if (!name.equals("days")) throw ApiException.badRequest("unknown_parameter", "Unknown query parameter '" + name + "'; the overview takes days.", "query." + name);
-        }
-        int days = request.queryParameter("days").map(OverviewHandler::days).orElse(Overview.DEFAULT_DAYS);
+        int days = QueryParameters.only(request, "days").wholeNumber("days", 1, Overview.MAX_DAYS).orElse(Overview.DEFAULT_DAYS);
         return ApiResponse.json(200, view(overview(caller, days)));
     }
 
@@ -128,13 +125,6 @@ public final class OverviewHandler extends ApiHandler {
             return card;
         }).toList());
         return body;
-    }
-
-    private static int days(String text) {
-        if (!text.matches("[0-9]{1,3}") || Integer.parseInt(text) < 1 || Integer.parseInt(text) > Overview.MAX_DAYS) {
-            throw ApiException.badRequest("invalid_value", "days must be a whole number from 1 to " + Overview.MAX_DAYS + ".", "query.days");
-        }
-        return Integer.parseInt(text);
     }
 
     Overview overview(Principal caller, int days) {
