@@ -19,11 +19,7 @@ import org.junit.jupiter.api.Test;
  * closes it; closing the gaps one by one (deployment record, review, resolved alert with a note, remediation with an
  * owner) moves each verdict.
  */
-class ComplianceCenterEndToEndTest {
-    private final Devstack stack = RunningDevstack.get();
-    private final ApiClient api = new ApiClient(stack.apiUrl());
-    private final Seed.SeededTenant demo = stack.tenant("demo");
-    private final Seed.SeededTenant acme = stack.tenant("acme");
+class ComplianceCenterEndToEndTest extends EndToEndTest {
     private final String run = UUID.randomUUID().toString().substring(0, 6);
     private final String noDeployment = "cc-a-" + run;
     private final String unreviewed = "cc-b-" + run;
@@ -179,6 +175,5 @@ class ComplianceCenterEndToEndTest {
         }
         throw new AssertionError("no incident " + incidentId);
     }
-
 
 }

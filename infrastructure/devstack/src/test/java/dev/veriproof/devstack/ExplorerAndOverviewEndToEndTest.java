@@ -16,7 +16,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,19 +23,7 @@ import org.junit.jupiter.api.Test;
  * what each shows, tenant isolation (404 or nothing), a limited auditor's scope, bad parameters
  * (400 naming them) and cursors that stay exact while sessions keep arriving.
  */
-class ExplorerAndOverviewEndToEndTest {
-    private static Devstack stack;
-    private static ApiClient api;
-    private static Seed.SeededTenant demo;
-    private static Seed.SeededTenant acme;
-
-    @BeforeAll
-    static void start() {
-        stack = RunningDevstack.get();
-        api = new ApiClient(stack.apiUrl());
-        demo = stack.tenant("demo");
-        acme = stack.tenant("acme");
-    }
+class ExplorerAndOverviewEndToEndTest extends EndToEndTest {
 
     private static String newApplication(String declared, int target) {
         String id = "cc-" + UUID.randomUUID().toString().substring(0, 8);
@@ -53,14 +40,6 @@ class ExplorerAndOverviewEndToEndTest {
 
     private static void post(Map<String, Object> session) {
         api.expect(201, api.post("/v1/sessions", demo.key("ingest"), session));
-    }
-
-    private static void assertError(ApiClient.Response response, int status, String code, String field) {
-        assertEquals(status, response.status(), response.body());
-        JsonNode error = response.json().get("error");
-        assertEquals(code, error.get("code").asText(), response.body());
-        if (field != null) assertEquals(field, error.get("field").asText(), response.body());
-        assertFalse(response.body().contains("Exception"), response.body());
     }
 
     private static List<String> ids(JsonNode page) {

@@ -33,19 +33,11 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * them: deployment records, SDK health and versions, guardrail versions, reviews and the review
  * queue, remediation and roadmap items, settings and the audit log's hash chain.
  */
-class GovernanceRecordsEndToEndTest {
-    private static Devstack stack;
-    private static ApiClient api;
-    private static Seed.SeededTenant demo;
-    private static Seed.SeededTenant acme;
+class GovernanceRecordsEndToEndTest extends EndToEndTest {
     private static String limitedAuditor;
 
     @BeforeAll
     static void start() {
-        stack = RunningDevstack.get();
-        api = new ApiClient(stack.apiUrl());
-        demo = stack.tenant("demo");
-        acme = stack.tenant("acme");
         limitedAuditor = api.expect(201, api.post("/v1/keys", demo.key("admin"),
                 Map.of("role", "auditor", "applications", List.of("support-bot")))).get("key").asText();
     }
@@ -60,15 +52,6 @@ class GovernanceRecordsEndToEndTest {
         api.expect(201, api.post("/v1/applications", demo.key("admin"), Map.of("applicationId", id, "name", "Governed",
                 "declaredRiskLevel", "HIGH", "scoreTarget", 80, "owner", "governance-team")));
         return id;
-    }
-
-    private static void assertError(ApiClient.Response response, int status, String code, String field) {
-        assertEquals(status, response.status(), response.body());
-        JsonNode error = response.json().get("error");
-        assertEquals(code, error.get("code").asText(), response.body());
-        assertFalse(error.get("message").asText().isBlank());
-        if (field != null) assertEquals(field, error.path("field").asText(), response.body());
-        assertFalse(response.body().contains("Exception"), "no internals in error bodies: " + response.body());
     }
 
     private static Map<String, Object> with(Map<String, Object> base, String field, Object value) {

@@ -19,23 +19,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The HTTP API as an SDK or an administrator calls it: real HTTP, the real authorizer, DynamoDB Local. */
-class HttpApiEndToEndTest {
-    private static Devstack stack;
-    private static ApiClient api;
-    private static Seed.SeededTenant demo;
-    private static Seed.SeededTenant acme;
-
-    @BeforeAll
-    static void start() {
-        stack = RunningDevstack.get();
-        api = new ApiClient(stack.apiUrl());
-        demo = stack.tenant("demo");
-        acme = stack.tenant("acme");
-    }
+class HttpApiEndToEndTest extends EndToEndTest {
 
     private static ObjectNode session(String id, String app) {
         return (ObjectNode) Json.parse("""
@@ -45,14 +32,6 @@ class HttpApiEndToEndTest {
 
     private static String newId() {
         return "e2e-" + UUID.randomUUID();
-    }
-
-    private static void assertError(ApiClient.Response response, int status, String code) {
-        assertEquals(status, response.status(), response.body());
-        JsonNode error = response.json().get("error");
-        assertEquals(code, error.get("code").asText(), response.body());
-        assertFalse(error.get("message").asText().isBlank());
-        assertFalse(response.body().contains("Exception"), "no internals in error bodies: " + response.body());
     }
 
     private static boolean exists(String sessionId) {

@@ -13,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,17 +20,7 @@ import org.junit.jupiter.api.Test;
  * breakdown by model, content safety and SDK health in {@code /metrics}; the SDK alert kinds opened
  * and resolved by the SDK health watch's schedule; {@code contentSafety.flags} in a session rule.
  */
-class MonitoringEndToEndTest {
-    private static Devstack stack;
-    private static ApiClient api;
-    private static Seed.SeededTenant demo;
-
-    @BeforeAll
-    static void start() {
-        stack = RunningDevstack.get();
-        api = new ApiClient(stack.apiUrl());
-        demo = stack.tenant("demo");
-    }
+class MonitoringEndToEndTest extends EndToEndTest {
 
     private static String newApplication() {
         String id = "mon-" + UUID.randomUUID().toString().substring(0, 8);

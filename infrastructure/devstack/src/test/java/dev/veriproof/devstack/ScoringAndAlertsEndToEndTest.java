@@ -25,21 +25,13 @@ import org.junit.jupiter.api.Test;
  * Aggregation, risk, alert rules, alerts and notifications through the HTTP API of the running
  * devstack: real stream polling, the real local SQS/EventBridge endpoint and a real webhook receiver.
  */
-class ScoringAndAlertsEndToEndTest {
+class ScoringAndAlertsEndToEndTest extends EndToEndTest {
     private static final String SECRET = "whsec-0123456789abcdef";
-    private static Devstack stack;
-    private static ApiClient api;
-    private static Seed.SeededTenant demo;
-    private static Seed.SeededTenant acme;
 
     @BeforeAll
     static void start() {
         // the retry mechanism unchanged, its delays shortened: 1 s instead of 5 s, 25 s, 125 s
         System.setProperty("WEBHOOK_RETRY_DELAYS_SECONDS", "1,1,1");
-        stack = RunningDevstack.get();
-        api = new ApiClient(stack.apiUrl());
-        demo = stack.tenant("demo");
-        acme = stack.tenant("acme");
     }
 
     private static String newApplication(String declared, int target) {
@@ -54,13 +46,6 @@ class ScoringAndAlertsEndToEndTest {
                 "startedAt", Instant.now().minus(1, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS).toString(),
                 "intent", "credit_decision", "model", "gpt-4.1", "riskLevel", riskLevel,
                 "guardrails", List.of(Map.of("name", "pii", "action", "ALLOWED"))));
-    }
-
-    private static void assertError(ApiClient.Response response, int status, String code, String field) {
-        assertEquals(status, response.status(), response.body());
-        JsonNode error = response.json().get("error");
-        assertEquals(code, error.get("code").asText(), response.body());
-        if (field != null) assertEquals(field, error.get("field").asText(), response.body());
     }
 
     @Test
