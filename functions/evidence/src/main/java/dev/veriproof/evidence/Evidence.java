@@ -38,9 +38,8 @@ final class Evidence {
         DynamoDbEnhancedClient enhanced = DynamoDbEnhancedClient.builder().dynamoDbClient(dynamo).build();
         return new PackageWriter.Sources(new DynamoSessionStore(dynamo, sessionsTable)::forEachOnDay,
                 new DynamoApplicationStore(enhanced, governanceTable), governance, governance, governance, audit, governance,
-                new DynamoReviewStore(dynamo, governanceTable, sessionsTable, audit), new DynamoKeyStore(enhanced, governanceTable),
-                new DynamoExportStore(dynamo, governanceTable, audit), new DynamoAlertStore(dynamo, governanceTable), new DynamoRiskStore(dynamo, governanceTable),
-                new DynamoAnchorLedger(dynamo, governanceTable));
+                new DynamoReviewStore(dynamo, governanceTable, sessionsTable, audit), new DynamoRiskStore(dynamo, governanceTable),
+                new PostureReader(postureStores(dynamo, governanceTable, clock)));
     }
 
     /** The stores the ISO/IEC 42001 posture is read from (live endpoints and package alike). */

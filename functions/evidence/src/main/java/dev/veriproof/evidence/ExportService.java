@@ -8,7 +8,6 @@ import dev.veriproof.core.evidence.ExportJob;
 import dev.veriproof.core.evidence.ExportRequest;
 import dev.veriproof.core.evidence.ExportStore;
 import dev.veriproof.core.json.Json;
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.BufferedReader;
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -35,7 +34,7 @@ final class ExportService {
 
     /** The groups of reports, one branch of the Parallel state each, in the order the package lists their files. */
     enum ReportGroup {
-        SESSIONS("session-reports"), GOVERNANCE("governance-records"), AUDIT("audit-trail");
+        SESSIONS("session-reports"), GOVERNANCE("governance-records"), AUDIT("audit-trail"), POSTURE("posture");
 
         final String id;
 
@@ -49,8 +48,8 @@ final class ExportService {
         }
     }
 
-    /** A group's report files in staging, in the order they were written, and what the group contributes to the scorecard. */
-    record StagedReports(ReportGroup group, List<String> files, JsonNode facts) {}
+    /** A group's report files in staging, in the order they were written. */
+    record StagedReports(ReportGroup group, List<String> files) {}
 
     /** Who the audit log names for what the state machine does. */
     static final String ACTOR = "system/evidence-export";
@@ -124,7 +123,7 @@ final class ExportService {
         bucket.abortUploads(reviewsKey);
         MultipartUploadStream sessions = bucket.upload(sessionsKey);
         MultipartUploadStream reviews = bucket.upload(reviewsKey);
-        PackageWriter.SessionFacts facts;
+        SessionFacts facts;
         try {
             facts = writer.writeShard(job.request(), shard.from(), shard.to(), sessions, reviews);
             sessions.close();
@@ -144,21 +143,19 @@ final class ExportService {
         ExportJob job = running(tenantId, exportId);
         StagingFiles files = new StagingFiles(tenantId, exportId);
         try {
-            JsonNode facts = switch (group) {
-                case SESSIONS -> {
-                    writer.writeSessionReports(stagedFacts(tenantId, exportId, shards), out -> {
-                        for (String shard : shards) {
-                            try (InputStream in = bucket.open(reviewsKey(tenantId, exportId, shard))) {
-                                in.transferTo(out);
-                            }
+            switch (group) {
+                case SESSIONS -> writer.writeSessionReports(stagedFacts(tenantId, exportId, shards), out -> {
+                    for (String shard : shards) {
+                        try (InputStream in = bucket.open(reviewsKey(tenantId, exportId, shard))) {
+                            in.transferTo(out);
                         }
-                    }, files);
-                    yield Json.mapper().nullNode();
-                }
-                case GOVERNANCE -> Json.mapper().valueToTree(writer.writeGovernanceReports(job.request(), files));
-                case AUDIT -> Json.mapper().valueToTree(writer.writeAuditReports(job, files));
-            };
-            return new StagedReports(group, files.written, facts);
+                    }
+                }, files);
+                case GOVERNANCE -> writer.writeGovernanceReports(job.request(), files);
+                case AUDIT -> writer.writeAuditReports(job.request(), files);
+                case POSTURE -> writer.writePostureReports(job, files);
+            }
+            return new StagedReports(group, files.written);
         } catch (IOException | RuntimeException e) {
             throw discarding(e, files::abort);
         }
@@ -187,7 +184,7 @@ final class ExportService {
                     }
                 }
                 return stagedFacts(tenantId, exportId, shards);
-            }, (files, sessions) -> {
+            }, files -> {
                 for (ReportGroup group : ReportGroup.values()) {
                     for (String path : byGroup.get(group).files()) {
                         try (InputStream in = bucket.open(reportKey(tenantId, exportId, path)); var out = files.open(path)) {
@@ -195,9 +192,6 @@ final class ExportService {
                         }
                     }
                 }
-                return new PackageWriter.RecordFacts(
-                        Json.mapper().treeToValue(byGroup.get(ReportGroup.GOVERNANCE).facts(), PackageWriter.GovernanceFacts.class),
-                        Json.mapper().treeToValue(byGroup.get(ReportGroup.AUDIT).facts(), PackageWriter.AuditFacts.class));
             });
             upload.close();
             Log.info("evidence package written", "exportId", exportId, "sessions", result.sessions(), "shards", shards.size(),
@@ -215,18 +209,18 @@ final class ExportService {
     }
 
     /** The facts of the staged shards' sessions, merged in the period's order. */
-    private PackageWriter.SessionFacts stagedFacts(String tenantId, String exportId, List<String> shards) throws IOException {
-        PackageWriter.SessionFacts facts = new PackageWriter.SessionFacts();
+    private SessionFacts stagedFacts(String tenantId, String exportId, List<String> shards) throws IOException {
+        SessionFacts facts = new SessionFacts();
         for (String shard : shards) {
             try (InputStream in = bucket.open(factsKey(tenantId, exportId, shard))) {
-                facts.merge(PackageWriter.SessionFacts.fromJson(Json.mapper().readTree(in)));
+                facts.merge(SessionFacts.fromJson(Json.mapper().readTree(in)));
             }
         }
         return facts;
     }
 
     /** Report files written to staging one at a time, each as its own upload. */
-    private final class StagingFiles implements PackageWriter.ReportFiles {
+    private final class StagingFiles implements ReportFiles {
         private final String tenantId;
         private final String exportId;
         private final List<String> written = new ArrayList<>();

@@ -18,9 +18,10 @@ import java.util.Map;
  *   <li>{@link WriteShard} (in a Map over the shards, input {@code {tenantId, exportId, shard}}): writes the shard's
  *       session lines and facts to staging;</li>
  *   <li>{@link WriteReports} (a branch of the Parallel state per report group, input the state and {@code group}): writes
- *       the group's reports to staging and answers {@code {group, files, facts}}, collected in the state's {@code reports};</li>
- *   <li>{@link Assemble}: streams the staged shards and reports into the package in S3, computes the scorecard from the
- *       facts and adds {@code sessions} and {@code manifestSha256} to the state;</li>
+ *       the group's reports to staging (the posture group: the scorecard, gap analysis and incidents) and answers
+ *       {@code {group, files}}, collected in the state's {@code reports};</li>
+ *   <li>{@link Assemble}: streams the staged shards and reports, VERIFY.md and the signed manifest into the package in S3
+ *       and adds {@code sessions} and {@code manifestSha256} to the state;</li>
  *   <li>{@link Finalize}: marks it SUCCEEDED with an audit entry, publishes {@code evidence_package.ready} and deletes staging;</li>
  *   <li>{@link MarkFailed}: the Catch path, marks it FAILED with the error (and an audit entry) and discards staging and the
  *       partial upload.</li>
@@ -100,7 +101,7 @@ public abstract class ExportStepHandler extends PrimedHandler<Map<String, Object
 
         WriteReports(ExportService service) { super(service); }
 
-        /** A branch's result is only its group's staged files and facts: the Parallel state collects them in {@code reports}. */
+        /** A branch's result is only its group's staged files: the Parallel state collects them in {@code reports}. */
         @Override
         void step(ExportService service, String tenantId, String exportId, Map<String, Object> input, Map<String, Object> state) {
             ExportService.StagedReports staged = service.writeReports(tenantId, exportId,
@@ -108,7 +109,6 @@ public abstract class ExportStepHandler extends PrimedHandler<Map<String, Object
             state.clear();
             state.put("group", staged.group().id);
             state.put("files", staged.files());
-            state.put("facts", Json.mapper().convertValue(staged.facts(), Object.class));
         }
     }
 
@@ -123,8 +123,7 @@ public abstract class ExportStepHandler extends PrimedHandler<Map<String, Object
             for (Object item : (List<?>) input.getOrDefault("reports", List.of())) {
                 Map<?, ?> r = (Map<?, ?>) item;
                 List<String> files = ((List<?>) r.get("files")).stream().map(String::valueOf).toList();
-                reports.add(new ExportService.StagedReports(ExportService.ReportGroup.of(String.valueOf(r.get("group"))), files,
-                        Json.mapper().valueToTree(r.get("facts"))));
+                reports.add(new ExportService.StagedReports(ExportService.ReportGroup.of(String.valueOf(r.get("group"))), files));
             }
             PackageWriter.Result result = service.assemble(tenantId, exportId, shardIds(input), reports);
             state.remove("reports");

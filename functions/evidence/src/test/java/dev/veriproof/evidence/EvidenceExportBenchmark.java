@@ -113,7 +113,7 @@ public final class EvidenceExportBenchmark {
     private static final int PART_SIZE = 16 * 1024 * 1024;
     private static final int SHARD_DAYS = 7;
     private static final int MAP_CONCURRENCY = 4;
-    private static final List<String> REPORT_GROUPS = List.of("session-reports", "governance-records", "audit-trail");
+    private static final List<String> REPORT_GROUPS = List.of("session-reports", "governance-records", "audit-trail", "posture");
     private static final String VERIFIER_HEAP = "64m";
 
     private EvidenceExportBenchmark() {}
@@ -174,10 +174,7 @@ public final class EvidenceExportBenchmark {
         double anchorSeconds = (System.nanoTime() - anchorStart) / 1e9;
 
         // production's wiring (Evidence.service()) with the synthetic sessions in place of the sessions table
-        PackageWriter.Sources stores = local.stores;
-        PackageWriter.Sources sources = new PackageWriter.Sources(synthetic, stores.applications(), stores.guardrails(),
-                stores.deployments(), stores.sdk(), stores.audit(), stores.plans(), stores.reviews(), stores.keys(), stores.exports(),
-                stores.alerts(), stores.risks(), stores.anchoring());
+        PackageWriter.Sources sources = local.stores.withSessions(synthetic);
         PackageWriter writer = new PackageWriter(sources, Web3jSigner.fromPrivateKey(LocalChain.DEV_PRIVATE_KEY), local.clock);
         List<String> published = new CopyOnWriteArrayList<>();
         ExportService service = new ExportService(local.exports, local.bucket, writer,

@@ -1,6 +1,17 @@
 package dev.veriproof.evidence;
 
 import dev.veriproof.adapters.dynamo.DynamoAnchorLedger;
+import dev.veriproof.adapters.dynamo.DynamoGovernanceStore;
+import dev.veriproof.adapters.dynamo.DynamoIncidentStore;
+import dev.veriproof.adapters.dynamo.DynamoRollupStore;
+import dev.veriproof.core.aggregation.Contribution;
+import dev.veriproof.core.aggregation.RollupStore;
+import dev.veriproof.core.governance.PlanItem;
+import dev.veriproof.core.posture.SessionIncident;
+import dev.veriproof.core.session.Session;
+import dev.veriproof.core.session.SessionValidator;
+import dev.veriproof.core.session.Validation;
+import java.time.LocalDate;
 import java.util.Optional;
 import dev.veriproof.core.anchoring.AnchorLedger;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -115,6 +126,11 @@ class EvidenceExportTest {
         final DynamoApplicationStore applications;
         final DynamoSessionStore sessions;
         final DynamoReviewStore reviews;
+        final DynamoRollupStore rollups;
+        final DynamoIncidentStore incidents;
+        final DynamoGovernanceStore governance;
+        /** Sessions stored and not yet counted as anchored in their rollups: what the anchoring run anchors next. */
+        final List<Stored> unanchored = new ArrayList<>();
         final EvidenceBucket bucket;
         final S3Client s3Client = s3.client();
         final String bucketName;
@@ -139,6 +155,9 @@ class EvidenceExportTest {
             applications = new DynamoApplicationStore(enhanced, governanceTable);
             sessions = new DynamoSessionStore(dynamo, sessionsTable);
             reviews = new DynamoReviewStore(dynamo, governanceTable, sessionsTable, audit);
+            rollups = new DynamoRollupStore(dynamo, governanceTable);
+            incidents = new DynamoIncidentStore(dynamo, governanceTable);
+            governance = new DynamoGovernanceStore(dynamo, governanceTable, audit);
             bucketName = "evidence-" + n;
             bucket = s3.bucket(bucketName, MultipartUploadStream.MIN_PART);
             handler = new ExportsHandler(exports, (tenant, id) -> started.add(tenant + "/" + id), applications, bucket, audit, CLOCK);
@@ -155,6 +174,12 @@ class EvidenceExportTest {
                     CLOCK.instant(), CLOCK.instant()), "key-admin");
         }
 
+        record Stored(String tenant, String app, LocalDate day, String sessionId) {}
+
+        /**
+         * A session stored the way ingest stores it, counted in its day's rollup and (when it is one) recorded as an
+         * incident the way aggregation does, since the package's posture reads those and never the sessions.
+         */
         String session(String tenant, String app, String startedAt, int score, String risk, boolean oversight) {
             String id = "s-" + tenant + "-" + startedAt.replace(":", "");
             ObjectNode record = Json.mapper().createObjectNode();
@@ -170,7 +195,19 @@ class EvidenceExportTest {
             sessions.putIfAbsent(new StoredSession(tenant, id, app, Instant.parse(startedAt), canonical,
                     Hashes.hex(Hashes.leafHash(canonical.getBytes(StandardCharsets.UTF_8))), score, score >= 80 ? "GOOD" : "FAIR",
                     Map.of("guardrails", 20), Instant.parse(startedAt).plusSeconds(1), "req-" + id, false));
+            Session session = ((Validation.Valid) SessionValidator.validate(record, CLOCK.instant())).session();
+            LocalDate day = LocalDate.parse(startedAt.substring(0, 10));
+            rollups.applyOnce(tenant, app, day, List.of(new RollupStore.Counted("COUNTED#" + tenant + "#" + id, Contribution.ofSession(session, score))),
+                    CLOCK.instant());
+            SessionIncident.of(session).ifPresent(i -> incidents.record(tenant, i));
+            unanchored.add(new Stored(tenant, app, day, id));
             return id;
+        }
+
+        void plan(PlanItem.Kind kind, String tenant, String id, String app, String controlId) {
+            governance.create(new PlanItem(kind, tenant, id, "plan " + id, null, "dana", LocalDate.parse("2026-10-31"), kind.initialStatus(), app,
+                    controlId, null, null, 1, CLOCK.instant(), "key-admin", CLOCK.instant(), "key-admin"),
+                    new AuditEvent("key-admin", kind.name().toLowerCase() + ".create", id, Map.of()));
         }
 
         void anchor() {
@@ -179,6 +216,11 @@ class EvidenceExportTest {
                     Clock.systemUTC(), new AnchoringRun.Settings(10_000, 1, Duration.ofSeconds(20), Duration.ofMinutes(20),
                     Duration.ofMinutes(5), Duration.ofHours(1))).run();
             assertEquals(AnchoringRun.Outcome.ANCHORED, result.outcome(), String.valueOf(result.failure()));
+            for (Stored s : unanchored) {
+                rollups.applyOnce(s.tenant(), s.app(), s.day(), List.of(new RollupStore.Counted("ANCHORED#" + s.tenant() + "#" + s.sessionId(),
+                        Contribution.ofAnchoring())), CLOCK.instant());
+            }
+            unanchored.clear();
         }
 
         /** The state machine's happy path: Check → WriteShard per shard (the Map) → WriteReports (the Parallel) → Assemble → Finalize. */
@@ -198,7 +240,7 @@ class EvidenceExportTest {
         /** The Parallel state: one WriteReports branch per group with the state and its group; their results, in order, at $.reports. */
         Map<String, Object> writeReports(ExportService service, Map<String, Object> state) {
             List<Object> reports = new ArrayList<>();
-            for (String group : List.of("session-reports", "governance-records", "audit-trail")) {
+            for (String group : List.of("session-reports", "governance-records", "audit-trail", "posture")) {
                 Map<String, Object> input = new LinkedHashMap<>(state);
                 input.put("group", group);
                 reports.add(new ExportStepHandler.WriteReports(service).handleRequest(input, null));
@@ -292,7 +334,7 @@ class EvidenceExportTest {
             assertEquals(new TreeSet<>(List.of("manifest.json", "manifest.sig", "scorecard.json", "gap-analysis.json", "sessions/00001.jsonl",
                     "anchors.json", "score-timeseries.csv", "outcomes-risk.csv", "guardrail-config-history.json", "human-review-trail.jsonl",
                     "alerts-and-corrective-actions.jsonl", "deployment-context.jsonl", "sdk-versions.json", "risk-classification-history.jsonl",
-                    "audit-log.jsonl", "VERIFY.md")), names);
+                    "remediation-and-roadmap.json", "audit-log.jsonl", "VERIFY.md")), names);
             List<String> ids = new ArrayList<>();
             for (String line : read(zip, "sessions/00001.jsonl").split("\n")) {
                 JsonNode session = Json.parse(line);
@@ -307,7 +349,7 @@ class EvidenceExportTest {
             JsonNode manifest = Json.parse(read(zip, "manifest.json"));
             assertEquals("t1", manifest.get("tenantId").asText());
             assertEquals(LocalChain.DEV_ADDRESS.toLowerCase(), manifest.get("signerAddress").asText().toLowerCase());
-            assertEquals(14, manifest.get("files").size());
+            assertEquals(15, manifest.get("files").size());
             assertEquals(1, manifest.get("anchors").size());
             assertTrue(Web3jSigner.verifyPersonalMessage(read(zip, "manifest.json").getBytes(StandardCharsets.UTF_8),
                     read(zip, "manifest.sig").trim(), LocalChain.DEV_ADDRESS));
@@ -319,7 +361,14 @@ class EvidenceExportTest {
             assertEquals("partial", documentation.get("verdict").asText(), "no guardrail configuration history yet");
             JsonNode gaps = Json.parse(read(zip, "gap-analysis.json")).get("gaps");
             assertTrue(gaps.size() > 0);
-            gaps.forEach(g -> assertFalse(g.get("toClose").asText().isBlank()));
+            gaps.forEach(g -> g.get("findings").forEach(finding -> assertTrue(finding.get("action").get("path").asText().startsWith("/v1/"), g.toString())));
+            List<String> deployments = new ArrayList<>();
+            for (JsonNode finding : gap(gaps, "8.2; A.2.2").get("findings")) {
+                deployments.add(finding.get("applicationId").asText() + " " + finding.get("action").get("method").asText() + " "
+                        + finding.get("action").get("path").asText());
+            }
+            assertEquals(List.of("loan-review POST /v1/deployments", "support-bot POST /v1/deployments"), deployments,
+                    "each application without a signed deployment record, with the call that closes it");
             assertTrue(read(zip, "score-timeseries.csv").contains("loan-review,2026-07-01,2,80.00,0,1,1,0,0"), read(zip, "score-timeseries.csv"));
             assertFalse(read(zip, "audit-log.jsonl").contains("exports.download"), "the package was written before the download");
         }
@@ -371,7 +420,8 @@ class EvidenceExportTest {
             }
             assertEquals(1, failures.size(), "only the period's failure");
             assertEquals("2026-08-01T12:00:00Z", failures.get(0).get("at").asText());
-            assertTrue(failures.get(0).get("correctiveAction").asText().startsWith("retried"));
+            assertEquals("anchoring_retry", failures.get(0).get("correctiveAction").get("type").asText());
+            assertEquals("a later anchoring run anchored the pending sessions", failures.get(0).get("correctiveAction").get("note").asText());
             JsonNode nonconformity = control(Json.parse(read(zip, "scorecard.json")), "10.2");
             assertEquals(1, nonconformity.get("evidence").get("anchoringFailures").asInt());
             assertEquals(1, nonconformity.get("evidence").get("withCorrectiveAction").asInt());
@@ -413,7 +463,7 @@ class EvidenceExportTest {
         f.writeShards(f.service, new LinkedHashMap<>(Map.of("tenantId", "t1", "exportId", id, "shards", shards)));
         assertEquals(12, f.staged("t1", id).size(), "sessions, reviews and facts of 4 shards");
         Map<String, Object> reported = f.writeReports(f.service, planned);
-        assertEquals(12 + 10, f.staged("t1", id).size(), "and the 10 report files");
+        assertEquals(12 + 13, f.staged("t1", id).size(), "and the 13 report files");
         Map<String, Object> withoutAudit = new LinkedHashMap<>(reported);
         withoutAudit.put("reports", ((List<?>) reported.get("reports")).subList(0, 2));
         IllegalStateException missing = assertThrows(IllegalStateException.class,
@@ -613,6 +663,82 @@ class EvidenceExportTest {
     private static JsonNode control(JsonNode scorecard, String id) {
         for (JsonNode c : scorecard.get("controls")) if (c.get("id").asText().startsWith(id)) return c;
         throw new AssertionError("no control " + id);
+    }
+
+    /**
+     * The package's scorecard, gap analysis and incidents are the live Compliance Center's of the same period and
+     * applications (one implementation: PostureReader, Iso42001, PostureJson), apart from when each was generated; the
+     * package also lists the remediation items and roadmap of its applications and the tenant-wide ones.
+     */
+    @Test
+    void thePackagesPostureIsTheLiveComplianceCenterOfTheSamePeriod(LocalAws aws) throws Exception {
+        Fixture f = new Fixture(aws);
+        f.app("t1", "loan-review");
+        f.app("t1", "support-bot");
+        f.app("t2", "loan-review");
+        f.session("t1", "loan-review", "2026-09-01T10:00:00Z", 85, "LOW", false);
+        String unreviewed = f.session("t1", "support-bot", "2026-09-02T10:00:00Z", 60, "HIGH", false);
+        f.session("t2", "loan-review", "2026-09-02T10:00:00Z", 80, "HIGH", false);
+        f.anchor();
+        f.plan(PlanItem.Kind.REMEDIATION, "t1", "rem_1", "loan-review", "8.2");
+        f.plan(PlanItem.Kind.ROADMAP, "t1", "rmp_1", null, null);
+        f.plan(PlanItem.Kind.REMEDIATION, "t2", "rem_2", "loan-review", "8.2");
+
+        String id = Json.parse(f.handler.handleRequest(post("t1", "admin", """
+                {"framework": "ISO_42001", "from": "2026-09-01", "to": "2026-09-30"}"""), null).getBody()).get("id").asText();
+        f.runSteps("t1", id);
+        Path zipPath = f.download("t1", id, tmp.resolve("posture.zip"));
+
+        ComplianceHandler live = new ComplianceHandler(new PostureReader(Evidence.postureStores(f.dynamo, f.governanceTable, CLOCK)),
+                f.applications, Clock.offset(CLOCK, Duration.ofMinutes(5)));
+        Map<String, String> period = Map.of("from", "2026-09-01", "to", "2026-09-30");
+        try (ZipFile zip = new ZipFile(zipPath.toFile())) {
+            JsonNode scorecard = Json.parse(read(zip, "scorecard.json"));
+            JsonNode liveScorecard = liveGet(live, "GET /v1/scorecards/iso-42001", period);
+            assertEquals("2026-10-01T06:00:00Z", scorecard.get("generatedAt").asText());
+            assertEquals("2026-10-01T06:05:00Z", liveScorecard.get("generatedAt").asText());
+            assertEquals(withoutGeneratedAt(liveScorecard), withoutGeneratedAt(scorecard));
+            JsonNode gaps = Json.parse(read(zip, "gap-analysis.json"));
+            assertEquals(withoutGeneratedAt(liveGet(live, "GET /v1/gap-analysis/iso-42001", period)), withoutGeneratedAt(gaps));
+
+            List<JsonNode> incidents = new ArrayList<>();
+            for (String line : read(zip, "alerts-and-corrective-actions.jsonl").split("\n")) incidents.add(Json.parse(line));
+            List<JsonNode> liveIncidents = new ArrayList<>();
+            liveGet(live, "GET /v1/incidents", period).get("incidents").forEach(liveIncidents::add);
+            assertEquals(liveIncidents, incidents);
+            assertEquals(List.of("high_risk_without_oversight:" + unreviewed), incidents.stream().map(i -> i.get("incidentId").asText()).toList(),
+                    "t1's incident only");
+
+            JsonNode plans = Json.parse(read(zip, "remediation-and-roadmap.json"));
+            assertEquals(List.of("rem_1"), plans.get("remediations").findValuesAsText("id"));
+            assertEquals("8.2", plans.get("remediations").get(0).get("controlId").asText());
+            assertEquals("2026-10-31", plans.get("remediations").get(0).get("dueDate").asText());
+            assertEquals(List.of("rmp_1"), plans.get("roadmap").findValuesAsText("id"));
+            assertEquals("2026-10-31", plans.get("roadmap").get(0).get("targetDate").asText());
+            JsonNode loanReview = gap(gaps.get("gaps"), "8.2; A.2.2").get("findings").get(0);
+            assertEquals("loan-review", loanReview.get("applicationId").asText());
+            assertEquals(List.of("rem_1"), loanReview.get("remediations").findValuesAsText("id"), "the gap lists the remediation linked to it");
+        }
+        assertEquals(0, verify(zipPath).exit);
+    }
+
+    private static JsonNode liveGet(ComplianceHandler handler, String routeKey, Map<String, String> query) {
+        APIGatewayV2HTTPEvent event = event("t1", "admin", routeKey, routeKey.substring(4), null);
+        event.setQueryStringParameters(query);
+        APIGatewayV2HTTPResponse response = handler.handleRequest(event, null);
+        assertEquals(200, response.getStatusCode(), response.getBody());
+        return Json.parse(response.getBody());
+    }
+
+    private static JsonNode withoutGeneratedAt(JsonNode json) {
+        ObjectNode copy = json.deepCopy();
+        copy.remove("generatedAt");
+        return copy;
+    }
+
+    private static JsonNode gap(JsonNode gaps, String id) {
+        for (JsonNode g : gaps) if (g.get("id").asText().equals(id)) return g;
+        throw new AssertionError("no gap " + id + " in " + gaps);
     }
 
     private record Verified(int exit, String out) {}

@@ -119,9 +119,9 @@ public final class PlansHandler extends ApiHandler {
                 throw new ApiException(409, "idempotency_key_reused", "This Idempotency-Key already created " + existing.id()
                         + " with another " + shape.titleField() + " or " + shape.dateField() + "; use a new key for a new item.");
             }
-            return ApiResponse.json(200, view(shape, existing));
+            return ApiResponse.json(200, existing.view());
         }
-        return ApiResponse.json(201, view(shape, item));
+        return ApiResponse.json(201, item.view());
     }
 
     private APIGatewayV2HTTPResponse update(Shape shape, Principal admin, ApiRequest request) {
@@ -140,13 +140,13 @@ public final class PlansHandler extends ApiHandler {
         if (!plans.update(updated, event(shape, admin, "update", updated))) {
             throw new ApiException(409, "concurrent_update", "The item changed while this request was processed; read it again and retry.");
         }
-        return ApiResponse.json(200, view(shape, updated));
+        return ApiResponse.json(200, updated.view());
     }
 
     private APIGatewayV2HTTPResponse list(Shape shape, Principal caller) {
         return ApiResponse.json(200, Map.of("items", plans.list(caller.tenantId(), shape.kind()).stream()
                 .filter(item -> item.applicationId() == null ? Scope.seesTenantWideRecords(caller) : caller.mayRead(item.applicationId()))
-                .map(item -> view(shape, item)).toList()));
+                .map(PlanItem::view).toList()));
     }
 
     private static AuditEvent event(Shape shape, Principal admin, String verb, PlanItem item) {
@@ -159,25 +159,5 @@ public final class PlansHandler extends ApiHandler {
         if (item.controlId() != null) details.put("controlId", item.controlId());
         if (item.incidentId() != null) details.put("incidentId", item.incidentId());
         return new AuditEvent(admin.keyId(), shape.resource() + "." + verb, shape.resource() + "/" + item.id(), details);
-    }
-
-    private static Map<String, Object> view(Shape shape, PlanItem item) {
-        Map<String, Object> view = new LinkedHashMap<>();
-        view.put("id", item.id());
-        view.put(shape.titleField(), item.title());
-        view.put("description", item.description());
-        view.put("owner", item.owner());
-        view.put(shape.dateField(), item.dueDate() == null ? null : item.dueDate().toString());
-        view.put("status", item.status());
-        view.put("applicationId", item.applicationId());
-        view.put("controlId", item.controlId());
-        if (shape.kind() == Kind.REMEDIATION) view.put("incidentId", item.incidentId());
-        view.put("note", item.note());
-        view.put("version", item.version());
-        view.put("createdAt", item.createdAt().toString());
-        view.put("createdBy", item.createdBy());
-        view.put("updatedAt", item.updatedAt().toString());
-        view.put("updatedBy", item.updatedBy());
-        return view;
     }
 }

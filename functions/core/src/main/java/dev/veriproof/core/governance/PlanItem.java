@@ -2,6 +2,8 @@ package dev.veriproof.core.governance;
 
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * A remediation item (a gap, who closes it, by when: ISO/IEC 42001 10.1) or a roadmap item (a
@@ -36,5 +38,30 @@ public record PlanItem(Kind kind, String tenantId, String id, String title, Stri
         public String initialStatus() { return initialStatus; }
 
         public java.util.List<String> statuses() { return statuses; }
+    }
+
+    /**
+     * The item as the API answers it and the evidence package lists it: the title is {@code gap} and the date
+     * {@code dueDate} for a remediation, {@code title} and {@code targetDate} for a roadmap item.
+     */
+    public Map<String, Object> view() {
+        boolean remediation = kind == Kind.REMEDIATION;
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("id", id);
+        view.put(remediation ? "gap" : "title", title);
+        view.put("description", description);
+        view.put("owner", owner);
+        view.put(remediation ? "dueDate" : "targetDate", dueDate == null ? null : dueDate.toString());
+        view.put("status", status);
+        view.put("applicationId", applicationId);
+        view.put("controlId", controlId);
+        if (remediation) view.put("incidentId", incidentId);
+        view.put("note", note);
+        view.put("version", version);
+        view.put("createdAt", createdAt.toString());
+        view.put("createdBy", createdBy);
+        view.put("updatedAt", updatedAt.toString());
+        view.put("updatedBy", updatedBy);
+        return view;
     }
 }
