@@ -7,11 +7,14 @@ import dev.veriproof.adapters.dynamo.DynamoAlertStore;
 import dev.veriproof.adapters.dynamo.DynamoAnchorLedger;
 import dev.veriproof.adapters.dynamo.DynamoApplicationStore;
 import dev.veriproof.adapters.dynamo.DynamoAuditLog;
-import dev.veriproof.adapters.dynamo.DynamoGovernanceStore;
+import dev.veriproof.adapters.dynamo.DynamoDeploymentStore;
+import dev.veriproof.adapters.dynamo.DynamoGuardrailStore;
 import dev.veriproof.adapters.dynamo.DynamoIncidentStore;
 import dev.veriproof.adapters.dynamo.DynamoKeyStore;
+import dev.veriproof.adapters.dynamo.DynamoPlanStore;
 import dev.veriproof.adapters.dynamo.DynamoReviewStore;
 import dev.veriproof.adapters.dynamo.DynamoRollupStore;
+import dev.veriproof.adapters.dynamo.DynamoSdkTelemetryStore;
 import dev.veriproof.adapters.dynamo.DynamoSessionStore;
 import dev.veriproof.adapters.dynamo.DynamoRiskStore;
 import dev.veriproof.chain.Web3jSigner;
@@ -34,22 +37,23 @@ final class Evidence {
 
     static PackageWriter.Sources sources(DynamoDbClient dynamo, String sessionsTable, String governanceTable, Clock clock) {
         DynamoAuditLog audit = new DynamoAuditLog(dynamo, governanceTable, clock);
-        DynamoGovernanceStore governance = new DynamoGovernanceStore(dynamo, governanceTable, audit);
         DynamoDbEnhancedClient enhanced = DynamoDbEnhancedClient.builder().dynamoDbClient(dynamo).build();
         return new PackageWriter.Sources(new DynamoSessionStore(dynamo, sessionsTable)::forEachOnDay,
-                new DynamoApplicationStore(enhanced, governanceTable), governance, governance, governance, audit, governance,
-                new DynamoReviewStore(dynamo, governanceTable, sessionsTable, audit), new DynamoRiskStore(dynamo, governanceTable),
-                new PostureReader(postureStores(dynamo, governanceTable, clock)));
+                new DynamoApplicationStore(enhanced, governanceTable), new DynamoGuardrailStore(dynamo, governanceTable, audit),
+                new DynamoDeploymentStore(dynamo, governanceTable), new DynamoSdkTelemetryStore(dynamo, governanceTable), audit,
+                new DynamoPlanStore(dynamo, governanceTable, audit), new DynamoReviewStore(dynamo, governanceTable, sessionsTable, audit),
+                new DynamoRiskStore(dynamo, governanceTable), new PostureReader(postureStores(dynamo, governanceTable, clock)));
     }
 
     /** The stores the ISO/IEC 42001 posture is read from (live endpoints and package alike). */
     static PostureReader.Stores postureStores(DynamoDbClient dynamo, String governanceTable, Clock clock) {
         DynamoAuditLog audit = new DynamoAuditLog(dynamo, governanceTable, clock);
-        DynamoGovernanceStore governance = new DynamoGovernanceStore(dynamo, governanceTable, audit);
         DynamoDbEnhancedClient enhanced = DynamoDbEnhancedClient.builder().dynamoDbClient(dynamo).build();
         return new PostureReader.Stores(new DynamoRollupStore(dynamo, governanceTable), new DynamoIncidentStore(dynamo, governanceTable),
-                new DynamoAlertStore(dynamo, governanceTable), new DynamoAnchorLedger(dynamo, governanceTable), governance, governance, governance,
-                governance, new DynamoKeyStore(enhanced, governanceTable), new DynamoExportStore(dynamo, governanceTable, audit), audit);
+                new DynamoAlertStore(dynamo, governanceTable), new DynamoAnchorLedger(dynamo, governanceTable),
+                new DynamoDeploymentStore(dynamo, governanceTable), new DynamoGuardrailStore(dynamo, governanceTable, audit),
+                new DynamoSdkTelemetryStore(dynamo, governanceTable), new DynamoPlanStore(dynamo, governanceTable, audit),
+                new DynamoKeyStore(enhanced, governanceTable), new DynamoExportStore(dynamo, governanceTable, audit), audit);
     }
 
     /** Only the Assemble step signs; the signing key is read from Secrets Manager on its first use. */

@@ -4,13 +4,24 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.veriproof.core.json.Json;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -123,6 +134,75 @@ class ComplianceCenterEndToEndTest extends EndToEndTest {
         for (JsonNode incident : api.expect(200, api.get("/v1/incidents", limited)).get("incidents")) {
             assertEquals("support-bot", incident.get("applicationId").asText());
         }
+    }
+
+    /**
+     * SPEC §14: the live scorecard and gap analysis equal the evidence package's files for the same period and
+     * applications (apart from generatedAt), and GET /v1/incidents lists the package's incident lines.
+     */
+    @Test
+    void theLivePostureIsThePackagesForTheSamePeriod() throws Exception {
+        String admin = demo.key("admin");
+        String covered = "cc-d-" + run;
+        String bare = "cc-e-" + run;
+        api.expect(201, api.post("/v1/applications", admin, Map.of("applicationId", covered, "name", covered, "declaredRiskLevel", "HIGH",
+                "scoreTarget", 40, "owner", "governance-team")));
+        api.expect(201, api.post("/v1/applications", admin, Map.of("applicationId", bare, "name", bare, "declaredRiskLevel", "LOW",
+                "scoreTarget", 90, "owner", "governance-team")));
+        deploy(covered);
+        String now = Instant.now().minusSeconds(60).toString();
+        ingest("{\"sessionId\":\"%s-1\",\"applicationId\":\"%s\",\"startedAt\":\"%s\",\"riskLevel\":\"HIGH\",\"grounding\":{\"status\":\"GROUNDED\"}}",
+                covered, covered, now);
+        ingest("{\"sessionId\":\"%s-1\",\"applicationId\":\"%s\",\"startedAt\":\"%s\",\"riskLevel\":\"LOW\"}", bare, bare, now);
+        api.expect(201, api.post("/v1/remediations", admin, Map.of("gap", "sign " + bare + "'s deployment", "owner", "dana", "dueDate",
+                LocalDate.now(ZoneOffset.UTC).plusDays(30).toString(), "controlId", "8.2", "applicationId", bare)));
+        assertEquals(200, api.post(LocalChainService.FIRE_PATH, null, "").status());
+        stack.drainStreams();
+
+        LocalDate to = LocalDate.now(ZoneOffset.UTC);
+        String period = "from=" + to.minusDays(6) + "&to=" + to + "&applications=" + covered + "," + bare;
+        JsonNode scorecard = api.expect(200, api.get("/v1/scorecards/iso-42001?" + period, admin));
+        JsonNode gaps = api.expect(200, api.get("/v1/gap-analysis/iso-42001?" + period, admin));
+        JsonNode incidents = api.expect(200, api.get("/v1/incidents?from=" + to.minusDays(6) + "&to=" + to, admin));
+
+        ApiClient.Response started = api.post("/v1/exports", admin, Map.of("framework", "ISO_42001", "from", to.minusDays(6).toString(),
+                "to", to.toString(), "applications", List.of(covered, bare)));
+        assertEquals(202, started.status(), started.body());
+        String id = started.json().get("id").asText();
+        stack.evidence().awaitExports();
+        JsonNode link = api.expect(200, api.get("/v1/exports/" + id + "/download", admin));
+        byte[] zip = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(link.get("url").asText())).build(),
+                HttpResponse.BodyHandlers.ofByteArray()).body();
+        Map<String, byte[]> files = new HashMap<>();
+        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip))) {
+            for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) files.put(e.getName(), in.readAllBytes());
+        }
+        assertEquals(withoutGeneratedAt(scorecard), withoutGeneratedAt(Json.parse(files.get("scorecard.json"))));
+        assertEquals(withoutGeneratedAt(gaps), withoutGeneratedAt(Json.parse(files.get("gap-analysis.json"))));
+        List<JsonNode> lines = new ArrayList<>();
+        for (String line : new String(files.get("alerts-and-corrective-actions.jsonl"), StandardCharsets.UTF_8).split("\n")) {
+            if (!line.isBlank()) lines.add(Json.parse(line));
+        }
+        List<JsonNode> ours = new ArrayList<>();
+        for (JsonNode i : incidents.get("incidents")) {
+            if (i.get("applicationId").isNull() || List.of(covered, bare).contains(i.get("applicationId").asText())) ours.add(i);
+        }
+        assertEquals(ours, lines);
+        assertTrue(lines.stream().anyMatch(i -> i.get("incidentId").asText().equals("high_risk_without_oversight:" + covered + "-1")), lines.toString());
+        JsonNode signed = only(findings(gaps, "8.2; A.2.2"));
+        assertEquals(bare, signed.get("applicationId").asText());
+        assertEquals(1, signed.get("remediations").size(), "the remediation linked to the gap");
+        List<String> listed = new ArrayList<>();
+        for (JsonNode r : Json.parse(files.get("remediation-and-roadmap.json")).get("remediations")) {
+            if (!r.get("applicationId").isNull()) listed.add(r.get("applicationId").asText());
+        }
+        assertEquals(List.of(bare), listed, "the package lists it too, with the tenant-wide items and no other application's");
+    }
+
+    private static JsonNode withoutGeneratedAt(JsonNode json) {
+        ObjectNode copy = json.deepCopy();
+        copy.remove("generatedAt");
+        return copy;
     }
 
     private void deploy(String app) {

@@ -40,9 +40,18 @@ public final class DynamoDeploymentStore implements DeploymentStore {
 
     @Override
     public List<DeploymentRecord> list(String tenantId, String applicationId) {
-        return table.query(tenantId, "DEPLOY#" + applicationId + "#").stream()
-                .sorted(Comparator.comparing((Map<String, AttributeValue> i) -> Long.parseLong(i.get("deployedAtMs").n()))
-                        .thenComparing(i -> i.get("sha256").s()))
+        return deployments(tenantId, "DEPLOY#" + applicationId + "#");
+    }
+
+    @Override
+    public List<DeploymentRecord> listOfTenant(String tenantId) {
+        return deployments(tenantId, "DEPLOY#");
+    }
+
+    private List<DeploymentRecord> deployments(String tenantId, String skPrefix) {
+        return table.query(tenantId, skPrefix).stream()
+                .sorted(Comparator.comparing((Map<String, AttributeValue> i) -> i.get("applicationId").s())
+                        .thenComparing(i -> Long.parseLong(i.get("deployedAtMs").n())).thenComparing(i -> i.get("sha256").s()))
                 .map(i -> deployment(tenantId, i)).toList();
     }
 

@@ -52,6 +52,11 @@ public final class DynamoGovernanceStore implements DeploymentStore, SdkTelemetr
     }
 
     @Override
+    public List<DeploymentRecord> listOfTenant(String tenantId) {
+        return deployments.listOfTenant(tenantId);
+    }
+
+    @Override
     public boolean putIfAbsent(SdkHealthReport report) {
         return sdk.putIfAbsent(report);
     }
@@ -64,6 +69,11 @@ public final class DynamoGovernanceStore implements DeploymentStore, SdkTelemetr
     @Override
     public List<SdkHealthReport> healthReports(String tenantId, String applicationId) {
         return sdk.healthReports(tenantId, applicationId);
+    }
+
+    @Override
+    public List<SdkHealthReport> healthReportsOfTenant(String tenantId) {
+        return sdk.healthReportsOfTenant(tenantId);
     }
 
     @Override
@@ -89,6 +99,11 @@ public final class DynamoGovernanceStore implements DeploymentStore, SdkTelemetr
     @Override
     public List<GuardrailConfig> history(String tenantId, String applicationId) {
         return guardrails.history(tenantId, applicationId);
+    }
+
+    @Override
+    public List<GuardrailConfig> historyOfTenant(String tenantId) {
+        return guardrails.historyOfTenant(tenantId);
     }
 
     @Override

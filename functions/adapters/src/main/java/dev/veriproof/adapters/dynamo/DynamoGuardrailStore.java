@@ -44,6 +44,11 @@ public final class DynamoGuardrailStore implements GuardrailStore {
     }
 
     @Override
+    public List<GuardrailConfig> historyOfTenant(String tenantId) {
+        return table.query(tenantId, "GRCFG#").stream().map(i -> config(tenantId, i)).toList();
+    }
+
+    @Override
     public boolean putVersion(GuardrailConfig c, AuditEvent event) {
         Map<String, AttributeValue> item = keyed(c.tenantId(), sk(c.applicationId(), c.version()));
         item.put("applicationId", s(c.applicationId()));

@@ -127,9 +127,18 @@ public final class DynamoSdkTelemetryStore implements SdkTelemetryStore {
 
     @Override
     public List<SdkHealthReport> healthReports(String tenantId, String applicationId) {
-        return table.query(tenantId, "SDKHEALTH#" + applicationId + "#").stream()
-                .sorted(Comparator.comparing((Map<String, AttributeValue> i) -> Long.parseLong(i.get("reportedAtMs").n()))
-                        .thenComparing(i -> i.get("sha256").s()))
+        return healthReportsFrom(tenantId, "SDKHEALTH#" + applicationId + "#");
+    }
+
+    @Override
+    public List<SdkHealthReport> healthReportsOfTenant(String tenantId) {
+        return healthReportsFrom(tenantId, "SDKHEALTH#");
+    }
+
+    private List<SdkHealthReport> healthReportsFrom(String tenantId, String skPrefix) {
+        return table.query(tenantId, skPrefix).stream()
+                .sorted(Comparator.comparing((Map<String, AttributeValue> i) -> i.get("applicationId").s())
+                        .thenComparing(i -> Long.parseLong(i.get("reportedAtMs").n())).thenComparing(i -> i.get("sha256").s()))
                 .map(i -> new SdkHealthReport(tenantId, i.get("applicationId").s(), i.get("sdkName").s(), i.get("sdkVersion").s(),
                         Instant.parse(i.get("reportedAt").s()), i.get("report").s(), i.get("sha256").s(), Instant.parse(i.get("receivedAt").s())))
                 .toList();

@@ -5,10 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.veriproof.core.audit.AuditEvent;
+import dev.veriproof.core.governance.DeploymentRecord;
+import dev.veriproof.core.governance.GuardrailConfig;
 import dev.veriproof.core.governance.PlanItem;
 import dev.veriproof.core.governance.Review;
 import dev.veriproof.core.governance.ReviewOutcome;
+import dev.veriproof.core.governance.SdkHealthReport;
 import dev.veriproof.core.ingest.StoredSession;
+import dev.veriproof.core.json.Json;
 import dev.veriproof.local.LocalAws;
 import dev.veriproof.local.LocalAwsExtension;
 import java.time.Clock;
@@ -21,6 +25,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** Reviews, the review queue and plan items on DynamoDB Local: each write and its audit entry together. */
 @ExtendWith(LocalAwsExtension.class)
@@ -34,6 +39,8 @@ class DynamoGovernanceRecordsTest {
     private DynamoSdkTelemetryStore sdk;
     private DynamoSettingsStore settings;
     private String tenant;
+    private DynamoDbClient client;
+    private String table;
 
     @BeforeEach
     void setUp(LocalAws aws) {
@@ -43,6 +50,8 @@ class DynamoGovernanceRecordsTest {
         reviews = new DynamoReviewStore(aws.client(), governance, aws.tableName("SessionsTable"), audit);
         plans = new DynamoPlanStore(aws.client(), governance, audit);
         sdk = new DynamoSdkTelemetryStore(aws.client(), governance);
+        client = aws.client();
+        table = governance;
         settings = new DynamoSettingsStore(aws.client(), governance, audit);
         tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);
     }
@@ -107,6 +116,32 @@ class DynamoGovernanceRecordsTest {
         assertEquals("alert:alt_1", stored.incidentId());
         assertEquals(List.of("remediation.create", "remediation.update"), audit.list(tenant, 0, 10).stream().map(e -> e.action()).toList());
         assertTrue(plans.list(tenant, PlanItem.Kind.ROADMAP).isEmpty());
+    }
+
+    /** The Compliance Center reads deployments, guardrail history and SDK health once per tenant, not once per application. */
+    @Test
+    void tenantWideReadsHoldEveryApplicationsRecordsAndNoOtherTenants() {
+        DynamoDeploymentStore deployments = new DynamoDeploymentStore(client, table);
+        DynamoGuardrailStore guardrails = new DynamoGuardrailStore(client, table, audit);
+        String other = tenant + "-other";
+        for (String t : List.of(tenant, other)) {
+            for (String app : List.of("ab", "a")) {
+                for (int i = 0; i < 2; i++) {
+                    Instant at = NOW.minusSeconds(3600L * (2 - i));
+                    deployments.putIfAbsent(new DeploymentRecord(t, app, "1." + i, at, "{}", (app + i).repeat(16), "0xsig", "0xsigner", NOW, "k"));
+                    sdk.putIfAbsent(new SdkHealthReport(t, app, "sdk", "1." + i, at, "{}", (app + i + "h").repeat(8), NOW));
+                    guardrails.putVersion(new GuardrailConfig(t, app, i + 1, Json.mapper().createArrayNode(), null, (app + i + "g").repeat(8), at, "k"),
+                            event("guardrails.update"));
+                }
+            }
+        }
+        assertEquals(List.of("a 1.0", "a 1.1", "ab 1.0", "ab 1.1"), deployments.listOfTenant(tenant).stream()
+                .map(d -> d.applicationId() + " " + d.version()).toList());
+        assertEquals(deployments.list(tenant, "a"), deployments.listOfTenant(tenant).subList(0, 2), "each application's in its own order");
+        assertEquals(List.of("a 1.0", "a 1.1", "ab 1.0", "ab 1.1"), sdk.healthReportsOfTenant(tenant).stream()
+                .map(r -> r.applicationId() + " " + r.sdkVersion()).toList());
+        assertEquals(List.of("a 1", "a 2", "ab 1", "ab 2"), guardrails.historyOfTenant(tenant).stream()
+                .map(c -> c.applicationId() + " " + c.version()).toList());
     }
 
     @Test

@@ -10,4 +10,7 @@ public interface DeploymentStore {
 
     /** The application's records, in {@code deployedAt} order. */
     List<DeploymentRecord> list(String tenantId, String applicationId);
+
+    /** Every application's records, in one read (each application's in the order of {@link #list}). */
+    List<DeploymentRecord> listOfTenant(String tenantId);
 }

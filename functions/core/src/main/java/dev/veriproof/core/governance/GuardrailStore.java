@@ -13,6 +13,9 @@ public interface GuardrailStore {
     /** Oldest first. */
     List<GuardrailConfig> history(String tenantId, String applicationId);
 
+    /** Every application's configuration versions, in one read. */
+    List<GuardrailConfig> historyOfTenant(String tenantId);
+
     /**
      * Stores {@code config} as the next version, with its audit entry, in one transaction; false if
      * the version was taken meanwhile (nothing written).

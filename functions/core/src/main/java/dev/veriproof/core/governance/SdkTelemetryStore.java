@@ -18,6 +18,9 @@ public interface SdkTelemetryStore {
     /** The application's reports, in {@code reportedAt} order. */
     List<SdkHealthReport> healthReports(String tenantId, String applicationId);
 
+    /** Every application's health reports, in one read (each application's in the order of {@link #healthReports}). */
+    List<SdkHealthReport> healthReportsOfTenant(String tenantId);
+
     /**
      * Records that the SDK version was in use at {@code at}: first seen is the earliest such time,
      * last seen the latest. Idempotent and order-independent, so replays and retries change nothing.
