@@ -5,7 +5,7 @@ import dev.veriproof.adapters.Config;
 import dev.veriproof.adapters.Log;
 import dev.veriproof.adapters.aws.AwsClients;
 import dev.veriproof.adapters.dynamo.DynamoSessionStore;
-import dev.veriproof.adapters.dynamo.DynamoGovernanceStore;
+import dev.veriproof.adapters.dynamo.DynamoSettingsStore;
 import dev.veriproof.adapters.snapstart.PrimedHandler;
 import dev.veriproof.core.evidence.ExportJob;
 import dev.veriproof.core.evidence.ExportRequest;
@@ -35,7 +35,7 @@ public final class QuarterlyExportHandler extends PrimedHandler<Map<String, Obje
 
     public QuarterlyExportHandler() {
         this(new Tenants(AwsClients.dynamoDb(), Config.governanceTable()),
-                new DynamoGovernanceStore(AwsClients.dynamoDb(), Config.governanceTable(), Evidence.auditLog()),
+                new DynamoSettingsStore(AwsClients.dynamoDb(), Config.governanceTable(), Evidence.auditLog()),
                 new DynamoSessionStore(AwsClients.dynamoDb(), Config.sessionsTable()), Evidence.exports(), SfnExportStarter.fromConfig(),
                 Clock.systemUTC());
     }
