@@ -10,8 +10,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.veriproof.adapters.dynamo.DynamoApplicationStore;
 import dev.veriproof.adapters.dynamo.DynamoAuditLog;
-import dev.veriproof.adapters.dynamo.DynamoGovernanceStore;
+import dev.veriproof.adapters.dynamo.DynamoDeploymentStore;
 import dev.veriproof.adapters.dynamo.DynamoIncidentStore;
+import dev.veriproof.adapters.dynamo.DynamoPlanStore;
 import dev.veriproof.adapters.dynamo.DynamoRollupStore;
 import dev.veriproof.core.aggregation.Contribution;
 import dev.veriproof.core.aggregation.RollupStore;
@@ -51,7 +52,8 @@ class ComplianceHandlerTest {
     private static final LocalDate TODAY = LocalDate.parse("2026-11-29");
 
     private ComplianceHandler handler;
-    private DynamoGovernanceStore governance;
+    private DynamoDeploymentStore deployments;
+    private DynamoPlanStore plans;
     private DynamoApplicationStore applications;
     private RollupStore rollups;
     private DynamoIncidentStore incidents;
@@ -63,14 +65,15 @@ class ComplianceHandlerTest {
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
         DynamoDbEnhancedClient enhanced = DynamoDbEnhancedClient.builder().dynamoDbClient(aws.client()).build();
         applications = new DynamoApplicationStore(enhanced, table);
-        governance = new DynamoGovernanceStore(aws.client(), table, new DynamoAuditLog(aws.client(), table, clock));
+        deployments = new DynamoDeploymentStore(aws.client(), table);
+        plans = new DynamoPlanStore(aws.client(), table, new DynamoAuditLog(aws.client(), table, clock));
         rollups = new DynamoRollupStore(aws.client(), table);
         incidents = new DynamoIncidentStore(aws.client(), table);
         handler = new ComplianceHandler(new PostureReader(Evidence.postureStores(aws.client(), table, clock)), applications, clock);
         tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);
         register("loan-review");
         register("support-bot");
-        governance.putIfAbsent(new DeploymentRecord(tenant, "loan-review", "1.0", NOW.minusSeconds(86_400), "{}", "ab".repeat(32),
+        deployments.putIfAbsent(new DeploymentRecord(tenant, "loan-review", "1.0", NOW.minusSeconds(86_400), "{}", "ab".repeat(32),
                 "0xsig", "0xsigner", NOW, "key-admin"));
         for (int d = 0; d < 5; d++) {
             session("loan-review", "lr-" + d, TODAY.minusDays(d), "LOW", "ALLOWED");
@@ -103,7 +106,7 @@ class ComplianceHandlerTest {
         // 10.1: the open 8.2 gap of support-bot has no remediation; one with an owner links to it and plans it
         JsonNode improvement = control(ok(get("admin", "", "/v1/scorecards/iso-42001", Map.of())).get("controls"), "10.1");
         assertEquals("0", app(improvement, "support-bot").get("evidence").get("withOwnedRemediation").asText());
-        governance.create(new PlanItem(PlanItem.Kind.REMEDIATION, tenant, "rem_1", "record support-bot's deployment", null, "dana",
+        plans.create(new PlanItem(PlanItem.Kind.REMEDIATION, tenant, "rem_1", "record support-bot's deployment", null, "dana",
                 TODAY.plusDays(14), "OPEN", "support-bot", "8.2", null, null, 1, NOW, "key-admin", NOW, "key-admin"),
                 new AuditEvent("key-admin", "remediation.create", "remediation/rem_1", Map.of()));
         JsonNode linked = control(ok(get("admin", "", "/v1/gap-analysis/iso-42001", Map.of())).get("gaps"), "8.2; A.2.2")

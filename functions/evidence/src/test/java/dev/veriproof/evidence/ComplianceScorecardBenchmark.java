@@ -4,8 +4,10 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.veriproof.adapters.dynamo.DynamoApplicationStore;
 import dev.veriproof.adapters.dynamo.DynamoAuditLog;
-import dev.veriproof.adapters.dynamo.DynamoGovernanceStore;
+import dev.veriproof.adapters.dynamo.DynamoDeploymentStore;
+import dev.veriproof.adapters.dynamo.DynamoGuardrailStore;
 import dev.veriproof.adapters.dynamo.DynamoRollupStore;
+import dev.veriproof.adapters.dynamo.DynamoSdkTelemetryStore;
 import dev.veriproof.core.aggregation.Contribution;
 import dev.veriproof.core.aggregation.RollupStore;
 import dev.veriproof.core.applications.Application;
@@ -80,14 +82,16 @@ public final class ComplianceScorecardBenchmark {
             Clock clock = Clock.fixed(now, ZoneOffset.UTC);
             LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
             var applications = new DynamoApplicationStore(DynamoDbEnhancedClient.builder().dynamoDbClient(dynamo).build(), table);
-            var governance = new DynamoGovernanceStore(dynamo, table, new DynamoAuditLog(dynamo, table, clock));
+            var deployments = new DynamoDeploymentStore(dynamo, table);
+            var guardrails = new DynamoGuardrailStore(dynamo, table, new DynamoAuditLog(dynamo, table, clock));
+            var sdk = new DynamoSdkTelemetryStore(dynamo, table);
             RollupStore rollups = new DynamoRollupStore(dynamo, table);
             List<String> ids = new ArrayList<>();
             for (int a = 0; a < APPLICATIONS; a++) {
                 String app = String.format("app-%02d", a);
                 ids.add(app);
                 applications.create(new Application(TENANT, app, app, RiskLevel.MEDIUM, 75, "owner", RedactionPolicy.NONE, 1, now, now), "bench");
-                if (a % 2 == 0) governance.putIfAbsent(new DeploymentRecord(TENANT, app, "1", now, "{}", "ab".repeat(32), "0xsig", "0xsigner", now, "bench"));
+                if (a % 2 == 0) deployments.putIfAbsent(new DeploymentRecord(TENANT, app, "1", now, "{}", "ab".repeat(32), "0xsig", "0xsigner", now, "bench"));
                 for (int d = 0; d < DAYS; d++) {
                     Map<String, Long> day = new LinkedHashMap<>();
                     day.put(Contribution.SESSIONS, 200L);
@@ -125,9 +129,9 @@ public final class ComplianceScorecardBenchmark {
                 for (String app : ids) rollups.read(TENANT, app, today.minusDays(DAYS - 1), today);
                 long t3 = System.nanoTime();
                 for (String app : ids) {
-                    governance.list(TENANT, app);
-                    governance.history(TENANT, app);
-                    governance.healthReports(TENANT, app);
+                    deployments.list(TENANT, app);
+                    guardrails.history(TENANT, app);
+                    sdk.healthReports(TENANT, app);
                     rollups.read(TENANT, app, today.minusDays(DAYS - 1), today);
                 }
                 long t4 = System.nanoTime();

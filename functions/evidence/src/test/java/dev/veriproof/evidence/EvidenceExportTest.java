@@ -1,8 +1,8 @@
 package dev.veriproof.evidence;
 
 import dev.veriproof.adapters.dynamo.DynamoAnchorLedger;
-import dev.veriproof.adapters.dynamo.DynamoGovernanceStore;
 import dev.veriproof.adapters.dynamo.DynamoIncidentStore;
+import dev.veriproof.adapters.dynamo.DynamoPlanStore;
 import dev.veriproof.adapters.dynamo.DynamoRollupStore;
 import dev.veriproof.core.aggregation.Contribution;
 import dev.veriproof.core.aggregation.RollupStore;
@@ -128,7 +128,7 @@ class EvidenceExportTest {
         final DynamoReviewStore reviews;
         final DynamoRollupStore rollups;
         final DynamoIncidentStore incidents;
-        final DynamoGovernanceStore governance;
+        final DynamoPlanStore plans;
         /** Sessions stored and not yet counted as anchored in their rollups: what the anchoring run anchors next. */
         final List<Stored> unanchored = new ArrayList<>();
         final EvidenceBucket bucket;
@@ -157,7 +157,7 @@ class EvidenceExportTest {
             reviews = new DynamoReviewStore(dynamo, governanceTable, sessionsTable, audit);
             rollups = new DynamoRollupStore(dynamo, governanceTable);
             incidents = new DynamoIncidentStore(dynamo, governanceTable);
-            governance = new DynamoGovernanceStore(dynamo, governanceTable, audit);
+            plans = new DynamoPlanStore(dynamo, governanceTable, audit);
             bucketName = "evidence-" + n;
             bucket = s3.bucket(bucketName, MultipartUploadStream.MIN_PART);
             handler = new ExportsHandler(exports, (tenant, id) -> started.add(tenant + "/" + id), applications, bucket, audit, CLOCK);
@@ -205,7 +205,7 @@ class EvidenceExportTest {
         }
 
         void plan(PlanItem.Kind kind, String tenant, String id, String app, String controlId) {
-            governance.create(new PlanItem(kind, tenant, id, "plan " + id, null, "dana", LocalDate.parse("2026-10-31"), kind.initialStatus(), app,
+            plans.create(new PlanItem(kind, tenant, id, "plan " + id, null, "dana", LocalDate.parse("2026-10-31"), kind.initialStatus(), app,
                     controlId, null, null, 1, CLOCK.instant(), "key-admin", CLOCK.instant(), "key-admin"),
                     new AuditEvent("key-admin", kind.name().toLowerCase() + ".create", id, Map.of()));
         }

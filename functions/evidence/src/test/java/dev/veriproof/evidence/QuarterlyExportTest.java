@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.veriproof.adapters.dynamo.DynamoAuditLog;
-import dev.veriproof.adapters.dynamo.DynamoGovernanceStore;
 import dev.veriproof.adapters.dynamo.DynamoKeyStore;
 import dev.veriproof.adapters.dynamo.DynamoSessionStore;
+import dev.veriproof.adapters.dynamo.DynamoSettingsStore;
 import dev.veriproof.core.audit.AuditEntry;
 import dev.veriproof.core.audit.AuditEvent;
 import dev.veriproof.core.evidence.ExportJob;
@@ -41,19 +41,19 @@ class QuarterlyExportTest {
         DynamoDbEnhancedClient enhanced = DynamoDbEnhancedClient.builder().dynamoDbClient(dynamo).build();
         DynamoKeyStore keys = new DynamoKeyStore(enhanced, governanceTable);
         DynamoAuditLog audit = new DynamoAuditLog(dynamo, governanceTable, CLOCK);
-        DynamoGovernanceStore governance = new DynamoGovernanceStore(dynamo, governanceTable, audit);
+        DynamoSettingsStore settings = new DynamoSettingsStore(dynamo, governanceTable, audit);
         DynamoSessionStore sessions = new DynamoSessionStore(dynamo, sessionsTable);
         for (String t : List.of("active", "optedout", "quiet", "lastquarteronly")) keys.createTenant(t, t, CLOCK.instant());
         session(sessions, "active", "2026-09-30T23:00:00Z");
         session(sessions, "optedout", "2026-08-01T10:00:00Z");
         session(sessions, "lastquarteronly", "2026-06-30T10:00:00Z");
         session(sessions, "quiet", "2026-10-01T00:30:00Z");
-        governance.put(new TenantSettings("optedout", false, CLOCK.instant(), "key-admin"),
+        settings.put(new TenantSettings("optedout", false, CLOCK.instant(), "key-admin"),
                 new AuditEvent("key-admin", "settings.update", "tenant/optedout", Map.of("quarterlyExport", false)));
 
         DynamoExportStore exports = new DynamoExportStore(dynamo, governanceTable, audit);
         List<String> started = new ArrayList<>();
-        QuarterlyExportHandler handler = new QuarterlyExportHandler(new Tenants(dynamo, governanceTable), governance,
+        QuarterlyExportHandler handler = new QuarterlyExportHandler(new Tenants(dynamo, governanceTable), settings,
                 new DynamoSessionStore(dynamo, sessionsTable), exports, (tenant, id) -> started.add(tenant + "/" + id), CLOCK);
 
         Map<String, Object> first = handler.handleRequest(Map.of("time", "2026-10-01T00:00:00Z"), null);
