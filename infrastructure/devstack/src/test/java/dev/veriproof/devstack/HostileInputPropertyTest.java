@@ -1,10 +1,14 @@
 package dev.veriproof.devstack;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -16,19 +20,27 @@ import net.jqwik.api.lifecycle.BeforeContainer;
 
 /**
  * Generated hostile input for every handler that takes a body: random JSON structure, random
- * bytes, huge values, deep nesting, random numbers. Never a 5xx, always the error body, nothing stored.
+ * bytes, huge values, deep nesting, random numbers. Never a 5xx, always the error body with one of
+ * the API's codes (naming the field where a field is at fault), nothing stored or changed.
  */
 class HostileInputPropertyTest {
+    /** The codes a refused body may get; a field-level code must name its field. */
+    private static final Set<String> BODY_CODES = Set.of("malformed_json", "invalid_encoding", "payload_too_large", "not_found",
+            "invalid_type", "invalid_value", "missing_field", "unknown_field", "too_large", "unknown_application");
+    private static final Set<String> FIELD_CODES = Set.of("invalid_type", "invalid_value", "missing_field", "unknown_field");
+
     private static String before;
     private static List<HostileInputEndToEndTest.Route> routes;
+    /** PATCH /v1/applications/{id}, PUT /v1/settings, PUT .../guardrails: every generated body there carries one invalid member. */
+    private static List<HostileInputEndToEndTest.Route> optionalFieldRoutes;
 
     @BeforeContainer
     static void start() {
         HostileInputEndToEndTest.start();
         // Routes whose every field is optional could accept a generated body and rightly change
         // something; the example-based test covers them.
-        routes = HostileInputEndToEndTest.writeRoutes("hostile-property-none").stream()
-                .filter(r -> !r.method().equals("PATCH") && !r.path().equals("/v1/settings") && !r.path().endsWith("/guardrails")).toList();
+        routes = HostileInputEndToEndTest.writeRoutes("hostile-property-none").stream().filter(r -> !optionalFields(r)).toList();
+        optionalFieldRoutes = HostileInputEndToEndTest.writeRoutes("hostile-property-none").stream().filter(HostileInputPropertyTest::optionalFields).toList();
         before = HostileInputEndToEndTest.fingerprint();
     }
 
@@ -45,8 +57,66 @@ class HostileInputPropertyTest {
         HostileInputEndToEndTest.Route target = routes.get(route);
         ApiClient.Response response = HostileInputEndToEndTest.send(target.method(), target.path(), stackKey(target.role()), body,
                 Map.of("Content-Type", "application/json"));
-        HostileInputEndToEndTest.assertRefused(response, target.method() + " " + target.path() + " with "
-                + HostileInputEndToEndTest.shorten(new String(body, StandardCharsets.UTF_8)));
+        assertSpecificallyRefused(response, target.method() + " " + target.path() + " with " + HostileInputEndToEndTest.shorten(new String(body, StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * The routes whose fields are all optional (or one boolean) could rightly accept a generated body,
+     * so each generated body carries one member that is invalid there whatever surrounds it: a wrong
+     * type, a value out of range, an over-long string, an unrepresentable number, an unknown name.
+     */
+    @Property(tries = 60)
+    void handlersWithOptionalFieldsRefuseAnyBodyWithAnInvalidMember(@ForAll("optionalFieldRouteIndexes") int route,
+                                                                   @ForAll("randomMembers") List<String> members, @ForAll("poisonIndexes") int poison,
+                                                                   @ForAll("positions") int position, @ForAll("hostileBodies") byte[] hostile,
+                                                                   @ForAll boolean wholeBodyHostile) {
+        HostileInputEndToEndTest.Route target = optionalFieldRoutes.get(route);
+        byte[] body;
+        if (wholeBodyHostile) {
+            body = hostile;
+        } else {
+            List<String> poisons = poisonMembers(target);
+            List<String> all = new ArrayList<>(members);
+            all.add(Math.min(position, all.size()), poisons.get(poison % poisons.size()));
+            body = ("{" + String.join(",", all) + "}").getBytes(StandardCharsets.UTF_8);
+        }
+        ApiClient.Response response = HostileInputEndToEndTest.send(target.method(), target.path(), stackKey(target.role()), body,
+                Map.of("Content-Type", "application/json"));
+        assertSpecificallyRefused(response, target.method() + " " + target.path() + " with " + HostileInputEndToEndTest.shorten(new String(body, StandardCharsets.UTF_8)));
+    }
+
+    private static boolean optionalFields(HostileInputEndToEndTest.Route route) {
+        return route.method().equals("PATCH") || route.path().equals("/v1/settings") || route.path().endsWith("/guardrails");
+    }
+
+    /** Members each of which the route must refuse, wherever it stands among other members. */
+    private static List<String> poisonMembers(HostileInputEndToEndTest.Route route) {
+        String tooLong = "\"" + "x".repeat(201) + "\"";
+        if (route.method().equals("PATCH")) {
+            return List.of("\"name\":5", "\"name\":null", "\"name\":" + tooLong, "\"name\":[\"n\"]", "\"owner\":true", "\"owner\":" + tooLong,
+                    "\"declaredRiskLevel\":\"low\"", "\"declaredRiskLevel\":\"SEVERE\"", "\"declaredRiskLevel\":3", "\"scoreTarget\":101",
+                    "\"scoreTarget\":-1", "\"scoreTarget\":\"80\"", "\"scoreTarget\":80.5", "\"scoreTarget\":1e400", "\"scoreTarget\":null",
+                    "\"redaction\":\"on\"", "\"redaction\":{\"captureContent\":\"yes\"}", "\"redaction\":{\"redactFields\":\"x\"}",
+                    "\"redaction\":{\"zz\":1}", "\"applicationId\":\"other\"", "\"zz\":1");
+        }
+        if (route.path().equals("/v1/settings")) {
+            return List.of("\"quarterlyExport\":\"true\"", "\"quarterlyExport\":1", "\"quarterlyExport\":null", "\"quarterlyExport\":[]",
+                    "\"quarterlyExport\":{}", "\"zz\":true", "\"quarterlyexport\":true");
+        }
+        return List.of("\"guardrails\":{}", "\"guardrails\":\"g\"", "\"guardrails\":[]", "\"guardrails\":null", "\"guardrails\":[5]",
+                "\"guardrails\":[{\"name\":5}]", "\"guardrails\":[{\"name\":" + tooLong + "}]", "\"guardrails\":[{\"name\":\"g\",\"enabled\":\"yes\"}]",
+                "\"guardrails\":[{\"name\":\"g\",\"settings\":{\"x\":1e400}}]", "\"guardrails\":[{\"name\":\"g\",\"settings\":{\"x\":9007199254740993}}]",
+                "\"guardrails\":[{\"name\":\"g\",\"settings\":[1]}]", "\"guardrails\":[{\"name\":\"g\",\"zz\":1}]", "\"note\":5", "\"zz\":1");
+    }
+
+    private static void assertSpecificallyRefused(ApiClient.Response response, String what) {
+        HostileInputEndToEndTest.assertRefused(response, what);
+        JsonNode error = response.json().get("error");
+        String code = error.get("code").asText();
+        assertTrue(BODY_CODES.contains(code), what + " got an unexpected code: " + response.body());
+        if (FIELD_CODES.contains(code)) {
+            assertTrue(error.path("field").asText("").startsWith("$"), what + " names no field: " + response.body());
+        }
     }
 
     private static String stackKey(String role) {
@@ -55,7 +125,29 @@ class HostileInputPropertyTest {
 
     @Provide
     Arbitrary<Integer> routeIndexes() {
-        return Arbitraries.integers().between(0, HostileInputEndToEndTest.writeRoutes("x").size() - 4);
+        return Arbitraries.integers().between(0, (int) HostileInputEndToEndTest.writeRoutes("x").stream().filter(r -> !optionalFields(r)).count() - 1);
+    }
+
+    @Provide
+    Arbitrary<Integer> optionalFieldRouteIndexes() {
+        return Arbitraries.integers().between(0, 2);
+    }
+
+    @Provide
+    Arbitrary<List<String>> randomMembers() {
+        Arbitrary<String> name = Arbitraries.of("name", "owner", "scoreTarget", "declaredRiskLevel", "redaction", "quarterlyExport", "guardrails",
+                "note", "settings", "zz", "");
+        return Combinators.combine(name, json(2)).as((k, v) -> "\"" + k + "\":" + v).list().ofMaxSize(4);
+    }
+
+    @Provide
+    Arbitrary<Integer> poisonIndexes() {
+        return Arbitraries.integers().between(0, 1000);
+    }
+
+    @Provide
+    Arbitrary<Integer> positions() {
+        return Arbitraries.integers().between(0, 4);
     }
 
     @Provide
