@@ -56,15 +56,24 @@ public final class RequestBody {
 
     /** The body as text, which must be UTF-8; empty when there is no body. */
     static String text(String body, boolean base64, int maxBytes) {
-        String text;
         if (body == null || body.isEmpty()) {
             return "";
         } else if (base64) {
-            text = strictUtf8(bytes(body, true, maxBytes));
-        } else {
-            bytes(body, false, maxBytes);
-            text = body;
+            return utf8(bytes(body, true, maxBytes));
         }
+        bytes(body, false, maxBytes);
+        return checkedText(body);
+    }
+
+    /**
+     * Bytes that must be UTF-8 text by the rules above, e.g. a body after its {@code Content-Encoding}
+     * was undone; 400 {@code invalid_encoding} otherwise.
+     */
+    public static String utf8(byte[] bytes) {
+        return bytes.length == 0 ? "" : checkedText(strictUtf8(bytes));
+    }
+
+    private static String checkedText(String text) {
         if (text.charAt(0) == '\uFEFF') {
             throw ApiException.badRequest("invalid_encoding",
                     "The body starts with a byte order mark (U+FEFF); send UTF-8 without a byte order mark (RFC 8259 §8.1).", null);

@@ -92,7 +92,21 @@ public final class Json {
             throw emptyInput();
         }
         JsonNode node = read(() -> REQUEST_READER.createParser(text), REQUEST_READER, MAX_REQUEST_DEPTH);
-        return RequestNumbers.exact(node, "$");
+        return RequestNumbers.exact(node, "$", RequestNumbers.SAFE_INTEGERS);
+    }
+
+    /**
+     * {@link #parseRequest} for a format whose fields are 64-bit integers that may be written as JSON
+     * numbers (OTLP/JSON: int64 and fixed64 timestamps, counts and attribute values): integers may
+     * reach ±(2^64 − 1) and are kept exact; every other rule is the same. What the reader takes from
+     * such a value into a stored record must still obey the record's own rules.
+     */
+    public static JsonNode parseRequestWith64BitIntegers(String text) {
+        if (text == null || text.isBlank()) {
+            throw emptyInput();
+        }
+        JsonNode node = read(() -> REQUEST_READER.createParser(text), REQUEST_READER, MAX_REQUEST_DEPTH);
+        return RequestNumbers.exact(node, "$", RequestNumbers.INTEGERS_OF_64_BITS);
     }
 
     /** Compact UTF-8 JSON. */

@@ -15,12 +15,18 @@ import org.erdtman.jcs.NumberToJSON;
  * decimals into the doubles that RFC 8785 canonicalizes, and refusing what would change on the way.
  */
 final class RequestNumbers {
-    private static final BigInteger MAX_SAFE = BigInteger.valueOf(Json.MAX_SAFE_INTEGER);
+    /** The largest integer magnitude a request may hold, and what to say to a sender beyond it. */
+    record IntegerRange(BigInteger max, String beyond) {}
+
+    static final IntegerRange SAFE_INTEGERS = new IntegerRange(BigInteger.valueOf(Json.MAX_SAFE_INTEGER),
+            " (2^53 − 1), which JSON consumers cannot hold exactly; send it as a string");
+    static final IntegerRange INTEGERS_OF_64_BITS = new IntegerRange(BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE),
+            " (2^64 − 1), which no 64-bit field holds");
 
     private RequestNumbers() {
     }
 
-    static JsonNode exact(JsonNode node, String path) {
+    static JsonNode exact(JsonNode node, String path, IntegerRange integers) {
         if (node.isObject()) {
             ObjectNode object = (ObjectNode) node;
             for (Map.Entry<String, JsonNode> member : object.properties()) {
@@ -29,7 +35,7 @@ final class RequestNumbers {
                     throw unpairedSurrogate(path, "a member name");
                 }
                 JsonNode value = member.getValue();
-                JsonNode replaced = exact(value, at);
+                JsonNode replaced = exact(value, at, integers);
                 if (replaced != value) {
                     member.setValue(replaced);
                 }
@@ -38,7 +44,7 @@ final class RequestNumbers {
             ArrayNode array = (ArrayNode) node;
             for (int i = 0; i < array.size(); i++) {
                 JsonNode value = array.get(i);
-                JsonNode replaced = exact(value, JsonPath.index(path, i));
+                JsonNode replaced = exact(value, JsonPath.index(path, i), integers);
                 if (replaced != value) {
                     array.set(i, replaced);
                 }
@@ -48,9 +54,8 @@ final class RequestNumbers {
                 throw unpairedSurrogate(path, "the string");
             }
         } else if (node.isIntegralNumber()) {
-            if (node.bigIntegerValue().abs().compareTo(MAX_SAFE) > 0) {
-                throw invalid(path, JsonPath.display(path) + " is an integer beyond ±" + Json.MAX_SAFE_INTEGER
-                        + " (2^53 − 1), which JSON consumers cannot hold exactly; send it as a string");
+            if (node.bigIntegerValue().abs().compareTo(integers.max()) > 0) {
+                throw invalid(path, JsonPath.display(path) + " is an integer beyond ±" + integers.max() + integers.beyond());
             }
         } else if (node.isBigDecimal()) {
             return exactDouble(node.decimalValue(), path);

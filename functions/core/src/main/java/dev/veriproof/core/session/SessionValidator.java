@@ -225,6 +225,12 @@ public final class SessionValidator {
             if (attribute.isNumber() && !Double.isFinite(attribute.asDouble())) {
                 throw reject(INVALID_VALUE, at, display(at) + " is too large a number; numbers must fit an IEEE 754 double");
             }
+            // JSON text holds no such integer (the request parser refuses it), but a record built from
+            // another encoding (OTLP's int64) can: RFC 8785 would round it, so the record would change.
+            if (attribute.isIntegralNumber() && attribute.bigIntegerValue().abs().compareTo(BigInteger.valueOf(Json.MAX_SAFE_INTEGER)) > 0) {
+                throw reject(INVALID_VALUE, at, display(at) + " is an integer beyond ±" + Json.MAX_SAFE_INTEGER
+                        + " (2^53 − 1), which the canonical record cannot hold exactly; send it as a string");
+            }
         }
     }
 

@@ -100,7 +100,7 @@ class SessionValidatorTest {
             /steps                        | [{"type": "AGENT"}]
             /steps/0/inputTokens          | 9007199254740991
             /content                      | {"any key at all": "", "x": "y"}
-            /attributes                   | {"n": -1.5, "b": false, "s": "", "big": 12345678901234567890}
+            /attributes                   | {"n": -1.5, "b": false, "s": "", "big": 9007199254740991, "low": -9007199254740991}
             /reasoning                    | ""
             """)
     void acceptsValuesAtTheEdgesOfEachRule(String pointer, String json) {
@@ -192,6 +192,8 @@ class SessionValidatorTest {
             /attributes/region            | {"name": "eu"}                  | invalid_type   | $.attributes.region
             /attributes/region            | ["eu"]                          | invalid_type   | $.attributes.region
             /attributes/region            | 1e400                           | invalid_value  | $.attributes.region
+            /attributes/region            | 9007199254740993                | invalid_value  | $.attributes.region
+            /attributes/region            | -12345678901234567890           | invalid_value  | $.attributes.region
             /tenantId                     | "other-tenant"                  | unknown_field  | $.tenantId
             /Intent                       | "x"                             | unknown_field  | $.Intent
             """)

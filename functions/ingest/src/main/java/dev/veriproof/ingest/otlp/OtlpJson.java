@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.veriproof.adapters.http.ApiException;
+import dev.veriproof.adapters.http.RequestBody;
 import dev.veriproof.core.json.Json;
 import dev.veriproof.core.json.MalformedJsonException;
 import dev.veriproof.core.otlp.Span;
@@ -17,9 +19,10 @@ import java.util.regex.Pattern;
 /**
  * OTLP/JSON ({@code application/json}), read directly rather than through protobuf's JsonFormat,
  * which cannot take OTLP/JSON as it is: trace and span ids are hex strings (not base64), enums are
- * integers, 64-bit integers come as strings or numbers, and unknown fields must be ignored. Only
- * the fields the session mapping reads are decoded; a field of the wrong type is a 400 that names
- * its path.
+ * integers, 64-bit integers come as strings or numbers, and unknown fields must be ignored. The
+ * text is read by the API's strict request layer (strict UTF-8, nesting, number and duplicate-name
+ * rules, the project's own parse messages), with integers allowed the full 64 bits. Only the fields
+ * the session mapping reads are decoded; a field of the wrong type is a 400 that names its path.
  */
 final class OtlpJson implements OtlpCodec {
     static final String CONTENT_TYPE = "application/json";
@@ -36,9 +39,11 @@ final class OtlpJson implements OtlpCodec {
     public List<Span> decode(byte[] body) {
         JsonNode request;
         try {
-            request = Json.parse(body);
+            request = Json.parseRequestWith64BitIntegers(RequestBody.utf8(body));
+        } catch (ApiException e) {
+            throw new MalformedExportException(e.getMessage());
         } catch (MalformedJsonException e) {
-            throw new MalformedExportException("The body is not valid JSON: " + e.getMessage());
+            throw new MalformedExportException("The body is not an OTLP/JSON request: " + e.getMessage());
         }
         if (!request.isObject()) throw malformed("$", "must be an ExportTraceServiceRequest object, e.g. {\"resourceSpans\": [...]}");
         List<Span> spans = new ArrayList<>();

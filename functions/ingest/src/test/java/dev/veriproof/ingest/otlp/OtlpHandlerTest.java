@@ -42,6 +42,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -147,11 +148,21 @@ class OtlpHandlerTest {
         APIGatewayV2HTTPEvent event = new APIGatewayV2HTTPEvent();
         event.setRouteKey(OtlpHandler.ROUTE);
         event.setHeaders(headers);
-        boolean text = contentType != null && contentType.contains("json") && !headers.containsKey("content-encoding");
+        // as the gateway passes bodies (docs/limits.md): text only when it is valid UTF-8
+        boolean text = contentType != null && contentType.contains("json") && !headers.containsKey("content-encoding") && isUtf8(body);
         event.setBody(text ? new String(body, StandardCharsets.UTF_8) : Base64.getEncoder().encodeToString(body));
         event.setIsBase64Encoded(!text);
         event.setRequestContext(context);
         return handler.handleRequest(event, null);
+    }
+
+    private static boolean isUtf8(byte[] bytes) {
+        try {
+            StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes));
+            return true;
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return false;
+        }
     }
 
     private APIGatewayV2HTTPResponse postProtobuf(byte[] body) {
@@ -388,6 +399,49 @@ class OtlpHandlerTest {
         assertEquals(400, post("application/json", "{\"resourceSpans\":[".getBytes(StandardCharsets.UTF_8), Map.of(), tenant, "ingest").getStatusCode());
         assertEquals(400, post("application/x-protobuf", "not gzip".getBytes(StandardCharsets.UTF_8), Map.of("content-encoding", "gzip"),
                 tenant, "ingest").getStatusCode());
+    }
+
+    /** OTLP/JSON goes through the API's strict request layer: the same encoding, nesting, number and duplicate rules and messages. */
+    @Test
+    void otlpJsonIsReadUnderTheApisStrictRequestRulesAndABreachStoresNothing() {
+        String traceId = newTraceId();
+        String valid = ("{\"resourceSpans\":[{\"resource\":{\"attributes\":[{\"key\":\"service.name\",\"value\":{\"stringValue\":\"loan-review\"}}]},"
+                + "\"scopeSpans\":[{\"spans\":[{\"traceId\":\"" + traceId + "\",\"spanId\":\"00f067aa0ba902b7\",\"name\":\"x?y\",\"startTimeUnixNano\":" + T0
+                + ",\"endTimeUnixNano\":\"" + (T0 + 1_000_000L) + "\",\"attributes\":[ATTRIBUTE]}]}]}]}");
+        String attribute = "{\"key\":\"veriproof.grounding.status\",\"value\":{\"stringValue\":\"GROUNDED\"}}";
+        byte[] invalidUtf8 = valid.replace("ATTRIBUTE", attribute).getBytes(StandardCharsets.UTF_8);
+        invalidUtf8[valid.indexOf("x?y") + 1] = (byte) 0xFF;
+        Map<String, byte[]> refused = new LinkedHashMap<>();
+        refused.put("not valid UTF-8", invalidUtf8);
+        refused.put("UTF-8 (RFC 8259", valid.replace("ATTRIBUTE", attribute).getBytes(StandardCharsets.UTF_16));
+        refused.put("nested more than 64 levels", valid.replace("ATTRIBUTE", attribute + ",{\"key\":\"k\",\"x\":" + "[".repeat(70) + "]".repeat(70) + "}")
+                .getBytes(StandardCharsets.UTF_8));
+        refused.put("Duplicate field 'key'", valid.replace("ATTRIBUTE", "{\"key\":\"a\",\"key\":\"b\"}").getBytes(StandardCharsets.UTF_8));
+        refused.put("too large a number", valid.replace("ATTRIBUTE", "{\"key\":\"d\",\"value\":{\"doubleValue\":1e400}}").getBytes(StandardCharsets.UTF_8));
+        refused.put("NaN and Infinity are not JSON numbers", valid.replace("ATTRIBUTE", "{\"key\":\"d\",\"value\":{\"doubleValue\":NaN}}").getBytes(StandardCharsets.UTF_8));
+        refused.put("beyond ±18446744073709551615", valid.replace("ATTRIBUTE", "{\"key\":\"i\",\"value\":{\"intValue\":" + "9".repeat(21) + "}}")
+                .getBytes(StandardCharsets.UTF_8));
+        for (Map.Entry<String, byte[]> bad : refused.entrySet()) {
+            APIGatewayV2HTTPResponse response = post("application/json", bad.getValue(), Map.of(), tenant, "ingest");
+            assertEquals(400, response.getStatusCode(), bad.getKey() + ": " + response.getBody());
+            String message = Json.parse(response.getBody()).get("message").asText();
+            assertTrue(message.contains(bad.getKey()), bad.getKey() + ": " + message);
+            assertFalse(message.matches("(?s).*(Jackson|JsonReadFeature|ALLOW_|StreamReadConstraints|Exception).*"), "no parser internals: " + message);
+        }
+        assertTrue(stored(traceId).isEmpty());
+
+        // An int64 attribute is read exactly, but the session record cannot hold it beyond 2^53: the trace is rejected, never rounded.
+        APIGatewayV2HTTPResponse wide = post("application/json", valid.replace("ATTRIBUTE",
+                "{\"key\":\"veriproof.attributes.n\",\"value\":{\"intValue\":9007199254740993}}").getBytes(StandardCharsets.UTF_8), Map.of(), tenant, "ingest");
+        assertEquals(200, wide.getStatusCode(), wide.getBody());
+        JsonNode partial = Json.parse(wide.getBody()).get("partialSuccess");
+        assertEquals("1", partial.get("rejectedSpans").asText(), wide.getBody());
+        assertTrue(partial.get("errorMessage").asText().contains("$.attributes.n"), wide.getBody());
+        assertTrue(stored(traceId).isEmpty());
+
+        APIGatewayV2HTTPResponse accepted = post("application/json", valid.replace("ATTRIBUTE", attribute).getBytes(StandardCharsets.UTF_8), Map.of(), tenant, "ingest");
+        assertEquals("{}", accepted.getBody(), "int64 timestamps as numbers beyond 2^53 are read exactly");
+        assertEquals(Instant.ofEpochSecond(0, T0), Instant.parse(Json.parse(stored(traceId).orElseThrow().canonicalRecord()).get("startedAt").asText()));
     }
 
     @Test
