@@ -13,8 +13,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -90,8 +92,21 @@ public final class DynamoSdkTelemetryStore implements SdkTelemetryStore {
 
     @Override
     public List<SdkHealthState> healthStates(String tenantId, String applicationId) {
-        return table.query(tenantId, "SDKSTATE#" + applicationId + "#").stream().map(DynamoSdkTelemetryStore::sdkState)
-                .sorted(Comparator.comparing(SdkHealthState::sdkName).thenComparing(SdkHealthState::sdkVersion)).toList();
+        return latestPerVersion(table.query(tenantId, "SDKSTATE#" + applicationId + "#").stream().map(DynamoSdkTelemetryStore::sdkState).toList())
+                .stream().sorted(Comparator.comparing(SdkHealthState::sdkName).thenComparing(SdkHealthState::sdkVersion)).toList();
+    }
+
+    /**
+     * One state per SDK name and version, the latest reported: an SDK version reported before
+     * 2026-11-30 also has an item under the key of before (docs/limits.md, content-derived ids).
+     */
+    private static List<SdkHealthState> latestPerVersion(List<SdkHealthState> states) {
+        Map<List<String>, SdkHealthState> latest = new LinkedHashMap<>();
+        for (SdkHealthState state : states) {
+            latest.merge(List.of(state.applicationId(), state.sdkName(), state.sdkVersion()), state,
+                    (a, b) -> b.lastReportAt().isAfter(a.lastReportAt()) ? b : a);
+        }
+        return List.copyOf(latest.values());
     }
 
     /** The latest state of an SDK version, with its tenant. */
@@ -103,13 +118,15 @@ public final class DynamoSdkTelemetryStore implements SdkTelemetryStore {
      * the SDK health watch evaluates. One item per application and SDK version ever reported.
      */
     public List<TenantSdkState> sdkStatesOfAllTenants() {
-        List<TenantSdkState> states = new ArrayList<>();
+        Map<String, List<SdkHealthState>> byTenant = new LinkedHashMap<>();
         for (int shard = 0; shard < SDK_STATE_SHARDS; shard++) {
             String partition = sdkStateShard(shard);
             table.client().queryPaginator(r -> r.tableName(table.name()).indexName("gsi1").keyConditionExpression("gsi1pk = :p")
                             .expressionAttributeValues(Map.of(":p", s(partition))))
-                    .items().forEach(i -> states.add(new TenantSdkState(i.get("tenantId").s(), sdkState(i))));
+                    .items().forEach(i -> byTenant.computeIfAbsent(i.get("tenantId").s(), t -> new ArrayList<>()).add(sdkState(i)));
         }
+        List<TenantSdkState> states = new ArrayList<>();
+        byTenant.forEach((tenantId, ofTenant) -> latestPerVersion(ofTenant).forEach(state -> states.add(new TenantSdkState(tenantId, state))));
         return states;
     }
 
@@ -161,12 +178,23 @@ public final class DynamoSdkTelemetryStore implements SdkTelemetryStore {
 
     @Override
     public List<SdkVersion> versions(String tenantId, String applicationId) {
-        return table.query(tenantId, "SDKVER#" + applicationId + "#").stream()
+        // Merged by name and version, not by key: a version seen before 2026-11-30 also has an item under the key of before.
+        Map<List<String>, SdkVersion> merged = new LinkedHashMap<>();
+        table.query(tenantId, "SDKVER#" + applicationId + "#").stream()
                 .filter(i -> i.containsKey("firstSeen") && i.containsKey("lastSeen"))
                 .map(i -> new SdkVersion(i.get("applicationId").s(), i.get("sdkName").s(), i.get("sdkVersion").s(),
                         Instant.parse(i.get("firstSeen").s()), Instant.parse(i.get("lastSeen").s()), new HashSet<>(i.get("sources").ss())))
+                .forEach(v -> merged.merge(List.of(v.sdkName(), v.sdkVersion()), v, DynamoSdkTelemetryStore::span));
+        return merged.values().stream()
                 .sorted(Comparator.comparing(SdkVersion::firstSeen).thenComparing(SdkVersion::sdkName).thenComparing(SdkVersion::sdkVersion))
                 .toList();
+    }
+
+    private static SdkVersion span(SdkVersion a, SdkVersion b) {
+        Set<String> sources = new HashSet<>(a.sources());
+        sources.addAll(b.sources());
+        return new SdkVersion(a.applicationId(), a.sdkName(), a.sdkVersion(), a.firstSeen().isBefore(b.firstSeen()) ? a.firstSeen() : b.firstSeen(),
+                a.lastSeen().isAfter(b.lastSeen()) ? a.lastSeen() : b.lastSeen(), sources);
     }
 
     private void conditionalUpdate(Map<String, AttributeValue> key, String update, String condition, Map<String, AttributeValue> values) {

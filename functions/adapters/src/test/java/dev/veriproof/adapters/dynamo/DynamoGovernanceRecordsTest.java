@@ -157,6 +157,43 @@ class DynamoGovernanceRecordsTest {
         assertTrue(settings.get(tenant).quarterlyExport(), "settings default to the quarterly export on");
     }
 
+    /**
+     * Until 2026-11-30 an SDK version's key was the hash of name and version joined with "\n". Items
+     * stored under such keys are read together with the new ones, merged by the name and version they hold.
+     */
+    @Test
+    void sdkVersionsAndStatesStoredUnderTheKeysOfBeforeMergeWithTheNewOnesByNameAndVersion(LocalAws aws) {
+        String oldKey = dev.veriproof.core.hash.Hashes.hex(dev.veriproof.core.hash.Hashes.sha256("py\n1.0".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .substring(0, 32);
+        Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> version = new java.util.HashMap<>(Map.of(
+                "pk", s("TENANT#" + tenant), "sk", s("SDKVER#app#" + oldKey), "applicationId", s("app"), "sdkName", s("py"), "sdkVersion", s("1.0"),
+                "firstSeen", s("2026-11-10T10:00:00Z"), "lastSeen", s("2026-11-12T10:00:00Z"),
+                "sources", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromSs(List.of("session"))));
+        aws.client().putItem(r -> r.tableName(aws.tableName("GovernanceTable")).item(version));
+        Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> state = new java.util.HashMap<>(Map.of(
+                "pk", s("TENANT#" + tenant), "sk", s("SDKSTATE#app#" + oldKey), "applicationId", s("app"), "sdkName", s("py"), "sdkVersion", s("1.0"),
+                "tenantId", s(tenant), "reportedAt", s("2026-11-12T10:00:00Z"), "circuitBreaker", s("OPEN"),
+                "exportSuccessRate", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromN("0.2")));
+        aws.client().putItem(r -> r.tableName(aws.tableName("GovernanceTable")).item(state));
+
+        sdk.sawSdk(tenant, "app", "py", "1.0", Instant.parse("2026-11-20T10:00:00Z"), "health");
+        sdk.putIfAbsent(new dev.veriproof.core.governance.SdkHealthReport(tenant, "app", "py", "1.0", Instant.parse("2026-11-20T10:00:00Z"),
+                "{\"circuitBreaker\":\"CLOSED\",\"exportSuccessRate\":1}", "ab".repeat(32), NOW));
+
+        var versions = sdk.versions(tenant, "app");
+        assertEquals(1, versions.size(), versions.toString());
+        assertEquals(Instant.parse("2026-11-10T10:00:00Z"), versions.get(0).firstSeen());
+        assertEquals(Instant.parse("2026-11-20T10:00:00Z"), versions.get(0).lastSeen());
+        assertEquals(java.util.Set.of("session", "health"), versions.get(0).sources());
+        var states = sdk.healthStates(tenant, "app");
+        assertEquals(1, states.size(), states.toString());
+        assertEquals("CLOSED", states.get(0).circuitBreaker(), "the latest report's state, not the stale one under the old key");
+    }
+
+    private static software.amazon.awssdk.services.dynamodb.model.AttributeValue s(String text) {
+        return software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(text);
+    }
+
     private List<String> queued() {
         return reviews.queue(tenant, "app", Optional.empty(), 100).sessions().stream().map(s -> s.sessionId()).toList();
     }
