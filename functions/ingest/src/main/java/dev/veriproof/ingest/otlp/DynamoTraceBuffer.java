@@ -2,6 +2,7 @@ package dev.veriproof.ingest.otlp;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.veriproof.core.canonical.ContentIds;
 import dev.veriproof.core.json.Json;
 import dev.veriproof.core.otlp.Span;
 import dev.veriproof.core.otlp.SpanLimits;
@@ -12,11 +13,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
@@ -29,20 +32,34 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
 
 /**
  * The trace buffer in its own DynamoDB table ({@code TraceBufferTable}), the one owner of its item
- * layout. Partition {@code <tenant>#<traceId>}; one item per waiting span ({@code span#<spanId>},
- * the span as JSON) and a header ({@code trace}) that lists their ids ({@code spanIds}, a string
- * set: a retried export neither adds nor counts a span twice), says whether the root was received
- * ({@code sealedAt}) and why the trace is unusable ({@code rejected}). Every item carries
- * {@code expiresAt} (the table's TTL attribute); expired items are ignored before TTL removes them.
+ * layout. Partition {@code <tenant>#<traceId>}; a header ({@code trace}) and, for every export that
+ * brought waiting spans of the trace, one chunk item ({@code spans#<chunkId>}: those spans as a JSON
+ * array, split only where an item would pass {@value #CHUNK_BYTES} bytes). The header lists the
+ * waiting spans' ids ({@code spanIds}, a string set: a retried export neither adds nor counts a span
+ * twice) and the chunks ({@code chunks}), says whether the root was received ({@code sealedAt}) and
+ * why the trace is unusable ({@code rejected}). A chunk's id is derived from its span ids, so a
+ * retried export rewrites the same item. Every item carries {@code expiresAt} (the table's TTL
+ * attribute); expired items are ignored before TTL removes them.
  *
  * <p>Spans are added by transactions that also check and list them on the header, and sealing
  * updates the header before the spans are read: so a span is either in the buffer before the seal
  * (and the assembling root sees it) or turned away after it, never silently left out of a stored
- * session. The traces of one export share transactions (up to 100 items each) and batch reads.
+ * session. The traces of one export share transactions (up to 100 items each) and batch reads: an
+ * export of 50 traces' children is one transaction of 100 items, their roots one seal transaction and
+ * two batch reads.
+ *
+ * <p>Until 2026-11-30 every waiting span had an item of its own ({@code span#<spanId>}); spans the
+ * header lists but no chunk holds are still read from there, so spans that waited across the
+ * upgrade are not lost. Such items expire with the TTL ({@code TRACE_BUFFER_HOURS}), after which
+ * that fallback finds nothing and costs nothing.
  */
 public final class DynamoTraceBuffer implements TraceBuffer {
     static final String HEADER = "trace";
-    static final String SPAN_PREFIX = "span#";
+    static final String CHUNK_PREFIX = "spans#";
+    /** The layout before chunks: one item per waiting span. */
+    static final String LEGACY_SPAN_PREFIX = "span#";
+    /** A DynamoDB item holds at most 400 KB: a chunk's JSON stays well below, with room for its key and attributes. */
+    static final int CHUNK_BYTES = 350_000;
     /** A transaction holds at most 100 items and 4 MB; a BatchGetItem at most 100 keys. */
     private static final int MAX_ITEMS_PER_TRANSACTION = 100;
     private static final int BYTES_PER_TRANSACTION = 3_000_000;
@@ -62,8 +79,11 @@ public final class DynamoTraceBuffer implements TraceBuffer {
         this.ttl = ttl;
     }
 
-    /** One transaction's share of a trace: its header update and some of its spans. */
-    private record Part(String traceId, List<Span> spans, int bytes) {}
+    /** Some waiting spans of one trace, stored as one item. */
+    private record Chunk(String id, List<String> spanIds, String json, int bytes) {}
+
+    /** One transaction's share of a trace: its header update and some of its chunks. */
+    private record Part(String traceId, List<Chunk> chunks) {}
 
     @Override
     public Map<String, Admission> add(String tenantId, Map<String, List<Span>> spansByTrace) {
@@ -74,15 +94,12 @@ public final class DynamoTraceBuffer implements TraceBuffer {
         int bytes = 0;
         for (Map.Entry<String, List<Span>> trace : spansByTrace.entrySet()) {
             admissions.put(trace.getKey(), Admission.BUFFERED);
-            Map<String, Span> unique = new LinkedHashMap<>();
-            trace.getValue().forEach(s -> unique.putIfAbsent(s.spanId(), s));
-            List<Span> part = new ArrayList<>();
+            List<Chunk> part = new ArrayList<>();
             int partBytes = 0;
-            for (Span span : unique.values()) {
-                int size = write(span).length;
-                boolean full = items + part.size() + 2 > MAX_ITEMS_PER_TRANSACTION || bytes + partBytes + size > BYTES_PER_TRANSACTION;
+            for (Chunk chunk : chunks(trace.getValue())) {
+                boolean full = items + part.size() + 2 > MAX_ITEMS_PER_TRANSACTION || bytes + partBytes + chunk.bytes() > BYTES_PER_TRANSACTION;
                 if (full && (!part.isEmpty() || !current.isEmpty())) {
-                    if (!part.isEmpty()) current.add(new Part(trace.getKey(), part, partBytes));
+                    if (!part.isEmpty()) current.add(new Part(trace.getKey(), part));
                     transactions.add(current);
                     current = new ArrayList<>();
                     items = 0;
@@ -90,11 +107,11 @@ public final class DynamoTraceBuffer implements TraceBuffer {
                     part = new ArrayList<>();
                     partBytes = 0;
                 }
-                part.add(span);
-                partBytes += size;
+                part.add(chunk);
+                partBytes += chunk.bytes();
             }
             if (!part.isEmpty()) {
-                current.add(new Part(trace.getKey(), part, partBytes));
+                current.add(new Part(trace.getKey(), part));
                 items += part.size() + 1;
                 bytes += partBytes;
             }
@@ -108,6 +125,34 @@ public final class DynamoTraceBuffer implements TraceBuffer {
         return admissions;
     }
 
+    /** A trace's spans (each once) as chunks of at most {@link #CHUNK_BYTES} (a bigger span is a chunk of its own). */
+    private static List<Chunk> chunks(List<Span> spans) {
+        Map<String, Span> unique = new LinkedHashMap<>();
+        spans.forEach(s -> unique.putIfAbsent(s.spanId(), s));
+        List<Chunk> chunks = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
+        StringBuilder json = new StringBuilder();
+        int bytes = 0;
+        for (Span span : unique.values()) {
+            byte[] one = write(span);
+            if (!ids.isEmpty() && bytes + one.length + 2 > CHUNK_BYTES) {
+                chunks.add(chunk(ids, json, bytes));
+                ids = new ArrayList<>();
+                json = new StringBuilder();
+                bytes = 0;
+            }
+            ids.add(span.spanId());
+            json.append(json.length() == 0 ? "[" : ",").append(new String(one, StandardCharsets.UTF_8));
+            bytes += one.length + 1;
+        }
+        if (!ids.isEmpty()) chunks.add(chunk(ids, json, bytes));
+        return chunks;
+    }
+
+    private static Chunk chunk(List<String> spanIds, StringBuilder json, int bytes) {
+        return new Chunk(ContentIds.of(spanIds.toArray(String[]::new)).substring(0, 32), List.copyOf(spanIds), json.append(']').toString(), bytes + 1);
+    }
+
     /** One transaction; the traces whose header condition fails get their admission, and the others are tried again. */
     private void addParts(String tenantId, List<Part> parts, Map<String, Admission> admissions) {
         AttributeValue expiresAt = expiresAt();
@@ -116,17 +161,18 @@ public final class DynamoTraceBuffer implements TraceBuffer {
             List<Integer> headerIndex = new ArrayList<>();
             for (Part part : parts) {
                 String pk = pk(tenantId, part.traceId());
-                List<String> ids = part.spans().stream().map(Span::spanId).toList();
-                Map<String, AttributeValue> values = Map.of(":ids", AttributeValue.fromSs(ids), ":exp", expiresAt,
+                List<String> ids = part.chunks().stream().flatMap(c -> c.spanIds().stream()).toList();
+                Map<String, AttributeValue> values = Map.of(":ids", AttributeValue.fromSs(ids),
+                        ":chunks", AttributeValue.fromSs(part.chunks().stream().map(Chunk::id).toList()), ":exp", expiresAt,
                         ":room", number(SpanLimits.MAX_BUFFERED_SPANS_PER_TRACE - ids.size()));
                 headerIndex.add(items.size());
                 items.add(TransactWriteItem.builder().update(u -> u.tableName(table).key(key(pk, HEADER))
-                        .updateExpression("ADD spanIds :ids SET expiresAt = :exp")
+                        .updateExpression("ADD spanIds :ids, chunks :chunks SET expiresAt = :exp")
                         .conditionExpression("attribute_not_exists(sealedAt) AND (attribute_not_exists(spanIds) OR size(spanIds) <= :room)")
                         .expressionAttributeValues(values)).build());
-                for (Span span : part.spans()) {
-                    Map<String, AttributeValue> item = new LinkedHashMap<>(key(pk, SPAN_PREFIX + span.spanId()));
-                    item.put("span", AttributeValue.fromS(new String(write(span), StandardCharsets.UTF_8)));
+                for (Chunk chunk : part.chunks()) {
+                    Map<String, AttributeValue> item = new LinkedHashMap<>(key(pk, CHUNK_PREFIX + chunk.id()));
+                    item.put("spans", AttributeValue.fromS(chunk.json()));
                     item.put("expiresAt", expiresAt);
                     items.add(TransactWriteItem.builder().put(put -> put.tableName(table).item(item)).build());
                 }
@@ -175,28 +221,44 @@ public final class DynamoTraceBuffer implements TraceBuffer {
         }
         // Read after the seal: every span added before it is visible, none can be added after it.
         Map<String, Map<String, AttributeValue>> headers = batchGet(ids.stream().map(id -> key(pk(tenantId, id), HEADER)).toList());
-        List<Map<String, AttributeValue>> spanKeys = new ArrayList<>();
+        List<Map<String, AttributeValue>> chunkKeys = new ArrayList<>();
         for (String id : ids) {
             Map<String, AttributeValue> header = headers.get(pk(tenantId, id));
-            if (header != null && header.containsKey("spanIds")) {
-                header.get("spanIds").ss().forEach(spanId -> spanKeys.add(key(pk(tenantId, id), SPAN_PREFIX + spanId)));
+            if (header != null && header.containsKey("chunks")) {
+                header.get("chunks").ss().forEach(chunk -> chunkKeys.add(key(pk(tenantId, id), CHUNK_PREFIX + chunk)));
             }
         }
-        Map<String, List<Span>> spans = new LinkedHashMap<>();
-        long nowSeconds = clock.instant().getEpochSecond();
-        for (Map<String, AttributeValue> item : batchGetItems(spanKeys)) {
-            if (Long.parseLong(item.get("expiresAt").n()) <= nowSeconds) continue;
-            String pk = item.get("pk").s();
-            String traceId = pk.substring(pk.lastIndexOf('#') + 1);
-            spans.computeIfAbsent(traceId, t -> new ArrayList<>()).add(read(traceId, item.get("span").s()));
+        Map<String, Map<String, Span>> spans = new LinkedHashMap<>();
+        readInto(spans, batchGetItems(chunkKeys));
+        List<Map<String, AttributeValue>> legacyKeys = new ArrayList<>();
+        for (String id : ids) {
+            Map<String, AttributeValue> header = headers.get(pk(tenantId, id));
+            if (header == null || !header.containsKey("spanIds")) continue;
+            Set<String> found = spans.getOrDefault(id, Map.of()).keySet();
+            header.get("spanIds").ss().stream().filter(spanId -> !found.contains(spanId))
+                    .forEach(spanId -> legacyKeys.add(key(pk(tenantId, id), LEGACY_SPAN_PREFIX + spanId)));
         }
+        if (!legacyKeys.isEmpty()) readInto(spans, batchGetItems(legacyKeys));
         Map<String, Sealed> sealed = new LinkedHashMap<>();
         for (String id : ids) {
             Map<String, AttributeValue> header = headers.get(pk(tenantId, id));
             Optional<String> rejected = Optional.ofNullable(header == null ? null : header.get("rejected")).map(AttributeValue::s);
-            sealed.put(id, new Sealed(spans.getOrDefault(id, List.of()), rejected));
+            sealed.put(id, new Sealed(List.copyOf(spans.getOrDefault(id, Map.of()).values()), rejected));
         }
         return sealed;
+    }
+
+    /** The unexpired spans of chunk (or legacy span) items, by trace and span id; a span held twice is kept once. */
+    private void readInto(Map<String, Map<String, Span>> spans, List<Map<String, AttributeValue>> items) {
+        long nowSeconds = clock.instant().getEpochSecond();
+        items.sort(Comparator.comparing((Map<String, AttributeValue> i) -> i.get("pk").s()).thenComparing(i -> i.get("sk").s()));
+        for (Map<String, AttributeValue> item : items) {
+            if (Long.parseLong(item.get("expiresAt").n()) <= nowSeconds) continue;
+            String pk = item.get("pk").s();
+            String traceId = pk.substring(pk.lastIndexOf('#') + 1);
+            Map<String, Span> ofTrace = spans.computeIfAbsent(traceId, t -> new LinkedHashMap<>());
+            for (Span span : read(traceId, item)) ofTrace.putIfAbsent(span.spanId(), span);
+        }
     }
 
     /** Headers by partition key. */
@@ -228,21 +290,21 @@ public final class DynamoTraceBuffer implements TraceBuffer {
 
     @Override
     public List<Span> spans(String tenantId, String traceId) {
-        long now = clock.instant().getEpochSecond();
-        List<Span> spans = new ArrayList<>();
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
         Map<String, AttributeValue> startKey = null;
         do {
             Map<String, AttributeValue> from = startKey;
+            // "span" begins both the chunks (spans#) and the items of the layout before them (span#)
             QueryResponse page = client.query(QueryRequest.builder().tableName(table).consistentRead(true)
                     .keyConditionExpression("pk = :pk AND begins_with(sk, :span)")
-                    .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(pk(tenantId, traceId)), ":span", AttributeValue.fromS(SPAN_PREFIX)))
+                    .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(pk(tenantId, traceId)), ":span", AttributeValue.fromS("span")))
                     .exclusiveStartKey(from).build());
-            for (Map<String, AttributeValue> item : page.items()) {
-                if (Long.parseLong(item.get("expiresAt").n()) > now) spans.add(read(traceId, item.get("span").s()));
-            }
+            items.addAll(page.items());
             startKey = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
         } while (startKey != null);
-        return spans;
+        Map<String, Map<String, Span>> spans = new LinkedHashMap<>();
+        readInto(spans, items);
+        return List.copyOf(spans.getOrDefault(traceId, Map.of()).values());
     }
 
     private static boolean failed(List<CancellationReason> reasons, int index) {
@@ -261,8 +323,17 @@ public final class DynamoTraceBuffer implements TraceBuffer {
         return Json.write(json);
     }
 
-    private static Span read(String traceId, String text) {
-        JsonNode json = Json.parse(text);
+    /** The spans of a chunk item, or the one span of a legacy item. */
+    private static List<Span> read(String traceId, Map<String, AttributeValue> item) {
+        if (item.containsKey("spans")) {
+            List<Span> spans = new ArrayList<>();
+            Json.parse(item.get("spans").s()).forEach(json -> spans.add(span(traceId, json)));
+            return spans;
+        }
+        return List.of(span(traceId, Json.parse(item.get("span").s())));
+    }
+
+    private static Span span(String traceId, JsonNode json) {
         Map<String, JsonNode> attributes = new LinkedHashMap<>();
         json.get("attributes").properties().forEach(e -> attributes.put(e.getKey(), e.getValue()));
         return new Span(traceId, json.get("spanId").asText(), json.get("parentSpanId").asText(), json.get("name").asText(),

@@ -54,6 +54,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException;
 
 /** POST /v1/traces through the handler, against DynamoDB Local: what is answered, and what is (not) stored. */
@@ -236,6 +237,55 @@ class OtlpHandlerTest {
                 List.of(record.get("steps").get(0).get("type").asText(), record.get("steps").get(1).get("type").asText(),
                         record.get("steps").get(2).get("type").asText()));
         assertEquals("BLOCKED", record.get("guardrails").get(0).get("action").asText());
+    }
+
+    /** The items of one trace in the buffer table, by sort key. */
+    private Map<String, Map<String, AttributeValue>> bufferItems(String traceId) {
+        Map<String, Map<String, AttributeValue>> items = new java.util.TreeMap<>();
+        aws.client().query(r -> r.tableName(aws.tableName("TraceBufferTable")).consistentRead(true).keyConditionExpression("pk = :pk")
+                .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(tenant + "#" + traceId))))
+                .items().forEach(i -> items.put(i.get("sk").s(), i));
+        return items;
+    }
+
+    @Test
+    void theChildrenOfATraceInOneExportWaitAsOneItemBesideTheHeaderAndARetryRewritesIt() throws IOException {
+        String traceId = newTraceId();
+        byte[] children = export(chat(traceId, "a000000000000001"), chat(traceId, "a000000000000002"), chat(traceId, "a000000000000003"));
+        assertFalse(protobufResponse(postProtobuf(children)).hasPartialSuccess());
+        assertFalse(protobufResponse(postProtobuf(children)).hasPartialSuccess(), "a retried export");
+        Map<String, Map<String, AttributeValue>> items = bufferItems(traceId);
+        assertEquals(2, items.size(), "the header and one chunk: " + items.keySet());
+        assertEquals(3, items.get("trace").get("spanIds").ss().size());
+        assertEquals(3, buffer.spans(tenant, traceId).size());
+
+        assertFalse(protobufResponse(postProtobuf(export(chat(traceId, "a000000000000004")))).hasPartialSuccess());
+        assertEquals(3, bufferItems(traceId).size(), "a second export adds its own chunk");
+        assertFalse(protobufResponse(postProtobuf(export(root(traceId)))).hasPartialSuccess());
+        assertEquals(4, Json.parse(stored(traceId).orElseThrow().canonicalRecord()).get("steps").size());
+    }
+
+    /** Spans that waited in the layout before chunks (one item per span) are still assembled: nothing is lost across the upgrade. */
+    @Test
+    void spansThatWaitedInTheOneItemPerSpanLayoutAreStillAssembled() throws IOException {
+        String traceId = newTraceId();
+        String pk = tenant + "#" + traceId;
+        String expires = Long.toString(NOW.plusSeconds(3600).getEpochSecond());
+        aws.client().putItem(r -> r.tableName(aws.tableName("TraceBufferTable")).item(Map.of("pk", AttributeValue.fromS(pk),
+                "sk", AttributeValue.fromS("trace"), "spanIds", AttributeValue.fromSs(List.of("a000000000000001")),
+                "expiresAt", AttributeValue.fromN(expires))));
+        aws.client().putItem(r -> r.tableName(aws.tableName("TraceBufferTable")).item(Map.of("pk", AttributeValue.fromS(pk),
+                "sk", AttributeValue.fromS("span#a000000000000001"), "expiresAt", AttributeValue.fromN(expires),
+                "span", AttributeValue.fromS("{\"spanId\":\"a000000000000001\",\"parentSpanId\":\"00f067aa0ba902b7\",\"name\":\"chat\","
+                        + "\"start\":" + (T0 + 10_000_000L) + ",\"end\":" + (T0 + 20_000_000L) + ",\"attributes\":{\"gen_ai.operation.name\":\"chat\","
+                        + "\"gen_ai.request.model\":\"gpt-4.1\"}}"))));
+        assertEquals(1, buffer.spans(tenant, traceId).size());
+
+        assertFalse(protobufResponse(postProtobuf(export(chat(traceId, "a000000000000002")))).hasPartialSuccess());
+        assertFalse(protobufResponse(postProtobuf(export(root(traceId)))).hasPartialSuccess());
+        JsonNode steps = Json.parse(stored(traceId).orElseThrow().canonicalRecord()).get("steps");
+        assertEquals(2, steps.size(), steps.toString());
+        assertEquals("LLM_CALL", steps.get(0).get("type").asText());
     }
 
     @Test
