@@ -32,21 +32,27 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
 
 /**
  * The trace buffer in its own DynamoDB table ({@code TraceBufferTable}), the one owner of its item
- * layout. Partition {@code <tenant>#<traceId>}; a header ({@code trace}) and, for every export that
- * brought waiting spans of the trace, one chunk item ({@code spans#<chunkId>}: those spans as a JSON
- * array, split only where an item would pass {@value #CHUNK_BYTES} bytes). The header lists the
- * waiting spans' ids ({@code spanIds}, a string set: a retried export neither adds nor counts a span
- * twice) and the chunks ({@code chunks}), says whether the root was received ({@code sealedAt}) and
- * why the trace is unusable ({@code rejected}). A chunk's id is derived from its span ids, so a
- * retried export rewrites the same item. Every item carries {@code expiresAt} (the table's TTL
- * attribute); expired items are ignored before TTL removes them.
+ * layout. Partition {@code <tenant>#<traceId>}; a header ({@code trace}) that lists the waiting
+ * spans' ids ({@code spanIds}, a string set: a retried export neither adds nor counts a span twice),
+ * says whether the root was received ({@code sealedAt}) and why the trace is unusable
+ * ({@code rejected}). The spans themselves wait as chunks, one per export that brought spans of the
+ * trace (a JSON array; split only past {@value #CHUNK_BYTES} bytes), with an id derived from their
+ * span ids so that a retried export rewrites the same chunk:
+ * <ul>
+ *   <li>in the header itself ({@code w_<chunkId>}) while the header's chunks stay within
+ *       {@value #INLINE_BYTES} bytes ({@code inlineBytes}, an upper bound that retries only raise):
+ *       a trace's usual few kilobytes of spans cost no item of their own;</li>
+ *   <li>else as items of their own ({@code spans#<chunkId>}, listed in the header's {@code chunks}).</li>
+ * </ul>
+ * Every item carries {@code expiresAt} (the table's TTL attribute); expired items are ignored
+ * before TTL removes them.
  *
  * <p>Spans are added by transactions that also check and list them on the header, and sealing
  * updates the header before the spans are read: so a span is either in the buffer before the seal
  * (and the assembling root sees it) or turned away after it, never silently left out of a stored
  * session. The traces of one export share transactions (up to 100 items each) and batch reads: an
- * export of 50 traces' children is one transaction of 100 items, their roots one seal transaction and
- * two batch reads.
+ * export of 50 traces' children is one transaction of 50 header updates, their roots one seal
+ * transaction and one batch read of the headers.
  *
  * <p>Until 2026-11-30 every waiting span had an item of its own ({@code span#<spanId>}); spans the
  * header lists but no chunk holds are still read from there, so spans that waited across the
@@ -58,8 +64,10 @@ public final class DynamoTraceBuffer implements TraceBuffer {
     static final String CHUNK_PREFIX = "spans#";
     /** The layout before chunks: one item per waiting span. */
     static final String LEGACY_SPAN_PREFIX = "span#";
-    /** A DynamoDB item holds at most 400 KB: a chunk's JSON stays well below, with room for its key and attributes. */
-    static final int CHUNK_BYTES = 350_000;
+    static final String INLINE_PREFIX = "w_";
+    /** A DynamoDB item holds at most 400 KB: chunks and the header's inline chunks stay well below, with room for the rest. */
+    static final int CHUNK_BYTES = 300_000;
+    static final int INLINE_BYTES = 300_000;
     /** A transaction holds at most 100 items and 4 MB; a BatchGetItem at most 100 keys. */
     private static final int MAX_ITEMS_PER_TRANSACTION = 100;
     private static final int BYTES_PER_TRANSACTION = 3_000_000;
@@ -82,47 +90,70 @@ public final class DynamoTraceBuffer implements TraceBuffer {
     /** Some waiting spans of one trace, stored as one item. */
     private record Chunk(String id, List<String> spanIds, String json, int bytes) {}
 
-    /** One transaction's share of a trace: its header update and some of its chunks. */
-    private record Part(String traceId, List<Chunk> chunks) {}
+    /** One transaction's share of a trace: its header update and some of its chunks, in the header or as items. */
+    private record Part(String traceId, List<Chunk> chunks, boolean inline) {
+        int items() {
+            return inline ? 1 : 1 + chunks.size();
+        }
+
+        int bytes() {
+            return chunks.stream().mapToInt(Chunk::bytes).sum();
+        }
+    }
 
     @Override
     public Map<String, Admission> add(String tenantId, Map<String, List<Span>> spansByTrace) {
         Map<String, Admission> admissions = new LinkedHashMap<>();
-        List<List<Part>> transactions = new ArrayList<>();
-        List<Part> current = new ArrayList<>();
-        int items = 0;
-        int bytes = 0;
+        List<Part> parts = new ArrayList<>();
         for (Map.Entry<String, List<Span>> trace : spansByTrace.entrySet()) {
             admissions.put(trace.getKey(), Admission.BUFFERED);
-            List<Chunk> part = new ArrayList<>();
-            int partBytes = 0;
-            for (Chunk chunk : chunks(trace.getValue())) {
-                boolean full = items + part.size() + 2 > MAX_ITEMS_PER_TRANSACTION || bytes + partBytes + chunk.bytes() > BYTES_PER_TRANSACTION;
-                if (full && (!part.isEmpty() || !current.isEmpty())) {
-                    if (!part.isEmpty()) current.add(new Part(trace.getKey(), part));
-                    transactions.add(current);
-                    current = new ArrayList<>();
-                    items = 0;
-                    bytes = 0;
-                    part = new ArrayList<>();
-                    partBytes = 0;
-                }
-                part.add(chunk);
-                partBytes += chunk.bytes();
-            }
-            if (!part.isEmpty()) {
-                current.add(new Part(trace.getKey(), part));
-                items += part.size() + 1;
-                bytes += partBytes;
-            }
+            List<Chunk> chunks = chunks(trace.getValue());
+            boolean inline = chunks.stream().mapToInt(Chunk::bytes).sum() <= INLINE_BYTES;
+            parts.addAll(split(trace.getKey(), chunks, inline));
         }
-        if (!current.isEmpty()) transactions.add(current);
-        for (List<Part> transaction : transactions) {
-            List<Part> pending = new ArrayList<>(transaction);
-            pending.removeIf(p -> admissions.get(p.traceId()) != Admission.BUFFERED);
-            addParts(tenantId, pending, admissions);
-        }
+        List<Part> spilled = write(tenantId, parts, admissions);
+        // Traces whose header has no room left for more inline chunks: the same chunks as items of their own.
+        write(tenantId, spilled.stream().flatMap(p -> split(p.traceId(), p.chunks(), false).stream()).toList(), admissions);
         return admissions;
+    }
+
+    /** A trace's chunks in parts that each fit one transaction. */
+    private static List<Part> split(String traceId, List<Chunk> chunks, boolean inline) {
+        List<Part> parts = new ArrayList<>();
+        List<Chunk> part = new ArrayList<>();
+        int bytes = 0;
+        for (Chunk chunk : chunks) {
+            if (!part.isEmpty() && (part.size() + 2 > MAX_ITEMS_PER_TRANSACTION || bytes + chunk.bytes() > BYTES_PER_TRANSACTION)) {
+                parts.add(new Part(traceId, part, inline));
+                part = new ArrayList<>();
+                bytes = 0;
+            }
+            part.add(chunk);
+            bytes += chunk.bytes();
+        }
+        if (!part.isEmpty()) parts.add(new Part(traceId, part, inline));
+        return parts;
+    }
+
+    /** The parts in as few transactions as fit; returns the inline parts whose header had no room left. */
+    private List<Part> write(String tenantId, List<Part> parts, Map<String, Admission> admissions) {
+        List<Part> spilled = new ArrayList<>();
+        List<Part> transaction = new ArrayList<>();
+        int items = 0;
+        int bytes = 0;
+        for (Part part : parts) {
+            if (!transaction.isEmpty() && (items + part.items() > MAX_ITEMS_PER_TRANSACTION || bytes + part.bytes() > BYTES_PER_TRANSACTION)) {
+                spilled.addAll(addParts(tenantId, transaction, admissions));
+                transaction = new ArrayList<>();
+                items = 0;
+                bytes = 0;
+            }
+            transaction.add(part);
+            items += part.items();
+            bytes += part.bytes();
+        }
+        if (!transaction.isEmpty()) spilled.addAll(addParts(tenantId, transaction, admissions));
+        return spilled;
     }
 
     /** A trace's spans (each once) as chunks of at most {@link #CHUNK_BYTES} (a bigger span is a chunk of its own). */
@@ -153,23 +184,24 @@ public final class DynamoTraceBuffer implements TraceBuffer {
         return new Chunk(ContentIds.of(spanIds.toArray(String[]::new)).substring(0, 32), List.copyOf(spanIds), json.append(']').toString(), bytes + 1);
     }
 
-    /** One transaction; the traces whose header condition fails get their admission, and the others are tried again. */
-    private void addParts(String tenantId, List<Part> parts, Map<String, Admission> admissions) {
+    /**
+     * One transaction of the parts still admitted; the traces whose header condition fails get their
+     * admission (or, for an inline part that found no room in the header, are returned), and the others
+     * are tried again.
+     */
+    private List<Part> addParts(String tenantId, List<Part> parts, Map<String, Admission> admissions) {
+        parts = new ArrayList<>(parts);
+        parts.removeIf(p -> admissions.get(p.traceId()) != Admission.BUFFERED);
+        List<Part> spilled = new ArrayList<>();
         AttributeValue expiresAt = expiresAt();
         for (int attempt = 0; !parts.isEmpty(); attempt++) {
             List<TransactWriteItem> items = new ArrayList<>();
             List<Integer> headerIndex = new ArrayList<>();
             for (Part part : parts) {
                 String pk = pk(tenantId, part.traceId());
-                List<String> ids = part.chunks().stream().flatMap(c -> c.spanIds().stream()).toList();
-                Map<String, AttributeValue> values = Map.of(":ids", AttributeValue.fromSs(ids),
-                        ":chunks", AttributeValue.fromSs(part.chunks().stream().map(Chunk::id).toList()), ":exp", expiresAt,
-                        ":room", number(SpanLimits.MAX_BUFFERED_SPANS_PER_TRACE - ids.size()));
                 headerIndex.add(items.size());
-                items.add(TransactWriteItem.builder().update(u -> u.tableName(table).key(key(pk, HEADER))
-                        .updateExpression("ADD spanIds :ids, chunks :chunks SET expiresAt = :exp")
-                        .conditionExpression("attribute_not_exists(sealedAt) AND (attribute_not_exists(spanIds) OR size(spanIds) <= :room)")
-                        .expressionAttributeValues(values)).build());
+                items.add(TransactWriteItem.builder().update(headerUpdate(pk, part, expiresAt)).build());
+                if (part.inline()) continue;
                 for (Chunk chunk : part.chunks()) {
                     Map<String, AttributeValue> item = new LinkedHashMap<>(key(pk, CHUNK_PREFIX + chunk.id()));
                     item.put("spans", AttributeValue.fromS(chunk.json()));
@@ -179,24 +211,71 @@ public final class DynamoTraceBuffer implements TraceBuffer {
             }
             try {
                 client.transactWriteItems(r -> r.transactItems(items));
-                return;
+                return spilled;
             } catch (TransactionCanceledException e) {
                 List<CancellationReason> reasons = e.cancellationReasons();
                 List<Part> stillOpen = new ArrayList<>();
                 for (int i = 0; i < parts.size(); i++) {
-                    if (failed(reasons, headerIndex.get(i))) admissions.put(parts.get(i).traceId(), why(pk(tenantId, parts.get(i).traceId())));
-                    else stillOpen.add(parts.get(i));
+                    Part part = parts.get(i);
+                    if (!failed(reasons, headerIndex.get(i))) {
+                        stillOpen.add(part);
+                        continue;
+                    }
+                    Optional<Admission> refused = why(pk(tenantId, part.traceId()), part);
+                    if (refused.isPresent()) admissions.put(part.traceId(), refused.get());
+                    else if (part.inline()) spilled.add(part);
+                    else stillOpen.add(part); // the header changed in between: ask again
                 }
                 // Cancelled for another reason (a concurrent write to the same items): try again a few times, then let the client retry.
                 if (stillOpen.size() == parts.size() && attempt >= ATTEMPTS) throw e;
                 parts = stillOpen;
             }
         }
+        return spilled;
     }
 
-    private Admission why(String pk) {
+    /** Lists the part's spans (and chunks) on the header, and holds an inline part's chunks, unless sealed, full or out of inline room. */
+    private software.amazon.awssdk.services.dynamodb.model.Update headerUpdate(String pk, Part part, AttributeValue expiresAt) {
+        List<String> ids = part.chunks().stream().flatMap(c -> c.spanIds().stream()).toList();
+        Map<String, AttributeValue> values = new LinkedHashMap<>();
+        values.put(":ids", AttributeValue.fromSs(ids));
+        values.put(":exp", expiresAt);
+        values.put(":room", number(SpanLimits.MAX_BUFFERED_SPANS_PER_TRACE - ids.size()));
+        String condition = "attribute_not_exists(sealedAt) AND (attribute_not_exists(spanIds) OR size(spanIds) <= :room)";
+        StringBuilder set = new StringBuilder(" SET expiresAt = :exp");
+        Map<String, String> names = new LinkedHashMap<>();
+        String add = "ADD spanIds :ids";
+        if (part.inline()) {
+            values.put(":bytes", number(part.bytes()));
+            values.put(":byteRoom", number(INLINE_BYTES - part.bytes()));
+            add += ", inlineBytes :bytes";
+            condition += " AND (attribute_not_exists(inlineBytes) OR inlineBytes <= :byteRoom)";
+            for (int i = 0; i < part.chunks().size(); i++) {
+                names.put("#c" + i, INLINE_PREFIX + part.chunks().get(i).id());
+                values.put(":c" + i, AttributeValue.fromS(part.chunks().get(i).json()));
+                set.append(", #c").append(i).append(" = :c").append(i);
+            }
+        } else {
+            values.put(":chunks", AttributeValue.fromSs(part.chunks().stream().map(Chunk::id).toList()));
+            add += ", chunks :chunks";
+        }
+        String expression = add + set;
+        String conditionExpression = condition;
+        return software.amazon.awssdk.services.dynamodb.model.Update.builder().tableName(table).key(key(pk, HEADER))
+                .updateExpression(expression).conditionExpression(conditionExpression)
+                .expressionAttributeNames(names.isEmpty() ? null : names).expressionAttributeValues(values).build();
+    }
+
+    /** Why a header refused a part: sealed, full, or (empty) neither, i.e. out of room for inline chunks. */
+    private Optional<Admission> why(String pk, Part part) {
         Map<String, AttributeValue> header = client.getItem(r -> r.tableName(table).key(key(pk, HEADER)).consistentRead(true)).item();
-        return header != null && header.containsKey("sealedAt") ? Admission.ROOT_ALREADY_RECEIVED : Admission.TRACE_FULL;
+        if (header != null && header.containsKey("sealedAt")) return Optional.of(Admission.ROOT_ALREADY_RECEIVED);
+        int adding = part.chunks().stream().mapToInt(c -> c.spanIds().size()).sum();
+        if (header != null && header.containsKey("spanIds")
+                && header.get("spanIds").ss().size() > SpanLimits.MAX_BUFFERED_SPANS_PER_TRACE - adding) {
+            return Optional.of(Admission.TRACE_FULL);
+        }
+        return Optional.empty();
     }
 
     @Override
@@ -229,6 +308,7 @@ public final class DynamoTraceBuffer implements TraceBuffer {
             }
         }
         Map<String, Map<String, Span>> spans = new LinkedHashMap<>();
+        readInto(spans, new ArrayList<>(headers.values()));
         readInto(spans, batchGetItems(chunkKeys));
         List<Map<String, AttributeValue>> legacyKeys = new ArrayList<>();
         for (String id : ids) {
@@ -248,7 +328,7 @@ public final class DynamoTraceBuffer implements TraceBuffer {
         return sealed;
     }
 
-    /** The unexpired spans of chunk (or legacy span) items, by trace and span id; a span held twice is kept once. */
+    /** The unexpired spans of headers, chunk items and legacy span items, by trace and span id; a span held twice is kept once. */
     private void readInto(Map<String, Map<String, Span>> spans, List<Map<String, AttributeValue>> items) {
         long nowSeconds = clock.instant().getEpochSecond();
         items.sort(Comparator.comparing((Map<String, AttributeValue> i) -> i.get("pk").s()).thenComparing(i -> i.get("sk").s()));
@@ -294,10 +374,10 @@ public final class DynamoTraceBuffer implements TraceBuffer {
         Map<String, AttributeValue> startKey = null;
         do {
             Map<String, AttributeValue> from = startKey;
-            // "span" begins both the chunks (spans#) and the items of the layout before them (span#)
+            // the header (inline chunks), chunk items (spans#) and the items of the layout before them (span#)
             QueryResponse page = client.query(QueryRequest.builder().tableName(table).consistentRead(true)
-                    .keyConditionExpression("pk = :pk AND begins_with(sk, :span)")
-                    .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(pk(tenantId, traceId)), ":span", AttributeValue.fromS("span")))
+                    .keyConditionExpression("pk = :pk")
+                    .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(pk(tenantId, traceId))))
                     .exclusiveStartKey(from).build());
             items.addAll(page.items());
             startKey = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
@@ -323,14 +403,18 @@ public final class DynamoTraceBuffer implements TraceBuffer {
         return Json.write(json);
     }
 
-    /** The spans of a chunk item, or the one span of a legacy item. */
+    /** The spans of a header's inline chunks, of a chunk item, or the one span of a legacy item. */
     private static List<Span> read(String traceId, Map<String, AttributeValue> item) {
-        if (item.containsKey("spans")) {
-            List<Span> spans = new ArrayList<>();
+        List<Span> spans = new ArrayList<>();
+        if (item.containsKey("span")) {
+            spans.add(span(traceId, Json.parse(item.get("span").s())));
+        } else if (item.containsKey("spans")) {
             Json.parse(item.get("spans").s()).forEach(json -> spans.add(span(traceId, json)));
-            return spans;
+        } else {
+            item.keySet().stream().filter(name -> name.startsWith(INLINE_PREFIX)).sorted()
+                    .forEach(name -> Json.parse(item.get(name).s()).forEach(json -> spans.add(span(traceId, json))));
         }
-        return List.of(span(traceId, Json.parse(item.get("span").s())));
+        return spans;
     }
 
     private static Span span(String traceId, JsonNode json) {

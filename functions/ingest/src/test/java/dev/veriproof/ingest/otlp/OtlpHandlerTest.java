@@ -249,20 +249,40 @@ class OtlpHandlerTest {
     }
 
     @Test
-    void theChildrenOfATraceInOneExportWaitAsOneItemBesideTheHeaderAndARetryRewritesIt() throws IOException {
+    void theChildrenOfATraceWaitInItsHeaderOneChunkPerExportAndARetryRewritesTheSameChunk() throws IOException {
         String traceId = newTraceId();
         byte[] children = export(chat(traceId, "a000000000000001"), chat(traceId, "a000000000000002"), chat(traceId, "a000000000000003"));
         assertFalse(protobufResponse(postProtobuf(children)).hasPartialSuccess());
         assertFalse(protobufResponse(postProtobuf(children)).hasPartialSuccess(), "a retried export");
         Map<String, Map<String, AttributeValue>> items = bufferItems(traceId);
-        assertEquals(2, items.size(), "the header and one chunk: " + items.keySet());
+        assertEquals(List.of("trace"), List.copyOf(items.keySet()), "no item besides the header");
+        assertEquals(1, items.get("trace").keySet().stream().filter(a -> a.startsWith("w_")).count(), "one chunk: " + items.get("trace").keySet());
         assertEquals(3, items.get("trace").get("spanIds").ss().size());
         assertEquals(3, buffer.spans(tenant, traceId).size());
 
         assertFalse(protobufResponse(postProtobuf(export(chat(traceId, "a000000000000004")))).hasPartialSuccess());
-        assertEquals(3, bufferItems(traceId).size(), "a second export adds its own chunk");
+        assertEquals(2, bufferItems(traceId).get("trace").keySet().stream().filter(a -> a.startsWith("w_")).count(), "a second export adds its chunk");
         assertFalse(protobufResponse(postProtobuf(export(root(traceId)))).hasPartialSuccess());
         assertEquals(4, Json.parse(stored(traceId).orElseThrow().canonicalRecord()).get("steps").size());
+    }
+
+    /** Chunks that no longer fit the header (400 KB an item) wait as items of their own, and are assembled all the same. */
+    @Test
+    void spansBeyondTheHeadersRoomWaitAsChunkItemsAndTheSessionHoldsThemAll() throws IOException {
+        String traceId = newTraceId();
+        KeyValue payload = kv("debug.payload", "p".repeat(60_000));
+        java.util.function.Function<String, io.opentelemetry.proto.trace.v1.Span> big = id -> span(traceId, id, "00f067aa0ba902b7", "chat gpt-4.1", 10,
+                kv("gen_ai.operation.name", "chat"), kv("gen_ai.request.model", "gpt-4.1"), payload, kv("debug.more", "q".repeat(60_000)));
+        assertFalse(protobufResponse(postProtobuf(export(big.apply("a000000000000001"), big.apply("a000000000000002")))).hasPartialSuccess());
+        assertEquals(List.of("trace"), List.copyOf(bufferItems(traceId).keySet()), "240 KB fit in the header");
+        assertFalse(protobufResponse(postProtobuf(export(big.apply("a000000000000003")))).hasPartialSuccess());
+        Map<String, Map<String, AttributeValue>> items = bufferItems(traceId);
+        assertEquals(2, items.size(), "the third span's chunk has an item of its own: " + items.keySet());
+        assertEquals(1, items.get("trace").get("chunks").ss().size());
+        assertEquals(3, buffer.spans(tenant, traceId).size());
+
+        assertFalse(protobufResponse(postProtobuf(export(root(traceId)))).hasPartialSuccess());
+        assertEquals(3, Json.parse(stored(traceId).orElseThrow().canonicalRecord()).get("steps").size());
     }
 
     /** Spans that waited in the layout before chunks (one item per span) are still assembled: nothing is lost across the upgrade. */
