@@ -1,6 +1,7 @@
 package dev.veriproof.devstack;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -52,7 +53,7 @@ class HostileInputPropertyTest {
         assertEquals(0, HostileInputEndToEndTest.serverErrors);
     }
 
-    @Property(tries = 150)
+    @Property(tries = 100)
     void everyHandlerRefusesGeneratedHostileBodies(@ForAll("routeIndexes") int route, @ForAll("hostileBodies") byte[] body) {
         HostileInputEndToEndTest.Route target = routes.get(route);
         ApiClient.Response response = HostileInputEndToEndTest.send(target.method(), target.path(), stackKey(target.role()), body,
@@ -65,7 +66,7 @@ class HostileInputPropertyTest {
      * so each generated body carries one member that is invalid there whatever surrounds it: a wrong
      * type, a value out of range, an over-long string, an unrepresentable number, an unknown name.
      */
-    @Property(tries = 60)
+    @Property(tries = 40)
     void handlersWithOptionalFieldsRefuseAnyBodyWithAnInvalidMember(@ForAll("optionalFieldRouteIndexes") int route,
                                                                    @ForAll("randomMembers") List<String> members, @ForAll("poisonIndexes") int poison,
                                                                    @ForAll("positions") int position, @ForAll("hostileBodies") byte[] hostile,
@@ -83,6 +84,32 @@ class HostileInputPropertyTest {
         ApiClient.Response response = HostileInputEndToEndTest.send(target.method(), target.path(), stackKey(target.role()), body,
                 Map.of("Content-Type", "application/json"));
         assertSpecificallyRefused(response, target.method() + " " + target.path() + " with " + HostileInputEndToEndTest.shorten(new String(body, StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * POST /v1/traces answers in OTLP's terms (docs/otlp.md): an undecodable body is a 4xx with a
+     * google.rpc.Status ({code, message}) in the request's encoding, never a 5xx, never parser internals.
+     */
+    @Property(tries = 40)
+    void otlpJsonRefusesGeneratedHostileBodiesWithAStatus(@ForAll("hostileBodies") byte[] body, @ForAll boolean gzip) throws java.io.IOException {
+        byte[] sent = body;
+        Map<String, String> headers = new java.util.HashMap<>(Map.of("Content-Type", "application/json"));
+        if (gzip) {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            try (java.util.zip.GZIPOutputStream zip = new java.util.zip.GZIPOutputStream(out)) {
+                zip.write(body);
+            }
+            sent = out.toByteArray();
+            headers.put("Content-Encoding", "gzip");
+        }
+        ApiClient.Response response = HostileInputEndToEndTest.send("POST", "/v1/traces", stackKey("ingest"), sent, headers);
+        String what = "POST /v1/traces with " + HostileInputEndToEndTest.shorten(new String(body, StandardCharsets.UTF_8));
+        assertTrue(response.status() == 200 || response.status() == 400 || response.status() == 413, what + " answered " + response.status() + ": " + response.body());
+        assertTrue(response.json().isObject(), what + ": " + response.body());
+        if (response.status() != 200) {
+            assertTrue(response.json().path("code").isInt() && !response.json().path("message").asText().isBlank(), what + ": " + response.body());
+        }
+        assertFalse(HostileInputEndToEndTest.INTERNALS.matcher(response.body()).find(), what + " leaks internals: " + response.body());
     }
 
     private static boolean optionalFields(HostileInputEndToEndTest.Route route) {
