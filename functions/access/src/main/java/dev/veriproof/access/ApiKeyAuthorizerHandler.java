@@ -8,6 +8,7 @@ import dev.veriproof.adapters.dynamo.DynamoApplicationStore;
 import dev.veriproof.adapters.dynamo.DynamoKeyStore;
 import dev.veriproof.adapters.http.ApiRequest;
 import dev.veriproof.adapters.snapstart.PrimedHandler;
+import dev.veriproof.adapters.telemetry.Telemetry;
 import dev.veriproof.core.access.Principal;
 import java.time.Clock;
 import java.util.HashMap;
@@ -45,6 +46,7 @@ public final class ApiKeyAuthorizerHandler extends PrimedHandler<APIGatewayV2Cus
 
     @Override
     public Map<String, Object> handleRequest(APIGatewayV2CustomAuthorizerEvent event, Context context) {
+        Telemetry.begin(context);
         return authorize(event.getHeaders());
     }
 

@@ -7,15 +7,21 @@ import dev.veriproof.adapters.aws.AwsClients;
 import dev.veriproof.adapters.dynamo.DynamoSessionStore;
 import dev.veriproof.adapters.dynamo.DynamoAnchorLedger;
 import dev.veriproof.adapters.snapstart.PrimedHandler;
+import dev.veriproof.adapters.telemetry.Telemetry;
 import dev.veriproof.chain.Web3jSigner;
 import dev.veriproof.core.anchoring.AnchoringRun;
 import dev.veriproof.core.hash.Hashes;
 import dev.veriproof.core.merkle.MerkleTree;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import software.amazon.lambda.powertools.metrics.model.DimensionSet;
+import software.amazon.lambda.powertools.metrics.model.MetricUnit;
 
 /**
  * The scheduled anchoring function (EventBridge schedule; reserved concurrency 1 in the template,
@@ -26,18 +32,25 @@ import java.util.Map;
  */
 public final class AnchoringHandler extends PrimedHandler<Map<String, Object>, Map<String, Object>> {
     private final AnchoringRun run;
+    private final Supplier<Optional<Instant>> oldestPending;
+    private final Clock clock;
 
     public AnchoringHandler() {
-        this(new AnchoringRun(
-                new DynamoSessionStore(AwsClients.dynamoDb(), Config.sessionsTable()),
+        this(new DynamoSessionStore(AwsClients.dynamoDb(), Config.sessionsTable()), Clock.systemUTC());
+    }
+
+    private AnchoringHandler(DynamoSessionStore sessions, Clock clock) {
+        this(new AnchoringRun(sessions,
                 new DynamoAnchorLedger(AwsClients.dynamoDb(), Config.governanceTable()),
                 new Web3jAnchorChain(Config.required("CHAIN_RPC_URL"), Long.parseLong(Config.required("CHAIN_ID")),
                         Config.required("ANCHOR_CONTRACT"), Web3jSigner.fromConfig().credentials()),
-                Clock.systemUTC(), settings()));
+                clock, settings()), sessions::oldestPendingSince, clock);
     }
 
-    AnchoringHandler(AnchoringRun run) {
+    AnchoringHandler(AnchoringRun run, Supplier<Optional<Instant>> oldestPending, Clock clock) {
         this.run = run;
+        this.oldestPending = oldestPending;
+        this.clock = clock;
     }
 
     /** Every run takes the lease and may send a transaction: none is handled before the snapshot (no nonce, no lease in it). */
@@ -67,7 +80,9 @@ public final class AnchoringHandler extends PrimedHandler<Map<String, Object>, M
 
     @Override
     public Map<String, Object> handleRequest(Map<String, Object> scheduledEvent, Context context) {
+        Telemetry.begin(context);
         AnchoringRun.Result result = run.run();
+        report(result);
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("outcome", result.outcome().name());
         summary.put("sessions", result.sessions());
@@ -79,5 +94,26 @@ public final class AnchoringHandler extends PrimedHandler<Map<String, Object>, M
             Log.info("anchoring run", "outcome", result.outcome(), "sessions", result.sessions(), "batches", result.batchIds());
         }
         return summary;
+    }
+
+    /**
+     * {@code AnchoringRuns} with the outcome as dimension; {@code ChainFailures} (0 or 1: a run fails
+     * only on the chain's side, unreachable, unconfirmed or reverted; the alarm watches it),
+     * {@code SessionsAnchored}, {@code AnchorBatchSize} per batch and {@code OldestPendingSessionAge}
+     * (seconds; 0 with nothing pending).
+     */
+    private void report(AnchoringRun.Result result) {
+        boolean failed = result.outcome() == AnchoringRun.Outcome.FAILED;
+        long age = oldestPending.get().map(since -> Math.max(0, Duration.between(since, clock.instant()).toSeconds())).orElse(0L);
+        Telemetry.emit(m -> {
+            m.addMetric("ChainFailures", failed ? 1 : 0, MetricUnit.COUNT);
+            m.addMetric("SessionsAnchored", result.sessions(), MetricUnit.COUNT);
+            m.addMetric("OldestPendingSessionAge", age, MetricUnit.SECONDS);
+            if (!result.batchIds().isEmpty()) m.addMetric("AnchorBatchSize", (double) result.sessions() / result.batchIds().size(), MetricUnit.COUNT);
+        });
+        Telemetry.emit(m -> {
+            m.addDimension(DimensionSet.of("outcome", result.outcome().name()));
+            m.addMetric("AnchoringRuns", 1, MetricUnit.COUNT);
+        });
     }
 }

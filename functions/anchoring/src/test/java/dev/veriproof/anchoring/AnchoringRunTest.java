@@ -16,7 +16,11 @@ import dev.veriproof.core.json.Json;
 import dev.veriproof.core.merkle.InclusionProof;
 import dev.veriproof.local.LocalAws;
 import dev.veriproof.local.LocalAwsExtension;
+import dev.veriproof.local.EmfOutput;
+import dev.veriproof.adapters.dynamo.DynamoAnchorLedger;
 import dev.veriproof.local.LocalChain;
+import dev.veriproof.local.LocalLambdaContext;
+import dev.veriproof.local.ThrottlingInterceptor;
 import dev.veriproof.verifier.Main;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -107,14 +111,43 @@ class AnchoringRunTest {
 
     @Test
     @SuppressWarnings("unchecked")
-    void theHandlerRunsOnTheScheduleFixtureAndAnswersTheRunSummary() throws Exception {
+    void theHandlerRunsOnTheScheduleFixtureAnswersTheRunSummaryAndEmitsItsMetrics() throws Exception {
         fixture.ingest("demo", 2);
         Map<String, Object> event = Json.mapper().readValue(
                 dev.veriproof.local.CloudFormationTemplate.locate().getParent().resolve("events/schedule/anchoring.json").toFile(), Map.class);
-        Map<String, Object> summary = new AnchoringHandler(fixture.run(chain)).handleRequest(event, null);
-        assertEquals("ANCHORED", summary.get("outcome"));
-        assertEquals(2, summary.get("sessions"));
-        assertEquals(1, ((List<String>) summary.get("batchIds")).size());
+        AnchoringHandler handler = new AnchoringHandler(fixture.run(chain), fixture.sessions::oldestPendingSince, fixture.clock);
+        LocalLambdaContext context = new LocalLambdaContext("AnchoringFunction");
+        Map<String, Object>[] summary = new Map[1];
+        EmfOutput emf = EmfOutput.capture(() -> summary[0] = handler.handleRequest(event, context));
+        assertEquals("ANCHORED", summary[0].get("outcome"));
+        assertEquals(2, summary[0].get("sessions"));
+        assertEquals(1, ((List<String>) summary[0].get("batchIds")).size());
+
+        assertEquals(2, emf.sum("SessionsAnchored"));
+        assertEquals(2, emf.sum("AnchorBatchSize"));
+        assertEquals(0, emf.sum("ChainFailures"));
+        assertEquals(0, emf.sum("OldestPendingSessionAge"), "nothing left pending");
+        assertEquals(1, emf.sum("AnchoringRuns", Map.of("outcome", "ANCHORED", "Service", "veriproof")));
+        assertEquals("VeriProof", emf.first("SessionsAnchored").orElseThrow().namespace());
+        assertEquals("Seconds", emf.first("OldestPendingSessionAge").orElseThrow().unit());
+        assertTrue(emf.documents().stream().allMatch(d -> d.path("function_request_id").asText().equals(context.getAwsRequestId())));
+        var runLog = emf.logLines().stream().filter(l -> l.path("message").asText().equals("anchoring run")).findFirst().orElseThrow();
+        assertEquals(context.getAwsRequestId(), runLog.path("function_request_id").asText(), runLog.toString());
+        assertTrue(runLog.has("cold_start"), runLog.toString());
+    }
+
+    @Test
+    void aFailedRunReportsTheChainFailureAndHowLongTheOldestSessionHasWaited() {
+        fixture.ingest("acme", 3);
+        fixture.clock.advance(Duration.ofMinutes(30));
+        node.stop();
+        AnchoringHandler handler = new AnchoringHandler(fixture.run(chain), fixture.sessions::oldestPendingSince, fixture.clock);
+        EmfOutput emf = EmfOutput.capture(() -> handler.handleRequest(Map.of(), new LocalLambdaContext("AnchoringFunction")));
+        assertEquals(1, emf.sum("ChainFailures"));
+        assertEquals(0, emf.sum("SessionsAnchored"));
+        assertEquals(1, emf.sum("AnchoringRuns", Map.of("outcome", "FAILED")));
+        // the fixture's sessions were received at 09:00; the clock stands at 10:30
+        assertEquals(90 * 60, emf.sum("OldestPendingSessionAge"), 1);
     }
 
     @Test
@@ -265,6 +298,34 @@ class AnchoringRunTest {
         assertEquals(nonceBefore + 1, chain.minedNonce(), "the transaction already sent is not followed by a second one");
         String txHash = Anchor.fromJson(Json.parse(fixture.item("acme", ids.get(0)).get("anchor").s())).txHash();
         for (String id : ids) assertEquals(txHash, Anchor.fromJson(Json.parse(fixture.item("acme", id).get("anchor").s())).txHash());
+    }
+
+    @Test
+    void throttledTableCallsAreRetriedWithBackoff_everySessionIsAnchoredOnceByOneTransaction(LocalAws aws) {
+        List<String> ids = fixture.ingest("acme", 12);
+        // every other write's answer is lost after DynamoDB carried it out: the SDK retries a request that happened
+        ThrottlingInterceptor throttle = new ThrottlingInterceptor(
+                java.util.Set.of("PutItem", "UpdateItem", "DeleteItem", "TransactWriteItems", "Query", "BatchGetItem", "GetItem"), 2);
+        long nonceBefore = chain.minedNonce();
+        try (software.amazon.awssdk.services.dynamodb.DynamoDbClient throttled = aws.client(throttle)) {
+            AnchoringRun run = new AnchoringRun(new dev.veriproof.adapters.dynamo.DynamoSessionStore(throttled, fixture.sessionsTable),
+                    new DynamoAnchorLedger(throttled, fixture.governanceTable), chain, fixture.clock, AnchoringFixture.SETTINGS);
+            AnchoringRun.Result result = run.run();
+            assertEquals(Outcome.ANCHORED, result.outcome(), result.failure().orElse(""));
+            // a session whose recording answer was lost reads as already in this batch on the retry: not counted twice
+            assertTrue(result.sessions() > 0 && result.sessions() <= 12, "sessions " + result.sessions());
+        }
+        assertTrue(throttle.injected() >= 4, "throttled " + throttle.injected() + " times");
+        assertEquals(nonceBefore + 1, chain.minedNonce(), "one transaction");
+        String txHash = Anchor.fromJson(Json.parse(fixture.item("acme", ids.get(0)).get("anchor").s())).txHash();
+        for (String id : ids) {
+            Map<String, AttributeValue> item = fixture.item("acme", id);
+            assertEquals(txHash, Anchor.fromJson(Json.parse(item.get("anchor").s())).txHash());
+            assertFalse(item.containsKey("anchorPending"));
+        }
+        assertTrue(fixture.ledger.openBatch().isEmpty());
+        fixture.clock.advance(Duration.ofMinutes(5));
+        assertEquals(Outcome.NOTHING_PENDING, fixture.run(chain).run().outcome(), "the lease was released and nothing is left");
     }
 
     @Test

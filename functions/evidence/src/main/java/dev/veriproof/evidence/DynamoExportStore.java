@@ -52,6 +52,8 @@ final class DynamoExportStore implements ExportStore {
         item.put("status", s(job.status().name()));
         item.put("createdAt", s(job.createdAt().toString()));
         item.put("createdBy", s(job.createdBy()));
+        item.put("attempt", n(job.attempt()));
+        item.put("attemptStartedAt", s(job.attemptStartedAt().toString()));
         return audit.appendWith(job.tenantId(), started, List.of(TransactWriteItem.builder()
                 .put(Put.builder().tableName(table).item(item).conditionExpression("attribute_not_exists(pk)").build()).build())).written();
     }
@@ -83,14 +85,39 @@ final class DynamoExportStore implements ExportStore {
         return finish(tenantId, exportId, "FAILED", Map.of(":reason", s(reason)), ", failureReason = :reason", at, failed);
     }
 
+    @Override
+    public boolean failAttempt(String tenantId, String exportId, int attempt, String reason, Instant at, AuditEvent failed) {
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":reason", s(reason), ":attempt", n(attempt)));
+        // jobs stored before retries existed carry no attempt: they are on their first
+        String condition = attempt == 1 ? " AND (attribute_not_exists(attempt) OR attempt = :attempt)" : " AND attempt = :attempt";
+        return finish(tenantId, exportId, "FAILED", values, ", failureReason = :reason", at, failed, condition);
+    }
+
+    @Override
+    public boolean retry(String tenantId, String exportId, int attempt, Instant at, AuditEvent retried) {
+        Update update = Update.builder().tableName(table).key(key(tenantId, exportId))
+                .conditionExpression("#status = :failed AND (attribute_not_exists(attempt) OR attempt = :previous)")
+                .updateExpression("SET #status = :running, attempt = :attempt, attemptStartedAt = :at REMOVE finishedAt, failureReason")
+                .expressionAttributeNames(Map.of("#status", "status"))
+                .expressionAttributeValues(Map.of(":failed", s("FAILED"), ":running", s("RUNNING"), ":attempt", n(attempt),
+                        ":previous", n(attempt - 1), ":at", s(at.toString())))
+                .build();
+        return audit.appendWith(tenantId, retried, List.of(TransactWriteItem.builder().update(update).build())).written();
+    }
+
     private boolean finish(String tenantId, String exportId, String status, Map<String, AttributeValue> values, String set, Instant at,
                            AuditEvent event) {
+        return finish(tenantId, exportId, status, values, set, at, event, "");
+    }
+
+    private boolean finish(String tenantId, String exportId, String status, Map<String, AttributeValue> values, String set, Instant at,
+                           AuditEvent event, String extraCondition) {
         Map<String, AttributeValue> all = new HashMap<>(values);
         all.put(":status", s(status));
         all.put(":running", s("RUNNING"));
         all.put(":at", s(at.toString()));
         Update update = Update.builder().tableName(table).key(key(tenantId, exportId))
-                .conditionExpression("#status = :running")
+                .conditionExpression("#status = :running" + extraCondition)
                 .updateExpression("SET #status = :status, finishedAt = :at" + set)
                 .expressionAttributeNames(Map.of("#status", "status"))
                 .expressionAttributeValues(all).build();
@@ -117,11 +144,17 @@ final class DynamoExportStore implements ExportStore {
         return new ExportJob(i.get("exportId").s(), request, ExportJob.Trigger.valueOf(i.get("trigger").s()),
                 ExportJob.Status.valueOf(i.get("status").s()), Instant.parse(i.get("createdAt").s()), i.get("createdBy").s(),
                 text(i, "finishedAt").map(Instant::parse), text(i, "objectKey"), text(i, "failureReason"),
-                Optional.ofNullable(i.get("sessionCount")).map(v -> Long.parseLong(v.n())));
+                Optional.ofNullable(i.get("sessionCount")).map(v -> Long.parseLong(v.n())),
+                Optional.ofNullable(i.get("attempt")).map(v -> Integer.parseInt(v.n())).orElse(1),
+                text(i, "attemptStartedAt").map(Instant::parse).orElse(Instant.parse(i.get("createdAt").s())));
     }
 
     private static Optional<String> text(Map<String, AttributeValue> i, String name) {
         return Optional.ofNullable(i.get(name)).map(AttributeValue::s);
+    }
+
+    private static AttributeValue n(long value) {
+        return AttributeValue.fromN(Long.toString(value));
     }
 
     private static AttributeValue s(String value) {

@@ -5,11 +5,15 @@ import dev.veriproof.core.evidence.ExportJob;
 import dev.veriproof.core.evidence.ExportRequest;
 import dev.veriproof.core.evidence.ExportStore;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
-/** Starts evidence exports: stores the RUNNING job with its audit entry, then starts the state machine for it. */
+/**
+ * Starts evidence exports: stores the RUNNING job with its audit entry, then starts the state machine for it;
+ * retries a FAILED one the same way, as its next run.
+ */
 final class ExportLauncher {
     private final ExportStore store;
     private final ExportStarter starter;
@@ -28,8 +32,9 @@ final class ExportLauncher {
     record Launch(ExportJob job, boolean created) {}
 
     Launch start(String exportId, ExportRequest request, ExportJob.Trigger trigger, String actor) {
-        ExportJob job = new ExportJob(exportId, request, trigger, ExportJob.Status.RUNNING, clock.instant(), actor,
-                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+        Instant now = clock.instant();
+        ExportJob job = new ExportJob(exportId, request, trigger, ExportJob.Status.RUNNING, now, actor,
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), 1, now);
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("framework", request.framework().name());
         details.put("from", request.from().toString());
@@ -37,15 +42,38 @@ final class ExportLauncher {
         details.put("applications", request.applications());
         details.put("trigger", trigger.name());
         if (!store.create(job, new AuditEvent(actor, "exports.start", "export/" + exportId, details))) return new Launch(store.find(request.tenantId(), exportId).orElseThrow(), false);
+        execute(job);
+        return new Launch(job, true);
+    }
+
+    /**
+     * Runs a FAILED export again as its next attempt (a new execution; the old run's late reports cannot end it).
+     * Empty if the job is not FAILED or another retry came first.
+     */
+    Optional<ExportJob> retry(ExportJob failed, String actor) {
+        int attempt = failed.attempt() + 1;
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("attempt", attempt);
+        details.put("previousFailure", failed.failureReason().orElse(""));
+        if (!store.retry(failed.tenantId(), failed.exportId(), attempt, clock.instant(),
+                new AuditEvent(actor, "exports.retry", "export/" + failed.exportId(), details))) {
+            return Optional.empty();
+        }
+        ExportJob running = store.find(failed.tenantId(), failed.exportId()).orElseThrow();
+        execute(running);
+        return Optional.of(running);
+    }
+
+    /** If the state machine cannot be started the run is FAILED at once, and the error goes to the caller. */
+    private void execute(ExportJob job) {
         try {
-            starter.start(request.tenantId(), exportId);
+            starter.start(job.tenantId(), job.exportId(), job.attempt());
         } catch (RuntimeException e) {
             String reason = "the export could not be started: " + e.getMessage();
-            store.fail(request.tenantId(), exportId, reason, clock.instant(),
-                    new AuditEvent(ExportService.ACTOR, "exports.fail", "export/" + exportId, Map.of("reason", reason)));
+            store.failAttempt(job.tenantId(), job.exportId(), job.attempt(), reason, clock.instant(),
+                    new AuditEvent(ExportService.ACTOR, "exports.fail", "export/" + job.exportId(), Map.of("reason", reason)));
             throw e;
         }
-        return new Launch(job, true);
     }
 
 }

@@ -17,6 +17,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -253,7 +254,7 @@ final class ExportService {
      * Step Functions may run this again after any of the three: the job and the audit log change once, and the
      * notification is published until it is recorded as published (so at least once; its exportId names repeats).
      */
-    void succeed(String tenantId, String exportId, long sessions, String manifestSha256) {
+    ExportJob succeed(String tenantId, String exportId, long sessions, String manifestSha256) {
         String key = objectKey(tenantId, exportId);
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("sessions", sessions);
@@ -267,6 +268,7 @@ final class ExportService {
             store.markReadyNotified(tenantId, exportId, clock.instant());
         }
         bucket.deletePrefix(stagingPrefix(tenantId, exportId));
+        return job;
     }
 
     private static ObjectNode readyEvent(ExportJob job, String manifestSha256) {
@@ -286,9 +288,38 @@ final class ExportService {
         return event;
     }
 
-    /** RUNNING → FAILED with the reason and its audit entry, and no staging or partial upload left behind. */
-    void fail(String tenantId, String exportId, String reason) {
-        store.fail(tenantId, exportId, reason, clock.instant(), new AuditEvent(ACTOR, "exports.fail", "export/" + exportId, Map.of("reason", reason)));
+    /**
+     * RUNNING → FAILED with the reason and its audit entry, and no staging or partial upload left behind;
+     * true if this call ended the job.
+     */
+    boolean fail(String tenantId, String exportId, String reason) {
+        boolean ended = store.fail(tenantId, exportId, reason, clock.instant(), failed(exportId, reason));
+        discard(tenantId, exportId);
+        return ended;
+    }
+
+    /**
+     * Like {@link #fail}, for a run whose execution ended without reaching MarkFailed (Step Functions' status change
+     * event, or the sweep): only while {@code attempt} is the job's current run. Staging and the partial upload are
+     * discarded only when this call ended it, since a newer run may be writing them.
+     */
+    boolean failAttempt(String tenantId, String exportId, int attempt, String reason) {
+        boolean ended = store.failAttempt(tenantId, exportId, attempt, reason, clock.instant(), failed(exportId, reason));
+        if (ended) discard(tenantId, exportId);
+        return ended;
+    }
+
+    /** RUNNING jobs of the tenant whose current run started before {@code startedBefore}. */
+    List<ExportJob> runningSince(String tenantId, Instant startedBefore) {
+        return store.list(tenantId).stream()
+                .filter(j -> j.status() == ExportJob.Status.RUNNING && j.attemptStartedAt().isBefore(startedBefore)).toList();
+    }
+
+    private static AuditEvent failed(String exportId, String reason) {
+        return new AuditEvent(ACTOR, "exports.fail", "export/" + exportId, Map.of("reason", reason));
+    }
+
+    private void discard(String tenantId, String exportId) {
         bucket.deletePrefix(stagingPrefix(tenantId, exportId));
         bucket.abortUploads(objectKey(tenantId, exportId));
     }

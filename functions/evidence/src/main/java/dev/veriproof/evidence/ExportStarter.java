@@ -1,7 +1,6 @@
 package dev.veriproof.evidence;
 
-/** Starts the export state machine for a stored RUNNING job. */
+/** Starts the state machine execution of an export's run (its first, or a retry). */
 interface ExportStarter {
-    /** Starting the same export twice starts one execution (the execution is named after the export). */
-    void start(String tenantId, String exportId);
+    void start(String tenantId, String exportId, int attempt);
 }

@@ -3,6 +3,8 @@ package dev.veriproof.evidence;
 import com.amazonaws.services.lambda.runtime.Context;
 import dev.veriproof.adapters.Log;
 import dev.veriproof.adapters.snapstart.PrimedHandler;
+import dev.veriproof.adapters.telemetry.Telemetry;
+import dev.veriproof.core.evidence.ExportJob;
 import dev.veriproof.core.json.Json;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -58,6 +60,7 @@ public abstract class ExportStepHandler extends PrimedHandler<Map<String, Object
 
     @Override
     public Map<String, Object> handleRequest(Map<String, Object> input, Context context) {
+        Telemetry.begin(context);
         String tenantId = String.valueOf(input.get("tenantId"));
         String exportId = String.valueOf(input.get("exportId"));
         Map<String, Object> state = new LinkedHashMap<>(input);
@@ -145,7 +148,8 @@ public abstract class ExportStepHandler extends PrimedHandler<Map<String, Object
 
         @Override
         void step(ExportService service, String tenantId, String exportId, Map<String, Object> input, Map<String, Object> state) {
-            service.succeed(tenantId, exportId, ((Number) input.get("sessions")).longValue(), String.valueOf(input.get("manifestSha256")));
+            ExportJob job = service.succeed(tenantId, exportId, ((Number) input.get("sessions")).longValue(), String.valueOf(input.get("manifestSha256")));
+            ExportMetrics.succeeded(job);
         }
     }
 
@@ -165,7 +169,7 @@ public abstract class ExportStepHandler extends PrimedHandler<Map<String, Object
                 reason = cause.startsWith(type) ? cause : type + ": " + cause;
             }
             Log.warn("evidence export failed", "exportId", exportId, "reason", reason);
-            service.fail(tenantId, exportId, reason);
+            if (service.fail(tenantId, exportId, reason)) ExportMetrics.failed();
         }
 
         private static String cause(Map<String, Object> error) {

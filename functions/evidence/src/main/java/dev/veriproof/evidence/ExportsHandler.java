@@ -28,6 +28,7 @@ import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -79,6 +80,7 @@ public final class ExportsHandler extends ApiHandler {
                 yield ApiResponse.json(200, view(find(p, request.pathParameter("id"))));
             }
             case "GET /v1/exports/{id}/download" -> download(request.requireRole(Role.ADMIN, Role.AUDITOR), request.pathParameter("id"));
+            case "POST /v1/exports/{id}/retry" -> retry(request.requireRole(Role.ADMIN), request.pathParameter("id"));
             default -> throw noSuchRoute(request);
         };
     }
@@ -120,6 +122,22 @@ public final class ExportsHandler extends ApiHandler {
         return ApiResponse.json(202, view(job));
     }
 
+    /** A FAILED export runs again under the same id (its audit trail shows each run); 409 for any other status. */
+    private APIGatewayV2HTTPResponse retry(Principal admin, String id) {
+        ExportJob job = find(admin, id);
+        if (job.status() != ExportJob.Status.FAILED) {
+            throw new ApiException(409, "export_not_failed", "Export " + id + " is " + job.status() + "; only a FAILED export can be retried.");
+        }
+        Optional<ExportJob> running;
+        try {
+            running = launcher.retry(job, admin.keyId());
+        } catch (RuntimeException e) {
+            dev.veriproof.adapters.Log.error("evidence export retry not started", e, "exportId", id);
+            throw new ApiException(503, "export_not_started", "Export " + id + " could not be started again and is recorded as FAILED; retry later.");
+        }
+        return ApiResponse.json(202, view(running.orElseGet(() -> find(admin, id))));
+    }
+
     private APIGatewayV2HTTPResponse download(Principal principal, String id) {
         ExportJob job = find(principal, id);
         if (job.status() != ExportJob.Status.SUCCEEDED) {
@@ -156,6 +174,7 @@ public final class ExportsHandler extends ApiHandler {
         job.finishedAt().ifPresent(t -> view.put("finishedAt", t.toString()));
         job.failureReason().ifPresent(r -> view.put("reason", r));
         job.sessions().ifPresent(n -> view.put("sessions", n));
+        if (job.attempt() > 1) view.put("attempt", job.attempt());
         return view;
     }
 }

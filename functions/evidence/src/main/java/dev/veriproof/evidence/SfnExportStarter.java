@@ -26,17 +26,21 @@ final class SfnExportStarter implements ExportStarter {
     }
 
     @Override
-    public void start(String tenantId, String exportId) {
-        String input = Json.writeString(Map.of("tenantId", tenantId, "exportId", exportId));
+    public void start(String tenantId, String exportId, int attempt) {
+        String input = Json.writeString(Map.of("tenantId", tenantId, "exportId", exportId, "attempt", attempt));
         try {
-            sfn.startExecution(s -> s.stateMachineArn(stateMachineArn).name(executionName(tenantId, exportId)).input(input));
+            sfn.startExecution(s -> s.stateMachineArn(stateMachineArn).name(executionName(tenantId, exportId, attempt)).input(input));
         } catch (ExecutionAlreadyExistsException e) {
             // a retried start: the execution of this export is already running or done
         }
     }
 
-    /** Unique per state machine across tenants (export ids are unique within a tenant), ≤ 80 characters. */
-    static String executionName(String tenantId, String exportId) {
-        return exportId + "-" + Hashes.hex(Hashes.sha256(tenantId.getBytes(StandardCharsets.UTF_8))).substring(0, 16);
+    /**
+     * Unique per state machine across tenants (export ids are unique within a tenant) and runs (Step
+     * Functions never reuses a name), ≤ 80 characters.
+     */
+    static String executionName(String tenantId, String exportId, int attempt) {
+        String name = exportId + "-" + Hashes.hex(Hashes.sha256(tenantId.getBytes(StandardCharsets.UTF_8))).substring(0, 16);
+        return attempt == 1 ? name : name + "-r" + attempt;
     }
 }

@@ -184,7 +184,7 @@ public final class EvidenceExportBenchmark {
         String exportId = "exp_bench_" + sessions;
         ExportRequest request = new ExportRequest(TENANT, ExportRequest.Framework.ISO_42001, FROM, FROM.plusDays(DAYS - 1), List.of());
         ExportJob job = new ExportJob(exportId, request, ExportJob.Trigger.API, ExportJob.Status.RUNNING, local.clock.instant(), "bench",
-                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), 1, local.clock.instant());
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("framework", request.framework().name());
         details.put("from", request.from().toString());

@@ -160,7 +160,7 @@ class EvidenceExportTest {
             plans = new DynamoPlanStore(dynamo, governanceTable, audit);
             bucketName = "evidence-" + n;
             bucket = s3.bucket(bucketName, MultipartUploadStream.MIN_PART);
-            handler = new ExportsHandler(exports, (tenant, id) -> started.add(tenant + "/" + id), applications, bucket, audit, CLOCK);
+            handler = new ExportsHandler(exports, (tenant, id, attempt) -> started.add(tenant + "/" + id + (attempt > 1 ? "#" + attempt : "")), applications, bucket, audit, CLOCK);
             writer = new PackageWriter(Evidence.sources(dynamo, sessionsTable, governanceTable, CLOCK),
                     Web3jSigner.fromPrivateKey(LocalChain.DEV_PRIVATE_KEY), CLOCK);
             service = new ExportService(exports, bucket, writer, (tenant, type, detail) -> {
@@ -647,7 +647,7 @@ class EvidenceExportTest {
     void aStartThatCannotReachTheStateMachineLeavesAFailedJob(LocalAws aws) {
         Fixture f = new Fixture(aws);
         f.app("t1", "loan-review");
-        ExportsHandler broken = new ExportsHandler(f.exports, (t, id) -> {
+        ExportsHandler broken = new ExportsHandler(f.exports, (t, id, attempt) -> {
             throw new IllegalStateException("state machine unavailable");
         }, f.applications, f.bucket, f.audit, CLOCK);
         APIGatewayV2HTTPResponse response = broken.handleRequest(post("t1", "admin",
@@ -761,6 +761,88 @@ class EvidenceExportTest {
             }
         }
         return target;
+    }
+
+    @Test
+    void anExecutionThatDiesWithoutMarkFailedEndsItsJobOnceFromTheStatusEvent_andTheAdminRetriesIt(LocalAws aws) {
+        Fixture f = new Fixture(aws);
+        f.app("t1", "loan-review");
+        String id = Json.parse(f.handler.handleRequest(post("t1", "admin",
+                "{\"framework\": \"ISO_42001\", \"from\": \"2026-07-01\", \"to\": \"2026-07-31\"}"), null).getBody()).get("id").asText();
+        APIGatewayV2HTTPResponse notYet = f.handler.handleRequest(retry("t1", "admin", id), null);
+        assertEquals(409, notYet.getStatusCode());
+        assertEquals("export_not_failed", Json.parse(notYet.getBody()).get("error").get("code").asText());
+        f.s3Client.putObject(b -> b.bucket(f.bucketName).key(ExportService.stagingPrefix("t1", id) + "shard-1.jsonl"),
+                software.amazon.awssdk.core.sync.RequestBody.fromString("{}"));
+
+        ExportWatchdog.ExecutionEnded ended = new ExportWatchdog.ExecutionEnded(f.service);
+        assertEquals(false, ended.handleRequest(statusChange("SUCCEEDED", "t1", id, 1), null).get("changed"), "success is MarkFailed's business, not ours");
+        assertEquals(true, ended.handleRequest(statusChange("TIMED_OUT", "t1", id, 1), null).get("changed"));
+        assertEquals(false, ended.handleRequest(statusChange("TIMED_OUT", "t1", id, 1), null).get("changed"), "a repeated event changes nothing");
+        ExportJob failed = f.exports.find("t1", id).orElseThrow();
+        assertEquals(ExportJob.Status.FAILED, failed.status());
+        assertTrue(failed.failureReason().orElseThrow().contains("ended TIMED_OUT"), failed.failureReason().orElseThrow());
+        assertEquals(1, f.audit.list("t1", 0, 50).stream().filter(e -> e.action().equals("exports.fail")).count());
+        assertEquals(0, f.s3Client.listObjectsV2(b -> b.bucket(f.bucketName).prefix(ExportService.stagingPrefix("t1", id))).keyCount(),
+                "staging is discarded with the failed run");
+
+        assertEquals(403, f.handler.handleRequest(retry("t1", "auditor", id), null).getStatusCode());
+        APIGatewayV2HTTPResponse retried = f.handler.handleRequest(retry("t1", "admin", id), null);
+        assertEquals(202, retried.getStatusCode(), retried.getBody());
+        assertEquals("RUNNING", Json.parse(retried.getBody()).get("status").asText());
+        assertEquals(2, Json.parse(retried.getBody()).get("attempt").asInt());
+        assertEquals(List.of("t1/" + id, "t1/" + id + "#2"), f.started, "the retry is a new execution");
+        assertTrue(f.audit.list("t1", 0, 50).stream().anyMatch(e -> e.action().equals("exports.retry")));
+
+        assertEquals(false, ended.handleRequest(statusChange("ABORTED", "t1", id, 1), null).get("changed"),
+                "a late event about the first run does not end the retry");
+        assertEquals(ExportJob.Status.RUNNING, f.exports.find("t1", id).orElseThrow().status());
+        assertEquals(true, ended.handleRequest(statusChange("FAILED", "t1", id, 2), null).get("changed"));
+        assertEquals(ExportJob.Status.FAILED, f.exports.find("t1", id).orElseThrow().status());
+    }
+
+    @Test
+    void theSweepEndsOnlyRunsOlderThanTheStateMachinesTimeout(LocalAws aws) {
+        Fixture f = new Fixture(aws);
+        f.app("t1", "loan-review");
+        new dev.veriproof.adapters.dynamo.DynamoKeyStore(software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient.builder()
+                .dynamoDbClient(f.dynamo).build(), f.governanceTable).createTenant("t1", "t1", CLOCK.instant());
+        String id = Json.parse(f.handler.handleRequest(post("t1", "admin",
+                "{\"framework\": \"ISO_42001\", \"from\": \"2026-07-01\", \"to\": \"2026-07-31\"}"), null).getBody()).get("id").asText();
+        java.time.Duration timeout = java.time.Duration.ofHours(2);
+        Tenants tenants = new Tenants(f.dynamo, f.governanceTable);
+        Clock withinMargin = Clock.offset(CLOCK, timeout.plusMinutes(10));
+        assertEquals(Map.of("failed", List.of()), new ExportWatchdog.Sweep(tenants, f.service, timeout, withinMargin).handleRequest(Map.of(), null));
+        assertEquals(ExportJob.Status.RUNNING, f.exports.find("t1", id).orElseThrow().status());
+
+        Clock beyond = Clock.offset(CLOCK, timeout.plus(ExportWatchdog.Sweep.MARGIN).plusMinutes(1));
+        assertEquals(Map.of("failed", List.of("t1/" + id)), new ExportWatchdog.Sweep(tenants, f.service, timeout, beyond).handleRequest(Map.of(), null));
+        ExportJob swept = f.exports.find("t1", id).orElseThrow();
+        assertEquals(ExportJob.Status.FAILED, swept.status());
+        assertTrue(swept.failureReason().orElseThrow().startsWith("no live execution"), swept.failureReason().orElseThrow());
+        assertEquals(Map.of("failed", List.of()), new ExportWatchdog.Sweep(tenants, f.service, timeout, beyond).handleRequest(Map.of(), null));
+    }
+
+    @Test
+    void theStateMachineTimeoutIsTheOneTheSweepAssumes() throws IOException {
+        Path root = CloudFormationTemplate.locate().getParent();
+        JsonNode asl = Json.parse(Files.readAllBytes(root.resolve("infrastructure/statemachines/evidence-export.asl.json")));
+        JsonNode sweep = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper().readTree(Files.readString(root.resolve("template.yaml")
+                .toAbsolutePath()).replaceAll("!(Ref|GetAtt|Sub|If|Equals|Not|And|Condition)\\b", ""))
+                .path("Resources").path("ExportSweepFunction").path("Properties").path("Environment").path("Variables");
+        assertEquals(asl.get("TimeoutSeconds").asText(), sweep.get("EXPORT_TIMEOUT_SECONDS").asText());
+    }
+
+    private static Map<String, Object> statusChange(String status, String tenant, String exportId, int attempt) {
+        Map<String, Object> detail = new HashMap<>();
+        detail.put("status", status);
+        detail.put("name", SfnExportStarter.executionName(tenant, exportId, attempt));
+        detail.put("input", Json.writeString(Map.of("tenantId", tenant, "exportId", exportId, "attempt", attempt)));
+        return Map.of("source", "aws.states", "detail-type", "Step Functions Execution Status Change", "detail", detail);
+    }
+
+    static APIGatewayV2HTTPEvent retry(String tenant, String role, String id) {
+        return event(tenant, role, "POST /v1/exports/{id}/retry", "/v1/exports/" + id + "/retry", id);
     }
 
     private static String read(ZipFile zip, String name) throws IOException {

@@ -54,7 +54,8 @@ class QuarterlyExportTest {
         DynamoExportStore exports = new DynamoExportStore(dynamo, governanceTable, audit);
         List<String> started = new ArrayList<>();
         QuarterlyExportHandler handler = new QuarterlyExportHandler(new Tenants(dynamo, governanceTable), settings,
-                new DynamoSessionStore(dynamo, sessionsTable), exports, (tenant, id) -> started.add(tenant + "/" + id), CLOCK);
+                new DynamoSessionStore(dynamo, sessionsTable), exports,
+                (tenant, id, attempt) -> started.add(tenant + "/" + id + (attempt > 1 ? "#" + attempt : "")), CLOCK);
 
         Map<String, Object> first = handler.handleRequest(Map.of("time", "2026-10-01T00:00:00Z"), null);
         assertEquals("2026Q3", first.get("quarter"));
@@ -77,6 +78,17 @@ class QuarterlyExportTest {
         assertEquals("exports.start", logged.get(0).action());
         assertEquals("schedule/quarterly-export", logged.get(0).actor());
         assertEquals("export/exp_2026Q3", logged.get(0).target());
+
+        exports.fail("active", "exp_2026Q3", "the execution ended TIMED_OUT", CLOCK.instant(),
+                new AuditEvent("system/evidence-export", "exports.fail", "export/exp_2026Q3", Map.of("reason", "timed out")));
+        Map<String, Object> next = handler.handleRequest(Map.of("time", "2026-10-01T06:00:00Z"), null);
+        assertEquals(List.of("active"), next.get("retried"), "a failed quarter is run again, never silently missing");
+        assertEquals(List.of("active/exp_2026Q3", "active/exp_2026Q3#2"), started);
+        ExportJob retried = exports.find("active", "exp_2026Q3").orElseThrow();
+        assertEquals(ExportJob.Status.RUNNING, retried.status());
+        assertEquals(2, retried.attempt());
+        assertEquals("exports.retry", audit.list("active", 0, 10).get(2).action());
+        assertEquals(List.of(), handler.handleRequest(Map.of("time", "2026-10-01T07:00:00Z"), null).get("retried"), "running again: left alone");
     }
 
     private static void session(DynamoSessionStore sessions, String tenant, String startedAt) {

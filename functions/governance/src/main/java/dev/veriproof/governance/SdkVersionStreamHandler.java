@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import dev.veriproof.adapters.Log;
 import dev.veriproof.adapters.dynamo.DynamoSessionStore;
 import dev.veriproof.adapters.snapstart.PrimedHandler;
+import dev.veriproof.adapters.telemetry.Telemetry;
 import dev.veriproof.core.governance.SdkTelemetryStore;
 import dev.veriproof.core.ingest.StoredSession;
 import dev.veriproof.core.session.Session;
@@ -44,6 +45,7 @@ public final class SdkVersionStreamHandler extends PrimedHandler<DynamodbEvent, 
 
     @Override
     public StreamsEventResponse handleRequest(DynamodbEvent event, Context context) {
+        Telemetry.begin(context);
         List<StreamsEventResponse.BatchItemFailure> failures = new ArrayList<>();
         for (DynamodbEvent.DynamodbStreamRecord record : event.getRecords()) {
             try {
@@ -55,6 +57,7 @@ public final class SdkVersionStreamHandler extends PrimedHandler<DynamodbEvent, 
                 break; // Lambda retries from this record on; the ones after it are redelivered too
             }
         }
+        if (!failures.isEmpty()) Telemetry.count("StreamRecordsRetried", 1);
         return StreamsEventResponse.builder().withBatchItemFailures(failures).build();
     }
 

@@ -7,6 +7,7 @@ import dev.veriproof.adapters.Config;
 import dev.veriproof.adapters.aws.AwsClients;
 import dev.veriproof.adapters.dynamo.DynamoApplicationStore;
 import dev.veriproof.adapters.dynamo.DynamoSessionStore;
+import dev.veriproof.adapters.http.ApiException;
 import dev.veriproof.adapters.http.ApiHandler;
 import dev.veriproof.adapters.http.ApiRequest;
 import dev.veriproof.adapters.http.ApiResponse;
@@ -45,10 +46,20 @@ public final class IngestHandler extends ApiHandler {
     @Override
     protected APIGatewayV2HTTPResponse handle(ApiRequest request) {
         if (!request.routeKey().equals("POST /v1/sessions")) throw noSuchRoute(request);
+        try {
+            SessionIngest.Result result = ingest(request);
+            IngestMetrics.record(result.body());
+            return ApiResponse.json(result.status(), result.body());
+        } catch (ApiException e) {
+            IngestMetrics.rejectedWhole(e.code());
+            throw e;
+        }
+    }
+
+    private SessionIngest.Result ingest(ApiRequest request) {
         Principal caller = request.requireRole(Role.INGEST, Role.ADMIN);
         JsonNode body = request.jsonBody(MAX_BODY_BYTES);
         String requestId = request.requestId().isBlank() ? UUID.randomUUID().toString() : request.requestId();
-        SessionIngest.Result result = ingest.ingest(caller, body, request.header("x-batch-root"), requestId);
-        return ApiResponse.json(result.status(), result.body());
+        return ingest.ingest(caller, body, request.header("x-batch-root"), requestId);
     }
 }

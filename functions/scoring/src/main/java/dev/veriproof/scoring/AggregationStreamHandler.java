@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import dev.veriproof.adapters.Log;
 import dev.veriproof.adapters.dynamo.DynamoSessionStore;
 import dev.veriproof.adapters.snapstart.PrimedHandler;
+import dev.veriproof.adapters.telemetry.Telemetry;
 import dev.veriproof.core.ingest.StoredSession;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -38,13 +39,17 @@ public final class AggregationStreamHandler extends PrimedHandler<DynamodbEvent,
 
     @Override
     public StreamsEventResponse handleRequest(DynamodbEvent event, Context context) {
+        Telemetry.begin(context);
         List<SessionEvent> events = new ArrayList<>();
         for (DynamodbEvent.DynamodbStreamRecord record : event.getRecords()) {
             SessionEvent parsed = parse(record);
             if (parsed != null) events.add(parsed);
         }
         List<String> failed = aggregation.process(events);
-        if (!failed.isEmpty()) Log.warn("stream records failed; they will be retried", "failed", failed.size(), "batch", event.getRecords().size());
+        if (!failed.isEmpty()) {
+            Log.warn("stream records failed; they will be retried", "failed", failed.size(), "batch", event.getRecords().size());
+            Telemetry.count("StreamRecordsRetried", failed.size());
+        }
         return StreamsEventResponse.builder().withBatchItemFailures(failed.stream()
                 .map(id -> StreamsEventResponse.BatchItemFailure.builder().withItemIdentifier(id).build()).toList()).build();
     }

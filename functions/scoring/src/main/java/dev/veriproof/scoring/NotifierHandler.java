@@ -8,6 +8,7 @@ import dev.veriproof.adapters.Log;
 import dev.veriproof.adapters.aws.EventBridgeBus;
 import dev.veriproof.adapters.snapstart.PrimedHandler;
 import dev.veriproof.adapters.webhook.WebhookDelivery;
+import dev.veriproof.adapters.telemetry.Telemetry;
 import dev.veriproof.core.alerts.AlertRule;
 import dev.veriproof.core.alerts.AlertStore;
 import dev.veriproof.core.alerts.RuleException;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
+import software.amazon.lambda.powertools.metrics.model.MetricUnit;
 
 /**
  * Delivers alert notifications from the notification queue: a signed webhook POST or an
@@ -69,6 +71,7 @@ public final class NotifierHandler extends PrimedHandler<SQSEvent, SQSBatchRespo
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
+        Telemetry.begin(context);
         List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
         for (SQSEvent.SQSMessage message : event.getRecords()) {
             try {
@@ -95,13 +98,19 @@ public final class NotifierHandler extends PrimedHandler<SQSEvent, SQSBatchRespo
         String problem = channel.equals("webhook") ? webhook(rule.get(), body) : eventBridge(tenantId, body);
         if (problem == null) {
             Log.info("notification delivered", "channel", channel, "ruleId", ruleId, "attempt", attempt);
+            Telemetry.count("NotificationsDelivered", 1);
             return;
         }
         List<Integer> delays = this.delays.get();
         if (attempt >= delays.size()) {
             Log.warn("notification given up after retries", "channel", channel, "ruleId", ruleId, "attempts", attempt + 1, "problem", problem);
+            Telemetry.emit(m -> {
+                m.addMetric("NotificationsFailed", 1, MetricUnit.COUNT);
+                m.addMetric("NotificationsAbandoned", 1, MetricUnit.COUNT);
+            });
             return;
         }
+        Telemetry.count("NotificationsFailed", 1);
         Log.warn("notification failed; retrying", "channel", channel, "ruleId", ruleId, "attempt", attempt, "delaySeconds", delays.get(attempt), "problem", problem);
         queue.send(Notifications.message(channel, rule.get(), body, attempt + 1), delays.get(attempt));
     }

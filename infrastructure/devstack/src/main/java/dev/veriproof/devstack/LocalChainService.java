@@ -6,6 +6,7 @@ import dev.veriproof.anchoring.Web3jAnchorChain;
 import dev.veriproof.chain.Web3jSigner;
 import dev.veriproof.core.json.Json;
 import dev.veriproof.local.LocalChain;
+import dev.veriproof.local.LocalLambdaContext;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.veriproof.core.json.Json;
+import dev.veriproof.local.LocalLambdaContext;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,6 +43,8 @@ final class LocalEvidence implements AutoCloseable {
             System.setProperty("EXPORT_STATE_MACHINE_ARN", LocalStepFunctions.arn("EvidenceExportStateMachine"));
             LocalEvidence evidence = new LocalEvidence(s3, lambda, stepFunctions);
             String quarterlyHandler = handlerClass(templateYaml, "QuarterlyExportFunction");
+            String executionEnded = statusChangeHandler(templateYaml);
+            stepFunctions.onStatusChange(event -> invoke(api, executionEnded, event));
             api.addControl("/_devstack/fire/quarterly-export", params -> evidence.fireQuarterly(api, quarterlyHandler, params));
             return evidence;
         } catch (IOException | RuntimeException e) {
@@ -54,6 +57,31 @@ final class LocalEvidence implements AutoCloseable {
     private static String handlerClass(Path templateYaml, String logicalId) throws IOException {
         String handler = new YAMLMapper().readTree(templateYaml.toFile()).path("Resources").path(logicalId).path("Properties").path("Handler").asText();
         return handler.substring(0, handler.indexOf("::"));
+    }
+
+    /** The function of the template's EventBridge rule on Step Functions' execution status changes. */
+    private static String statusChangeHandler(Path templateYaml) throws IOException {
+        var resources = new YAMLMapper().readTree(templateYaml.toFile()).path("Resources");
+        for (var it = resources.fields(); it.hasNext(); ) {
+            var resource = it.next();
+            for (var event : resource.getValue().path("Properties").path("Events")) {
+                if (event.path("Type").asText().equals("EventBridgeRule")
+                        && event.path("Properties").path("Pattern").path("source").toString().contains("aws.states")) {
+                    return handlerClass(templateYaml, resource.getKey());
+                }
+            }
+        }
+        throw new IllegalStateException("template.yaml has no EventBridge rule on aws.states");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void invoke(LocalHttpApi api, String handlerClass, Map<String, Object> event) {
+        var handler = (com.amazonaws.services.lambda.runtime.RequestHandler<Map<String, Object>, Map<String, Object>>) api.handler(handlerClass);
+        handler.handleRequest(event, new LocalLambdaContext(handlerClass.substring(handlerClass.lastIndexOf('.') + 1)));
+    }
+
+    LocalStepFunctions stepFunctions() {
+        return stepFunctions;
     }
 
     @SuppressWarnings("unchecked")

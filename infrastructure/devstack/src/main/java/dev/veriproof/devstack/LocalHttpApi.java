@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2CustomAuthorizer
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.veriproof.local.CloudFormationTemplate;
+import dev.veriproof.local.LocalLambdaContext;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;

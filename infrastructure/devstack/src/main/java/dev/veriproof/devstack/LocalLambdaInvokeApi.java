@@ -6,6 +6,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.veriproof.core.json.Json;
+import dev.veriproof.local.LocalLambdaContext;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URLDecoder;

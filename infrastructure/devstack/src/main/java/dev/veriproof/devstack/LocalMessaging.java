@@ -13,6 +13,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.veriproof.core.hash.Hashes;
 import dev.veriproof.core.json.Json;
+import dev.veriproof.local.LocalLambdaContext;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;

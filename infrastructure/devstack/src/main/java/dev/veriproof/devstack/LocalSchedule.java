@@ -3,6 +3,7 @@ package dev.veriproof.devstack;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.veriproof.core.json.Json;
+import dev.veriproof.local.LocalLambdaContext;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;

@@ -28,10 +28,12 @@ import java.util.concurrent.TimeUnit;
  * (its {@code DefinitionUri}, with the {@code DefinitionSubstitutions} resolved to local Lambda
  * ARNs) with the npm interpreter {@code aws-local-stepfunctions}
  * (infrastructure/tools/run-state-machine.mjs) in a child process, whose Task states call
- * {@link LocalLambdaInvokeApi}.
+ * {@link LocalLambdaInvokeApi}. As on AWS, an execution that ends FAILED, TIMED_OUT (the definition's
+ * {@code TimeoutSeconds}) or ABORTED ({@link #abort}: the runner killed) is announced as a
+ * "Step Functions Execution Status Change" event to the listener (the template's EventBridge rule).
  */
 final class LocalStepFunctions implements AutoCloseable {
-    private record Machine(Path definition, Map<String, String> substitutions) {}
+    private record Machine(String arn, Path definition, Map<String, String> substitutions, Duration timeout) {}
 
     /** How an execution ended: {@code SUCCEEDED} with its output, or {@code FAILED} with the error. */
     record Execution(String name, String status, String detail) {}
@@ -40,6 +42,9 @@ final class LocalStepFunctions implements AutoCloseable {
     private final String lambdaEndpoint;
     private final Map<String, Machine> machines = new LinkedHashMap<>();
     private final Map<String, CompletableFuture<Execution>> executions = new ConcurrentHashMap<>();
+    private final Map<String, Process> running = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> aborted = new ConcurrentHashMap<>();
+    private volatile java.util.function.Consumer<Map<String, Object>> statusChanges = event -> {};
     private final HttpServer server;
     private final ExecutorService runner = Executors.newFixedThreadPool(2, r -> {
         Thread t = new Thread(r, "local-step-functions");
@@ -58,7 +63,14 @@ final class LocalStepFunctions implements AutoCloseable {
             // "!Ref Function.Alias" reads as the text "Function.Alias": the local ARN is the function's logical id
             properties.path("DefinitionSubstitutions").fields().forEachRemaining(s ->
                     substitutions.put(s.getKey(), LocalLambdaInvokeApi.arn(s.getValue().asText().split("\\.")[0])));
-            machines.put(arn(e.getKey()), new Machine(root.resolve(properties.path("DefinitionUri").asText()), substitutions));
+            Path definition = root.resolve(properties.path("DefinitionUri").asText());
+            long timeoutSeconds;
+            try {
+                timeoutSeconds = Json.parse(Files.readAllBytes(definition)).path("TimeoutSeconds").asLong(365L * 24 * 3600);
+            } catch (IOException ex) {
+                throw new java.io.UncheckedIOException(ex);
+            }
+            machines.put(arn(e.getKey()), new Machine(arn(e.getKey()), definition, substitutions, Duration.ofSeconds(timeoutSeconds)));
         });
         server = LoopbackServer.create(0, 16);
         server.createContext("/", this::serve);
@@ -72,6 +84,25 @@ final class LocalStepFunctions implements AutoCloseable {
 
     static String arn(String logicalId) {
         return "arn:aws:states:us-east-1:000000000000:stateMachine:" + logicalId;
+    }
+
+    /** Where executions that end without succeeding are announced (EventBridge's role on AWS). */
+    void onStatusChange(java.util.function.Consumer<Map<String, Object>> listener) {
+        this.statusChanges = listener;
+    }
+
+    /** Kills the runner of a running execution, as StopExecution (or a crashed interpreter) would end it: ABORTED. */
+    boolean abort(String executionName) {
+        Process process = running.get(executionName);
+        if (process == null) return false;
+        aborted.put(executionName, true);
+        process.destroyForcibly();
+        return true;
+    }
+
+    /** Names of the executions whose runner is alive now. */
+    java.util.Set<String> runningExecutions() {
+        return java.util.Set.copyOf(running.keySet());
     }
 
     String endpoint() {
@@ -100,7 +131,7 @@ final class LocalStepFunctions implements AutoCloseable {
                 return;
             }
             String input = request.path("input").asText("{}");
-            runner.submit(() -> started.complete(run(machine, name, input)));
+            runner.submit(() -> started.complete(announce(machine, run(machine, name, input), input)));
             ObjectNode body = Json.mapper().createObjectNode();
             body.put("executionArn", executionArn);
             body.put("startDate", System.currentTimeMillis() / 1000.0);
@@ -121,15 +152,48 @@ final class LocalStepFunctions implements AutoCloseable {
             builder.environment().put("AWS_ACCESS_KEY_ID", "local");
             builder.environment().put("AWS_SECRET_ACCESS_KEY", "local");
             Process process = builder.start();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            boolean succeeded = process.waitFor() == 0;
-            return new Execution(name, succeeded ? "SUCCEEDED" : "FAILED", output);
+            running.put(name, process);
+            try {
+                CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+                    } catch (IOException e) {
+                        return e.getMessage();
+                    }
+                });
+                if (!process.waitFor(machine.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                    process.destroyForcibly().waitFor();
+                    return new Execution(name, "TIMED_OUT", "States.Timeout: the execution ran longer than " + machine.timeout().toSeconds() + " s");
+                }
+                if (aborted.remove(name) != null) return new Execution(name, "ABORTED", "the runner was stopped");
+                return new Execution(name, process.exitValue() == 0 ? "SUCCEEDED" : "FAILED", output.join());
+            } finally {
+                running.remove(name);
+            }
         } catch (IOException e) {
             return new Execution(name, "FAILED", "cannot run the state machine: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Execution(name, "FAILED", "interrupted");
         }
+    }
+
+    private Execution announce(Machine machine, Execution execution, String input) {
+        if (!execution.status().equals("SUCCEEDED")) {
+            Map<String, Object> detail = new LinkedHashMap<>();
+            detail.put("executionArn", machine.arn().replace(":stateMachine:", ":execution:") + ":" + execution.name());
+            detail.put("stateMachineArn", machine.arn());
+            detail.put("name", execution.name());
+            detail.put("status", execution.status());
+            detail.put("input", input);
+            detail.put("cause", execution.detail());
+            try {
+                statusChanges.accept(Map.of("source", "aws.states", "detail-type", "Step Functions Execution Status Change", "detail", detail));
+            } catch (RuntimeException e) {
+                System.err.println("local step functions: status change listener failed: " + e);
+            }
+        }
+        return execution;
     }
 
     /** Waits for every execution started so far to end, and answers how each one ended. */

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.veriproof.core.json.Json;
 import dev.veriproof.local.CloudFormationTemplate.StreamSubscription;
 import dev.veriproof.local.LambdaStreamEvents;
+import dev.veriproof.local.LocalLambdaContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

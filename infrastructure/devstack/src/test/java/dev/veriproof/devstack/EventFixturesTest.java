@@ -1,5 +1,6 @@
 package dev.veriproof.devstack;
 
+import dev.veriproof.local.LocalLambdaContext;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2CustomAuthorizerEvent;

@@ -147,6 +147,53 @@ class EvidenceExportEndToEndTest {
     }
 
     @Test
+    void aRunnerKilledMidExportLeavesAFailedJobWithNothingBehind_andTheRetrySucceeds() throws Exception {
+        Devstack stack = RunningDevstack.get();
+        ApiClient api = new ApiClient(stack.apiUrl());
+        Seed.SeededTenant acme = stack.tenant("acme");
+        assertEquals(201, api.post("/v1/sessions", acme.key("ingest"), """
+                {"sessionId":"%s","applicationId":"claims-triage","startedAt":"2026-04-10T08:00:00Z","intent":"i","model":"m"}"""
+                .formatted("e2e-killed-" + UUID.randomUUID())).status());
+        ApiClient.Response started = api.post("/v1/exports", acme.key("admin"), "{\"framework\":\"ISO_42001\",\"from\":\"2026-04-01\",\"to\":\"2026-04-30\"}");
+        assertEquals(202, started.status(), started.body());
+        String id = started.json().get("id").asText();
+        LocalStepFunctions sfn = stack.evidence().stepFunctions();
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        String execution = null;
+        while (execution == null && System.nanoTime() < deadline) {
+            execution = sfn.runningExecutions().stream().filter(n -> n.startsWith(id + "-")).findFirst().orElse(null);
+            if (execution == null) Thread.sleep(20);
+        }
+        assertTrue(execution != null && sfn.abort(execution), "the export's runner was running");
+        stack.evidence().awaitExports();
+
+        JsonNode job = api.get("/v1/exports/" + id, acme.key("auditor")).json();
+        assertEquals("FAILED", job.get("status").asText(), job.toString());
+        assertTrue(job.get("reason").asText().contains("ended ABORTED"), job.toString());
+        List<String> logged = new ArrayList<>();
+        api.get("/v1/audit-log?limit=1000", acme.key("admin")).json().get("entries").forEach(e -> {
+            if (e.get("target").asText().equals("export/" + id)) logged.add(e.get("action").asText());
+        });
+        assertEquals(List.of("exports.start", "exports.fail"), logged);
+        try (S3Client s3 = S3Client.builder().endpointOverride(URI.create(System.getProperty("aws.endpointUrlS3"))).forcePathStyle(true)
+                .region(Region.US_EAST_1).credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"))).build()) {
+            String bucket = System.getProperty("EVIDENCE_BUCKET");
+            for (String prefix : List.of("exports/acme/" + id, "staging/acme/" + id)) {
+                assertEquals(0, s3.listObjectsV2(l -> l.bucket(bucket).prefix(prefix)).keyCount(), "nothing left under " + prefix);
+                assertTrue(s3.listMultipartUploads(l -> l.bucket(bucket).prefix(prefix)).uploads().isEmpty(), "no upload left under " + prefix);
+            }
+        }
+
+        ApiClient.Response retried = api.post("/v1/exports/" + id + "/retry", acme.key("admin"), "");
+        assertEquals(202, retried.status(), retried.body());
+        stack.evidence().awaitExports();
+        JsonNode done = api.get("/v1/exports/" + id, acme.key("auditor")).json();
+        assertEquals("SUCCEEDED", done.get("status").asText(), done.toString());
+        assertEquals(2, done.get("attempt").asInt());
+        assertEquals(200, api.get("/v1/exports/" + id + "/download", acme.key("auditor")).status());
+    }
+
+    @Test
     void aFailingStepIsCaughtByTheStateMachine() {
         Devstack stack = RunningDevstack.get();
         try (SfnClient sfn = SfnClient.builder().endpointOverride(URI.create(System.getProperty("aws.endpointUrlSfn"))).region(Region.US_EAST_1)

@@ -34,6 +34,11 @@ public final class LocalAws implements AutoCloseable {
         return dynamoDb.client();
     }
 
+    /** A client through {@code interceptors} (fault injection); the caller closes it. */
+    public DynamoDbClient client(software.amazon.awssdk.core.interceptor.ExecutionInterceptor... interceptors) {
+        return dynamoDb.client(interceptors);
+    }
+
     public DynamoDbStreamsClient streamsClient() {
         return dynamoDb.streamsClient();
     }

@@ -133,6 +133,17 @@ public final class LocalDynamoDb implements AutoCloseable {
         return streamsClient;
     }
 
+    /** A new client of this server with the SDK's default retry policy, through {@code interceptors} (fault injection). */
+    public DynamoDbClient client(software.amazon.awssdk.core.interceptor.ExecutionInterceptor... interceptors) {
+        return DynamoDbClient.builder()
+                .endpointOverride(URI.create(endpoint))
+                .region(REGION)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY_ID, SECRET_ACCESS_KEY)))
+                .httpClient(UrlConnectionHttpClient.create())
+                .overrideConfiguration(o -> java.util.Arrays.stream(interceptors).forEach(o::addExecutionInterceptor))
+                .build();
+    }
+
     @Override
     public void close() {
         client.close();

@@ -58,8 +58,10 @@ public final class DynamoAnchorLedger implements AnchorLedger {
         try {
             dynamo.putItem(b -> b.tableName(table)
                     .item(Map.of("pk", s(RUN), "sk", s("LEASE"), "owner", s(owner), "leaseUntil", n(until.toEpochMilli())))
-                    .conditionExpression("attribute_not_exists(pk) OR leaseUntil < :now")
-                    .expressionAttributeValues(Map.of(":now", n(now.toEpochMilli()))));
+                    // our own owner too: a retried put whose first attempt went through (its answer lost) still holds the lease
+                    .conditionExpression("attribute_not_exists(pk) OR leaseUntil < :now OR #o = :owner")
+                    .expressionAttributeNames(Map.of("#o", "owner"))
+                    .expressionAttributeValues(Map.of(":now", n(now.toEpochMilli()), ":owner", s(owner))));
             return true;
         } catch (ConditionalCheckFailedException e) {
             return false;

@@ -232,6 +232,18 @@ public final class DynamoSessionStore implements SessionStore, PendingSessions, 
         return stillPending(candidates);
     }
 
+    /**
+     * When the oldest session still in the pending index was received ({@code pendingKey} starts with the received
+     * time): the anchoring backlog's age, for the {@code OldestPendingSessionAge} metric.
+     */
+    public Optional<Instant> oldestPendingSince() {
+        QueryResponse page = dynamo.query(q -> q.tableName(table).indexName(PENDING_INDEX)
+                .keyConditionExpression(ANCHOR_PENDING + " = :p").expressionAttributeValues(Map.of(":p", s(PENDING)))
+                .projectionExpression(PENDING_KEY).limit(1));
+        return page.items().stream().findFirst().map(item -> item.get(PENDING_KEY).s())
+                .map(key -> Instant.parse(key.indexOf('#') < 0 ? key : key.substring(0, key.indexOf('#'))));
+    }
+
     /** Consistent re-read, 100 keys a request, keeping the index order. */
     private List<PendingLeaf> stillPending(List<String> keys) {
         Map<String, Map<String, AttributeValue>> found = new HashMap<>();

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import dev.veriproof.adapters.telemetry.Telemetry;
 
 /**
  * Base of every HTTP handler: maps the request to the domain through {@link #handle}, turns an
@@ -22,6 +23,7 @@ public abstract class ApiHandler extends PrimedHandler<APIGatewayV2HTTPEvent, AP
 
     @Override
     public final APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+        Telemetry.begin(context);
         ApiRequest request = ApiRequest.of(event);
         try {
             return handle(request);

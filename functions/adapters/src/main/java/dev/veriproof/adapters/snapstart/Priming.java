@@ -1,6 +1,7 @@
 package dev.veriproof.adapters.snapstart;
 
 import dev.veriproof.adapters.Log;
+import dev.veriproof.adapters.telemetry.Telemetry;
 import org.crac.Context;
 import org.crac.Core;
 import org.crac.Resource;
@@ -35,6 +36,7 @@ final class Priming implements Resource {
 
     @Override
     public void afterRestore(Context<? extends Resource> context) {
-        // nothing to refresh: the SDK re-opens connections on demand
+        // the SDK re-opens connections on demand; the first invocation after a restore is a cold start
+        Telemetry.restored();
     }
 }

@@ -24,6 +24,18 @@ public interface ExportStore {
     /** RUNNING → FAILED with the reason, with the audit entry; false if the job is not RUNNING any more (nothing written). */
     boolean fail(String tenantId, String exportId, String reason, Instant at, AuditEvent failed);
 
+    /**
+     * RUNNING → FAILED like {@link #fail}, but only while {@code attempt} is the job's current run: a late
+     * report about an earlier run's execution must not end a retry. False if nothing was written.
+     */
+    boolean failAttempt(String tenantId, String exportId, int attempt, String reason, Instant at, AuditEvent failed);
+
+    /**
+     * FAILED → RUNNING as run {@code attempt} (the previous one plus one), with the audit entry of the retry;
+     * false if the job is not FAILED or another retry came first (nothing written).
+     */
+    boolean retry(String tenantId, String exportId, int attempt, Instant at, AuditEvent retried);
+
     /** Whether the notification that the package is ready has been published. */
     boolean readyNotified(String tenantId, String exportId);
 

@@ -1,4 +1,4 @@
-package dev.veriproof.devstack;
+package dev.veriproof.local;
 
 import com.amazonaws.services.lambda.runtime.ClientContext;
 import com.amazonaws.services.lambda.runtime.CognitoIdentity;
@@ -7,14 +7,14 @@ import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
-/** The Lambda context a handler gets when the local runtime invokes it. */
-final class LocalLambdaContext implements Context {
+/** The Lambda context a handler gets when the local runtime (or a test) invokes it. */
+public final class LocalLambdaContext implements Context {
     private static final int TIMEOUT_MILLIS = 29_000;
     private final String functionName;
     private final String requestId = UUID.randomUUID().toString();
     private final long deadline = System.currentTimeMillis() + TIMEOUT_MILLIS;
 
-    LocalLambdaContext(String functionName) {
+    public LocalLambdaContext(String functionName) {
         this.functionName = functionName;
     }
 

@@ -1,0 +1,24 @@
+package dev.veriproof.evidence;
+
+import dev.veriproof.adapters.telemetry.Telemetry;
+import dev.veriproof.core.evidence.ExportJob;
+import java.time.Duration;
+import software.amazon.lambda.powertools.metrics.model.MetricUnit;
+
+/** {@code ExportsSucceeded}, {@code ExportsFailed} (the alarm's), {@code ExportDuration} (seconds, the successful run) and {@code ExportSessions}. */
+final class ExportMetrics {
+    private ExportMetrics() {}
+
+    static void succeeded(ExportJob job) {
+        double seconds = job.finishedAt().map(end -> Duration.between(job.attemptStartedAt(), end).toMillis() / 1000.0).orElse(0.0);
+        Telemetry.emit(m -> {
+            m.addMetric("ExportsSucceeded", 1, MetricUnit.COUNT);
+            m.addMetric("ExportDuration", seconds, MetricUnit.SECONDS);
+            m.addMetric("ExportSessions", job.sessions().orElse(0L), MetricUnit.COUNT);
+        });
+    }
+
+    static void failed() {
+        Telemetry.count("ExportsFailed", 1);
+    }
+}
