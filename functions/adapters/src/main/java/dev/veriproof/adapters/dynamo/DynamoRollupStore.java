@@ -13,17 +13,20 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.Delete;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.Update;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
  * Per (tenant, application, UTC day) rollups in the governance table ({@code TENANT#t} /
@@ -116,14 +119,14 @@ public final class DynamoRollupStore implements RollupStore {
     private Update rollupUpdate(String tenantId, String applicationId, LocalDate day, List<Counted> chunk, Instant now) {
         Map<String, Long> total = new HashMap<>();
         chunk.forEach(c -> c.add().forEach((k, v) -> total.merge(k, v, Long::sum)));
-        return counterUpdate(rollupSk(applicationId, day), tenantId, applicationId, day, total, Map.of(), now);
+        return counterUpdate(rollupSk(applicationId, day), tenantId, applicationId, day, total, Map.of(), true, now);
     }
 
     private Update modelRollupUpdate(String tenantId, String applicationId, LocalDate day, String model, List<Counted> counted, Instant now) {
         Map<String, Long> total = new HashMap<>();
         counted.forEach(c -> c.modelAdd().forEach((k, v) -> total.merge(k, v, Long::sum)));
         return counterUpdate(modelRollupSk(applicationId, day, model), tenantId, applicationId, day, total,
-                Map.of("model", shown(model)), now);
+                Map.of("model", shown(model)), false, now);
     }
 
     /** The model's name as stored for display: at most {@link #MODEL_NAME_SHOWN} code points (the key hashes all of it). */
@@ -132,9 +135,9 @@ public final class DynamoRollupStore implements RollupStore {
         return model.substring(0, model.offsetByCodePoints(0, MODEL_NAME_SHOWN)) + "…";
     }
 
-    /** SET the identifying attributes, ADD the counters. */
+    /** SET the identifying attributes, ADD the counters (and one to the revision of a day's rollup, see {@link #replace}). */
     private Update counterUpdate(String sk, String tenantId, String applicationId, LocalDate day, Map<String, Long> total,
-                                 Map<String, String> set, Instant now) {
+                                 Map<String, String> set, boolean revised, Instant now) {
         Map<String, String> names = new HashMap<>();
         Map<String, AttributeValue> values = new HashMap<>();
         StringBuilder add = new StringBuilder();
@@ -144,6 +147,11 @@ public final class DynamoRollupStore implements RollupStore {
             values.put(":c" + i, n(Long.toString(counter.getValue())));
             add.append(i == 0 ? "" : ", ").append("#c").append(i).append(" :c").append(i);
             i++;
+        }
+        if (revised) {
+            names.put("#rev", REVISION);
+            values.put(":one", n("1"));
+            add.append(", #rev :one");
         }
         names.put("#app", "applicationId");
         names.put("#day", "day");
@@ -165,6 +173,96 @@ public final class DynamoRollupStore implements RollupStore {
                 .expressionAttributeNames(names).expressionAttributeValues(values).build();
     }
 
+    /** Not a counter: the day rollup's revision, which every change adds one to; a recount's replacement is conditioned on it. */
+    static final String REVISION = "revision";
+
+    @Override
+    public Optional<Stored> find(String tenantId, String applicationId, LocalDate day) {
+        Map<String, AttributeValue> item = dynamo.getItem(g -> g.tableName(table).consistentRead(true)
+                .key(Map.of("pk", s(tenantPk(tenantId)), "sk", s(rollupSk(applicationId, day))))).item();
+        if (item == null || item.isEmpty()) return Optional.empty();
+        return Optional.of(new Stored(counters(item), item.containsKey(REVISION) ? Long.parseLong(item.get(REVISION).n()) : 0));
+    }
+
+    /**
+     * The markers go first, in batches: a stream event that slips in between adds to the day rollup's revision, so the
+     * replacement, one transaction conditioned on the revision read, is refused and the caller recounts.
+     */
+    @Override
+    public boolean replace(String tenantId, String applicationId, LocalDate day, Map<String, Long> counters,
+                           Map<String, Map<String, Long>> models, List<String> markers, Optional<Stored> expected, Instant now) {
+        String expiresAt = Long.toString(now.plus(MARKER_DAYS, ChronoUnit.DAYS).getEpochSecond());
+        for (int from = 0; from < markers.size(); from += 25) {
+            Map<String, List<WriteRequest>> request = Map.of(table, markers.subList(from, Math.min(markers.size(), from + 25)).stream()
+                    .map(marker -> WriteRequest.builder().putRequest(p -> p.item(
+                            Map.of("pk", s(marker), "sk", s("COUNTED"), "expiresAt", n(expiresAt)))).build()).toList());
+            while (!request.isEmpty()) {
+                Map<String, List<WriteRequest>> pending = request;
+                request = dynamo.batchWriteItem(b -> b.requestItems(pending)).unprocessedItems();
+            }
+        }
+        Map<String, AttributeValue> item = replacement(tenantId, applicationId, day, rollupSk(applicationId, day), counters, now);
+        item.put("recountedAt", s(now.toString()));
+        item.put(REVISION, n(Long.toString(expected.map(Stored::revision).orElse(0L) + 1)));
+        Put.Builder dayPut = Put.builder().tableName(table).item(item);
+        if (expected.isPresent() && expected.get().revision() == 0) {
+            // written before rollups carried a revision
+            dayPut.conditionExpression("attribute_exists(pk) AND attribute_not_exists(#rev)").expressionAttributeNames(Map.of("#rev", REVISION));
+        } else if (expected.isPresent()) {
+            dayPut.conditionExpression("#rev = :rev").expressionAttributeNames(Map.of("#rev", REVISION))
+                    .expressionAttributeValues(Map.of(":rev", n(Long.toString(expected.get().revision()))));
+        } else {
+            dayPut.conditionExpression("attribute_not_exists(pk)");
+        }
+        List<TransactWriteItem> items = new ArrayList<>();
+        items.add(TransactWriteItem.builder().put(dayPut.build()).build());
+        Set<String> kept = new HashSet<>();
+        models.forEach((model, modelCounters) -> {
+            String sk = modelRollupSk(applicationId, day, model);
+            kept.add(sk);
+            Map<String, AttributeValue> modelItem = replacement(tenantId, applicationId, day, sk, modelCounters, now);
+            modelItem.put("model", s(shown(model)));
+            items.add(TransactWriteItem.builder().put(Put.builder().tableName(table).item(modelItem).build()).build());
+        });
+        dynamo.queryPaginator(QueryRequest.builder().tableName(table).keyConditionExpression("pk = :pk AND begins_with(sk, :prefix)")
+                        .expressionAttributeValues(Map.of(":pk", s(tenantPk(tenantId)), ":prefix", s(modelRollupPrefix(applicationId, day))))
+                        .projectionExpression("sk").consistentRead(true).build())
+                .items().stream().map(i -> i.get("sk").s()).filter(sk -> !kept.contains(sk))
+                .forEach(sk -> items.add(TransactWriteItem.builder().delete(Delete.builder().tableName(table)
+                        .key(Map.of("pk", s(tenantPk(tenantId)), "sk", s(sk))).build()).build()));
+        if (items.size() > TRANSACTION_ITEMS) {
+            throw new IllegalStateException("the day " + day + " of " + applicationId + " has " + (items.size() - 1)
+                    + " model rollups: more than one transaction can replace at once");
+        }
+        try {
+            dynamo.transactWriteItems(r -> r.transactItems(items));
+            return true;
+        } catch (TransactionCanceledException e) {
+            if ("ConditionalCheckFailed".equals(e.cancellationReasons().get(0).code())) return false;
+            throw e;
+        }
+    }
+
+    private static Map<String, AttributeValue> replacement(String tenantId, String applicationId, LocalDate day, String sk,
+                                                           Map<String, Long> counters, Instant now) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put("pk", s(tenantPk(tenantId)));
+        item.put("sk", s(sk));
+        item.put("applicationId", s(applicationId));
+        item.put("day", s(day.toString()));
+        item.put("updatedAt", s(now.toString()));
+        counters.forEach((name, value) -> item.put(name, n(Long.toString(value))));
+        return item;
+    }
+
+    private static Map<String, Long> counters(Map<String, AttributeValue> item) {
+        Map<String, Long> counters = new HashMap<>();
+        item.forEach((name, value) -> {
+            if (value.n() != null && !name.equals("expiresAt") && !name.equals(REVISION)) counters.put(name, Long.parseLong(value.n()));
+        });
+        return counters;
+    }
+
     @Override
     public List<DailyRollup> read(String tenantId, String applicationId, LocalDate from, LocalDate to) {
         List<DailyRollup> rollups = new ArrayList<>();
@@ -176,11 +274,7 @@ public final class DynamoRollupStore implements RollupStore {
                             ":from", s(rollupSk(applicationId, from)), ":to", s(rollupSk(applicationId, to))))
                     .exclusiveStartKey(start).consistentRead(true).build());
             for (Map<String, AttributeValue> item : page.items()) {
-                Map<String, Long> counters = new HashMap<>();
-                item.forEach((name, value) -> {
-                    if (value.n() != null && !name.equals("expiresAt")) counters.put(name, Long.parseLong(value.n()));
-                });
-                rollups.add(new DailyRollup(applicationId, LocalDate.parse(item.get("day").s()), counters));
+                rollups.add(new DailyRollup(applicationId, LocalDate.parse(item.get("day").s()), counters(item)));
             }
             start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
         } while (start != null);

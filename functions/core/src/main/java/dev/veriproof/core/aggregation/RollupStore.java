@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Per (tenant, application, UTC day) rollups of the sessions' contributions ({@link Contribution}), and per model of the
@@ -34,4 +35,19 @@ public interface RollupStore {
 
     /** Every model's rollups of the days {@code from} .. {@code to} (inclusive). */
     List<ModelRollup> readModels(String tenantId, String applicationId, LocalDate from, LocalDate to);
+
+    /** A day's rollup as stored, with the revision (one more at every change) a recount's replacement is conditioned on. */
+    record Stored(Map<String, Long> counters, long revision) {}
+
+    /** The day's rollup as stored now, read consistently; empty if the day has none. */
+    Optional<Stored> find(String tenantId, String applicationId, LocalDate day);
+
+    /**
+     * The recount's write: makes {@code counters} the day's rollup and {@code models} (by model name) its per-model rollups
+     * (any other model rollup of the day goes), and records {@code markers} (every event they hold) as counted, so that a
+     * stream event still to come for one of them adds nothing. Refused (false, the rollup unchanged) when the day's rollup
+     * is no longer {@code expected} (absent when empty): a stream event counted meanwhile; the caller recounts.
+     */
+    boolean replace(String tenantId, String applicationId, LocalDate day, Map<String, Long> counters,
+                    Map<String, Map<String, Long>> models, List<String> markers, Optional<Stored> expected, Instant now);
 }
