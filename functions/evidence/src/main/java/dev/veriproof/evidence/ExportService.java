@@ -320,6 +320,8 @@ final class ExportService {
     }
 
     private void discard(String tenantId, String exportId) {
+        // a step that failed while writing a staged file leaves that file's multipart upload open
+        bucket.abortUploads(stagingPrefix(tenantId, exportId));
         bucket.deletePrefix(stagingPrefix(tenantId, exportId));
         bucket.abortUploads(objectKey(tenantId, exportId));
     }

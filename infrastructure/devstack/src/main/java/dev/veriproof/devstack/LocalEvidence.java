@@ -80,6 +80,10 @@ final class LocalEvidence implements AutoCloseable {
         handler.handleRequest(event, new LocalLambdaContext(handlerClass.substring(handlerClass.lastIndexOf('.') + 1)));
     }
 
+    LocalLambdaInvokeApi lambda() {
+        return lambda;
+    }
+
     LocalStepFunctions stepFunctions() {
         return stepFunctions;
     }

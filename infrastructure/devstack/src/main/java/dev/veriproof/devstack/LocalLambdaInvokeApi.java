@@ -30,6 +30,8 @@ final class LocalLambdaInvokeApi implements AutoCloseable {
     static final String PREFIX = "/2015-03-31/functions/";
 
     private final Map<String, String> handlerClasses = new HashMap<>();
+    private final Map<String, java.util.concurrent.atomic.AtomicInteger> invocations = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, java.util.Deque<String>> injectedErrors = new java.util.concurrent.ConcurrentHashMap<>();
     private final Function<String, Object> handlers;
     private final HttpServer server;
     private final ExecutorService executor = Executors.newFixedThreadPool(4, r -> {
@@ -57,6 +59,20 @@ final class LocalLambdaInvokeApi implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
+    /**
+     * The next invocation of {@code logicalId} fails with {@code errorType} without running the handler, as a
+     * transient fault of the Lambda service or the function would (tests of the state machine's Retry).
+     */
+    void failNextInvocation(String logicalId, String errorType) {
+        injectedErrors.computeIfAbsent(logicalId, k -> new java.util.concurrent.ConcurrentLinkedDeque<>()).add(errorType);
+    }
+
+    /** How many times {@code logicalId} was invoked, injected failures included. */
+    int invocations(String logicalId) {
+        var count = invocations.get(logicalId);
+        return count == null ? 0 : count.get();
+    }
+
     /** The ARN the local state machine's Task states use for a function. */
     static String arn(String logicalId) {
         return "arn:aws:lambda:us-east-1:000000000000:function:" + logicalId;
@@ -78,6 +94,12 @@ final class LocalLambdaInvokeApi implements AutoCloseable {
                 return;
             }
             byte[] body = exchange.getRequestBody().readAllBytes();
+            invocations.computeIfAbsent(logicalId, k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+            String injected = injectedErrors.getOrDefault(logicalId, new java.util.ArrayDeque<>()).pollFirst();
+            if (injected != null) {
+                respond(exchange, 200, Map.of("errorType", injected, "errorMessage", "injected by a test: the function failed once"), true);
+                return;
+            }
             Object input = body.length == 0 ? Map.of() : Json.mapper().readValue(body, Object.class);
             try {
                 var handler = (RequestHandler<Object, Object>) handlers.apply(handlerClass);

@@ -144,8 +144,9 @@ final class LocalStepFunctions implements AutoCloseable {
             Path dir = Files.createTempDirectory("veriproof-sfn");
             Path substitutions = Files.write(dir.resolve("substitutions.json"), Json.write(machine.substitutions()));
             Path inputFile = Files.writeString(dir.resolve("input.json"), input);
+            Path definition = retryIntervalsCapped(machine.definition(), dir);
             ProcessBuilder builder = new ProcessBuilder("node", root.resolve("infrastructure/tools/run-state-machine.mjs").toString(),
-                    machine.definition().toString(), substitutions.toString(), inputFile.toString())
+                    definition.toString(), substitutions.toString(), inputFile.toString())
                     .redirectErrorStream(true);
             builder.environment().put("AWS_ENDPOINT_URL_LAMBDA", lambdaEndpoint);
             builder.environment().put("AWS_REGION", "us-east-1");
@@ -176,6 +177,27 @@ final class LocalStepFunctions implements AutoCloseable {
             Thread.currentThread().interrupt();
             return new Execution(name, "FAILED", "interrupted");
         }
+    }
+
+    /**
+     * The definition as deployed, or, with {@code DEVSTACK_RETRY_INTERVAL_SECONDS} set (the end-to-end tests set 1), a copy
+     * whose Retry intervals are at most that: the same retries, without waiting 10 s for each.
+     */
+    private static Path retryIntervalsCapped(Path definition, Path dir) throws IOException {
+        String cap = System.getProperty("DEVSTACK_RETRY_INTERVAL_SECONDS");
+        if (cap == null) return definition;
+        JsonNode asl = Json.parse(Files.readAllBytes(definition));
+        capRetries(asl, Integer.parseInt(cap));
+        return Files.write(dir.resolve("definition.json"), Json.write(asl));
+    }
+
+    private static void capRetries(JsonNode node, int cap) {
+        if (node.isObject() && node.path("Retry").isArray()) {
+            for (JsonNode retry : node.path("Retry")) {
+                if (retry.path("IntervalSeconds").asInt(1) > cap) ((ObjectNode) retry).put("IntervalSeconds", cap);
+            }
+        }
+        for (JsonNode child : node) capRetries(child, cap);
     }
 
     private Execution announce(Machine machine, Execution execution, String input) {

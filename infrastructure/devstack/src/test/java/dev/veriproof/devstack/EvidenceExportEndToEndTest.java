@@ -1,6 +1,7 @@
 package dev.veriproof.devstack;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -190,6 +191,36 @@ class EvidenceExportEndToEndTest {
         JsonNode done = api.get("/v1/exports/" + id, acme.key("auditor")).json();
         assertEquals("SUCCEEDED", done.get("status").asText(), done.toString());
         assertEquals(2, done.get("attempt").asInt());
+        assertEquals(200, api.get("/v1/exports/" + id + "/download", acme.key("auditor")).status());
+    }
+
+    /** An export of acme's April with one session in it; answers its id. */
+    private static String startAprilExport(ApiClient api, Seed.SeededTenant acme, String label) {
+        assertEquals(201, api.post("/v1/sessions", acme.key("ingest"), """
+                {"sessionId":"%s","applicationId":"claims-triage","startedAt":"2026-04-12T08:00:00Z","intent":"i","model":"m"}"""
+                .formatted("e2e-" + label + "-" + UUID.randomUUID())).status());
+        ApiClient.Response started = api.post("/v1/exports", acme.key("admin"), "{\"framework\":\"ISO_42001\",\"from\":\"2026-04-01\",\"to\":\"2026-04-30\"}");
+        assertEquals(202, started.status(), started.body());
+        return started.json().get("id").asText();
+    }
+
+    @Test
+    void aStepFailingOnceIsRetriedByTheStateMachineAndTheExportSucceeds() {
+        Devstack stack = RunningDevstack.get();
+        ApiClient api = new ApiClient(stack.apiUrl());
+        Seed.SeededTenant acme = stack.tenant("acme");
+        LocalLambdaInvokeApi lambda = stack.evidence().lambda();
+        int checks = lambda.invocations("ExportCheckFunction");
+        int assembles = lambda.invocations("ExportAssembleFunction");
+        lambda.failNextInvocation("ExportCheckFunction", "Lambda.ServiceException");
+        lambda.failNextInvocation("ExportAssembleFunction", "java.io.UncheckedIOException");
+        String id = startAprilExport(api, acme, "transient");
+        stack.evidence().awaitExports();
+        JsonNode job = api.get("/v1/exports/" + id, acme.key("auditor")).json();
+        assertEquals("SUCCEEDED", job.get("status").asText(), job.toString());
+        assertEquals(checks + 2, lambda.invocations("ExportCheckFunction"), "Check failed once and was retried");
+        assertEquals(assembles + 2, lambda.invocations("ExportAssembleFunction"), "Assemble failed once and was retried");
+        assertFalse(job.has("attempt"), "one run of the export: " + job);
         assertEquals(200, api.get("/v1/exports/" + id + "/download", acme.key("auditor")).status());
     }
 

@@ -18,6 +18,8 @@ final class RunningDevstack {
         if (stack == null) {
             try {
                 stateDir = Files.createTempDirectory("devstack-test");
+                // the state machine's retries as deployed, each after at most a second
+                System.setProperty("DEVSTACK_RETRY_INTERVAL_SECONDS", "1");
                 stack = Devstack.start(0, stateDir);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
