@@ -13,13 +13,18 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.HashMap;
+import java.util.Optional;
 
 /**
  * The local runtime of SPEC §12: the whole stack on loopback with no AWS account and no Docker.
  * <pre>
- * java -jar infrastructure/devstack/target/devstack.jar serve --port 8080 --state-dir /tmp/vp
+ * java -jar infrastructure/devstack/target/devstack.jar serve --port 8080 --state-dir /tmp/vp [--fresh]
  * java -jar infrastructure/devstack/target/devstack.jar demo
  * </pre>
+ * Everything lives in the state directory ({@link StateDir}): started again on it, the devstack has
+ * the same keys, sessions, anchors (the chain too), alerts and exports; {@code --fresh} starts empty.
  */
 public final class Devstack implements AutoCloseable {
     private final LocalDynamoDb dynamoDb;
@@ -29,6 +34,7 @@ public final class Devstack implements AutoCloseable {
     private LocalMessaging messaging;
     private LocalChainService chain;
     private LocalEvidence evidence;
+    private StateDir state;
     private LocalSchedule sdkHealthWatch;
 
     private Devstack(LocalDynamoDb dynamoDb, LocalHttpApi api, LocalStreams streams, List<Seed.SeededTenant> tenants) {
@@ -38,10 +44,31 @@ public final class Devstack implements AutoCloseable {
         this.tenants = tenants;
     }
 
-    /** Starts everything, seeds the two demo tenants, and writes {@code stateDir/devstack.json} once ready. */
+    /** Starts everything on {@code stateDir}, resuming what is there. */
     public static Devstack start(int port, Path stateDir) throws IOException {
+        return start(port, stateDir, false);
+    }
+
+    /**
+     * Starts everything on {@code stateDir} (emptied first if {@code fresh}); seeds the two demo tenants
+     * unless it resumes an earlier devstack's data; writes {@code stateDir/devstack.json} once ready.
+     */
+    public static Devstack start(int port, Path stateDir, boolean fresh) throws IOException {
+        StateDir state = StateDir.open(stateDir, fresh);
+        try {
+            return start(port, state);
+        } catch (IOException | RuntimeException e) {
+            state.close();
+            throw e;
+        }
+    }
+
+    private static Devstack start(int port, StateDir state) throws IOException {
+        Path stateDir = state.dir();
+        Optional<JsonNode> previous = state.resumes()
+                ? Optional.of(Json.parse(Files.readAllBytes(stateDir.resolve("devstack.json")))) : Optional.empty();
         CloudFormationTemplate template = CloudFormationTemplate.load(CloudFormationTemplate.locate());
-        LocalDynamoDb dynamoDb = LocalDynamoDb.start();
+        LocalDynamoDb dynamoDb = LocalDynamoDb.start(state.dynamoDb());
         LocalHttpApi api = null;
         LocalStreams streams = null;
         LocalChainService chain = null;
@@ -51,15 +78,16 @@ public final class Devstack implements AutoCloseable {
             configureHandlers(template, tables, dynamoDb.endpoint());
             api = new LocalHttpApi(template, port);
             api.start();
-            chain = LocalChainService.start(api);
-            evidence = LocalEvidence.start(CloudFormationTemplate.locate(), api);
-            Files.createDirectories(stateDir);
+            chain = LocalChainService.start(api, state.chainState(),
+                    previous.map(p -> p.path("anchorContract").asText("")).filter(a -> !a.isEmpty()), state::recordChild);
+            evidence = LocalEvidence.start(CloudFormationTemplate.locate(), api, state.s3(), state::recordChild);
             LocalMessaging messaging = LocalMessaging.start(CloudFormationTemplate.locate(), api::handler, stateDir);
             streams = new LocalStreams(template.streamSubscriptions(), tables, dynamoDb.client(), dynamoDb.streamsClient(),
                     api::handler, stateDir.resolve("stream-failures.jsonl"));
             streams.start();
-            List<Seed.SeededTenant> tenants = Seed.seed("http://127.0.0.1:" + api.port());
+            List<Seed.SeededTenant> tenants = previous.isPresent() ? Seed.fromState(previous.get()) : Seed.seed("http://127.0.0.1:" + api.port());
             Devstack devstack = new Devstack(dynamoDb, api, streams, tenants);
+            devstack.state = state;
             devstack.messaging = messaging;
             devstack.chain = chain;
             devstack.evidence = evidence;
@@ -171,6 +199,7 @@ public final class Devstack implements AutoCloseable {
         streams.close();
         api.close();
         dynamoDb.close();
+        if (state != null) state.close();
     }
 
     public static void main(String[] args) {
@@ -179,7 +208,7 @@ public final class Devstack implements AutoCloseable {
         try {
             switch (args[0]) {
                 case "serve" -> serve(Integer.parseInt(options.getOrDefault("--port", "8080")),
-                        Path.of(options.getOrDefault("--state-dir", "devstack-state")));
+                        Path.of(options.getOrDefault("--state-dir", "devstack-state")), options.containsKey("--fresh"));
                 case "demo" -> System.exit(Demo.run(Integer.parseInt(options.getOrDefault("--port", "0")),
                         Path.of(options.getOrDefault("--state-dir", Files.createTempDirectory("veriproof-demo").toString()))));
                 default -> usage();
@@ -192,8 +221,8 @@ public final class Devstack implements AutoCloseable {
         }
     }
 
-    private static void serve(int port, Path stateDir) throws Exception {
-        Devstack devstack = start(port, stateDir);
+    private static void serve(int port, Path stateDir, boolean fresh) throws Exception {
+        Devstack devstack = start(port, stateDir, fresh);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             devstack.close();
@@ -205,8 +234,12 @@ public final class Devstack implements AutoCloseable {
     }
 
     private static Map<String, String> options(String[] args) {
-        java.util.HashMap<String, String> options = new java.util.HashMap<>();
+        HashMap<String, String> options = new HashMap<>();
         for (int i = 1; i < args.length; i++) {
+            if (args[i].equals("--fresh")) {
+                options.put("--fresh", "true");
+                continue;
+            }
             if (!args[i].startsWith("--") || i + 1 >= args.length) usage();
             options.put(args[i], args[++i]);
         }
@@ -214,7 +247,7 @@ public final class Devstack implements AutoCloseable {
     }
 
     private static void usage() {
-        System.err.println("usage: devstack.jar serve [--port P] [--state-dir D] | demo [--port P] [--state-dir D]");
+        System.err.println("usage: devstack.jar serve [--port P] [--state-dir D] [--fresh] | demo [--port P] [--state-dir D]");
         System.exit(2);
     }
 }

@@ -11,13 +11,19 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The chain side of the local runtime: an anvil node on loopback with Anchor.sol deployed by the
  * node's first development account (whose key is public: local use only), the anchoring function
  * configured against it, its schedule fired by a local clock every
  * {@code DEVSTACK_ANCHOR_INTERVAL_SECONDS} (default 60) and by {@code POST /_devstack/fire/anchor},
- * which answers with the run's summary once it has finished.
+ * which answers with the run's summary once it has finished. The chain is kept in the state
+ * directory: a devstack started again on it finds the same blocks, transactions and contract; if
+ * the node dies, a watchdog starts it again on its state.
  */
 final class LocalChainService implements AutoCloseable {
     static final String FIRE_PATH = "/_devstack/fire/anchor";
@@ -46,13 +52,27 @@ final class LocalChainService implements AutoCloseable {
         this.handler = new AnchoringHandler();
     }
 
-    /** Starts the node, deploys the contract, and registers the fire endpoint and the local clock. */
-    static LocalChainService start(LocalHttpApi api) {
-        LocalChain node = LocalChain.start();
+    /**
+     * Starts the node on {@code stateFile}, deploys the contract unless {@code previousContract} (from the
+     * state directory's devstack.json) is still on the chain, and registers the fire endpoint, the local
+     * clock and the node's watchdog.
+     */
+    static LocalChainService start(LocalHttpApi api, Path stateFile, Optional<String> previousContract,
+                                   Consumer<ProcessHandle> children) {
+        LocalChain node = LocalChain.start(stateFile, children);
         try {
-            String contract = Web3jAnchorChain.deploy(node.rpcUrl(), LocalChain.CHAIN_ID,
-                    Web3jSigner.fromPrivateKey(LocalChain.DEV_PRIVATE_KEY).credentials());
+            String contract = previousContract.filter(address -> hasCode(node.rpcUrl(), address)).orElseGet(() -> Web3jAnchorChain.deploy(
+                    node.rpcUrl(), LocalChain.CHAIN_ID, Web3jSigner.fromPrivateKey(LocalChain.DEV_PRIVATE_KEY).credentials()));
             LocalChainService service = new LocalChainService(node, contract);
+            service.clock.scheduleWithFixedDelay(() -> {
+                if (node.isRunning()) return;
+                try {
+                    System.err.println("devstack: the chain process ended; starting it again on its state");
+                    node.restart();
+                } catch (RuntimeException e) {
+                    System.err.println("devstack: the chain did not start again: " + e);
+                }
+            }, 1, 1, TimeUnit.SECONDS);
             api.addControl(FIRE_PATH, query -> service.fire());
             long interval = Long.parseLong(System.getProperty("DEVSTACK_ANCHOR_INTERVAL_SECONDS", "60"));
             service.clock.scheduleWithFixedDelay(() -> {
@@ -77,6 +97,27 @@ final class LocalChainService implements AutoCloseable {
 
     String rpcUrl() {
         return node.rpcUrl();
+    }
+
+    LocalChain node() {
+        return node;
+    }
+
+    private static boolean hasCode(String rpcUrl, String address) {
+        try {
+            var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(rpcUrl))
+                    .header("Content-Type", "application/json")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                            "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_getCode\",\"params\":[\"" + address + "\",\"latest\"]}"))
+                    .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            String code = Json.parse(response.body()).path("result").asText("0x");
+            return code.length() > 2;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /** The devstack.json fields of SPEC §12. */

@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The evidence export's local services: the S3 bucket (s3proxy), the Lambda Invoke API and Step
@@ -31,12 +33,14 @@ final class LocalEvidence implements AutoCloseable {
         this.stepFunctions = stepFunctions;
     }
 
-    static LocalEvidence start(Path templateYaml, LocalHttpApi api) throws IOException {
-        LocalS3 s3 = LocalS3.start(BUCKET);
+    /** @param s3Directory where the bucket's objects are kept (null: in memory) */
+    static LocalEvidence start(Path templateYaml, LocalHttpApi api, Path s3Directory, Consumer<ProcessHandle> children)
+            throws IOException {
+        LocalS3 s3 = LocalS3.start(s3Directory, BUCKET);
         LocalLambdaInvokeApi lambda = null;
         try {
             lambda = new LocalLambdaInvokeApi(templateYaml, api::handler);
-            LocalStepFunctions stepFunctions = new LocalStepFunctions(templateYaml, lambda.endpoint());
+            LocalStepFunctions stepFunctions = new LocalStepFunctions(templateYaml, lambda.endpoint(), children);
             System.setProperty("EVIDENCE_BUCKET", BUCKET);
             System.setProperty("aws.endpointUrlS3", s3.endpoint());
             System.setProperty("aws.endpointUrlSfn", stepFunctions.endpoint());
@@ -106,7 +110,7 @@ final class LocalEvidence implements AutoCloseable {
     }
 
     /** Waits until every export started so far has ended (the demo and the tests wait on this). */
-    java.util.List<LocalStepFunctions.Execution> awaitExports() {
+    List<LocalStepFunctions.Execution> awaitExports() {
         return stepFunctions.awaitAll(EXPORT_TIMEOUT);
     }
 

@@ -3,16 +3,19 @@ package dev.veriproof.devstack;
 import java.net.URI;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
+import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
 import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import java.nio.file.Path;
 
 /**
- * The local S3 (SPEC §12): s3proxy in process with an in-memory store, checking SigV4 signatures
- * (presigned URLs included) against the devstack's local credentials.
+ * The local S3 (SPEC §12): s3proxy in process, its objects as files in a directory (the state
+ * directory's {@code s3/}) or in memory, checking SigV4 signatures (presigned URLs included)
+ * against the devstack's local credentials.
  */
 final class LocalS3 implements AutoCloseable {
     private final S3Proxy proxy;
@@ -21,8 +24,10 @@ final class LocalS3 implements AutoCloseable {
         this.proxy = proxy;
     }
 
-    static LocalS3 start(String... buckets) {
-        S3Proxy proxy = S3Proxy.builder().blobStore(new TransientNio2BlobStore())
+    /** @param directory where the objects are kept as files; null keeps them in memory */
+    static LocalS3 start(Path directory, String... buckets) {
+        S3Proxy proxy = S3Proxy.builder()
+                .blobStore(directory == null ? new TransientNio2BlobStore() : new FilesystemNio2BlobStore(directory.toString()))
                 .endpoint(URI.create("http://127.0.0.1:0"))
                 .awsAuthentication(AuthenticationType.AWS_V4, "local", "local")
                 .build();
@@ -36,7 +41,9 @@ final class LocalS3 implements AutoCloseable {
         try (S3Client client = S3Client.builder().httpClient(UrlConnectionHttpClient.create()).endpointOverride(URI.create(s3.endpoint()))
                 .forcePathStyle(true).region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"))).build()) {
-            for (String bucket : buckets) client.createBucket(b -> b.bucket(bucket));
+            for (String bucket : buckets) {
+                if (client.listBuckets().buckets().stream().noneMatch(b -> b.name().equals(bucket))) client.createBucket(b -> b.bucket(bucket));
+            }
         }
         return s3;
     }

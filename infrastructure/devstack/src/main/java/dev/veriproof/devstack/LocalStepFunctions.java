@@ -21,6 +21,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.io.UncheckedIOException;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * Step Functions on loopback: serves {@code StartExecution} of the AWS JSON protocol for the
@@ -44,7 +48,7 @@ final class LocalStepFunctions implements AutoCloseable {
     private final Map<String, CompletableFuture<Execution>> executions = new ConcurrentHashMap<>();
     private final Map<String, Process> running = new ConcurrentHashMap<>();
     private final Map<String, Boolean> aborted = new ConcurrentHashMap<>();
-    private volatile java.util.function.Consumer<Map<String, Object>> statusChanges = event -> {};
+    private volatile Consumer<Map<String, Object>> statusChanges = event -> {};
     private final HttpServer server;
     private final ExecutorService runner = Executors.newFixedThreadPool(2, r -> {
         Thread t = new Thread(r, "local-step-functions");
@@ -52,7 +56,11 @@ final class LocalStepFunctions implements AutoCloseable {
         return t;
     });
 
-    LocalStepFunctions(Path templateYaml, String lambdaEndpoint) throws IOException {
+    private final Consumer<ProcessHandle> children;
+
+    /** @param children learns each runner process (the devstack records them, to end any a crash left behind) */
+    LocalStepFunctions(Path templateYaml, String lambdaEndpoint, Consumer<ProcessHandle> children) throws IOException {
+        this.children = children;
         this.root = templateYaml.toAbsolutePath().getParent();
         this.lambdaEndpoint = lambdaEndpoint;
         JsonNode resources = new YAMLMapper().readTree(templateYaml.toFile()).path("Resources");
@@ -68,7 +76,7 @@ final class LocalStepFunctions implements AutoCloseable {
             try {
                 timeoutSeconds = Json.parse(Files.readAllBytes(definition)).path("TimeoutSeconds").asLong(365L * 24 * 3600);
             } catch (IOException ex) {
-                throw new java.io.UncheckedIOException(ex);
+                throw new UncheckedIOException(ex);
             }
             machines.put(arn(e.getKey()), new Machine(arn(e.getKey()), definition, substitutions, Duration.ofSeconds(timeoutSeconds)));
         });
@@ -87,7 +95,7 @@ final class LocalStepFunctions implements AutoCloseable {
     }
 
     /** Where executions that end without succeeding are announced (EventBridge's role on AWS). */
-    void onStatusChange(java.util.function.Consumer<Map<String, Object>> listener) {
+    void onStatusChange(Consumer<Map<String, Object>> listener) {
         this.statusChanges = listener;
     }
 
@@ -101,8 +109,8 @@ final class LocalStepFunctions implements AutoCloseable {
     }
 
     /** Names of the executions whose runner is alive now. */
-    java.util.Set<String> runningExecutions() {
-        return java.util.Set.copyOf(running.keySet());
+    Set<String> runningExecutions() {
+        return Set.copyOf(running.keySet());
     }
 
     String endpoint() {
@@ -123,7 +131,7 @@ final class LocalStepFunctions implements AutoCloseable {
                 respond(exchange, 400, error("StateMachineDoesNotExist", "State Machine Does Not Exist: '" + machineArn + "'"));
                 return;
             }
-            String name = request.path("name").asText(java.util.UUID.randomUUID().toString());
+            String name = request.path("name").asText(UUID.randomUUID().toString());
             String executionArn = machineArn.replace(":stateMachine:", ":execution:") + ":" + name;
             CompletableFuture<Execution> started = new CompletableFuture<>();
             if (executions.putIfAbsent(executionArn, started) != null) {
@@ -153,6 +161,7 @@ final class LocalStepFunctions implements AutoCloseable {
             builder.environment().put("AWS_ACCESS_KEY_ID", "local");
             builder.environment().put("AWS_SECRET_ACCESS_KEY", "local");
             Process process = builder.start();
+            children.accept(process.toHandle());
             running.put(name, process);
             try {
                 CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> {

@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.ArrayList;
 
 /**
  * The two tenants of SPEC §12. Each is bootstrapped the way a deployed stack is (the tenant and its
@@ -57,6 +58,19 @@ public final class Seed {
             return new SeededTenant(plan.tenantId(), keys,
                     plan.applications().stream().map(a -> (String) a.get("applicationId")).toList());
         }).toList();
+    }
+
+    /** The tenants an earlier devstack seeded, as its devstack.json lists them (keys are stored hashed: this is their only copy). */
+    static List<SeededTenant> fromState(JsonNode state) {
+        List<SeededTenant> tenants = new ArrayList<>();
+        for (JsonNode tenant : state.path("tenants")) {
+            Map<String, String> keys = new LinkedHashMap<>();
+            tenant.path("keys").fields().forEachRemaining(k -> keys.put(k.getKey(), k.getValue().asText()));
+            List<String> applications = new ArrayList<>();
+            tenant.path("applications").forEach(a -> applications.add(a.asText()));
+            tenants.add(new SeededTenant(tenant.path("tenantId").asText(), keys, applications));
+        }
+        return tenants;
     }
 
     private static String issue(ApiClient client, String adminKey, String role) {

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * A local Ethereum JSON-RPC node: the anvil binary that npm installed under
@@ -22,7 +23,9 @@ import java.util.concurrent.TimeUnit;
  * so that {@link #stop()} then {@link #restart()} brings the same chain back on the same port: how
  * tests take the chain away in the middle of a run.
  *
- * <p>The process, and any child it started, is stopped by {@link #close()} and at JVM exit.
+ * <p>The process, and any child it started, is stopped by {@link #close()} and at JVM exit. The node
+ * runs under a small shell that ends it within a second of this JVM's death, however it died
+ * (kill -9 included), so that no orphan keeps the port.
  */
 public final class LocalChain implements AutoCloseable {
 
@@ -34,19 +37,39 @@ public final class LocalChain implements AutoCloseable {
     private final Path binary;
     private final int port;
     private final Path stateFile;
+    private final boolean keepState;
+    private final Consumer<ProcessHandle> onLaunch;
     private Process process;
 
-    private LocalChain(Path binary, int port, Path stateFile) {
+    private LocalChain(Path binary, int port, Path stateFile, boolean keepState, Consumer<ProcessHandle> onLaunch) {
         this.binary = binary;
         this.port = port;
         this.stateFile = stateFile;
+        this.keepState = keepState;
+        this.onLaunch = onLaunch;
+    }
+
+    /**
+     * Starts (or resumes) the chain kept in {@code stateFile}, which it writes every second and on the
+     * way out, and keeps on {@link #close()}: the local runtime's chain. {@code onLaunch} learns the
+     * process of every launch (the node and the shell that watches it).
+     */
+    public static LocalChain start(Path stateFile, Consumer<ProcessHandle> onLaunch) {
+        try {
+            LocalChain chain = new LocalChain(locateBinary(), freePort(), stateFile, true, onLaunch);
+            chain.launch();
+            Runtime.getRuntime().addShutdownHook(new Thread(chain::stop, "local-chain-stop"));
+            return chain;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Starts a fresh chain on a free loopback port. */
     public static LocalChain start() {
         try {
             Path stateDir = Files.createTempDirectory("veriproof-chain");
-            LocalChain chain = new LocalChain(locateBinary(), freePort(), stateDir.resolve("state.json"));
+            LocalChain chain = new LocalChain(locateBinary(), freePort(), stateDir.resolve("state.json"), false, process -> { });
             chain.launch();
             Runtime.getRuntime().addShutdownHook(new Thread(chain::close, "local-chain-stop"));
             return chain;
@@ -94,6 +117,7 @@ public final class LocalChain implements AutoCloseable {
     @Override
     public void close() {
         stop();
+        if (keepState) return;
         try {
             Files.deleteIfExists(stateFile);
             Files.deleteIfExists(stateFile.getParent());
@@ -103,17 +127,20 @@ public final class LocalChain implements AutoCloseable {
     }
 
     private synchronized void launch() {
-        List<String> command = List.of(binary.toString(), "--host", "127.0.0.1", "--port", String.valueOf(port),
-                "--chain-id", String.valueOf(CHAIN_ID), "--state", stateFile.toString(), "--silent");
+        List<String> command = new ArrayList<>(List.of(binary.toString(), "--host", "127.0.0.1", "--port", String.valueOf(port),
+                "--chain-id", String.valueOf(CHAIN_ID), "--state", stateFile.toString(), "--silent"));
+        if (keepState) command.addAll(List.of("--state-interval", "1"));
         try {
-            process = new ProcessBuilder(command)
+            process = new ProcessBuilder(watched(command))
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + binary, e);
         }
+        onLaunch.accept(process.toHandle());
         awaitReady();
+        process.descendants().forEach(onLaunch);
     }
 
     private void awaitReady() {
@@ -142,6 +169,20 @@ public final class LocalChain implements AutoCloseable {
         }
         stop();
         throw new IllegalStateException("anvil did not answer on " + rpcUrl() + " within 30 s");
+    }
+
+    /**
+     * The node under a shell that ends it when this JVM is gone (checked every second) or when the shell
+     * is asked to stop (SIGTERM, passed on so that the node writes its state); the shell ends with the node.
+     */
+    private static List<String> watched(List<String> command) {
+        if (System.getProperty("os.name").toLowerCase(Locale.ROOT).contains("win")) return command;
+        String script = "trap 'kill $c 2>/dev/null; wait $c; exit 0' TERM INT; \"$@\" & c=$!; "
+                + "while kill -0 $c 2>/dev/null && kill -0 " + ProcessHandle.current().pid() + " 2>/dev/null; do sleep 1; done; "
+                + "kill $c 2>/dev/null; wait $c";
+        List<String> wrapped = new ArrayList<>(List.of("sh", "-c", script, "anvil"));
+        wrapped.addAll(command);
+        return wrapped;
     }
 
     /** The platform binary npm installed: the package that ships it comes from the npm registry itself. */

@@ -16,6 +16,8 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
+import java.nio.file.Path;
+import java.util.Arrays;
 
 /**
  * DynamoDB Local 2.6 running in this JVM as an HTTP server on 127.0.0.1 and a free port, in
@@ -77,8 +79,13 @@ public final class LocalDynamoDb implements AutoCloseable {
      * interrupts the group instead.
      */
     public static LocalDynamoDb start() {
+        return start(null);
+    }
+
+    /** With {@code dataDir}, the tables live in files there and survive a restart; without, in memory. */
+    public static LocalDynamoDb start(Path dataDir) {
         ThreadGroup threads = new ThreadGroup("dynamodb-local");
-        FutureTask<Started> starting = new FutureTask<>(LocalDynamoDb::startServer);
+        FutureTask<Started> starting = new FutureTask<>(() -> startServer(dataDir));
         new Thread(threads, starting, "dynamodb-local-start").start();
         try {
             Started started = starting.get();
@@ -94,10 +101,11 @@ public final class LocalDynamoDb implements AutoCloseable {
 
     private record Started(DynamoDBProxyServer server, int port) {}
 
-    private static Started startServer() throws Exception {
+    private static Started startServer(Path dataDir) throws Exception {
         // The port given here is a placeholder: the connector is rebound to port 0 below.
-        CommandLineInput options = new CommandLineInput(new String[] {
-                "-inMemory", "-sharedDb", "-disableTelemetry", "-port", "8000"});
+        CommandLineInput options = new CommandLineInput(dataDir == null
+                ? new String[] {"-inMemory", "-sharedDb", "-disableTelemetry", "-port", "8000"}
+                : new String[] {"-dbPath", dataDir.toAbsolutePath().toString(), "-sharedDb", "-disableTelemetry", "-port", "8000"});
         if (!options.init()) {
             throw new IllegalStateException("DynamoDB Local rejected its options");
         }
@@ -140,7 +148,7 @@ public final class LocalDynamoDb implements AutoCloseable {
                 .region(REGION)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY_ID, SECRET_ACCESS_KEY)))
                 .httpClient(UrlConnectionHttpClient.create())
-                .overrideConfiguration(o -> java.util.Arrays.stream(interceptors).forEach(o::addExecutionInterceptor))
+                .overrideConfiguration(o -> Arrays.stream(interceptors).forEach(o::addExecutionInterceptor))
                 .build();
     }
 

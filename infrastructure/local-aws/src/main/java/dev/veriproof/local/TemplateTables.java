@@ -18,6 +18,7 @@ import software.amazon.awssdk.services.dynamodb.model.Projection;
 import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughput;
 import software.amazon.awssdk.services.dynamodb.model.StreamSpecification;
 import software.amazon.awssdk.services.dynamodb.waiters.DynamoDbWaiter;
+import java.util.HashSet;
 
 /**
  * Creates the template's DynamoDB tables in a (local) DynamoDB from their CloudFormation
@@ -41,7 +42,8 @@ public final class TemplateTables {
 
     /**
      * Creates every {@code AWS::DynamoDB::Table} of the template, named {@code namePrefix + logicalId},
-     * and waits until each exists. Fails on a property it cannot reproduce rather than create a
+     * and waits until each exists; a table that exists already (the local runtime resuming its state
+     * directory) is kept as it is. Fails on a property it cannot reproduce rather than create a
      * table that differs from the deployed one.
      *
      * @return logical id to physical table name, in template order
@@ -49,9 +51,14 @@ public final class TemplateTables {
     public static Map<String, String> createAll(DynamoDbClient client, CloudFormationTemplate template,
                                                 String namePrefix) {
         Map<String, String> names = new LinkedHashMap<>();
+        Set<String> existing = new HashSet<>(client.listTablesPaginator().tableNames().stream().toList());
         try (DynamoDbWaiter waiter = client.waiter()) {
             for (TableDefinition table : template.tables()) {
                 String name = namePrefix + table.logicalId();
+                if (existing.contains(name)) {
+                    names.put(table.logicalId(), name);
+                    continue;
+                }
                 client.createTable(createTableRequest(name, table));
                 waiter.waitUntilTableExists(request -> request.tableName(name));
                 JsonNode ttl = table.properties().path("TimeToLiveSpecification");
