@@ -9,6 +9,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.model.NoSuchUploadException;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
@@ -54,8 +55,13 @@ final class EvidenceBucket {
 
     /** Aborts multipart uploads left under the key by an earlier, failed attempt. */
     void abortUploads(String key) {
-        s3.listMultipartUploadsPaginator(l -> l.bucket(bucket).prefix(key)).uploads().forEach(u ->
-                s3.abortMultipartUpload(a -> a.bucket(bucket).key(u.key()).uploadId(u.uploadId())));
+        s3.listMultipartUploadsPaginator(l -> l.bucket(bucket).prefix(key)).uploads().forEach(u -> {
+            try {
+                s3.abortMultipartUpload(a -> a.bucket(bucket).key(u.key()).uploadId(u.uploadId()));
+            } catch (NoSuchUploadException alreadyEnded) {
+                // completed or aborted since the listing: nothing is left to discard
+            }
+        });
     }
 
     void put(String key, byte[] bytes) {

@@ -123,7 +123,13 @@ final class ExportService {
         bucket.abortUploads(sessionsKey);
         bucket.abortUploads(reviewsKey);
         MultipartUploadStream sessions = bucket.upload(sessionsKey);
-        MultipartUploadStream reviews = bucket.upload(reviewsKey);
+        MultipartUploadStream reviews;
+        try {
+            reviews = bucket.upload(reviewsKey);
+        } catch (RuntimeException e) {
+            // S3 refused the second upload: the first must not stay open under staging
+            throw discarding(e, sessions::abort);
+        }
         SessionFacts facts;
         try {
             facts = writer.writeShard(job.request(), shard.from(), shard.to(), sessions, reviews);
@@ -205,7 +211,14 @@ final class ExportService {
 
     /** Discards what a failed step was uploading and gives its error to throw (an I/O error unchecked, for the state machine's Retry). */
     private static RuntimeException discarding(Exception error, Runnable... uploads) {
-        for (Runnable abort : uploads) abort.run();
+        for (Runnable abort : uploads) {
+            try {
+                abort.run();
+            } catch (RuntimeException abortFailed) {
+                // the step's own error is the one to report; MarkFailed's discard aborts what is still open
+                error.addSuppressed(abortFailed);
+            }
+        }
         return error instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) error;
     }
 

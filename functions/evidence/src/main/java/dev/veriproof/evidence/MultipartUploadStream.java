@@ -31,6 +31,7 @@ final class MultipartUploadStream extends OutputStream {
     private int filled;
     private long total;
     private boolean closed;
+    private boolean ended;
 
     MultipartUploadStream(S3Client s3, String bucket, String key, int partSize) {
         if (partSize < MIN_PART) throw new IllegalArgumentException("parts must be at least 5 MiB");
@@ -99,15 +100,20 @@ final class MultipartUploadStream extends OutputStream {
         if (filled > 0 || parts.isEmpty()) flushPart();
         try {
             s3.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId).multipartUpload(m -> m.parts(parts)));
+            ended = true;
         } catch (RuntimeException e) {
             throw new IOException("completing s3://" + bucket + "/" + key + " failed: " + e.getMessage(), e);
         }
     }
 
-    /** Discards the upload; nothing becomes visible under the key. */
+    /**
+     * Discards the upload unless it was completed (a {@link #close()} whose last part or completion S3 refused leaves
+     * it open, so it is aborted too); nothing becomes visible under the key.
+     */
     void abort() {
-        if (closed) return;
+        if (ended) return;
         closed = true;
+        ended = true;
         s3.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId));
     }
 }

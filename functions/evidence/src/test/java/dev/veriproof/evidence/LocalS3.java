@@ -14,6 +14,7 @@ import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
 import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
@@ -79,8 +80,14 @@ final class LocalS3 implements AutoCloseable {
     }
 
     S3Client client() {
+        return client(new ExecutionInterceptor[0]);
+    }
+
+    /** A client whose requests pass the interceptors first (to fail chosen calls, as an S3 outage would). */
+    S3Client client(ExecutionInterceptor... interceptors) {
         return S3Client.builder().httpClient(ApacheHttpClient.create()).endpointOverride(URI.create(endpoint)).forcePathStyle(true)
-                .region(LocalDynamoDb.REGION).credentialsProvider(credentials()).build();
+                .region(LocalDynamoDb.REGION).credentialsProvider(credentials())
+                .overrideConfiguration(c -> { for (var i : interceptors) c.addExecutionInterceptor(i); }).build();
     }
 
     S3Presigner presigner() {

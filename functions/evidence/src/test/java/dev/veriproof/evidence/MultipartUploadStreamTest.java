@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,7 +16,12 @@ import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
 /** The multipart stream and presigned links against a real S3-compatible server that checks signatures. */
@@ -73,6 +79,26 @@ class MultipartUploadStreamTest {
         out.abort();
         assertThrows(NoSuchKeyException.class, () -> client.getObject(b -> b.bucket("multipart-test").key("aborted.bin")));
         assertTrue(client.listMultipartUploads(b -> b.bucket("multipart-test").prefix("aborted.bin")).uploads().isEmpty());
+    }
+
+    /** S3 refusing the completion leaves the upload open: the step's abort must still discard it. */
+    @Test
+    void abortAfterARefusedCompletionDiscardsTheUpload() throws Exception {
+        ExecutionInterceptor refuseCompletion = new ExecutionInterceptor() {
+            @Override
+            public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+                if (context.request() instanceof CompleteMultipartUploadRequest) throw SdkClientException.create("S3 is unavailable");
+            }
+        };
+        S3Client refusing = s3.client(refuseCompletion);
+        MultipartUploadStream out = new EvidenceBucket(refusing, s3.presigner(), "multipart-test", MultipartUploadStream.MIN_PART).upload("refused.bin");
+        out.write("evidence".getBytes(StandardCharsets.UTF_8));
+        assertThrows(IOException.class, out::close);
+        assertEquals(1, client.listMultipartUploads(b -> b.bucket("multipart-test").prefix("refused.bin")).uploads().size());
+        out.abort();
+        assertTrue(client.listMultipartUploads(b -> b.bucket("multipart-test").prefix("refused.bin")).uploads().isEmpty());
+        assertThrows(NoSuchKeyException.class, () -> client.getObject(b -> b.bucket("multipart-test").key("refused.bin")));
+        refusing.close();
     }
 
     @Test

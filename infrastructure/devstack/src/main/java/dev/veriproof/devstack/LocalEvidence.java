@@ -84,6 +84,10 @@ final class LocalEvidence implements AutoCloseable {
         handler.handleRequest(event, new LocalLambdaContext(handlerClass.substring(handlerClass.lastIndexOf('.') + 1)));
     }
 
+    LocalS3 s3() {
+        return s3;
+    }
+
     LocalLambdaInvokeApi lambda() {
         return lambda;
     }

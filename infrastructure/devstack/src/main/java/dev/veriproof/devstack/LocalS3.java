@@ -19,15 +19,17 @@ import java.nio.file.Path;
  */
 final class LocalS3 implements AutoCloseable {
     private final S3Proxy proxy;
+    private final FaultyBlobStore store;
 
-    private LocalS3(S3Proxy proxy) {
+    private LocalS3(S3Proxy proxy, FaultyBlobStore store) {
         this.proxy = proxy;
+        this.store = store;
     }
 
     /** @param directory where the objects are kept as files; null keeps them in memory */
     static LocalS3 start(Path directory, String... buckets) {
-        S3Proxy proxy = S3Proxy.builder()
-                .blobStore(directory == null ? new TransientNio2BlobStore() : new FilesystemNio2BlobStore(directory.toString()))
+        FaultyBlobStore store = new FaultyBlobStore(directory == null ? new TransientNio2BlobStore() : new FilesystemNio2BlobStore(directory.toString()));
+        S3Proxy proxy = S3Proxy.builder().blobStore(store)
                 .endpoint(URI.create("http://127.0.0.1:0"))
                 .awsAuthentication(AuthenticationType.AWS_V4, "local", "local")
                 .build();
@@ -37,7 +39,7 @@ final class LocalS3 implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("the local S3 server did not start", e);
         }
-        LocalS3 s3 = new LocalS3(proxy);
+        LocalS3 s3 = new LocalS3(proxy, store);
         try (S3Client client = S3Client.builder().httpClient(UrlConnectionHttpClient.create()).endpointOverride(URI.create(s3.endpoint()))
                 .forcePathStyle(true).region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"))).build()) {
@@ -46,6 +48,11 @@ final class LocalS3 implements AutoCloseable {
             }
         }
         return s3;
+    }
+
+    /** Where the tests inject S3 outages. */
+    FaultyBlobStore store() {
+        return store;
     }
 
     String endpoint() {

@@ -194,6 +194,11 @@ class EvidenceExportEndToEndTest {
         assertEquals(200, api.get("/v1/exports/" + id + "/download", acme.key("auditor")).status());
     }
 
+    private static S3Client s3() {
+        return S3Client.builder().endpointOverride(URI.create(System.getProperty("aws.endpointUrlS3"))).forcePathStyle(true)
+                .region(Region.US_EAST_1).credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"))).build();
+    }
+
     /** An export of acme's April with one session in it; answers its id. */
     private static String startAprilExport(ApiClient api, Seed.SeededTenant acme, String label) {
         assertEquals(201, api.post("/v1/sessions", acme.key("ingest"), """
@@ -202,6 +207,55 @@ class EvidenceExportEndToEndTest {
         ApiClient.Response started = api.post("/v1/exports", acme.key("admin"), "{\"framework\":\"ISO_42001\",\"from\":\"2026-04-01\",\"to\":\"2026-04-30\"}");
         assertEquals(202, started.status(), started.body());
         return started.json().get("id").asText();
+    }
+
+    @Test
+    void s3FailingMidExportLeavesAFailedJobWithNoPackageAndNothingStaged_andTheRetrySucceeds() throws Exception {
+        Devstack stack = RunningDevstack.get();
+        ApiClient api = new ApiClient(stack.apiUrl());
+        Seed.SeededTenant acme = stack.tenant("acme");
+        FaultyBlobStore store = stack.evidence().s3().store();
+        int failedBefore = store.failedWrites();
+        String id;
+        try {
+            store.failWrites(2, Integer.MAX_VALUE); // two staging writes land, then S3 refuses every write until healed
+            id = startAprilExport(api, acme, "s3-down");
+            stack.evidence().awaitExports();
+        } finally {
+            store.heal();
+        }
+        assertTrue(store.failedWrites() > failedBefore, "the outage was hit");
+        JsonNode job = api.get("/v1/exports/" + id, acme.key("auditor")).json();
+        assertEquals("FAILED", job.get("status").asText(), job.toString());
+        assertTrue(job.get("reason").asText().contains("Service: S3"), "the reason names S3's refusal: " + job);
+        try (S3Client s3 = s3()) {
+            String bucket = System.getProperty("EVIDENCE_BUCKET");
+            for (String prefix : List.of("exports/acme/" + id, "staging/acme/" + id)) {
+                assertEquals(0, s3.listObjectsV2(l -> l.bucket(bucket).prefix(prefix)).keyCount(), "nothing left under " + prefix);
+                assertTrue(s3.listMultipartUploads(l -> l.bucket(bucket).prefix(prefix)).uploads().isEmpty(), "no upload left under " + prefix);
+            }
+        }
+        assertEquals(409, api.get("/v1/exports/" + id + "/download", acme.key("auditor")).status());
+
+        assertEquals(200, api.post(LocalChainService.FIRE_PATH, null, "").status(), "anchored, so the retried package verifies in full");
+        ApiClient.Response retried = api.post("/v1/exports/" + id + "/retry", acme.key("admin"), "");
+        assertEquals(202, retried.status(), retried.body());
+        stack.evidence().awaitExports();
+        JsonNode done = api.get("/v1/exports/" + id, acme.key("auditor")).json();
+        assertEquals("SUCCEEDED", done.get("status").asText(), done.toString());
+        String url = api.get("/v1/exports/" + id + "/download", acme.key("auditor")).json().get("url").asText();
+        HttpResponse<byte[]> zip = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, zip.statusCode());
+        Path file = Files.write(Files.createTempFile("evidence", ".zip"), zip.body());
+        JsonNode state = Json.parse(Files.readAllBytes(RunningDevstack.stateDir().resolve("devstack.json")));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int exit = Main.run(new String[] {file.toString(), "--rpc", state.get("rpcUrl").asText(), "--signer", state.get("signerAddress").asText()},
+                new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
+        Files.delete(file);
+        assertEquals(0, exit, "the retried package verifies: " + out.toString(StandardCharsets.UTF_8));
+        try (S3Client s3 = s3()) {
+            assertEquals(0, s3.listObjectsV2(l -> l.bucket(System.getProperty("EVIDENCE_BUCKET")).prefix("staging/acme/" + id)).keyCount());
+        }
     }
 
     @Test
