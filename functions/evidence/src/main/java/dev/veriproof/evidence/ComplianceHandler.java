@@ -9,6 +9,8 @@ import dev.veriproof.adapters.http.ApiException;
 import dev.veriproof.adapters.http.ApiHandler;
 import dev.veriproof.adapters.http.ApiRequest;
 import dev.veriproof.adapters.http.ApiResponse;
+import dev.veriproof.adapters.http.JsonFields;
+import dev.veriproof.adapters.http.QueryParameters;
 import dev.veriproof.core.access.Principal;
 import dev.veriproof.core.access.Role;
 import dev.veriproof.core.applications.Application;
@@ -20,7 +22,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -93,24 +94,16 @@ public final class ComplianceHandler extends ApiHandler {
     /** {@code from} and {@code to}: whole UTC days, at most {@link ExportRequest#MAX_DAYS} of them, {@code to} not after today. */
     private Period period(ApiRequest request) {
         LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
-        LocalDate to = request.queryParameter("to").map(t -> day("to", t)).orElse(today);
-        if (to.isAfter(today)) throw ApiException.badRequest("invalid_value", "to must not be after today (" + today + ", UTC).", field("to"));
-        LocalDate from = request.queryParameter("from").map(t -> day("from", t)).orElse(to.minusDays(DEFAULT_DAYS - 1));
-        if (from.isAfter(to)) throw ApiException.badRequest("invalid_period", "from (" + from + ") must not be after to (" + to + ").", field("from"));
+        QueryParameters query = QueryParameters.of(request);
+        LocalDate to = query.day("to").orElse(today);
+        if (to.isAfter(today)) throw ApiException.badRequest("invalid_value", "to must not be after today (" + today + ", UTC).", ApiRequest.queryField("to"));
+        LocalDate from = query.day("from").orElse(to.minusDays(DEFAULT_DAYS - 1));
+        if (from.isAfter(to)) throw ApiException.badRequest("invalid_period", "from (" + from + ") must not be after to (" + to + ").", ApiRequest.queryField("from"));
         if (to.toEpochDay() - from.toEpochDay() + 1 > ExportRequest.MAX_DAYS) {
             throw ApiException.badRequest("invalid_period", "The period from " + from + " to " + to + " is longer than "
-                    + ExportRequest.MAX_DAYS + " days; ask for a shorter one.", field("from"));
+                    + ExportRequest.MAX_DAYS + " days; ask for a shorter one.", ApiRequest.queryField("from"));
         }
         return new Period(from, to);
-    }
-
-    private static LocalDate day(String name, String text) {
-        try {
-            if (text.matches("[0-9]{4}-[0-9]{2}-[0-9]{2}")) return LocalDate.parse(text);
-        } catch (DateTimeParseException e) {
-            // answered below
-        }
-        throw ApiException.badRequest("invalid_value", name + " must be a UTC day written YYYY-MM-DD, got \"" + shorten(text) + "\".", field(name));
     }
 
     /** The applications asked for (all the caller may read when none are named); 404 for one it may not read, as for one that does not exist. */
@@ -121,9 +114,9 @@ public final class ComplianceHandler extends ApiHandler {
         Set<String> wanted = new LinkedHashSet<>(Arrays.asList(names.get().split(",", -1)));
         List<Application> apps = new ArrayList<>();
         for (String id : wanted) {
-            if (id.isBlank()) throw ApiException.badRequest("invalid_value", "applications is a comma-separated list of application ids without empty entries.", field("applications"));
+            if (id.isBlank()) throw ApiException.badRequest("invalid_value", "applications is a comma-separated list of application ids without empty entries.", ApiRequest.queryField("applications"));
             Application app = byId.get(id.trim());
-            if (app == null) throw ApiException.notFound("Application " + shorten(id.trim()));
+            if (app == null) throw ApiException.notFound("Application " + JsonFields.shorten(id.trim()));
             apps.add(app);
         }
         return apps;
@@ -136,13 +129,5 @@ public final class ComplianceHandler extends ApiHandler {
     /** Tenant-wide records (anchoring failures, tenant-wide remediations) are in view for keys not limited to some applications. */
     private static PostureReader.View view(Principal caller, List<Application> apps) {
         return new PostureReader.View(caller.tenantId(), apps, caller.applications().isEmpty());
-    }
-
-    private static String field(String name) {
-        return "query." + name;
-    }
-
-    private static String shorten(String text) {
-        return text.length() <= 64 ? text : text.substring(0, 64) + "…";
     }
 }
