@@ -139,6 +139,7 @@ final class ExportService {
             throw discarding(e, sessions::abort, reviews::abort);
         }
         bucket.put(factsKey(tenantId, exportId, shard.id()), facts.toJson());
+        discardIfEnded(tenantId, exportId);
         return facts.tally.sessions();
     }
 
@@ -162,10 +163,24 @@ final class ExportService {
                 case AUDIT -> writer.writeAuditReports(job.request(), files);
                 case POSTURE -> writer.writePostureReports(job, files);
             }
-            return new StagedReports(group, files.written);
         } catch (IOException | RuntimeException e) {
             throw discarding(e, files::abort);
         }
+        discardIfEnded(tenantId, exportId);
+        return new StagedReports(group, files.written);
+    }
+
+    /**
+     * A step still running when another shard's or branch's failure ended the job (the Map and Parallel states do not
+     * stop a task already invoked) would leave its files after MarkFailed's discard. Each step therefore looks at the
+     * job after writing: MarkFailed marks the job before it discards, so either it sees this step's files or this step
+     * sees the job ended and discards them itself.
+     */
+    private void discardIfEnded(String tenantId, String exportId) {
+        ExportJob job = store.find(tenantId, exportId).orElseThrow();
+        if (job.status() == ExportJob.Status.RUNNING) return;
+        discard(tenantId, exportId);
+        throw new IllegalStateException("export " + exportId + " ended (" + job.status() + ") while this step wrote to staging; its files are discarded");
     }
 
     /**

@@ -1,35 +1,22 @@
 package dev.veriproof.evidence;
 
-import dev.veriproof.adapters.dynamo.DynamoAnchorLedger;
-import dev.veriproof.adapters.dynamo.DynamoIncidentStore;
-import dev.veriproof.adapters.dynamo.DynamoPlanStore;
-import dev.veriproof.adapters.dynamo.DynamoRollupStore;
-import dev.veriproof.core.aggregation.Contribution;
-import dev.veriproof.core.aggregation.RollupStore;
-import dev.veriproof.core.governance.PlanItem;
-import dev.veriproof.core.posture.SessionIncident;
-import dev.veriproof.core.session.Session;
-import dev.veriproof.core.session.SessionValidator;
-import dev.veriproof.core.session.Validation;
-import java.time.LocalDate;
-import java.util.Optional;
-import dev.veriproof.core.anchoring.AnchorLedger;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.veriproof.adapters.dynamo.DynamoAnchorLedger;
 import dev.veriproof.adapters.dynamo.DynamoApplicationStore;
 import dev.veriproof.adapters.dynamo.DynamoAuditLog;
+import dev.veriproof.adapters.dynamo.DynamoIncidentStore;
+import dev.veriproof.adapters.dynamo.DynamoPlanStore;
 import dev.veriproof.adapters.dynamo.DynamoReviewStore;
+import dev.veriproof.adapters.dynamo.DynamoRollupStore;
 import dev.veriproof.adapters.dynamo.DynamoSessionStore;
 import dev.veriproof.anchoring.Web3jAnchorChain;
 import dev.veriproof.chain.Web3jSigner;
+import dev.veriproof.core.aggregation.Contribution;
+import dev.veriproof.core.aggregation.RollupStore;
+import dev.veriproof.core.anchoring.AnchorLedger;
 import dev.veriproof.core.anchoring.AnchoringRun;
 import dev.veriproof.core.applications.Application;
 import dev.veriproof.core.applications.RedactionPolicy;
@@ -37,12 +24,18 @@ import dev.veriproof.core.audit.AuditEntry;
 import dev.veriproof.core.audit.AuditEvent;
 import dev.veriproof.core.canonical.Canonical;
 import dev.veriproof.core.evidence.ExportJob;
+import dev.veriproof.core.evidence.ExportStore;
+import dev.veriproof.core.governance.PlanItem;
 import dev.veriproof.core.governance.Review;
 import dev.veriproof.core.governance.ReviewOutcome;
 import dev.veriproof.core.hash.Hashes;
 import dev.veriproof.core.ingest.StoredSession;
 import dev.veriproof.core.json.Json;
+import dev.veriproof.core.posture.SessionIncident;
 import dev.veriproof.core.session.RiskLevel;
+import dev.veriproof.core.session.Session;
+import dev.veriproof.core.session.SessionValidator;
+import dev.veriproof.core.session.Validation;
 import dev.veriproof.local.CloudFormationTemplate;
 import dev.veriproof.local.LocalAws;
 import dev.veriproof.local.LocalAwsExtension;
@@ -54,6 +47,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.lang.reflect.Proxy;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -64,6 +58,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Enumeration;
@@ -71,6 +66,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -87,6 +83,12 @@ import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The export end to end on real local servers: sessions stored the way ingest stores them and
@@ -500,6 +502,31 @@ class EvidenceExportTest {
         }
         Verified verified = verify(sharded);
         assertEquals(0, verified.exit(), verified.out());
+    }
+
+    @Test
+    void aStepStillWritingWhenTheExportFailedDiscardsWhatItWrote(LocalAws aws) throws Exception {
+        Fixture f = new Fixture(aws);
+        f.app("t1", "loan-review");
+        f.session("t1", "loan-review", "2026-07-02T10:00:00Z", 80, "LOW", false);
+        String id = Json.parse(f.handler.handleRequest(post("t1", "admin", """
+                {"framework": "ISO_42001", "from": "2026-07-01", "to": "2026-07-05"}"""), null).getBody()).get("id").asText();
+        // the step reads the job RUNNING; right after, another shard's failure runs MarkFailed to its end
+        AtomicInteger finds = new AtomicInteger();
+        ExportStore failingMidStep = (ExportStore) Proxy.newProxyInstance(ExportStore.class.getClassLoader(), new Class<?>[] {ExportStore.class},
+                (proxy, method, args) -> {
+                    Object result = method.invoke(f.exports, args);
+                    if (method.getName().equals("find") && finds.incrementAndGet() == 1) f.service.fail("t1", id, "another shard failed");
+                    return result;
+                });
+        ExportService straggler = new ExportService(failingMidStep, f.bucket, f.writer, (tenant, type, detail) -> { }, CLOCK, 5);
+
+        IllegalStateException ended = assertThrows(IllegalStateException.class,
+                () -> straggler.writeShard("t1", id, new ExportService.Shard("00001", LocalDate.parse("2026-07-01"), LocalDate.parse("2026-07-05"))));
+        assertTrue(ended.getMessage().contains("ended (FAILED)"), ended.getMessage());
+        assertEquals(ExportJob.Status.FAILED, f.exports.find("t1", id).orElseThrow().status());
+        assertEquals(List.of(), f.staged("t1", id), "the step's files do not outlive MarkFailed's discard");
+        assertTrue(f.s3Client.listMultipartUploads(l -> l.bucket(f.bucketName).prefix(ExportService.stagingPrefix("t1", id))).uploads().isEmpty());
     }
 
     @Test
