@@ -136,14 +136,7 @@ class EvidenceExportEndToEndTest {
         assertEquals("FAILED", job.get("status").asText(), job.toString());
         assertTrue(job.get("reason").asText().contains("Malformed JSON"), job.toString());
         assertEquals(409, api.get("/v1/exports/" + id + "/download", acme.key("auditor")).status());
-        try (S3Client s3 = S3Client.builder().endpointOverride(URI.create(System.getProperty("aws.endpointUrlS3"))).forcePathStyle(true)
-                .region(Region.US_EAST_1).credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"))).build()) {
-            String bucket = System.getProperty("EVIDENCE_BUCKET");
-            for (String prefix : List.of("exports/acme/" + id, "staging/acme/" + id)) {
-                assertEquals(0, s3.listObjectsV2(l -> l.bucket(bucket).prefix(prefix)).keyCount(), "nothing left under " + prefix);
-                assertTrue(s3.listMultipartUploads(l -> l.bucket(bucket).prefix(prefix)).uploads().isEmpty(), "no upload left under " + prefix);
-            }
-        }
+        assertNothingLeftOf(id);
         dynamo.deleteItem(d -> d.tableName(Config.sessionsTable()).key(Map.of("pk", item.get("pk"))));
     }
 
@@ -176,14 +169,7 @@ class EvidenceExportEndToEndTest {
             if (e.get("target").asText().equals("export/" + id)) logged.add(e.get("action").asText());
         });
         assertEquals(List.of("exports.start", "exports.fail"), logged);
-        try (S3Client s3 = S3Client.builder().endpointOverride(URI.create(System.getProperty("aws.endpointUrlS3"))).forcePathStyle(true)
-                .region(Region.US_EAST_1).credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"))).build()) {
-            String bucket = System.getProperty("EVIDENCE_BUCKET");
-            for (String prefix : List.of("exports/acme/" + id, "staging/acme/" + id)) {
-                assertEquals(0, s3.listObjectsV2(l -> l.bucket(bucket).prefix(prefix)).keyCount(), "nothing left under " + prefix);
-                assertTrue(s3.listMultipartUploads(l -> l.bucket(bucket).prefix(prefix)).uploads().isEmpty(), "no upload left under " + prefix);
-            }
-        }
+        assertNothingLeftOf(id);
 
         ApiClient.Response retried = api.post("/v1/exports/" + id + "/retry", acme.key("admin"), "");
         assertEquals(202, retried.status(), retried.body());
@@ -192,6 +178,17 @@ class EvidenceExportEndToEndTest {
         assertEquals("SUCCEEDED", done.get("status").asText(), done.toString());
         assertEquals(2, done.get("attempt").asInt());
         assertEquals(200, api.get("/v1/exports/" + id + "/download", acme.key("auditor")).status());
+    }
+
+    /** No package, no staged object and no open multipart upload of the export are left in the bucket. */
+    private static void assertNothingLeftOf(String id) {
+        try (S3Client s3 = s3()) {
+            String bucket = System.getProperty("EVIDENCE_BUCKET");
+            for (String prefix : List.of("exports/acme/" + id, "staging/acme/" + id)) {
+                assertEquals(0, s3.listObjectsV2(l -> l.bucket(bucket).prefix(prefix)).keyCount(), "nothing left under " + prefix);
+                assertTrue(s3.listMultipartUploads(l -> l.bucket(bucket).prefix(prefix)).uploads().isEmpty(), "no upload left under " + prefix);
+            }
+        }
     }
 
     private static S3Client s3() {
@@ -228,13 +225,7 @@ class EvidenceExportEndToEndTest {
         JsonNode job = api.get("/v1/exports/" + id, acme.key("auditor")).json();
         assertEquals("FAILED", job.get("status").asText(), job.toString());
         assertTrue(job.get("reason").asText().contains("Service: S3"), "the reason names S3's refusal: " + job);
-        try (S3Client s3 = s3()) {
-            String bucket = System.getProperty("EVIDENCE_BUCKET");
-            for (String prefix : List.of("exports/acme/" + id, "staging/acme/" + id)) {
-                assertEquals(0, s3.listObjectsV2(l -> l.bucket(bucket).prefix(prefix)).keyCount(), "nothing left under " + prefix);
-                assertTrue(s3.listMultipartUploads(l -> l.bucket(bucket).prefix(prefix)).uploads().isEmpty(), "no upload left under " + prefix);
-            }
-        }
+        assertNothingLeftOf(id);
         assertEquals(409, api.get("/v1/exports/" + id + "/download", acme.key("auditor")).status());
 
         assertEquals(200, api.post(LocalChainService.FIRE_PATH, null, "").status(), "anchored, so the retried package verifies in full");
