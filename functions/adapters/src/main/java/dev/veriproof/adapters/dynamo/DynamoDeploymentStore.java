@@ -7,7 +7,6 @@ import static dev.veriproof.adapters.dynamo.GovernanceTable.keyed;
 import dev.veriproof.core.governance.DeploymentRecord;
 import dev.veriproof.core.governance.DeploymentStore;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -49,9 +48,7 @@ public final class DynamoDeploymentStore implements DeploymentStore {
     }
 
     private List<DeploymentRecord> deployments(String tenantId, String skPrefix) {
-        return table.query(tenantId, skPrefix).stream()
-                .sorted(Comparator.comparing((Map<String, AttributeValue> i) -> i.get("applicationId").s())
-                        .thenComparing(i -> Long.parseLong(i.get("deployedAtMs").n())).thenComparing(i -> i.get("sha256").s()))
+        return table.queryByApplicationAndTime(tenantId, skPrefix, "deployedAtMs").stream()
                 .map(i -> deployment(tenantId, i)).toList();
     }
 

@@ -153,9 +153,7 @@ public final class DynamoSdkTelemetryStore implements SdkTelemetryStore {
     }
 
     private List<SdkHealthReport> healthReportsFrom(String tenantId, String skPrefix) {
-        return table.query(tenantId, skPrefix).stream()
-                .sorted(Comparator.comparing((Map<String, AttributeValue> i) -> i.get("applicationId").s())
-                        .thenComparing(i -> Long.parseLong(i.get("reportedAtMs").n())).thenComparing(i -> i.get("sha256").s()))
+        return table.queryByApplicationAndTime(tenantId, skPrefix, "reportedAtMs").stream()
                 .map(i -> new SdkHealthReport(tenantId, i.get("applicationId").s(), i.get("sdkName").s(), i.get("sdkVersion").s(),
                         Instant.parse(i.get("reportedAt").s()), i.get("report").s(), i.get("sha256").s(), Instant.parse(i.get("receivedAt").s())))
                 .toList();

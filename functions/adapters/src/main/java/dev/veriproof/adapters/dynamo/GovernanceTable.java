@@ -3,6 +3,7 @@ package dev.veriproof.adapters.dynamo;
 import static dev.veriproof.adapters.dynamo.Attributes.s;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,6 +55,17 @@ record GovernanceTable(DynamoDbClient client, String name) {
                         .expressionAttributeValues(Map.of(":pk", s(KeyItem.tenantPk(tenantId)), ":prefix", s(skPrefix))))
                 .items().forEach(items::add);
         return items;
+    }
+
+    /**
+     * {@link #query}'s items in the order the API lists timed records in: by application, then by the epoch milliseconds
+     * in {@code timeMsAttribute}, then by content hash (whether the prefix names one application or the whole tenant).
+     */
+    List<Map<String, AttributeValue>> queryByApplicationAndTime(String tenantId, String skPrefix, String timeMsAttribute) {
+        return query(tenantId, skPrefix).stream()
+                .sorted(Comparator.comparing((Map<String, AttributeValue> i) -> i.get("applicationId").s())
+                        .thenComparing(i -> Long.parseLong(i.get(timeMsAttribute).n())).thenComparing(i -> i.get("sha256").s()))
+                .toList();
     }
 
     /** The last item (greatest sort key) of the tenant whose sort key starts with {@code skPrefix}. */
