@@ -123,6 +123,7 @@ public final class OtlpHandler extends PrimedHandler<APIGatewayV2HTTPEvent, APIG
             }
             String requestId = request.requestId().isBlank() ? UUID.randomUUID().toString() : request.requestId();
             TraceIngest.Outcome outcome = traces.ingest(caller, spans, requestId);
+            outcome.sessions().emit();
             return respond(200, codec, codec.response(outcome), Map.of());
         } catch (ApiException e) {
             return error(codec, e.status(), e.getMessage());

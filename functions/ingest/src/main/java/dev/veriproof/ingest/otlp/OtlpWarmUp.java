@@ -3,6 +3,7 @@ package dev.veriproof.ingest.otlp;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
 import dev.veriproof.core.canonical.Canonical;
+import dev.veriproof.ingest.IngestMetrics;
 import dev.veriproof.core.hash.Hashes;
 import dev.veriproof.core.otlp.Span;
 import dev.veriproof.core.otlp.SpanLimits;
@@ -69,8 +70,8 @@ final class OtlpWarmUp {
             SessionValidator.validate(session, Instant.parse("2026-01-01T00:00:00Z"));
             Hashes.leafHash(Canonical.jcs(session));
             protobuf.decode(PROTOBUF_SAMPLE);
-            protobuf.response(new TraceIngest.Outcome(1, List.of("warm-up")));
-            json.response(new TraceIngest.Outcome(0, List.of()));
+            protobuf.response(new TraceIngest.Outcome(1, List.of("warm-up"), new IngestMetrics.Tally()));
+            json.response(new TraceIngest.Outcome(0, List.of(), new IngestMetrics.Tally()));
         }
     }
 }

@@ -7,6 +7,7 @@ import dev.veriproof.core.otlp.Span;
 import dev.veriproof.core.otlp.SpanLimits;
 import dev.veriproof.core.otlp.TraceBuffer;
 import dev.veriproof.core.otlp.TraceMapping;
+import dev.veriproof.ingest.IngestMetrics;
 import dev.veriproof.ingest.SessionIngest;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -25,6 +26,8 @@ import java.util.Set;
  */
 public final class TraceIngest {
     private static final int MAX_REASONS = 10;
+    /** The {@code errorCode} under which a session is counted as rejected when a span of its trace broke the limits. */
+    static final String SPAN_REJECTED = "span_rejected";
 
     private final SessionIngest sessions;
     private final TraceBuffer buffer;
@@ -34,8 +37,11 @@ public final class TraceIngest {
         this.buffer = buffer;
     }
 
-    /** How an export went: spans that could not be used, and why, trace by trace. */
-    public record Outcome(long rejectedSpans, List<String> reasons) {
+    /**
+     * How an export went: spans that could not be used, and why, trace by trace; and the sessions of the
+     * traces whose root span came, as {@code POST /v1/sessions} would count them.
+     */
+    public record Outcome(long rejectedSpans, List<String> reasons, IngestMetrics.Tally sessions) {
         public boolean fullSuccess() {
             return rejectedSpans == 0;
         }
@@ -52,6 +58,7 @@ public final class TraceIngest {
     private static final class Tally {
         long rejected;
         final List<String> reasons = new ArrayList<>();
+        final IngestMetrics.Tally sessions = new IngestMetrics.Tally();
 
         void reject(String traceId, long spans, String reason) {
             rejected += spans;
@@ -86,7 +93,7 @@ public final class TraceIngest {
         }
         if (!waiting.isEmpty()) wait(caller, waiting, tally);
         if (!roots.isEmpty()) assemble(caller, roots, traces, requestId, tally);
-        return new Outcome(tally.rejected, List.copyOf(tally.reasons));
+        return new Outcome(tally.rejected, List.copyOf(tally.reasons), tally.sessions);
     }
 
     /** A span outside the limits rejects its whole trace; without the root here, the trace is marked so that its root is refused too. */
@@ -99,6 +106,7 @@ public final class TraceIngest {
         // Not even a well-formed trace id: nothing can be buffered or marked under it.
         boolean usableTraceId = SpanLimits.violation(spans.get(0)).filter(v -> v.startsWith("its trace id")).isEmpty();
         if (!hasRoot && usableTraceId) buffer.reject(caller.tenantId(), traceId, violations.get(0));
+        if (hasRoot) tally.sessions.rejected(SPAN_REJECTED);
         tally.reject(traceId, spans.size(), String.join("; ", violations) + (usableTraceId ? "; nothing of this trace is stored" : ""));
         return true;
     }
@@ -113,6 +121,7 @@ public final class TraceIngest {
             if (waited.rejected().isPresent()) {
                 tally.reject(traceId, spans.size(), "an earlier export of this trace had a span rejected (" + waited.rejected().get()
                         + "), so its session is not stored");
+                tally.sessions.rejected(SPAN_REJECTED);
                 continue;
             }
             Map<String, Span> members = new LinkedHashMap<>();
@@ -121,6 +130,7 @@ public final class TraceIngest {
             members.remove(root.spanId());
             ObjectNode session = TraceMapping.toSession(root, List.copyOf(members.values()));
             SessionIngest.Result result = sessions.ingest(caller, session, Optional.empty(), requestId);
+            tally.sessions.add(result.body());
             if (result.status() >= 300) tally.reject(traceId, spans.size(), reason(result.body().path("error"), session));
         }
     }

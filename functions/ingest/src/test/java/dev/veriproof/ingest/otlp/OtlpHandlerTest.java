@@ -22,6 +22,7 @@ import dev.veriproof.core.otlp.Span;
 import dev.veriproof.core.otlp.TraceBuffer;
 import dev.veriproof.core.session.RiskLevel;
 import dev.veriproof.ingest.SessionIngest;
+import dev.veriproof.local.EmfOutput;
 import dev.veriproof.local.LocalAws;
 import dev.veriproof.local.LocalAwsExtension;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
@@ -397,6 +398,30 @@ class OtlpHandlerTest {
         assertTrue(message.contains("trace " + bad) && message.contains("veriproof.decision.outcome"), message);
         assertTrue(stored(bad).isEmpty());
         assertTrue(stored(good).isPresent());
+    }
+
+    @Test
+    void theSessionsOfAnExportAreCountedInTheIngestMetricsAsPostV1SessionsCountsThem() throws IOException {
+        String stored = newTraceId();
+        String duplicate = newTraceId();
+        String conflict = newTraceId();
+        String invalid = newTraceId();
+        String overLimits = newTraceId();
+        postProtobuf(export(root(duplicate)));
+        postProtobuf(export(root(conflict)));
+        io.opentelemetry.proto.trace.v1.Span huge = span(overLimits, "a000000000000001", "00f067aa0ba902b7", "chat", 10,
+                kv("gen_ai.operation.name", "chat"), kv("gen_ai.input.messages", "x".repeat(70_000)));
+
+        EmfOutput emf = EmfOutput.capture(() -> assertEquals(200, postProtobuf(export(root(stored), root(duplicate),
+                root(conflict, kv("veriproof.decision.outcome", "DENIED")), root(invalid, kv("veriproof.decision.outcome", "MAYBE")),
+                root(overLimits), huge)).getStatusCode()));
+
+        assertEquals(1, emf.sum("SessionsStored"), emf.metrics().toString());
+        assertEquals(1, emf.sum("SessionsDuplicate"));
+        assertEquals(3, emf.sum("SessionsRejected"), emf.metrics().toString());
+        assertEquals(1, emf.sum("SessionsRejected", Map.of("errorCode", "session_conflict")));
+        assertEquals(1, emf.sum("SessionsRejected", Map.of("errorCode", TraceIngest.SPAN_REJECTED)));
+        assertTrue(stored(stored).isPresent() && stored(invalid).isEmpty() && stored(overLimits).isEmpty());
     }
 
     @Test
