@@ -17,6 +17,7 @@ import dev.veriproof.core.signing.Signer;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -134,26 +135,14 @@ final class PackageWriter {
         return ids;
     }
 
+    /** VERIFY.md: every algorithm an auditor needs to check the package with or without VeriProof's verifier. */
     static String verifyText(String signer) {
-        return """
-                # Verifying this evidence package
-
-                Everything in this package can be checked offline against the public chain, with no access to VeriProof.
-
-                1. Get the verifier: `verifier.jar` (built from the VeriProof sources, `verifier/`).
-                2. Run `java -jar verifier.jar <this-package>.zip --rpc <an Ethereum JSON-RPC URL of the anchoring chain>`.
-                   It checks
-                   - `manifest.sig`: the EIP-191 signature of `manifest.json`'s bytes by the signer address below,
-                     the address that published the anchors;
-                   - every file listed in `manifest.json`: its SHA-256 and size;
-                   - every session line in `sessions/*.jsonl`: the record's RFC 8785 canonical bytes → leaf hash
-                     (SHA-256 of 0x00 ‖ bytes) → audit path → Merkle root (RFC 9162), and that root's `Anchored`
-                     event in the named transaction, block and contract.
-                3. It prints PASS, or every failure by session id or file, and exits 0 only if everything holds.
-                   Add `--signer <address>` to insist on the signer below.
-
-                Signer address: %s
-                """.formatted(signer);
+        try (var in = PackageWriter.class.getResourceAsStream("/evidence/VERIFY.md")) {
+            String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            return text.replace("{{signer}}", signer).replace("{{anchoredTopic}}", org.web3j.crypto.Hash.sha3String("Anchored(bytes32,uint256,bytes32)"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The package's session lines, split into sessions/NNNNN.jsonl files of at most {@link #SESSIONS_PER_FILE} lines. */
