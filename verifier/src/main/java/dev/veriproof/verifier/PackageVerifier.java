@@ -42,6 +42,8 @@ import org.web3j.utils.Numeric;
  */
 final class PackageVerifier {
     static final int REMEMBERED_ANCHORS = 4096;
+    static final String TENANT_BATCHES = "tenant-batches.jsonl";
+    static final String AUDIT_LOG = "audit-log.jsonl";
 
     private final SessionVerifier sessions;
     private final JsonRpc rpc;
@@ -135,6 +137,10 @@ final class PackageVerifier {
 
             Map<SessionVerifier.ChainKey, List<String>> chainChecks = leastRecentlyUsedFirst(rememberedAnchors);
             Map<String, Boolean> senders = leastRecentlyUsedFirst(rememberedAnchors);
+            Completeness completeness = new Completeness(manifest.path("tenantId").asText());
+            if (listed.contains(TENANT_BATCHES) && zip.getEntry(TENANT_BATCHES) != null) {
+                readTenantHeaders(zip, completeness, chainChecks, senders, signer);
+            }
             long sessionCount = 0;
             long failedSessions = 0;
             for (JsonNode file : manifest.path("files")) {
@@ -163,6 +169,7 @@ final class PackageVerifier {
                             String batch = anchor.path("batchId").asText("");
                             if (manifestAnchors.contains(batch)) usedAnchors.add(batch);
                             else problems = List.of("its anchor batch " + batch + " is not among the anchors manifest.json lists");
+                            completeness.session(batch, session.path("proof").path("leafIndex").asLong());
                         }
                         if (problems.isEmpty() && anchor.hasNonNull("txHash") && !signer.isEmpty()) {
                             String tx = anchor.get("txHash").asText();
@@ -179,10 +186,65 @@ final class PackageVerifier {
             for (String batch : manifestAnchors) {
                 if (!usedAnchors.contains(batch)) fail("file manifest.json", "lists anchor batch " + batch + " that no session of the package uses");
             }
+            completenessFailures(zip, listed, completeness);
             long declared = manifest.path("sessions").asLong(-1);
             if (declared != sessionCount) fail("file manifest.json", "states " + declared + " sessions, the package holds " + sessionCount);
             if (failedSessions == 0) out.println("PASS " + sessionCount + " session(s): records, proofs and anchors");
             return summary(files, sessionCount);
+        }
+    }
+
+    /**
+     * The tenant headers of {@code tenant-batches.jsonl}: each is checked like a session (header → leaf hash → proof → the
+     * anchored root, sent by the signer) before {@link Completeness} relies on it.
+     */
+    private void readTenantHeaders(ZipFile zip, Completeness completeness, Map<SessionVerifier.ChainKey, List<String>> chainChecks,
+                                   Map<String, Boolean> senders, String signer) throws IOException {
+        try (InputStream in = zip.getInputStream(zip.getEntry(TENANT_BATCHES))) {
+            LineReader lines = new LineReader(in);
+            for (byte[] bytes; (bytes = lines.next()) != null; ) {
+                if (bytes.length == 0) continue;
+                String where = TENANT_BATCHES + " line " + lines.number();
+                JsonNode line;
+                try {
+                    line = Json.parse(bytes);
+                } catch (RuntimeException e) {
+                    fail(where, "not JSON");
+                    continue;
+                }
+                com.fasterxml.jackson.databind.node.ObjectNode evidence = Json.mapper().createObjectNode();
+                evidence.set("record", line.path("header"));
+                evidence.set("leafHash", line.path("leafHash"));
+                evidence.set("proof", line.path("proof"));
+                evidence.set("anchor", line.path("anchor"));
+                List<String> problems = line.path("header").isObject() ? sessions.verify(evidence, chainChecks) : List.of("no header");
+                String tx = line.path("anchor").path("txHash").asText("");
+                if (problems.isEmpty() && !signer.isEmpty() && !senders.computeIfAbsent(tx, t -> sentBy(t, signer))) {
+                    problems = List.of("anchor transaction " + tx + " was not sent by the manifest's signer " + signer);
+                }
+                if (!problems.isEmpty()) problems.forEach(p -> fail(where, p));
+                else completeness.header(line, where);
+            }
+        }
+    }
+
+    /** What {@link Completeness} and the audit log's anchored heads say is missing. */
+    private void completenessFailures(ZipFile zip, Set<String> listed, Completeness completeness) throws IOException {
+        int before = failures;
+        List<Completeness.Failure> found = new java.util.ArrayList<>(completeness.failures());
+        if (listed.contains(AUDIT_LOG) && zip.getEntry(AUDIT_LOG) != null) {
+            try (InputStream in = zip.getInputStream(zip.getEntry(AUDIT_LOG))) {
+                found.addAll(AuditLogCheck.check(in, completeness.auditHeads()));
+            }
+        } else if (!completeness.auditHeads().isEmpty()) {
+            found.add(new Completeness.Failure("file " + AUDIT_LOG, "missing, but tenant headers anchored the audit log's head"));
+        }
+        found.forEach(f -> fail(f.what(), f.problem()));
+        if (failures == before && completeness.hasHeaders()) out.println("PASS completeness: no session, tenant batch or audit entry left out of the anchored batches");
+        Set<String> old = completeness.format1Batches();
+        if (!old.isEmpty()) {
+            out.println("NOTE " + old.size() + " batch(es) of format 1, anchored before completeness proofs: their sessions verify one by one, "
+                    + "but that none of their sessions is missing cannot be shown");
         }
     }
 
