@@ -16,7 +16,7 @@ import java.util.List;
  * that evidence pointing at a look-alike contract fails. The evidence is one session's
  * {@code {sessionId, record, leafHash, proof, anchor}}, an array of them, or {@code {"sessions": [...]}}.
  * Prints PASS or every failure per session; exits 0 only if every session passes, 1 if any fails,
- * 2 on a usage or input error.
+ * 2 on a usage or input error. {@code consistency <older.zip> <newer.zip>} compares two packages ({@link ConsistencyCheck}).
  */
 public final class Main {
     private Main() {}
@@ -27,6 +27,7 @@ public final class Main {
 
     /** The whole command, for callers in the same JVM (the devstack's demo). */
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length > 0 && args[0].equals("consistency")) return consistency(args, out, err);
         String file = null;
         String rpc = null;
         String contract = null;
@@ -77,6 +78,19 @@ public final class Main {
         return failed == 0 ? 0 : 1;
     }
 
+    private static int consistency(String[] args, PrintStream out, PrintStream err) {
+        if (args.length != 3) {
+            err.println("usage: java -jar verifier.jar consistency <older.zip> <newer.zip>");
+            return 2;
+        }
+        try {
+            return new ConsistencyCheck(out).check(Path.of(args[1]), Path.of(args[2]));
+        } catch (IOException | RuntimeException e) {
+            err.println("cannot read the packages: " + e.getMessage());
+            return 2;
+        }
+    }
+
     /** An evidence package (a ZIP: it starts with a local file header). */
     private static boolean isZip(Path file) {
         try (java.io.InputStream in = Files.newInputStream(file)) {
@@ -89,7 +103,7 @@ public final class Main {
 
     private static int usage(PrintStream err) {
         err.println("usage: java -jar verifier.jar <evidence.zip | evidence.json> --rpc <url> [--contract <the deployment's Anchor address>]"
-                + " [--signer <the deployment's signer address>]");
+                + " [--signer <the deployment's signer address>]\n       java -jar verifier.jar consistency <older.zip> <newer.zip>");
         return 2;
     }
 }
