@@ -11,13 +11,10 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,15 +48,7 @@ class ConsistencyCheckTest {
         byte[] manifest = ("{\"tenantId\":\"" + tenant + "\",\"signerAddress\":\"" + KEY.getAddress() + "\"}").getBytes(StandardCharsets.UTF_8);
         entries.put("manifest.json", manifest);
         entries.put("manifest.sig", sign(manifest));
-        Path path = tmp.resolve(name);
-        try (OutputStream file = Files.newOutputStream(path); ZipOutputStream zip = new ZipOutputStream(file)) {
-            for (var e : entries.entrySet()) {
-                zip.putNextEntry(new ZipEntry(e.getKey()));
-                zip.write(e.getValue());
-                zip.closeEntry();
-            }
-        }
-        return path;
+        return TestZip.write(tmp.resolve(name), entries);
     }
 
     private String run(Path older, Path newer, int expectedExit) {

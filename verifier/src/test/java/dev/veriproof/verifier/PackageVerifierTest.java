@@ -15,8 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,15 +37,7 @@ class PackageVerifierTest {
     }
 
     private Path zip(String name, Map<String, byte[]> entries) throws IOException {
-        Path path = tmp.resolve(name);
-        try (OutputStream file = Files.newOutputStream(path); ZipOutputStream zip = new ZipOutputStream(file)) {
-            for (var e : entries.entrySet()) {
-                zip.putNextEntry(new ZipEntry(e.getKey()));
-                zip.write(e.getValue());
-                zip.closeEntry();
-            }
-        }
-        return path;
+        return TestZip.write(tmp.resolve(name), entries);
     }
 
     private static byte[] manifest(String signer, byte[] scorecard) {
