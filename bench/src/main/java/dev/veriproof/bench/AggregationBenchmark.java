@@ -8,6 +8,7 @@ import dev.veriproof.adapters.dynamo.DynamoApplicationStore;
 import dev.veriproof.adapters.dynamo.DynamoIncidentStore;
 import dev.veriproof.adapters.dynamo.DynamoRiskStore;
 import dev.veriproof.adapters.dynamo.DynamoRollupStore;
+import dev.veriproof.adapters.dynamo.DynamoSdkTelemetryStore;
 import dev.veriproof.adapters.dynamo.DynamoSessionStore;
 import dev.veriproof.core.applications.Application;
 import dev.veriproof.core.applications.RedactionPolicy;
@@ -16,6 +17,7 @@ import dev.veriproof.core.ingest.StoredSession;
 import dev.veriproof.core.json.Json;
 import dev.veriproof.core.scoring.Band;
 import dev.veriproof.core.session.RiskLevel;
+import dev.veriproof.governance.SdkVersionStreamHandler;
 import dev.veriproof.local.CloudFormationTemplate;
 import dev.veriproof.local.LocalAws;
 import dev.veriproof.scoring.Aggregation;
@@ -70,6 +72,8 @@ public final class AggregationBenchmark {
     private static final List<String> APPS = List.of("loan-review", "support-bot", "claims-triage");
     private static final LocalDate LAST_DAY = LocalDate.parse("2026-11-26");
     private static final int DAYS = 5;
+    /** SDK versions per application in the sessions: the SDK version consumer's distinct keys. */
+    private static final int SDK_VERSIONS = 4;
 
     /** Counts write API calls and the items they write, on the benchmark's own client. */
     static final class WriteCounter implements ExecutionInterceptor {
@@ -152,6 +156,25 @@ public final class AggregationBenchmark {
             long afterReplay = totalSessions(client, governance);
             if (afterReplay != records) throw new IllegalStateException("a replay changed the rollups: " + afterReplay);
 
+            // the SDK version history consumer on the same batches (issue 16 target 2)
+            SdkVersionStreamHandler sdkHandler = new SdkVersionStreamHandler(new DynamoSdkTelemetryStore(client, governance));
+            counter.reset();
+            long sdkStarted = System.nanoTime();
+            for (DynamodbEvent batch : batches) {
+                StreamsEventResponse response = sdkHandler.handleRequest(batch, null);
+                if (!response.getBatchItemFailures().isEmpty()) throw new IllegalStateException("SDK batch item failures: " + response.getBatchItemFailures());
+            }
+            double sdkSeconds = (System.nanoTime() - sdkStarted) / 1e9;
+            long sdkWrites = counter.items.get();
+            long distinctPerBatch = batches.stream().mapToLong(AggregationBenchmark::distinctSdkVersions).sum();
+            counter.reset();
+            long sdkReplayStarted = System.nanoTime();
+            for (DynamodbEvent batch : batches) sdkHandler.handleRequest(batch, null);
+            double sdkReplaySeconds = (System.nanoTime() - sdkReplayStarted) / 1e9;
+            long sdkReplayWrites = counter.items.get();
+            int versionsStored = APPS.stream().mapToInt(app -> new DynamoSdkTelemetryStore(client, governance).versions(TENANT, app).size()).sum();
+            if (versionsStored != APPS.size() * SDK_VERSIONS) throw new IllegalStateException("SDK versions stored: " + versionsStored);
+
             double updatesPerSecond = rawUpdates(client, governance, updates);
             double recordsPerSecond = delivered / seconds;
             System.out.printf("%nstream records delivered:        %,d in %d batches of <= %d (%d applications x %d days)%n",
@@ -163,7 +186,20 @@ public final class AggregationBenchmark {
             System.out.printf("raw UpdateItem throughput:       %,.0f UpdateItem/s (%d single ADD updates, same run)%n", updatesPerSecond, updates);
             System.out.printf("ratio records/s : UpdateItem/s:  %.2f%n", recordsPerSecond / updatesPerSecond);
             System.out.printf("replay of every batch:           %.2f s, rollups unchanged (%,d sessions counted)%n", replaySeconds, afterReplay);
+            System.out.printf("%nSDK version history consumer:    %,.0f records/s (%.2f s), ratio to raw UpdateItem/s %.2f%n",
+                    delivered / sdkSeconds, sdkSeconds, delivered / sdkSeconds / updatesPerSecond);
+            System.out.printf("SDK writes per record:           %.4f  (%d UpdateItems for %d distinct (application, SDK, version) per batch, summed; before: 3 per session)%n",
+                    (double) sdkWrites / delivered, sdkWrites, distinctPerBatch);
+            System.out.printf("SDK replay of every batch:       %.2f s, %d writes (the history covered everything already)%n", sdkReplaySeconds, sdkReplayWrites);
         }
+    }
+
+    /** The distinct (application, SDK, version) of the batch's stored sessions. */
+    private static long distinctSdkVersions(DynamodbEvent batch) {
+        return batch.getRecords().stream().map(DynamoSessionStore::change).flatMap(java.util.Optional::stream)
+                .filter(c -> c.kind() == DynamoSessionStore.Change.Kind.STORED)
+                .map(c -> List.of(c.session().session().applicationId(), String.valueOf(c.session().session().session().sdkVersion())))
+                .distinct().count();
     }
 
     private static void store(DynamoSessionStore sessions, int records) {
@@ -178,7 +214,8 @@ public final class AggregationBenchmark {
             String id = "bench-" + i;
             String json = "{\"sessionId\":\"" + id + "\",\"applicationId\":\"" + app + "\",\"startedAt\":\"" + startedAt + "\",\"intent\":\"i\",\"model\":\"m\""
                     + ",\"riskLevel\":\"" + risk[random.nextInt(risk.length)] + "\",\"humanOversight\":{\"type\":\"HUMAN_IN_THE_LOOP\"}"
-                    + ",\"guardrails\":[{\"name\":\"g\",\"action\":\"" + actions[random.nextInt(actions.length)] + "\"}]}";
+                    + ",\"guardrails\":[{\"name\":\"g\",\"action\":\"" + actions[random.nextInt(actions.length)] + "\"}]"
+                    + ",\"sdk\":{\"name\":\"veriproof-python\",\"version\":\"1." + random.nextInt(SDK_VERSIONS) + ".0\"}}";
             String record = new String(Canonical.jcs(Json.parse(json)), StandardCharsets.UTF_8);
             int score = 60 + random.nextInt(41);
             batch.add(new StoredSession(TENANT, id, app, startedAt, record, "00".repeat(32), score, Band.of(score).name(), Map.of(), startedAt, "req-" + i, false));

@@ -7,6 +7,7 @@ import dev.veriproof.adapters.Log;
 import dev.veriproof.adapters.dynamo.DynamoSessionStore;
 import dev.veriproof.adapters.snapstart.PrimedHandler;
 import dev.veriproof.adapters.telemetry.Telemetry;
+import dev.veriproof.core.governance.SdkSighting;
 import dev.veriproof.core.governance.SdkTelemetryStore;
 import dev.veriproof.core.ingest.StoredSession;
 import dev.veriproof.core.session.Session;
@@ -17,9 +18,11 @@ import java.util.Optional;
 /**
  * The SDK version history from sessions (SPEC §8), fed by the sessions table's stream instead of a
  * write in the ingest path: each new session that names its SDK moves the first/last seen of that
- * SDK version (by the session's {@code startedAt}). The updates are order-independent min/max
- * moves, so at-least-once delivery, replays and retries change nothing. A failing record is
- * reported with everything after it (ReportBatchItemFailures), so nothing is skipped.
+ * SDK version (by the session's {@code startedAt}). A batch's sightings are coalesced per SDK version
+ * and written at most once each ({@link SdkTelemetryStore#saw}); the moves are order-independent
+ * min/max/union, so at-least-once delivery, replays and retries change nothing. An unreadable record
+ * is reported with everything after it (ReportBatchItemFailures), the ones before it are recorded;
+ * a failed write reports the whole batch, whose retry is harmless.
  */
 public final class SdkVersionStreamHandler extends PrimedHandler<DynamodbEvent, StreamsEventResponse> {
     private final SdkTelemetryStore sdk;
@@ -28,7 +31,8 @@ public final class SdkVersionStreamHandler extends PrimedHandler<DynamodbEvent, 
         this(GovernanceStores.sdk());
     }
 
-    SdkVersionStreamHandler(SdkTelemetryStore sdk) {
+    /** With its store given: for tests and the benchmark. */
+    public SdkVersionStreamHandler(SdkTelemetryStore sdk) {
         this.sdk = sdk;
     }
 
@@ -46,27 +50,37 @@ public final class SdkVersionStreamHandler extends PrimedHandler<DynamodbEvent, 
     @Override
     public StreamsEventResponse handleRequest(DynamodbEvent event, Context context) {
         Telemetry.begin(context);
-        List<StreamsEventResponse.BatchItemFailure> failures = new ArrayList<>();
+        List<SdkSighting> sightings = new ArrayList<>();
+        int processed = 0;
         for (DynamodbEvent.DynamodbStreamRecord record : event.getRecords()) {
             try {
-                process(record);
+                sighting(record).ifPresent(sightings::add);
             } catch (RuntimeException e) {
-                Log.error("sdk version update failed", e, "eventID", record.getEventID());
-                failures.add(StreamsEventResponse.BatchItemFailure.builder()
-                        .withItemIdentifier(record.getDynamodb().getSequenceNumber()).build());
+                Log.error("stream record unreadable", e, "eventID", record.getEventID());
                 break; // Lambda retries from this record on; the ones after it are redelivered too
             }
+            processed++;
         }
-        if (!failures.isEmpty()) Telemetry.count("StreamRecordsRetried", 1);
-        return StreamsEventResponse.builder().withBatchItemFailures(failures).build();
+        int firstFailed = processed;
+        try {
+            sdk.saw(sightings);
+        } catch (RuntimeException e) {
+            Log.error("sdk version update failed", e, "records", processed);
+            firstFailed = 0; // the writes are idempotent: the whole batch is retried
+        }
+        if (firstFailed == event.getRecords().size()) return StreamsEventResponse.builder().withBatchItemFailures(List.of()).build();
+        Telemetry.count("StreamRecordsRetried", 1);
+        return StreamsEventResponse.builder().withBatchItemFailures(List.of(StreamsEventResponse.BatchItemFailure.builder()
+                .withItemIdentifier(event.getRecords().get(firstFailed).getDynamodb().getSequenceNumber()).build())).build();
     }
 
-    private void process(DynamodbEvent.DynamodbStreamRecord record) {
+    /** The SDK version a newly stored session names, if any. */
+    private static Optional<SdkSighting> sighting(DynamodbEvent.DynamodbStreamRecord record) {
         Optional<DynamoSessionStore.Change> change = DynamoSessionStore.change(record);
-        if (change.isEmpty() || change.get().kind() != DynamoSessionStore.Change.Kind.STORED) return;
+        if (change.isEmpty() || change.get().kind() != DynamoSessionStore.Change.Kind.STORED) return Optional.empty();
         StoredSession stored = change.get().session().session();
         Session session = stored.session();
-        if (session.sdkName() == null || session.sdkVersion() == null) return;
-        sdk.sawSdk(stored.tenantId(), stored.applicationId(), session.sdkName(), session.sdkVersion(), stored.startedAt(), "session");
+        if (session.sdkName() == null || session.sdkVersion() == null) return Optional.empty();
+        return Optional.of(SdkSighting.at(stored.tenantId(), stored.applicationId(), session.sdkName(), session.sdkVersion(), stored.startedAt(), "session"));
     }
 }

@@ -21,10 +21,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.Record;
 
 /** The SDK version history from the sessions stream, fed with real DynamoDB Local stream records. */
@@ -87,6 +97,68 @@ class SdkVersionStreamHandlerTest {
         deliver(shuffled);
         deliver(records.subList(1, 3));
         assertEquals(once, store.versions(tenant, "app"), "replays in any order change nothing");
+    }
+
+    /** Counts the governance table's write requests made through the store's client. */
+    private static final class Writes implements ExecutionInterceptor {
+        final List<UpdateItemRequest> updates = new CopyOnWriteArrayList<>();
+        final AtomicInteger otherWrites = new AtomicInteger();
+        Runnable beforeFirstUpdate = () -> { };
+
+        @Override
+        public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+            if (context.request() instanceof UpdateItemRequest u) {
+                if (updates.isEmpty()) beforeFirstUpdate.run();
+                updates.add(u);
+            } else if (context.request() instanceof PutItemRequest || context.request() instanceof BatchWriteItemRequest
+                    || context.request() instanceof TransactWriteItemsRequest || context.request() instanceof DeleteItemRequest) {
+                otherWrites.incrementAndGet();
+            }
+        }
+    }
+
+    @Test
+    void aBatchWritesOncePerDistinctVersionAndItsReplayWritesNothing() {
+        for (int i = 0; i < 30; i++) store("m" + i, "2026-11-" + (10 + i % 10) + "T10:00:0" + (i % 10) + "Z", i % 3 == 0 ? "3.0.0" : "3.1.0");
+        List<Record> records = myRecords();
+        Writes writes = new Writes();
+        SdkVersionStreamHandler counted = new SdkVersionStreamHandler(new DynamoSdkTelemetryStore(aws.client(writes), aws.tableName("GovernanceTable")));
+        var event = LambdaStreamEvents.event(records, "arn:aws:dynamodb:us-east-1:000000000000:table/SessionsTable/stream/local");
+
+        assertTrue(counted.handleRequest(event, null).getBatchItemFailures().isEmpty());
+        assertEquals(2, writes.updates.size(), "30 sessions of 2 SDK versions: one write per version");
+        assertEquals(0, writes.otherWrites.get());
+        List<SdkVersion> versions = store.versions(tenant, "app");
+        assertEquals(List.of("3.0.0", "3.1.0"), versions.stream().map(SdkVersion::sdkVersion).toList());
+        assertEquals(Instant.parse("2026-11-10T10:00:00Z"), versions.get(0).firstSeen());
+        assertEquals(Instant.parse("2026-11-19T10:00:09Z"), versions.get(1).lastSeen());
+
+        writes.updates.clear();
+        assertTrue(counted.handleRequest(event, null).getBatchItemFailures().isEmpty());
+        assertEquals(0, writes.updates.size(), "a replayed batch adds nothing, so it writes nothing");
+        assertEquals(versions, store.versions(tenant, "app"));
+    }
+
+    @Test
+    void aWriterThatWidensTheHistoryBetweenTheReadAndTheWriteIsNotOverwritten() {
+        store("r1", "2026-11-20T10:00:00Z", "4.0.0");
+        store("r2", "2026-11-21T10:00:00Z", "4.0.0");
+        Writes writes = new Writes();
+        // another stream shard records a later and an earlier sighting after this batch's read, before its write
+        DynamoSdkTelemetryStore other = new DynamoSdkTelemetryStore(aws.client(), aws.tableName("GovernanceTable"));
+        writes.beforeFirstUpdate = () -> {
+            other.sawSdk(tenant, "app", "veriproof-python", "4.0.0", Instant.parse("2026-11-25T10:00:00Z"), "health");
+            other.sawSdk(tenant, "app", "veriproof-python", "4.0.0", Instant.parse("2026-11-01T10:00:00Z"), "session");
+        };
+        SdkVersionStreamHandler racing = new SdkVersionStreamHandler(new DynamoSdkTelemetryStore(aws.client(writes), aws.tableName("GovernanceTable")));
+
+        assertTrue(racing.handleRequest(LambdaStreamEvents.event(myRecords(), "arn:aws:dynamodb:us-east-1:000000000000:table/SessionsTable/stream/local"), null)
+                .getBatchItemFailures().isEmpty());
+        SdkVersion v = store.versions(tenant, "app").get(0);
+        assertEquals(Instant.parse("2026-11-01T10:00:00Z"), v.firstSeen());
+        assertEquals(Instant.parse("2026-11-25T10:00:00Z"), v.lastSeen());
+        assertEquals(Set.of("session", "health"), v.sources());
+        assertEquals(1, writes.updates.size(), "the lost write was read again and found covered: nothing more to write");
     }
 
     @Test

@@ -7,10 +7,12 @@ import static dev.veriproof.adapters.dynamo.GovernanceTable.keyed;
 import dev.veriproof.core.canonical.ContentIds;
 import dev.veriproof.core.governance.SdkHealthReport;
 import dev.veriproof.core.governance.SdkHealthState;
+import dev.veriproof.core.governance.SdkSighting;
 import dev.veriproof.core.governance.SdkTelemetryStore;
 import dev.veriproof.core.governance.SdkVersion;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -159,19 +161,66 @@ public final class DynamoSdkTelemetryStore implements SdkTelemetryStore {
                 .toList();
     }
 
+    /**
+     * One conditional write per distinct version, none when the stored history covers the sightings already: one
+     * consistent batch read of the versions' items, then a write that sets both bounds and adds the sources, on the
+     * condition that the stored bounds still lie within the new ones. A concurrent writer that widened them meanwhile
+     * (another stream shard) fails the condition; the version is then read again and merged once more.
+     */
     @Override
-    public void sawSdk(String tenantId, String applicationId, String sdkName, String sdkVersion, Instant at, String source) {
-        String nameAndVersion = sdkKey(sdkName, sdkVersion);
-        Map<String, AttributeValue> key = Map.of("pk", s(KeyItem.tenantPk(tenantId)), "sk", s("SDKVER#" + applicationId + "#" + nameAndVersion));
-        table.client().updateItem(r -> r.tableName(table.name()).key(key)
-                .updateExpression("SET applicationId = :a, sdkName = :n, sdkVersion = :v ADD sources :src")
-                .expressionAttributeValues(Map.of(":a", s(applicationId), ":n", s(sdkName), ":v", s(sdkVersion),
-                        ":src", AttributeValue.fromSs(List.of(source)))));
-        // Two conditional moves, each a no-op when the stored bound already covers `at`: replays,
-        // retries and out-of-order delivery all end in the same first/last seen.
-        Map<String, AttributeValue> values = Map.of(":ms", n(at.toEpochMilli()), ":t", s(at.toString()));
-        conditionalUpdate(key, "SET firstSeenMs = :ms, firstSeen = :t", "attribute_not_exists(firstSeenMs) OR firstSeenMs > :ms", values);
-        conditionalUpdate(key, "SET lastSeenMs = :ms, lastSeen = :t", "attribute_not_exists(lastSeenMs) OR lastSeenMs < :ms", values);
+    public void saw(Collection<SdkSighting> sightings) {
+        Map<Map<String, AttributeValue>, SdkSighting> pending = new LinkedHashMap<>();
+        for (SdkSighting sighting : SdkSighting.coalesce(sightings)) pending.put(versionKey(sighting), sighting);
+        for (int attempt = 1; !pending.isEmpty(); attempt++) {
+            if (attempt > MAX_ATTEMPTS) throw new IllegalStateException("SDK versions kept changing under " + pending.size() + " writes");
+            Map<Map<String, AttributeValue>, Map<String, AttributeValue>> stored = table.getAll(pending.keySet());
+            Map<Map<String, AttributeValue>, SdkSighting> raced = new LinkedHashMap<>();
+            pending.forEach((key, sighting) -> {
+                Map<String, AttributeValue> item = stored.getOrDefault(key, Map.of());
+                if (complete(item) && sighting.within(storedSighting(sighting, item))) return; // a replay: nothing to write
+                if (!widen(key, sighting.merge(storedSighting(sighting, item)))) raced.put(key, sighting);
+            });
+            pending = raced;
+        }
+    }
+
+    private static final int MAX_ATTEMPTS = 5;
+
+    private static Map<String, AttributeValue> versionKey(SdkSighting v) {
+        return Map.of("pk", s(KeyItem.tenantPk(v.tenantId())), "sk", s("SDKVER#" + v.applicationId() + "#" + sdkKey(v.sdkName(), v.sdkVersion())));
+    }
+
+    private static boolean complete(Map<String, AttributeValue> item) {
+        return item.containsKey("firstSeenMs") && item.containsKey("lastSeenMs") && item.containsKey("sources");
+    }
+
+    /**
+     * The stored history as a sighting of {@code of}'s version; a bound or the sources that are not stored (no item
+     * yet, or one left half-written by the three separate updates of before 2026-11-30) are {@code of}'s own.
+     */
+    private static SdkSighting storedSighting(SdkSighting of, Map<String, AttributeValue> item) {
+        return new SdkSighting(of.tenantId(), of.applicationId(), of.sdkName(), of.sdkVersion(),
+                item.containsKey("firstSeenMs") ? Instant.parse(item.get("firstSeen").s()) : of.firstSeen(),
+                item.containsKey("lastSeenMs") ? Instant.parse(item.get("lastSeen").s()) : of.lastSeen(),
+                item.containsKey("sources") ? new HashSet<>(item.get("sources").ss()) : of.sources());
+    }
+
+    /** Writes the version's history as {@code span}, unless a stored bound lies outside it; false then. */
+    private boolean widen(Map<String, AttributeValue> key, SdkSighting span) {
+        try {
+            table.client().updateItem(r -> r.tableName(table.name()).key(key)
+                    .updateExpression("SET applicationId = :a, sdkName = :n, sdkVersion = :v, firstSeenMs = :fms, firstSeen = :f,"
+                            + " lastSeenMs = :lms, lastSeen = :l ADD sources :src")
+                    .conditionExpression("(attribute_not_exists(firstSeenMs) OR firstSeenMs >= :fms)"
+                            + " AND (attribute_not_exists(lastSeenMs) OR lastSeenMs <= :lms)")
+                    .expressionAttributeValues(Map.of(":a", s(span.applicationId()), ":n", s(span.sdkName()), ":v", s(span.sdkVersion()),
+                            ":fms", n(span.firstSeen().toEpochMilli()), ":f", s(span.firstSeen().toString()),
+                            ":lms", n(span.lastSeen().toEpochMilli()), ":l", s(span.lastSeen().toString()),
+                            ":src", AttributeValue.fromSs(List.copyOf(span.sources())))));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
     }
 
     @Override
@@ -193,14 +242,5 @@ public final class DynamoSdkTelemetryStore implements SdkTelemetryStore {
         sources.addAll(b.sources());
         return new SdkVersion(a.applicationId(), a.sdkName(), a.sdkVersion(), a.firstSeen().isBefore(b.firstSeen()) ? a.firstSeen() : b.firstSeen(),
                 a.lastSeen().isAfter(b.lastSeen()) ? a.lastSeen() : b.lastSeen(), sources);
-    }
-
-    private void conditionalUpdate(Map<String, AttributeValue> key, String update, String condition, Map<String, AttributeValue> values) {
-        try {
-            table.client().updateItem(r -> r.tableName(table.name()).key(key).updateExpression(update).conditionExpression(condition)
-                    .expressionAttributeValues(values));
-        } catch (ConditionalCheckFailedException e) {
-            // the stored bound is already at least as wide
-        }
     }
 }

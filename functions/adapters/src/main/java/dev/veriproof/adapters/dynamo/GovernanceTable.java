@@ -3,6 +3,7 @@ package dev.veriproof.adapters.dynamo;
 import static dev.veriproof.adapters.dynamo.Attributes.s;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -10,7 +11,9 @@ import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
@@ -45,6 +48,23 @@ record GovernanceTable(DynamoDbClient client, String name) {
         Map<String, AttributeValue> item = client.getItem(r -> r.tableName(name).consistentRead(true)
                 .key(Map.of("pk", s(KeyItem.tenantPk(tenantId)), "sk", s(sk)))).item();
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item);
+    }
+
+    /** The items under the given keys ({@code pk}, {@code sk}) that exist, by key: consistent batch reads of 100 keys. */
+    Map<Map<String, AttributeValue>, Map<String, AttributeValue>> getAll(Collection<Map<String, AttributeValue>> keys) {
+        Map<Map<String, AttributeValue>, Map<String, AttributeValue>> found = new HashMap<>();
+        List<Map<String, AttributeValue>> all = List.copyOf(keys);
+        for (int from = 0; from < all.size(); from += 100) {
+            Map<String, KeysAndAttributes> request = Map.of(name, KeysAndAttributes.builder()
+                    .keys(all.subList(from, Math.min(from + 100, all.size()))).consistentRead(true).build());
+            while (!request.isEmpty()) {
+                Map<String, KeysAndAttributes> ask = request;
+                BatchGetItemResponse response = client.batchGetItem(b -> b.requestItems(ask));
+                response.responses().getOrDefault(name, List.of()).forEach(item -> found.put(Map.of("pk", item.get("pk"), "sk", item.get("sk")), item));
+                request = response.unprocessedKeys();
+            }
+        }
+        return found;
     }
 
     /** Every item of the tenant whose sort key starts with {@code skPrefix}, in sort-key order. */

@@ -1,6 +1,7 @@
 package dev.veriproof.core.governance;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 
 /** SDK health reports and the SDK version history of applications. */
@@ -25,7 +26,15 @@ public interface SdkTelemetryStore {
      * Records that the SDK version was in use at {@code at}: first seen is the earliest such time,
      * last seen the latest. Idempotent and order-independent, so replays and retries change nothing.
      */
-    void sawSdk(String tenantId, String applicationId, String sdkName, String sdkVersion, Instant at, String source);
+    default void sawSdk(String tenantId, String applicationId, String sdkName, String sdkVersion, Instant at, String source) {
+        saw(List.of(SdkSighting.at(tenantId, applicationId, sdkName, sdkVersion, at, source)));
+    }
+
+    /**
+     * Widens each version's history to cover the sightings (coalesced first: at most one write per distinct version,
+     * none when the history covers them already). Idempotent and order-independent, like {@link #sawSdk}.
+     */
+    void saw(Collection<SdkSighting> sightings);
 
     List<SdkVersion> versions(String tenantId, String applicationId);
 }
