@@ -174,21 +174,25 @@ public final class IngestBenchmark {
      * computed with the same core functions), under the raw tenant, as a conditional low-level PutItem.
      */
     private static PutItemRequest rawPut(String table, String body, String requestId) {
+        return PutItemRequest.builder()
+                .tableName(table)
+                .item(storedItem(RAW_TENANT, body, requestId))
+                .conditionExpression("attribute_not_exists(pk)")
+                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+                .build();
+    }
+
+    /** The sessions-table item the handler stores for this body under the tenant. */
+    static Map<String, AttributeValue> storedItem(String tenant, String body, String requestId) {
         ObjectNode node = (ObjectNode) Json.parse(body);
         Instant receivedAt = Instant.now();
         Session session = ((Validation.Valid) SessionValidator.validate(node, receivedAt)).session();
         byte[] canonical = Canonical.jcs(node);
         GovernanceScore score = GovernanceScore.of(session);
-        Map<String, AttributeValue> item = DynamoSessionStore.item(new StoredSession(RAW_TENANT, session.sessionId(),
+        return DynamoSessionStore.item(new StoredSession(tenant, session.sessionId(),
                 session.applicationId(), session.startedAt(), new String(canonical, StandardCharsets.UTF_8),
                 Hashes.hex(Hashes.leafHash(canonical)), score.value(), score.band().name(), score.factors(), receivedAt, requestId,
                 session.lacksRequiredOversight()));
-        return PutItemRequest.builder()
-                .tableName(table)
-                .item(item)
-                .conditionExpression("attribute_not_exists(pk)")
-                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
-                .build();
     }
 
     private static AttributeValue s(String value) {

@@ -55,8 +55,9 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  * <ul>
  *   <li>{@code pending-anchor} (sparse): {@code anchorPending} / {@code pendingKey} (received time, then key),
  *       removed when the session is anchored: the anchoring backlog, read without a scan;</li>
- *   <li>{@code tenant-day}: {@code tenantDay} ({@code <tenant>#<UTC day of startedAt>}) / {@code startedAtKey}:
- *       a tenant's sessions of a day, for exports;</li>
+ *   <li>{@code tenant-day}: {@code tenantDay} ({@code <tenant>#<UTC day of startedAt>}) / {@code startedAtKey},
+ *       projecting the explorer's row only (like {@code app-time}): a tenant's sessions of a day, for the explorer,
+ *       and for exports and recounts, which then batch-read the items;</li>
  *   <li>{@code review-queue} (sparse): {@code reviewQueue} ({@code <tenant>#<application>}) / {@code startedAtKey}:
  *       sessions that required oversight and had none, until a review removes the attribute (and sets
  *       {@code reviewed});</li>
@@ -158,12 +159,43 @@ public final class DynamoSessionStore implements SessionStore, PendingSessions, 
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(toView(item));
     }
 
-    /** A tenant's sessions of one UTC day of startedAt, in startedAt order, one result page (≤ 1 MB) in memory at a time. */
+    /**
+     * A tenant's sessions of one UTC day of startedAt, in startedAt order. The {@code tenant-day} index holds only the
+     * explorer's row (a full copy would double every session write), so its keys are read a page at a time and the
+     * sessions themselves in batch reads of 100: at most 100 full items in memory at a time.
+     */
     public void forEachOnDay(String tenantId, LocalDate day, Consumer<SessionView> action) {
-        dynamo.queryPaginator(q -> q.tableName(table).indexName(DAY_INDEX)
-                        .keyConditionExpression(TENANT_DAY + " = :td")
-                        .expressionAttributeValues(Map.of(":td", s(tenantDay(tenantId, day)))))
-                .items().forEach(item -> action.accept(toView(item)));
+        List<Map<String, AttributeValue>> keys = new ArrayList<>(BATCH_GET);
+        for (Map<String, AttributeValue> row : dynamo.queryPaginator(q -> q.tableName(table).indexName(DAY_INDEX)
+                        .keyConditionExpression(TENANT_DAY + " = :td").projectionExpression(PK)
+                        .expressionAttributeValues(Map.of(":td", s(tenantDay(tenantId, day))))).items()) {
+            keys.add(Map.of(PK, row.get(PK)));
+            if (keys.size() == BATCH_GET) {
+                fullItems(keys).forEach(item -> action.accept(toView(item)));
+                keys.clear();
+            }
+        }
+        if (!keys.isEmpty()) fullItems(keys).forEach(item -> action.accept(toView(item)));
+    }
+
+    private static final int BATCH_GET = 100;
+
+    /** The items under the keys, in the keys' order; a key whose item is gone (deleted since the index was read) is skipped. */
+    private List<Map<String, AttributeValue>> fullItems(List<Map<String, AttributeValue>> keys) {
+        Map<String, Map<String, AttributeValue>> found = new HashMap<>();
+        Map<String, KeysAndAttributes> request = Map.of(table, KeysAndAttributes.builder().keys(List.copyOf(keys)).build());
+        while (!request.isEmpty()) {
+            Map<String, KeysAndAttributes> ask = request;
+            BatchGetItemResponse response = dynamo.batchGetItem(b -> b.requestItems(ask));
+            response.responses().getOrDefault(table, List.of()).forEach(item -> found.put(item.get(PK).s(), item));
+            request = response.unprocessedKeys();
+        }
+        List<Map<String, AttributeValue>> ordered = new ArrayList<>(keys.size());
+        for (Map<String, AttributeValue> key : keys) {
+            Map<String, AttributeValue> item = found.get(key.get(PK).s());
+            if (item != null) ordered.add(item);
+        }
+        return ordered;
     }
 
     /** Whether the tenant has any session on one of the days from..to. */

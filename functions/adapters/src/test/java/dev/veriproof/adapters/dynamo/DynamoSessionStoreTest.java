@@ -126,6 +126,28 @@ class DynamoSessionStoreTest {
     }
 
     @Test
+    void aDayOfMoreThanOneBatchReadComesBackWholeAndAnchoredFromTheThinIndex() {
+        List<StoredSession> stored = new ArrayList<>();
+        for (int i = 0; i < 230; i++) {
+            stored.add(session(String.format("d-%03d", i), String.format("2026-11-19T10:%02d:%02dZ", i / 60, i % 60), "r", false));
+        }
+        for (int from = 0; from < stored.size(); from += 100) sessions.putAllIfAbsent(stored.subList(from, Math.min(from + 100, stored.size())));
+        assertEquals(Recorded.ANCHORED, sessions.recordAnchored(pending("d-150"), PROOF, ANCHOR));
+
+        Map<String, AttributeValue> indexEntry = aws.client().query(q -> q.tableName(aws.tableName("SessionsTable")).indexName(DynamoSessionStore.DAY_INDEX)
+                .keyConditionExpression("tenantDay = :d").expressionAttributeValues(Map.of(":d", AttributeValue.fromS(tenant + "#2026-11-19")))
+                .limit(1)).items().get(0);
+        assertFalse(indexEntry.containsKey("record"), "the tenant-day index holds no copy of the record");
+        assertTrue(indexEntry.containsKey("governanceScore"), "but the explorer's row");
+
+        List<SessionView> day = new ArrayList<>();
+        sessions.forEachOnDay(tenant, LocalDate.parse("2026-11-19"), day::add);
+        assertEquals(stored, day.stream().map(SessionView::session).toList(), "every session, whole, in startedAt order");
+        assertEquals(Optional.of(ANCHOR), day.get(150).anchor());
+        assertEquals(Optional.of(PROOF), day.get(150).proof());
+    }
+
+    @Test
     void streamImagesMapToTheSameTypedSessionAndOnlyStoringAndAnchoringAreChanges() {
         StoredSession first = session("s-1", "2026-11-20T10:00:00Z", "req-1", true);
         StoredSession second = session("s-2", "2026-11-20T11:00:00Z", "req-2", false);
