@@ -4,7 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import dev.veriproof.adapters.Config;
 import dev.veriproof.adapters.Log;
 import dev.veriproof.adapters.aws.AwsClients;
-import dev.veriproof.adapters.dynamo.DynamoSessionStore;
+import dev.veriproof.adapters.dynamo.DynamoAnchorPointers;
 import dev.veriproof.adapters.dynamo.DynamoAnchorLedger;
 import dev.veriproof.adapters.snapstart.PrimedHandler;
 import dev.veriproof.adapters.telemetry.Telemetry;
@@ -27,7 +27,7 @@ import software.amazon.lambda.powertools.metrics.model.MetricUnit;
  * The scheduled anchoring function (EventBridge schedule; reserved concurrency 1 in the template,
  * and a lease in the table besides). Configuration: {@code CHAIN_RPC_URL}, {@code CHAIN_ID},
  * {@code ANCHOR_CONTRACT}, {@code ANCHOR_CONFIRMATIONS} (default 1), {@code ANCHOR_MAX_BATCH}
- * (default 10000), {@code ANCHOR_RECEIPT_WAIT_SECONDS} (default 300), {@code ANCHOR_RETRY_BASE_SECONDS}
+ * (default 100000: at one run a minute, a ceiling of ≈1,600 sessions/s), {@code ANCHOR_RECEIPT_WAIT_SECONDS} (default 300), {@code ANCHOR_RETRY_BASE_SECONDS}
  * (default 300), and the signing key ({@code SIGNER_SECRET_ARN} or, locally, {@code SIGNER_PRIVATE_KEY}).
  */
 public final class AnchoringHandler extends PrimedHandler<Map<String, Object>, Map<String, Object>> {
@@ -36,10 +36,10 @@ public final class AnchoringHandler extends PrimedHandler<Map<String, Object>, M
     private final Clock clock;
 
     public AnchoringHandler() {
-        this(new DynamoSessionStore(AwsClients.dynamoDb(), Config.sessionsTable()), Clock.systemUTC());
+        this(new DynamoAnchorPointers(AwsClients.dynamoDb(), Config.sessionsTable()), Clock.systemUTC());
     }
 
-    private AnchoringHandler(DynamoSessionStore sessions, Clock clock) {
+    private AnchoringHandler(DynamoAnchorPointers sessions, Clock clock) {
         this(new AnchoringRun(sessions,
                 new DynamoAnchorLedger(AwsClients.dynamoDb(), Config.governanceTable()),
                 new Web3jAnchorChain(Config.required("CHAIN_RPC_URL"), Long.parseLong(Config.required("CHAIN_ID")),
@@ -66,7 +66,7 @@ public final class AnchoringHandler extends PrimedHandler<Map<String, Object>, M
 
     static AnchoringRun.Settings settings() {
         return new AnchoringRun.Settings(
-                integer("ANCHOR_MAX_BATCH", 10_000),
+                integer("ANCHOR_MAX_BATCH", 100_000),
                 integer("ANCHOR_CONFIRMATIONS", 1),
                 Duration.ofSeconds(integer("ANCHOR_RECEIPT_WAIT_SECONDS", 300)),
                 Duration.ofMinutes(20),

@@ -2,6 +2,7 @@ package dev.veriproof.anchoring;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.veriproof.adapters.dynamo.DynamoAnchorPointers;
 import dev.veriproof.adapters.dynamo.DynamoSessionStore;
 import dev.veriproof.adapters.dynamo.DynamoAnchorLedger;
 import dev.veriproof.core.anchoring.AnchorChain;
@@ -40,6 +41,7 @@ final class AnchoringFixture {
     final String governanceTable;
     final TestClock clock = new TestClock(Instant.parse("2026-11-26T10:00:00Z"));
     final DynamoSessionStore sessions;
+    final DynamoAnchorPointers pointers;
     final DynamoAnchorLedger ledger;
     private int received;
 
@@ -50,6 +52,7 @@ final class AnchoringFixture {
         this.sessionsTable = tables.get("SessionsTable");
         this.governanceTable = tables.get("GovernanceTable");
         this.sessions = new DynamoSessionStore(dynamo, sessionsTable);
+        this.pointers = new DynamoAnchorPointers(dynamo, sessionsTable);
         this.ledger = new DynamoAnchorLedger(dynamo, governanceTable);
     }
 
@@ -58,10 +61,13 @@ final class AnchoringFixture {
     }
 
     AnchoringRun run(AnchorChain chain) {
-        return new AnchoringRun(sessions, ledger, chain, clock, SETTINGS);
+        return new AnchoringRun(pointers, ledger, chain, clock, SETTINGS);
     }
 
-    /** Writes sessions the way ingest stores them (the attributes anchoring relies on), each received later than the last. */
+    /**
+     * Writes sessions the way ingest stores them (the attributes anchoring relies on), each received later than the last,
+     * and puts each into the backlog as the sessions stream's consumer does ({@link AnchorBacklogStreamHandler}).
+     */
     List<String> ingest(String tenantId, int count) {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < count; i++) {
@@ -74,17 +80,36 @@ final class AnchoringFixture {
             steps.addObject().put("type", "llm_call").put("output", "decision " + received);
             String canonical = new String(Canonical.jcs(record), java.nio.charset.StandardCharsets.UTF_8);
             Instant receivedAt = Instant.parse("2026-11-26T09:00:00Z").plusMillis(received);
-            sessions.putIfAbsent(new StoredSession(tenantId, sessionId, "loan-review", Instant.parse("2026-11-26T09:00:00Z"), canonical,
+            StoredSession stored = new StoredSession(tenantId, sessionId, "loan-review", Instant.parse("2026-11-26T09:00:00Z"), canonical,
                     Hashes.hex(Hashes.leafHash(canonical.getBytes(java.nio.charset.StandardCharsets.UTF_8))), 50, "POOR", Map.of(),
-                    receivedAt, "req-" + sessionId, false));
+                    receivedAt, "req-" + sessionId, false);
+            sessions.putIfAbsent(stored);
+            pointers.enqueue(stored);
             ids.add(sessionId);
         }
         return ids;
     }
 
+    /**
+     * The session as a reader sees it, in the item's terms: the session item's attributes, {@code anchorPending} while
+     * its pointer waits in the backlog, and {@code proof} and {@code anchor} (JSON) once anchored.
+     */
     Map<String, AttributeValue> item(String tenantId, String sessionId) {
+        Map<String, AttributeValue> item = new java.util.HashMap<>(dynamo.getItem(b -> b.tableName(sessionsTable).consistentRead(true)
+                .key(Map.of("pk", s("S#" + tenantId + "#" + sessionId)))).item());
+        item.remove("anchorPending");
+        if (pointer(tenantId, sessionId).containsKey("anchorPending")) item.put("anchorPending", s("PENDING"));
+        sessions.view(tenantId, sessionId).ifPresent(view -> {
+            view.proof().ifPresent(proof -> item.put("proof", s(proof.toJson().toString())));
+            view.anchor().ifPresent(anchor -> item.put("anchor", s(anchor.toJson().toString())));
+        });
+        return item;
+    }
+
+    /** The session's anchoring pointer item. */
+    Map<String, AttributeValue> pointer(String tenantId, String sessionId) {
         return dynamo.getItem(b -> b.tableName(sessionsTable).consistentRead(true)
-                .key(Map.of("pk", s("S#" + tenantId + "#" + sessionId)))).item();
+                .key(Map.of("pk", s("A#" + tenantId + "#" + sessionId)))).item();
     }
 
     /** The verifier's input for a stored session: {sessionId, record, leafHash, proof, anchor}. */

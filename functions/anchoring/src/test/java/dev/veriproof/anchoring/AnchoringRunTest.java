@@ -115,7 +115,7 @@ class AnchoringRunTest {
         fixture.ingest("demo", 2);
         Map<String, Object> event = Json.mapper().readValue(
                 dev.veriproof.local.CloudFormationTemplate.locate().getParent().resolve("events/schedule/anchoring.json").toFile(), Map.class);
-        AnchoringHandler handler = new AnchoringHandler(fixture.run(chain), fixture.sessions::oldestPendingSince, fixture.clock);
+        AnchoringHandler handler = new AnchoringHandler(fixture.run(chain), fixture.pointers::oldestPendingSince, fixture.clock);
         LocalLambdaContext context = new LocalLambdaContext("AnchoringFunction");
         Map<String, Object>[] summary = new Map[1];
         EmfOutput emf = EmfOutput.capture(() -> summary[0] = handler.handleRequest(event, context));
@@ -141,7 +141,7 @@ class AnchoringRunTest {
         fixture.ingest("acme", 3);
         fixture.clock.advance(Duration.ofMinutes(30));
         node.stop();
-        AnchoringHandler handler = new AnchoringHandler(fixture.run(chain), fixture.sessions::oldestPendingSince, fixture.clock);
+        AnchoringHandler handler = new AnchoringHandler(fixture.run(chain), fixture.pointers::oldestPendingSince, fixture.clock);
         EmfOutput emf = EmfOutput.capture(() -> handler.handleRequest(Map.of(), new LocalLambdaContext("AnchoringFunction")));
         assertEquals(1, emf.sum("ChainFailures"));
         assertEquals(0, emf.sum("SessionsAnchored"));
@@ -156,14 +156,14 @@ class AnchoringRunTest {
         AnchoringRun.Settings twoBlocks = new AnchoringRun.Settings(10_000, 2, Duration.ofSeconds(2),
                 Duration.ofMinutes(20), Duration.ofMinutes(5), Duration.ofHours(1));
         long nonce = chain.minedNonce();
-        AnchoringRun.Result unconfirmed = new AnchoringRun(fixture.sessions, fixture.ledger, chain, fixture.clock, twoBlocks).run();
+        AnchoringRun.Result unconfirmed = new AnchoringRun(fixture.pointers, fixture.ledger, chain, fixture.clock, twoBlocks).run();
         assertEquals(Outcome.FAILED, unconfirmed.outcome());
         assertTrue(unconfirmed.failure().orElse("").contains("not confirmed"), unconfirmed.failure().orElse(""));
         assertFalse(fixture.item("acme", ids.get(0)).containsKey("anchor"), "mined but not yet buried: no proof yet");
 
         mineOneBlock();
         fixture.clock.advance(Duration.ofMinutes(6));
-        AnchoringRun.Result confirmed = new AnchoringRun(fixture.sessions, fixture.ledger, chain, fixture.clock, twoBlocks).run();
+        AnchoringRun.Result confirmed = new AnchoringRun(fixture.pointers, fixture.ledger, chain, fixture.clock, twoBlocks).run();
         assertEquals(Outcome.ANCHORED, confirmed.outcome(), confirmed.failure().orElse(""));
         assertEquals(3, confirmed.sessions());
         assertEquals(nonce + 1, chain.minedNonce(), "the same transaction, not a second one");
@@ -196,9 +196,9 @@ class AnchoringRunTest {
         assertEquals(Outcome.ANCHORED, fixture.run(chain).run().outcome());
         String proof = fixture.item("acme", ids.get(0)).get("proof").s();
         fixture.dynamo.updateItem(b -> b.tableName(fixture.sessionsTable)
-                .key(Map.of("pk", AnchoringFixture.s("S#acme#" + ids.get(0))))
+                .key(Map.of("pk", AnchoringFixture.s("A#acme#" + ids.get(0))))
                 .updateExpression("SET anchorPending = :p, pendingKey = :k")
-                .expressionAttributeValues(Map.of(":p", AnchoringFixture.s("PENDING"), ":k", AnchoringFixture.s("2026-11-26T09:00:00Z#again"))));
+                .expressionAttributeValues(Map.of(":p", AnchoringFixture.s("P#03"), ":k", AnchoringFixture.s("2026-11-26T09:00:00Z#again"))));
         long nonce = chain.minedNonce();
         fixture.clock.advance(Duration.ofMinutes(5));
         assertEquals(Outcome.NOTHING_PENDING, fixture.run(chain).run().outcome());
@@ -308,7 +308,7 @@ class AnchoringRunTest {
                 java.util.Set.of("PutItem", "UpdateItem", "DeleteItem", "TransactWriteItems", "Query", "BatchGetItem", "GetItem"), 2);
         long nonceBefore = chain.minedNonce();
         try (software.amazon.awssdk.services.dynamodb.DynamoDbClient throttled = aws.client(throttle)) {
-            AnchoringRun run = new AnchoringRun(new dev.veriproof.adapters.dynamo.DynamoSessionStore(throttled, fixture.sessionsTable),
+            AnchoringRun run = new AnchoringRun(new dev.veriproof.adapters.dynamo.DynamoAnchorPointers(throttled, fixture.sessionsTable),
                     new DynamoAnchorLedger(throttled, fixture.governanceTable), chain, fixture.clock, AnchoringFixture.SETTINGS);
             AnchoringRun.Result result = run.run();
             assertEquals(Outcome.ANCHORED, result.outcome(), result.failure().orElse(""));
@@ -346,28 +346,33 @@ class AnchoringRunTest {
         for (String id : ids) assertTrue(fixture.item("acme", id).containsKey("anchor"));
     }
 
-    @Test
-    void aCrashWhileRecordingProofsIsCompletedWithoutAnchoringAnySessionTwice() {
+    @org.junit.jupiter.params.ParameterizedTest(name = "crash after {0} of 5 pointers")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {0, 2})
+    void aCrashWhileRecordingPlacementsIsCompletedWithoutAnchoringAnySessionTwice(int before) {
         List<String> ids = fixture.ingest("acme", 5);
         long nonceBefore = chain.minedNonce();
-        int[] recorded = {0};
-        dev.veriproof.adapters.dynamo.DynamoSessionStore real = fixture.sessions;
-        dev.veriproof.core.anchoring.PendingSessions crashesAfterTwo = new dev.veriproof.core.anchoring.PendingSessions() {
+        dev.veriproof.core.anchoring.PendingSessions real = fixture.pointers;
+        dev.veriproof.core.anchoring.PendingSessions crashes = new dev.veriproof.core.anchoring.PendingSessions() {
             @Override public List<dev.veriproof.core.anchoring.PendingLeaf> oldestPending(int limit) {
                 return real.oldestPending(limit);
             }
-            @Override public Recorded recordAnchored(dev.veriproof.core.anchoring.PendingLeaf leaf, InclusionProof proof, Anchor anchor) {
-                if (recorded[0]++ == 2) throw new CrashInjected();
-                return real.recordAnchored(leaf, proof, anchor);
+            @Override public int recordAnchored(List<AnchoredLeaf> leaves, Anchor anchor) {
+                // the batch item is written first, then the pointers: the crash comes after `before` of them
+                real.recordAnchored(leaves.subList(0, before), anchor);
+                throw new CrashInjected();
             }
         };
-        assertThrows(CrashInjected.class, () -> new AnchoringRun(crashesAfterTwo, fixture.ledger, chain, fixture.clock, AnchoringFixture.SETTINGS).run());
+        assertThrows(CrashInjected.class, () -> new AnchoringRun(crashes, fixture.ledger, chain, fixture.clock, AnchoringFixture.SETTINGS).run());
+        for (int i = before; i < ids.size(); i++) assertTrue(fixture.item("acme", ids.get(i)).containsKey("anchorPending"));
         fixture.clock.advance(Duration.ofMinutes(21));
         AnchoringRun.Result completed = fixture.run(chain).run();
         assertEquals(Outcome.ANCHORED, completed.outcome());
-        assertEquals(3, completed.sessions(), "only the three not yet recorded");
+        assertEquals(5 - before, completed.sessions(), "only those not yet recorded");
         assertEquals(nonceBefore + 1, chain.minedNonce());
-        for (String id : ids) assertTrue(fixture.item("acme", id).containsKey("anchor"));
+        for (String id : ids) {
+            assertTrue(fixture.item("acme", id).containsKey("anchor"));
+            assertFalse(fixture.item("acme", id).containsKey("anchorPending"));
+        }
     }
 
     @Test

@@ -75,7 +75,7 @@ public final class Aggregation {
                 incident.ifPresent(i -> incidents.record(event.tenantId(), i));
                 sessionRules(event, incident, rulesByTenant.computeIfAbsent(event.tenantId(), alerts::rules));
             } catch (RuntimeException e) {
-                Log.error("per-session alert rules or incident failed", e, "tenantId", event.tenantId(), "sessionId", event.session().sessionId());
+                Log.error("per-session alert rules or incident failed", e, "tenantId", event.tenantId(), "sessionId", event.sessionId());
                 failed.add(event.sequenceNumber());
             }
         }
@@ -83,7 +83,7 @@ public final class Aggregation {
         Set<String> markers = new HashSet<>();
         for (SessionEvent event : events) {
             if (!markers.add(event.marker())) continue; // one transaction may not touch a marker twice
-            groups.computeIfAbsent(new Group(event.tenantId(), event.session().applicationId(), event.session().day()), g -> new ArrayList<>()).add(event);
+            groups.computeIfAbsent(new Group(event.tenantId(), event.applicationId(), event.day()), g -> new ArrayList<>()).add(event);
         }
         Instant now = clock.instant();
         for (Map.Entry<Group, List<SessionEvent>> group : groups.entrySet()) {
@@ -110,7 +110,7 @@ public final class Aggregation {
                 evaluate(a.tenantId(), a.applicationId(), app.getValue() > 0, rulesByTenant.computeIfAbsent(a.tenantId(), alerts::rules));
             } catch (RuntimeException e) {
                 Log.error("risk and metric rule evaluation failed", e, "tenantId", a.tenantId(), "applicationId", a.applicationId());
-                events.stream().filter(ev -> ev.tenantId().equals(a.tenantId()) && ev.session().applicationId().equals(a.applicationId()))
+                events.stream().filter(ev -> ev.tenantId().equals(a.tenantId()) && ev.applicationId().equals(a.applicationId()))
                         .forEach(ev -> failed.add(ev.sequenceNumber()));
             }
         }

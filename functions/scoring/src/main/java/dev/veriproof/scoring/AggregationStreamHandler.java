@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The sessions table's stream: a stored session (INSERT), a session becoming anchored (MODIFY
- * that removes {@code anchorPending}) and a waiting session being reviewed (MODIFY that removes {@code reviewQueue})
+ * The sessions table's stream: a stored session (INSERT), a session becoming anchored (MODIFY of its anchoring
+ * pointer that removes {@code anchorPending}) and a waiting session being reviewed (MODIFY that removes {@code reviewQueue})
  * feed {@link Aggregation}. Failed records are reported as batch
  * item failures; the event source mapping retries from the first of them.
  */
@@ -56,14 +56,14 @@ public final class AggregationStreamHandler extends PrimedHandler<DynamodbEvent,
 
     /** The aggregation event a stream record carries, or null when it carries none. */
     static SessionEvent parse(DynamodbEvent.DynamodbStreamRecord record) {
-        Optional<DynamoSessionStore.Change> change = DynamoSessionStore.change(record);
-        if (change.isEmpty()) return null;
-        StoredSession stored = change.get().session().session();
-        SessionEvent.Change kind = switch (change.get().kind()) {
-            case STORED -> SessionEvent.Change.STORED;
-            case ANCHORED -> SessionEvent.Change.ANCHORED;
-            case REVIEWED -> SessionEvent.Change.REVIEWED;
-        };
-        return new SessionEvent(change.get().sequenceNumber(), stored.tenantId(), stored.session(), stored.governanceScore(), kind);
+        Optional<DynamoSessionStore.Change> found = DynamoSessionStore.change(record);
+        if (found.isEmpty()) return null;
+        DynamoSessionStore.Change change = found.get();
+        if (change.kind() == DynamoSessionStore.Change.Kind.ANCHORED) {
+            return SessionEvent.anchored(change.sequenceNumber(), change.tenantId(), change.sessionId(), change.applicationId(), change.day());
+        }
+        StoredSession stored = change.session().session();
+        SessionEvent.Change kind = change.kind() == DynamoSessionStore.Change.Kind.STORED ? SessionEvent.Change.STORED : SessionEvent.Change.REVIEWED;
+        return SessionEvent.of(change.sequenceNumber(), stored.tenantId(), stored.session(), stored.governanceScore(), kind);
     }
 }

@@ -91,14 +91,14 @@ public final class Recount {
             StoredSession stored = view.session();
             if (!stored.applicationId().equals(applicationId)) return;
             Session session = stored.session();
-            SessionEvent storedEvent = new SessionEvent("recount", tenantId, session, stored.governanceScore(), SessionEvent.Change.STORED);
+            SessionEvent storedEvent = SessionEvent.of("recount", tenantId, session, stored.governanceScore(), SessionEvent.Change.STORED);
             add(tally, storedEvent.marker(), Contribution.ofSession(session, stored.governanceScore()));
             Map<String, Long> model = Contribution.ofModel(session, stored.governanceScore());
             if (session.model() != null && !model.isEmpty()) {
                 model.forEach((name, value) -> tally.models.computeIfAbsent(session.model(), m -> new HashMap<>()).merge(name, value, Long::sum));
             }
             if (view.anchor().isPresent()) {
-                SessionEvent anchored = new SessionEvent("recount", tenantId, session, stored.governanceScore(), SessionEvent.Change.ANCHORED);
+                SessionEvent anchored = SessionEvent.of("recount", tenantId, session, stored.governanceScore(), SessionEvent.Change.ANCHORED);
                 add(tally, anchored.marker(), Contribution.ofAnchoring());
             }
             tally.sessions++;

@@ -20,6 +20,12 @@ import java.util.Optional;
 import java.util.Set;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import dev.veriproof.adapters.dynamo.DynamoRiskStore;
+import dev.veriproof.adapters.dynamo.DynamoAnchorPointers;
+import dev.veriproof.core.anchoring.Anchor;
+import dev.veriproof.core.anchoring.PendingLeaf;
+import dev.veriproof.core.anchoring.PendingSessions;
+import dev.veriproof.core.hash.Hashes;
+import dev.veriproof.core.merkle.MerkleTree;
 import dev.veriproof.adapters.dynamo.DynamoSessionStore;
 import dev.veriproof.core.aggregation.DailyRollup;
 import dev.veriproof.adapters.dynamo.DynamoAuditLog;
@@ -117,7 +123,7 @@ class AggregationStreamHandlerTest {
 
     private List<Record> myRecords() {
         return LambdaStreamEvents.read(aws.client(), aws.streamsClient(), aws.tableName("SessionsTable"),
-                r -> r.dynamodb().keys().get("pk").s().startsWith("S#" + tenant + "#"));
+                r -> r.dynamodb().keys().get("pk").s().startsWith("S#" + tenant + "#") || r.dynamodb().keys().get("pk").s().startsWith("A#" + tenant + "#"));
     }
 
     private StreamsEventResponse deliver(AggregationStreamHandler h, List<Record> records) {
@@ -129,11 +135,15 @@ class AggregationStreamHandlerTest {
                 .collect(Collectors.toMap(r -> r.day().toString(), r -> new TreeMap<>(r.counters()), (a, b) -> a, TreeMap::new));
     }
 
+    /** As anchoring does it: the session's pointer enters the backlog (stream consumer), then a run places it in a batch. */
     private void markAnchored(String sessionId) {
-        aws.client().updateItem(r -> r.tableName(aws.tableName("SessionsTable"))
-                .key(Map.of("pk", AttributeValue.builder().s("S#" + tenant + "#" + sessionId).build()))
-                .updateExpression("REMOVE anchorPending, pendingKey SET anchorId = :a")
-                .expressionAttributeValues(Map.of(":a", AttributeValue.builder().s("anchor-1").build())));
+        DynamoAnchorPointers pointers = new DynamoAnchorPointers(aws.client(), aws.tableName("SessionsTable"));
+        StoredSession stored = sessions.find(tenant, sessionId).orElseThrow();
+        pointers.enqueue(stored);
+        pointers.recordAnchored(List.of(new PendingSessions.AnchoredLeaf(new PendingLeaf(tenant, sessionId, stored.leafHash()),
+                        MerkleTree.of(List.of(new byte[32])).proof(0))),
+                new Anchor(31337, "0x" + "0".repeat(39) + "1", "0x" + "ab".repeat(32), 7, Instant.parse("2026-11-26T10:00:00Z"),
+                        Hashes.hex(Hashes.sha256((tenant + sessionId).getBytes(StandardCharsets.UTF_8)))));
     }
 
     @Test
@@ -220,7 +230,7 @@ class AggregationStreamHandlerTest {
     }
 
     @Test
-    void anchoringCountsOnceFromTheModifyRecords() {
+    void anchoringCountsOnceFromThePointersModifyRecord_evenBesideARecordOfTheAnchoringBeforePointers() {
         store("a1", "app", "2026-11-26T09:00:00Z", 90, "");
         store("a2", "app", "2026-11-26T09:01:00Z", 90, "");
         markAnchored("a1");
@@ -228,13 +238,19 @@ class AggregationStreamHandlerTest {
                 .key(Map.of("pk", AttributeValue.builder().s("S#" + tenant + "#a2").build()))
                 .updateExpression("SET reviewed = :t").expressionAttributeValues(Map.of(":t", AttributeValue.builder().bool(true).build())));
         List<Record> records = myRecords();
-        assertEquals(4, records.size());
+        assertEquals(5, records.size(), "two sessions, a1's pointer inserted and anchored, a2 changed");
         deliver(handler, records);
-        deliver(handler, records.subList(2, 4));
+        deliver(handler, records.subList(2, 5));
         deliver(handler, records);
         Map<String, Long> today = rollupsOf("app").get("2026-11-26");
         assertEquals(2, today.get("sessions"));
         assertEquals(1, today.get("anchored"));
+
+        // a record left in the stream by the anchoring before pointers (it removed anchorPending from the session item)
+        aws.client().updateItem(r -> r.tableName(aws.tableName("SessionsTable"))
+                .key(Map.of("pk", AttributeValue.builder().s("S#" + tenant + "#a1").build())).updateExpression("REMOVE anchorPending"));
+        deliver(handler, myRecords());
+        assertEquals(1, rollupsOf("app").get("2026-11-26").get("anchored"), "the same session counts once");
     }
 
     @Test

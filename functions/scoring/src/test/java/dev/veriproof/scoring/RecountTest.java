@@ -95,7 +95,7 @@ class RecountTest {
 
     private List<Record> records(String tenant) {
         return LambdaStreamEvents.read(aws.client(), aws.streamsClient(), aws.tableName("SessionsTable"),
-                r -> r.dynamodb().keys().get("pk").s().startsWith("S#" + tenant + "#"));
+                r -> r.dynamodb().keys().get("pk").s().startsWith("S#" + tenant + "#") || r.dynamodb().keys().get("pk").s().startsWith("A#" + tenant + "#"));
     }
 
     private void deliver(List<Record> records) {
@@ -103,12 +103,16 @@ class RecountTest {
                 "arn:aws:dynamodb:us-east-1:000000000000:table/SessionsTable/stream/local"), null).getBatchItemFailures());
     }
 
-    /** The anchoring run's own write: proof and anchor recorded, the session out of the pending index. */
+    /** As anchoring does it: the session's pointer enters the backlog, then a run places it in a batch. */
     private void markAnchored(String tenant, String sessionId) {
         byte[] leaf = new byte[32];
-        sessions.recordAnchored(new dev.veriproof.core.anchoring.PendingLeaf("S#" + tenant + "#" + sessionId, tenant, sessionId, "00".repeat(32)),
-                dev.veriproof.core.merkle.MerkleTree.of(List.of(leaf)).proof(0),
-                new dev.veriproof.core.anchoring.Anchor(31337, "0x" + "0".repeat(39) + "1", "0x" + "ab".repeat(32), 7, NOW, "cd".repeat(32)));
+        var pointers = new dev.veriproof.adapters.dynamo.DynamoAnchorPointers(aws.client(), aws.tableName("SessionsTable"));
+        pointers.enqueue(sessions.find(tenant, sessionId).orElseThrow());
+        pointers.recordAnchored(List.of(new dev.veriproof.core.anchoring.PendingSessions.AnchoredLeaf(
+                        new dev.veriproof.core.anchoring.PendingLeaf(tenant, sessionId, "00".repeat(32)),
+                        dev.veriproof.core.merkle.MerkleTree.of(List.of(leaf)).proof(0))),
+                new dev.veriproof.core.anchoring.Anchor(31337, "0x" + "0".repeat(39) + "1", "0x" + "ab".repeat(32), 7, NOW,
+                        dev.veriproof.core.hash.Hashes.hex(dev.veriproof.core.hash.Hashes.sha256((tenant + sessionId).getBytes()))));
     }
 
     /** The day rollups and the per-model rollups, by day and by day and model. */
@@ -134,8 +138,8 @@ class RecountTest {
         markAnchored(lossy, "s1");
         deliver(records(complete));
         List<Record> lossyRecords = records(lossy);
-        assertEquals(5, lossyRecords.size(), "four inserts and one anchoring");
-        List<Record> dropped = List.of(lossyRecords.get(1), lossyRecords.get(2), lossyRecords.get(4));
+        assertEquals(6, lossyRecords.size(), "four inserts, s1's pointer inserted and anchored");
+        List<Record> dropped = List.of(lossyRecords.get(1), lossyRecords.get(2), lossyRecords.get(5));
         deliver(lossyRecords.stream().filter(r -> !dropped.contains(r)).toList()); // the given-up batch never arrives
 
         assertNotEquals(rollupsOf(complete), rollupsOf(lossy), "the lost batch is missing from the metrics");

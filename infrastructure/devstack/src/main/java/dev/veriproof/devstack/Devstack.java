@@ -85,6 +85,7 @@ public final class Devstack implements AutoCloseable {
             streams = new LocalStreams(template.streamSubscriptions(), tables, dynamoDb.client(), dynamoDb.streamsClient(),
                     api::handler, stateDir.resolve("stream-failures.jsonl"));
             streams.start();
+            chain.beforeEachRun(streams::drain);
             List<Seed.SeededTenant> tenants = previous.isPresent() ? Seed.fromState(previous.get()) : Seed.seed("http://127.0.0.1:" + api.port());
             Devstack devstack = new Devstack(dynamoDb, api, streams, tenants);
             devstack.state = state;

@@ -89,8 +89,19 @@ final class LocalChainService implements AutoCloseable {
         }
     }
 
+    private volatile Runnable beforeRun = () -> { };
+
+    /**
+     * What each run waits for first: the sessions stream delivered, so that every session stored so far has its
+     * anchoring pointer (on AWS the backlog consumer follows the stream within seconds; the schedule is a minute).
+     */
+    void beforeEachRun(Runnable action) {
+        this.beforeRun = action;
+    }
+
     /** One anchoring run, as the schedule would start it; the answer is the run's summary. */
     synchronized String fire() {
+        beforeRun.run();
         Map<String, Object> summary = handler.handleRequest(Map.of("source", "aws.events", "detail-type", "Scheduled Event"), new LocalLambdaContext("AnchoringFunction"));
         return Json.writeString(summary);
     }

@@ -98,7 +98,9 @@ public final class DynamoAnchorLedger implements AnchorLedger {
             for (Map<String, AttributeValue> chunk : page.items()) {
                 for (String line : chunk.get("leaves").s().split("\n")) {
                     String[] f = line.split("\t", -1);
-                    leaves.add(new PendingLeaf(f[0], f[1], f[2], f[3]));
+                    // tenant, sessionId, leafHash; a batch opened before pointers also led with the session's item key
+                    int at = f.length == 4 ? 1 : 0;
+                    leaves.add(new PendingLeaf(f[at], f[at + 1], f[at + 2]));
                 }
             }
             start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
@@ -121,8 +123,7 @@ public final class DynamoAnchorLedger implements AnchorLedger {
             StringBuilder lines = new StringBuilder();
             for (PendingLeaf leaf : leaves.subList(chunk * CHUNK, Math.min((chunk + 1) * CHUNK, leaves.size()))) {
                 if (lines.length() > 0) lines.append('\n');
-                lines.append(leaf.sessionKey()).append('\t').append(leaf.tenantId()).append('\t')
-                        .append(leaf.sessionId()).append('\t').append(leaf.leafHash());
+                lines.append(leaf.tenantId()).append('\t').append(leaf.sessionId()).append('\t').append(leaf.leafHash());
             }
             Map<String, AttributeValue> item = Map.of("pk", s(pk), "sk", s(String.format("LEAVES#%05d", chunk)), "leaves", s(lines.toString()));
             dynamo.putItem(b -> b.tableName(table).item(item));

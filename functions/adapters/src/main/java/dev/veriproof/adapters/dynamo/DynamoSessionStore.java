@@ -2,8 +2,6 @@ package dev.veriproof.adapters.dynamo;
 
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import dev.veriproof.core.anchoring.Anchor;
-import dev.veriproof.core.anchoring.PendingLeaf;
-import dev.veriproof.core.anchoring.PendingSessions;
 import dev.veriproof.core.explorer.ReviewState;
 import dev.veriproof.core.explorer.SessionExplorer;
 import dev.veriproof.core.explorer.SessionFacets;
@@ -50,11 +48,14 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  *
  * <p>An item: {@code pk} = {@code S#<tenant>#<sessionId>}; the canonical {@code record} (a string, byte for
  * byte as hashed), {@code leafHash}, {@code governanceScore}, {@code band}, {@code factors},
- * {@code receivedAt}, {@code requestId}; the index attributes below; once anchored, {@code anchor} and
- * {@code proof} (JSON strings) and {@code anchorBatchId}. Indexes:
+ * {@code receivedAt}, {@code requestId}; the index attributes below; {@code anchorPending} = {@code POINTER}: the
+ * session's anchoring state lives on its small pointer item ({@link DynamoAnchorPointers}), and anchoring never
+ * rewrites this item. (Sessions anchored before pointers existed carry {@code anchor} and {@code proof}, JSON strings,
+ * and {@code anchorBatchId} here, and no {@code anchorPending}; those still waiting then had {@code anchorPending} =
+ * {@code PENDING} and a {@code pendingKey} until their pointer is made.) Indexes:
  * <ul>
- *   <li>{@code pending-anchor} (sparse): {@code anchorPending} / {@code pendingKey} (received time, then key),
- *       removed when the session is anchored: the anchoring backlog, read without a scan;</li>
+ *   <li>{@code pending-anchor} (sparse, {@code anchorPending} / {@code pendingKey}): the anchoring backlog, holding
+ *       pointer items only (see {@link DynamoAnchorPointers});</li>
  *   <li>{@code tenant-day}: {@code tenantDay} ({@code <tenant>#<UTC day of startedAt>}) / {@code startedAtKey},
  *       projecting the explorer's row only (like {@code app-time}): a tenant's sessions of a day, for the explorer,
  *       and for exports and recounts, which then batch-read the items;</li>
@@ -67,7 +68,7 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  * For the explorer's filters the item also carries, copied from the record at ingest, {@code riskLevel},
  * {@code outcome}, {@code model} and {@code safetyFlags} (a string set), each only when the record has it.
  */
-public final class DynamoSessionStore implements SessionStore, PendingSessions, SessionExplorer {
+public final class DynamoSessionStore implements SessionStore, SessionExplorer {
     static final String PENDING_INDEX = "pending-anchor";
     static final String DAY_INDEX = "tenant-day";
     static final String QUEUE_INDEX = "review-queue";
@@ -100,16 +101,24 @@ public final class DynamoSessionStore implements SessionStore, PendingSessions, 
     private static final String ANCHOR = "anchor";
     private static final String PROOF = "proof";
     private static final String ANCHOR_BATCH = "anchorBatchId";
-    private static final String PENDING = "PENDING";
+    /** {@code anchorPending} of a session stored before anchoring pointers: the old backlog partition of the index. */
+    static final String LEGACY_PENDING = "PENDING";
+    /**
+     * {@code anchorPending} of every session stored since: its anchoring state is on its pointer (without
+     * {@code pendingKey} the item is not in the pending index). It tells the explorer to look there.
+     */
+    static final String VIA_POINTER = "POINTER";
     private static final String KEY_PREFIX = "S#";
     private static final String IS_NEW = "attribute_not_exists(pk)";
 
     private final DynamoDbClient dynamo;
     private final String table;
+    private final DynamoAnchorPointers pointers;
 
     public DynamoSessionStore(DynamoDbClient dynamo, String table) {
         this.dynamo = dynamo;
         this.table = table;
+        this.pointers = new DynamoAnchorPointers(dynamo, table);
     }
 
     // ---- ingest and reads ----
@@ -156,7 +165,11 @@ public final class DynamoSessionStore implements SessionStore, PendingSessions, 
     @Override
     public Optional<SessionView> view(String tenantId, String sessionId) {
         Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).key(key(tenantId, sessionId)).consistentRead(true)).item();
-        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(toView(item));
+        if (item == null || item.isEmpty()) return Optional.empty();
+        SessionView view = toView(item);
+        if (view.anchor().isPresent()) return Optional.of(view); // anchored before pointers: proof and anchor on the item
+        return Optional.of(pointers.placement(tenantId, sessionId)
+                .map(p -> new SessionView(view.session(), Optional.of(p.anchor()), Optional.of(p.proof()))).orElse(view));
     }
 
     /**
@@ -171,11 +184,11 @@ public final class DynamoSessionStore implements SessionStore, PendingSessions, 
                         .expressionAttributeValues(Map.of(":td", s(tenantDay(tenantId, day))))).items()) {
             keys.add(Map.of(PK, row.get(PK)));
             if (keys.size() == BATCH_GET) {
-                fullItems(keys).forEach(item -> action.accept(toView(item)));
+                withPlacements(tenantId, fullItems(keys).stream().map(DynamoSessionStore::toView).toList()).forEach(action);
                 keys.clear();
             }
         }
-        if (!keys.isEmpty()) fullItems(keys).forEach(item -> action.accept(toView(item)));
+        if (!keys.isEmpty()) withPlacements(tenantId, fullItems(keys).stream().map(DynamoSessionStore::toView).toList()).forEach(action);
     }
 
     private static final int BATCH_GET = 100;
@@ -196,6 +209,17 @@ public final class DynamoSessionStore implements SessionStore, PendingSessions, 
             if (item != null) ordered.add(item);
         }
         return ordered;
+    }
+
+    /** The views with the proof and anchor of those anchored through a pointer (one pointer read per 100 sessions). */
+    private List<SessionView> withPlacements(String tenantId, List<SessionView> views) {
+        List<String> ids = views.stream().filter(v -> v.anchor().isEmpty()).map(v -> v.session().sessionId()).toList();
+        if (ids.isEmpty()) return views;
+        Map<String, DynamoAnchorPointers.Placement> placed = pointers.placements(tenantId, ids);
+        return views.stream().map(v -> {
+            DynamoAnchorPointers.Placement p = placed.get(v.session().sessionId());
+            return p == null || v.anchor().isPresent() ? v : new SessionView(v.session(), Optional.of(p.anchor()), Optional.of(p.proof()));
+        }).toList();
     }
 
     /** Whether the tenant has any session on one of the days from..to. */
@@ -242,139 +266,77 @@ public final class DynamoSessionStore implements SessionStore, PendingSessions, 
     // ---- anchoring ----
 
     /**
-     * The backlog is the sparse {@code pending-anchor} index, read in {@code pendingKey} order: no scan. The index
-     * is eventually consistent, so every candidate is re-read from the table before it goes into a batch: a session
-     * anchored a moment ago must not be anchored again.
+     * Takes a session stored before anchoring pointers existed out of the old backlog partition once its pointer
+     * exists: {@code anchorPending} becomes {@link #VIA_POINTER} like a new session's, {@code pendingKey} goes.
      */
-    @Override
-    public List<PendingLeaf> oldestPending(int limit) {
-        List<String> candidates = new ArrayList<>();
-        Map<String, AttributeValue> start = null;
-        do {
-            Map<String, AttributeValue> from = start;
-            QueryResponse page = dynamo.query(q -> q.tableName(table).indexName(PENDING_INDEX)
-                    .keyConditionExpression(ANCHOR_PENDING + " = :p")
-                    .expressionAttributeValues(Map.of(":p", s(PENDING)))
-                    .projectionExpression(PK)
-                    .limit(Math.min(limit - candidates.size(), 1000))
-                    .exclusiveStartKey(from));
-            page.items().forEach(item -> candidates.add(item.get(PK).s()));
-            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (start != null && candidates.size() < limit);
-        return stillPending(candidates);
-    }
-
-    /**
-     * When the oldest session still in the pending index was received ({@code pendingKey} starts with the received
-     * time): the anchoring backlog's age, for the {@code OldestPendingSessionAge} metric.
-     */
-    public Optional<Instant> oldestPendingSince() {
-        QueryResponse page = dynamo.query(q -> q.tableName(table).indexName(PENDING_INDEX)
-                .keyConditionExpression(ANCHOR_PENDING + " = :p").expressionAttributeValues(Map.of(":p", s(PENDING)))
-                .projectionExpression(PENDING_KEY).limit(1));
-        return page.items().stream().findFirst().map(item -> item.get(PENDING_KEY).s())
-                .map(key -> Instant.parse(key.indexOf('#') < 0 ? key : key.substring(0, key.indexOf('#'))));
-    }
-
-    /** Consistent re-read, 100 keys a request, keeping the index order. */
-    private List<PendingLeaf> stillPending(List<String> keys) {
-        Map<String, Map<String, AttributeValue>> found = new HashMap<>();
-        for (int from = 0; from < keys.size(); from += 100) {
-            Map<String, KeysAndAttributes> request = Map.of(table, KeysAndAttributes.builder()
-                    .keys(keys.subList(from, Math.min(from + 100, keys.size())).stream().map(k -> Map.of(PK, s(k))).toList())
-                    .consistentRead(true)
-                    .projectionExpression(String.join(", ", PK, TENANT, SESSION, LEAF_HASH, ANCHOR_PENDING, ANCHOR))
-                    .build());
-            while (!request.isEmpty()) {
-                Map<String, KeysAndAttributes> ask = request;
-                BatchGetItemResponse response = dynamo.batchGetItem(b -> b.requestItems(ask));
-                response.responses().getOrDefault(table, List.of()).forEach(item -> found.put(item.get(PK).s(), item));
-                request = response.unprocessedKeys();
-            }
-        }
-        List<PendingLeaf> pending = new ArrayList<>();
-        for (String key : keys) {
-            Map<String, AttributeValue> item = found.get(key);
-            if (item == null || !item.containsKey(ANCHOR_PENDING)) continue;
-            if (item.containsKey(ANCHOR)) {
-                // anchored, yet back in the index (a writer restored the attribute): take it out, never re-anchor it
-                leaveIndex(key);
-            } else {
-                pending.add(new PendingLeaf(key, item.get(TENANT).s(), item.get(SESSION).s(), item.get(LEAF_HASH).s()));
-            }
-        }
-        return pending;
-    }
-
-    private void leaveIndex(String key) {
+    static void leaveLegacyBacklog(DynamoDbClient dynamo, String table, String sessionKey) {
         try {
-            dynamo.updateItem(b -> b.tableName(table).key(Map.of(PK, s(key)))
-                    .updateExpression("REMOVE " + ANCHOR_PENDING + ", " + PENDING_KEY)
-                    .conditionExpression("attribute_exists(" + ANCHOR + ")"));
+            dynamo.updateItem(b -> b.tableName(table).key(Map.of(PK, s(sessionKey)))
+                    .updateExpression("SET " + ANCHOR_PENDING + " = :pointer REMOVE " + PENDING_KEY)
+                    .conditionExpression(ANCHOR_PENDING + " = :legacy")
+                    .expressionAttributeValues(Map.of(":pointer", s(VIA_POINTER), ":legacy", s(LEGACY_PENDING))));
         } catch (ConditionalCheckFailedException e) {
-            // gone or changed meanwhile: the next run looks again
-        }
-    }
-
-    /**
-     * Sets the anchor and proof and leaves the backlog in one conditional update: only a session without an anchor,
-     * whose leaf hash is the batched one, is changed.
-     */
-    @Override
-    public Recorded recordAnchored(PendingLeaf leaf, InclusionProof proof, Anchor anchor) {
-        Map<String, AttributeValue> values = new LinkedHashMap<>();
-        values.put(":anchor", s(anchor.toJson().toString()));
-        values.put(":proof", s(proof.toJson().toString()));
-        values.put(":leaf", s(leaf.leafHash()));
-        values.put(":batch", s(anchor.batchId()));
-        try {
-            dynamo.updateItem(b -> b.tableName(table)
-                    .key(Map.of(PK, s(leaf.sessionKey())))
-                    .updateExpression("SET " + ANCHOR + " = :anchor, " + PROOF + " = :proof, " + ANCHOR_BATCH + " = :batch REMOVE "
-                            + ANCHOR_PENDING + ", " + PENDING_KEY)
-                    .conditionExpression("attribute_exists(" + PK + ") AND attribute_not_exists(" + ANCHOR + ") AND " + LEAF_HASH + " = :leaf")
-                    .expressionAttributeValues(values)
-                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
-            return Recorded.ANCHORED;
-        } catch (ConditionalCheckFailedException e) {
-            Map<String, AttributeValue> old = e.hasItem() ? e.item() : Map.of();
-            AttributeValue batch = old.get(ANCHOR_BATCH);
-            if (batch != null && batch.s().equals(anchor.batchId())) return Recorded.ALREADY_IN_BATCH;
-            dev.veriproof.adapters.Log.warn("session not anchored: it changed or already carries another anchor",
-                    "session", leaf.sessionKey(), "batchId", anchor.batchId(), "existingBatch", batch == null ? "none" : batch.s());
-            return Recorded.CONFLICT;
+            // moved already
         }
     }
 
     // ---- the sessions stream ----
 
-    /** What a record of the sessions table's stream says about a session. */
-    public record Change(String sequenceNumber, Kind kind, SessionView session) {
+    /**
+     * What a record of the sessions table's stream says about a session: {@code view} is the session as stored, present
+     * for STORED and REVIEWED (and for ANCHORED records of sessions anchored before pointers existed); an ANCHORED
+     * change read from the session's anchoring pointer names the session only.
+     */
+    public record Change(String sequenceNumber, Kind kind, String tenantId, String sessionId, String applicationId, LocalDate day,
+                         Optional<SessionView> view) {
         public enum Kind {
             /** The session was stored (INSERT). */
             STORED,
-            /** The session left the anchoring backlog (MODIFY): it became anchored. */
+            /** The session's anchoring pointer left the backlog (MODIFY): the session became anchored. */
             ANCHORED,
             /** The session left the review queue (MODIFY): a review gave it the human oversight it required. */
             REVIEWED
+        }
+
+        /** The session as stored; only for a change that carries it (STORED, REVIEWED). */
+        public SessionView session() {
+            return view.orElseThrow(() -> new IllegalStateException("an anchoring pointer's change carries no session record"));
+        }
+
+        static Change of(String sequenceNumber, Kind kind, SessionView view) {
+            StoredSession s = view.session();
+            return new Change(sequenceNumber, kind, s.tenantId(), s.sessionId(), s.applicationId(),
+                    s.startedAt().atOffset(ZoneOffset.UTC).toLocalDate(), Optional.of(view));
         }
     }
 
     /**
      * The change a stream record (NEW_AND_OLD_IMAGES) makes to a session, or empty for a record that is no session's
-     * storing, anchoring or review. A session image that cannot be read throws: that is a record to retry or report, not skip.
+     * storing, anchoring or review. Pointer and batch items of anchoring are no session: only a pointer's MODIFY that
+     * removes {@code anchorPending} counts (ANCHORED). A session image that cannot be read throws: that is a record to
+     * retry or report, not skip.
      */
     public static Optional<Change> change(DynamodbEvent.DynamodbStreamRecord record) {
         var change = record.getDynamodb();
         Map<String, com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue> image = change.getNewImage();
-        if (image == null || image.get(PK) == null || image.get(PK).getS() == null || !image.get(PK).getS().startsWith(KEY_PREFIX)
-                || image.get(RECORD) == null) return Optional.empty();
+        if (image == null || image.get(PK) == null || image.get(PK).getS() == null) return Optional.empty();
+        var old = change.getOldImage();
+        boolean leftBacklog = "MODIFY".equals(record.getEventName()) && old != null && old.containsKey(ANCHOR_PENDING)
+                && !image.containsKey(ANCHOR_PENDING);
+        String pk = image.get(PK).getS();
+        if (DynamoAnchorPointers.isPointer(pk)) {
+            if (!leftBacklog) return Optional.empty();
+            String[] named = DynamoAnchorPointers.session(StreamImages.toSdk(image));
+            return Optional.of(new Change(change.getSequenceNumber(), Change.Kind.ANCHORED, named[0], named[1], named[2],
+                    LocalDate.parse(named[3]), Optional.empty()));
+        }
+        if (!pk.startsWith(KEY_PREFIX) || image.get(RECORD) == null) return Optional.empty();
         Change.Kind kind;
         switch (String.valueOf(record.getEventName())) {
             case "INSERT" -> kind = Change.Kind.STORED;
             case "MODIFY" -> {
-                var old = change.getOldImage();
-                if (old != null && old.containsKey(ANCHOR_PENDING) && !image.containsKey(ANCHOR_PENDING)) kind = Change.Kind.ANCHORED;
+                // a session item loses anchorPending only when an anchoring run from before pointers recorded its proof on it
+                if (leftBacklog) kind = Change.Kind.ANCHORED;
                 else if (old != null && old.containsKey(REVIEW_QUEUE) && !image.containsKey(REVIEW_QUEUE)) kind = Change.Kind.REVIEWED;
                 else return Optional.empty();
             }
@@ -382,7 +344,7 @@ public final class DynamoSessionStore implements SessionStore, PendingSessions, 
                 return Optional.empty();
             }
         }
-        return Optional.of(new Change(change.getSequenceNumber(), kind, toView(StreamImages.toSdk(image))));
+        return Optional.of(Change.of(change.getSequenceNumber(), kind, toView(StreamImages.toSdk(image))));
     }
 
     // ---- sessions explorer ----
@@ -410,12 +372,12 @@ public final class DynamoSessionStore implements SessionStore, PendingSessions, 
         List<SessionSummary> rows = new ArrayList<>();
         int[] calls = {0};
         if (filter.applicationId() != null) {
-            String position = readNewestFirst(APP_INDEX, TENANT_APP, tenantId + "#" + filter.applicationId(), low, upper, filter, filterExpression, names, values, rows, calls);
+            String position = readNewestFirst(tenantId, APP_INDEX, TENANT_APP, tenantId + "#" + filter.applicationId(), low, upper, filter, filterExpression, names, values, rows, calls);
             return new Page(rows, Optional.ofNullable(position));
         }
         LocalDate first = LocalDate.ofInstant(filter.from(), ZoneOffset.UTC);
         for (LocalDate day = LocalDate.parse(upper.substring(0, 10)); !day.isBefore(first); day = day.minusDays(1)) {
-            String position = readNewestFirst(DAY_INDEX, TENANT_DAY, tenantDay(tenantId, day), low, upper, filter, filterExpression, names, values, rows, calls);
+            String position = readNewestFirst(tenantId, DAY_INDEX, TENANT_DAY, tenantDay(tenantId, day), low, upper, filter, filterExpression, names, values, rows, calls);
             if (position != null) return new Page(rows, Optional.of(position));
             upper = day.toString(); // the day is read whole: the next reads below it
             if (calls[0] >= EXPLORER_CALLS && day.isAfter(first)) return new Page(rows, Optional.of(upper));
@@ -428,7 +390,7 @@ public final class DynamoSessionStore implements SessionStore, PendingSessions, 
      * {@code rows}. Returns the position to resume at when the page is full or the call budget ran out
      * inside the partition, null when the partition is read to its end.
      */
-    private String readNewestFirst(String index, String partitionName, String partition, String low, String upper, SessionFilter filter,
+    private String readNewestFirst(String tenantId, String index, String partitionName, String partition, String low, String upper, SessionFilter filter,
                         String filterExpression, Map<String, String> filterNames, Map<String, AttributeValue> filterValues,
                         List<SessionSummary> rows, int[] calls) {
         if (low.compareTo(upper) >= 0) return null; // nothing of this partition lies in the period below the position
@@ -444,7 +406,7 @@ public final class DynamoSessionStore implements SessionStore, PendingSessions, 
         do {
             if (calls[0]++ >= EXPLORER_CALLS) return position != null ? position : upper;
             Map<String, AttributeValue> from = start;
-            boolean unfiltered = filterExpression == null;
+            boolean unfiltered = filterExpression == null && filter.anchored() == null;
             QueryResponse page = dynamo.query(q -> {
                 q.tableName(table).indexName(index).scanIndexForward(false)
                         .keyConditionExpression("#p = :p AND #k BETWEEN :low AND :upper")
@@ -453,10 +415,13 @@ public final class DynamoSessionStore implements SessionStore, PendingSessions, 
                 if (!unfiltered) q.filterExpression(filterExpression);
                 if (index.equals(DAY_INDEX)) q.projectionExpression(SUMMARY_ATTRIBUTES);
             });
+            Set<String> anchored = pointers.anchored(tenantId, page.items().stream()
+                    .filter(item -> item.containsKey(ANCHOR_PENDING) && VIA_POINTER.equals(item.get(ANCHOR_PENDING).s()))
+                    .map(item -> item.get(SESSION).s()).toList());
             for (Map<String, AttributeValue> item : page.items()) {
                 String key = item.get(STARTED_AT_KEY).s();
                 if (key.equals(upper)) continue; // the cursor's own session, read on the previous page
-                SessionSummary row = toSummary(item);
+                SessionSummary row = toSummary(item, anchored);
                 if (filter.matches(row)) rows.add(row);
                 position = key;
                 if (rows.size() == filter.limit()) return position;
@@ -492,9 +457,10 @@ public final class DynamoSessionStore implements SessionStore, PendingSessions, 
             // DynamoDB refuses redundant parentheses: only a disjunction needs them
             terms.add(states.size() == 1 ? states.get(0) : "(" + String.join(" OR ", states) + ")");
         }
-        if (f.anchored() != null) {
+        if (Boolean.FALSE.equals(f.anchored())) {
+            // sessions anchored before pointers have no anchorPending; the others are told apart by their pointer, in memory
             names.put("#pending", ANCHOR_PENDING);
-            terms.add(f.anchored() ? "attribute_not_exists(#pending)" : "attribute_exists(#pending)");
+            terms.add("attribute_exists(#pending)");
         }
         if (f.contentSafety() != null) {
             names.put("#flags", SAFETY_FLAGS);
@@ -520,11 +486,14 @@ public final class DynamoSessionStore implements SessionStore, PendingSessions, 
         return name + " IN (" + String.join(", ", placeholders) + ")";
     }
 
-    private static SessionSummary toSummary(Map<String, AttributeValue> item) {
+    /** {@code anchoredViaPointer}: the sessions of the page whose pointer is anchored. */
+    private static SessionSummary toSummary(Map<String, AttributeValue> item, Set<String> anchoredViaPointer) {
+        AttributeValue pending = item.get(ANCHOR_PENDING);
+        boolean anchored = pending == null || VIA_POINTER.equals(pending.s()) && anchoredViaPointer.contains(item.get(SESSION).s());
         ReviewState review = item.containsKey(REVIEW_QUEUE) ? ReviewState.PENDING : item.containsKey(REVIEWED) ? ReviewState.REVIEWED : ReviewState.NONE;
         return new SessionSummary(item.get(SESSION).s(), item.get(APPLICATION).s(), Instant.parse(item.get(STARTED_AT).s()),
                 Integer.parseInt(item.get(SCORE).n()), item.get(BAND).s(), optional(item, RISK_LEVEL), optional(item, OUTCOME), optional(item, MODEL),
-                review, !item.containsKey(ANCHOR_PENDING), item.containsKey(SAFETY_FLAGS) ? item.get(SAFETY_FLAGS).ss().stream().sorted().toList() : List.of());
+                review, anchored, item.containsKey(SAFETY_FLAGS) ? item.get(SAFETY_FLAGS).ss().stream().sorted().toList() : List.of());
     }
 
     private static String optional(Map<String, AttributeValue> item, String name) {
@@ -569,8 +538,7 @@ public final class DynamoSessionStore implements SessionStore, PendingSessions, 
         item.put(FACTORS, AttributeValue.fromM(factors));
         item.put(RECEIVED_AT, s(s.receivedAt().toString()));
         if (s.requestId() != null) item.put(REQUEST_ID, s(s.requestId()));
-        item.put(ANCHOR_PENDING, s(PENDING));
-        item.put(PENDING_KEY, s(s.receivedAt() + "#" + pk));
+        item.put(ANCHOR_PENDING, s(VIA_POINTER));
         if (s.needsReview()) item.put(REVIEW_QUEUE, s(reviewQueue(s.tenantId(), s.applicationId())));
         item.put(TENANT_APP, s(s.tenantId() + "#" + s.applicationId()));
         SessionFacets facets = SessionFacets.of(s.canonicalRecord());

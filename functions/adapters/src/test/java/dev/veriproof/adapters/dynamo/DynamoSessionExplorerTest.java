@@ -183,9 +183,15 @@ class DynamoSessionExplorerTest {
         aws.client().transactWriteItems(b -> b.transactItems(store.leaveReviewQueue(tenant, sessionId)));
     }
 
+    /** Through the real path: the session's pointer enters the backlog and is placed in a batch. */
     private void anchored(String sessionId) {
-        aws.client().updateItem(r -> r.tableName(aws.tableName("SessionsTable"))
-                .key(Map.of("pk", AttributeValue.fromS("S#" + tenant + "#" + sessionId)))
-                .updateExpression("REMOVE anchorPending, pendingKey"));
+        DynamoAnchorPointers pointers = new DynamoAnchorPointers(aws.client(), aws.tableName("SessionsTable"));
+        dev.veriproof.core.ingest.StoredSession stored = store.find(tenant, sessionId).orElseThrow();
+        pointers.enqueue(stored);
+        pointers.recordAnchored(List.of(new dev.veriproof.core.anchoring.PendingSessions.AnchoredLeaf(
+                        new dev.veriproof.core.anchoring.PendingLeaf(tenant, sessionId, stored.leafHash()),
+                        new dev.veriproof.core.merkle.InclusionProof(0, 1, List.of(), stored.leafHash()))),
+                new dev.veriproof.core.anchoring.Anchor(31337, "0x" + "ab".repeat(20), "0x" + "cd".repeat(32), 42,
+                        java.time.Instant.parse("2026-11-20T12:05:00Z"), "ee".repeat(32)));
     }
 }

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import dev.veriproof.core.anchoring.Anchor;
 import dev.veriproof.core.anchoring.PendingLeaf;
-import dev.veriproof.core.anchoring.PendingSessions.Recorded;
+import dev.veriproof.core.anchoring.PendingSessions.AnchoredLeaf;
 import dev.veriproof.core.audit.AuditEvent;
 import dev.veriproof.core.governance.Review;
 import dev.veriproof.core.governance.ReviewOutcome;
@@ -37,7 +37,7 @@ import software.amazon.awssdk.services.dynamodb.model.Record;
 class DynamoSessionStoreTest {
     private static final Instant RECEIVED = Instant.parse("2026-11-20T12:00:00.123456Z");
     private static final Anchor ANCHOR = new Anchor(31337, "0x" + "ab".repeat(20), "0x" + "cd".repeat(32), 42,
-            Instant.parse("2026-11-20T12:05:00Z"), "ef".repeat(32));
+            Instant.parse("2026-11-20T12:05:00Z"), "e5".repeat(32));
     private static final InclusionProof PROOF = new InclusionProof(1, 3, List.of("11".repeat(32), "22".repeat(32)), "33".repeat(32));
 
     private LocalAws aws;
@@ -55,11 +55,6 @@ class DynamoSessionStoreTest {
         String record = "{\"applicationId\":\"app\",\"sessionId\":\"" + id + "\",\"startedAt\":\"" + startedAt + "\"}";
         return new StoredSession(tenant, id, "app", Instant.parse(startedAt), record, "0" + id.length() + "ab".repeat(31), 73, "FAIR",
                 Map.of("guardrails", 100, "transparency", 33, "oversight", 100, "safety", 100), RECEIVED, requestId, needsReview);
-    }
-
-    private PendingLeaf pending(String id) {
-        return sessions.oldestPending(10_000).stream().filter(l -> l.tenantId().equals(tenant) && l.sessionId().equals(id))
-                .findFirst().orElseThrow(() -> new AssertionError(id + " is not pending"));
     }
 
     @Test
@@ -92,23 +87,26 @@ class DynamoSessionStoreTest {
     }
 
     @Test
-    void anchoringAddsTheTypedAnchorAndProofAndTakesTheSessionOutOfTheBacklog() {
+    void aSessionAnchoredThroughItsPointerReadsBackWithProofAndAnchor_itsItemUnchanged_andSoDoesItsDay() {
         StoredSession stored = session("s-1", "2026-11-20T10:00:00Z", "req-1", false);
         sessions.putIfAbsent(stored);
-        PendingLeaf leaf = pending("s-1");
-        assertEquals(stored.leafHash(), leaf.leafHash());
+        sessions.putIfAbsent(session("s-2", "2026-11-20T11:00:00Z", "req-2", false));
+        Map<String, AttributeValue> before = item("S#" + tenant + "#s-1");
+        DynamoAnchorPointers pointers = new DynamoAnchorPointers(aws.client(), aws.tableName("SessionsTable"));
+        pointers.enqueue(stored);
+        assertEquals(Optional.empty(), sessions.view(tenant, "s-1").orElseThrow().anchor(), "pending: no anchor yet");
 
-        assertEquals(Recorded.ANCHORED, sessions.recordAnchored(leaf, PROOF, ANCHOR));
-        SessionView view = sessions.view(tenant, "s-1").orElseThrow();
-        assertEquals(stored, view.session());
-        assertEquals(Optional.of(ANCHOR), view.anchor());
-        assertEquals(Optional.of(PROOF), view.proof());
-        assertTrue(sessions.oldestPending(10_000).stream().noneMatch(l -> l.tenantId().equals(tenant)), "it left the backlog");
+        pointers.recordAnchored(List.of(new AnchoredLeaf(new PendingLeaf(tenant, "s-1", stored.leafHash()), PROOF)), ANCHOR);
+        assertEquals(new SessionView(stored, Optional.of(ANCHOR), Optional.of(PROOF)), sessions.view(tenant, "s-1").orElseThrow());
+        assertEquals(before, item("S#" + tenant + "#s-1"), "anchoring never rewrites the session item");
+        List<SessionView> day = new ArrayList<>();
+        sessions.forEachOnDay(tenant, LocalDate.parse("2026-11-20"), day::add);
+        assertEquals(List.of(Optional.of(PROOF), Optional.empty()), day.stream().map(SessionView::proof).toList());
+    }
 
-        assertEquals(Recorded.ALREADY_IN_BATCH, sessions.recordAnchored(leaf, PROOF, ANCHOR));
-        Anchor another = new Anchor(31337, ANCHOR.contract(), ANCHOR.txHash(), 43, ANCHOR.blockTime(), "99".repeat(32));
-        assertEquals(Recorded.CONFLICT, sessions.recordAnchored(leaf, PROOF, another));
-        assertEquals(Optional.of(ANCHOR), sessions.view(tenant, "s-1").orElseThrow().anchor(), "the first anchor stays");
+    private Map<String, AttributeValue> item(String pk) {
+        return aws.client().getItem(b -> b.tableName(aws.tableName("SessionsTable")).consistentRead(true)
+                .key(Map.of("pk", AttributeValue.fromS(pk)))).item();
     }
 
     @Test
@@ -132,7 +130,9 @@ class DynamoSessionStoreTest {
             stored.add(session(String.format("d-%03d", i), String.format("2026-11-19T10:%02d:%02dZ", i / 60, i % 60), "r", false));
         }
         for (int from = 0; from < stored.size(); from += 100) sessions.putAllIfAbsent(stored.subList(from, Math.min(from + 100, stored.size())));
-        assertEquals(Recorded.ANCHORED, sessions.recordAnchored(pending("d-150"), PROOF, ANCHOR));
+        DynamoAnchorPointers pointers = new DynamoAnchorPointers(aws.client(), aws.tableName("SessionsTable"));
+        pointers.enqueue(stored.get(150));
+        pointers.recordAnchored(List.of(new AnchoredLeaf(new PendingLeaf(tenant, "d-150", stored.get(150).leafHash()), PROOF)), ANCHOR);
 
         Map<String, AttributeValue> indexEntry = aws.client().query(q -> q.tableName(aws.tableName("SessionsTable")).indexName(DynamoSessionStore.DAY_INDEX)
                 .keyConditionExpression("tenantDay = :d").expressionAttributeValues(Map.of(":d", AttributeValue.fromS(tenant + "#2026-11-19")))
@@ -148,32 +148,37 @@ class DynamoSessionStoreTest {
     }
 
     @Test
-    void streamImagesMapToTheSameTypedSessionAndOnlyStoringAndAnchoringAreChanges() {
+    void streamImagesMapToTheSameTypedSessionAndOnlyStoringAnchoringAndReviewAreChanges() {
         StoredSession first = session("s-1", "2026-11-20T10:00:00Z", "req-1", true);
         StoredSession second = session("s-2", "2026-11-20T11:00:00Z", "req-2", false);
         sessions.putIfAbsent(first);
         sessions.putIfAbsent(second);
-        sessions.recordAnchored(pending("s-2"), PROOF, ANCHOR);
+        DynamoAnchorPointers pointers = new DynamoAnchorPointers(aws.client(), aws.tableName("SessionsTable"));
+        pointers.enqueue(second);
+        pointers.recordAnchored(List.of(new AnchoredLeaf(new PendingLeaf(tenant, "s-2", second.leafHash()), PROOF)), ANCHOR);
         DynamoAuditLog audit = new DynamoAuditLog(aws.client(), aws.tableName("GovernanceTable"), Clock.systemUTC());
         new DynamoReviewStore(aws.client(), aws.tableName("GovernanceTable"), aws.tableName("SessionsTable"), audit)
                 .addIfAbsent(new Review(tenant, "rev-1", "s-1", "app", ReviewOutcome.APPROVED, null, "u-1", RECEIVED, "k"),
                         new AuditEvent("k", "review.create", "s-1", Map.of()));
 
         List<Record> records = LambdaStreamEvents.read(aws.client(), aws.streamsClient(), aws.tableName("SessionsTable"),
-                r -> r.dynamodb().keys().get("pk").s().startsWith("S#" + tenant + "#"));
+                r -> r.dynamodb().keys().get("pk").s().startsWith("S#" + tenant + "#") || r.dynamodb().keys().get("pk").s().startsWith("A#" + tenant + "#"));
         DynamodbEvent event = LambdaStreamEvents.event(records, "arn:aws:dynamodb:us-east-1:000000000000:table/SessionsTable/stream/local");
-        assertEquals(4, event.getRecords().size(), "two inserts, one anchoring, one review");
+        assertEquals(5, event.getRecords().size(), "two inserts, the pointer's insert and anchoring, one review");
         List<DynamoSessionStore.Change> changes = event.getRecords().stream().map(DynamoSessionStore::change)
                 .flatMap(Optional::stream).toList();
 
-        assertEquals(4, changes.size());
+        assertEquals(4, changes.size(), "the pointer's insert is no change");
         assertEquals(DynamoSessionStore.Change.Kind.STORED, changes.get(0).kind());
         assertEquals(new SessionView(first, Optional.empty(), Optional.empty()), changes.get(0).session());
         assertEquals(event.getRecords().get(0).getDynamodb().getSequenceNumber(), changes.get(0).sequenceNumber());
         assertEquals(DynamoSessionStore.Change.Kind.STORED, changes.get(1).kind());
         assertEquals(second, changes.get(1).session().session());
-        assertEquals(DynamoSessionStore.Change.Kind.ANCHORED, changes.get(2).kind());
-        assertEquals(new SessionView(second, Optional.of(ANCHOR), Optional.of(PROOF)), changes.get(2).session());
+        DynamoSessionStore.Change anchored = changes.get(2);
+        assertEquals(DynamoSessionStore.Change.Kind.ANCHORED, anchored.kind());
+        assertEquals(List.of(tenant, "s-2", "app", LocalDate.parse("2026-11-20")),
+                List.of(anchored.tenantId(), anchored.sessionId(), anchored.applicationId(), anchored.day()));
+        assertEquals(Optional.empty(), anchored.view(), "a pointer carries no session record");
         assertEquals(DynamoSessionStore.Change.Kind.REVIEWED, changes.get(3).kind(), "the review took s-1 off the queue");
         assertEquals("s-1", changes.get(3).session().session().sessionId());
     }

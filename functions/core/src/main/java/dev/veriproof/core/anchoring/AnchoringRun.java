@@ -25,7 +25,7 @@ import java.util.UUID;
  *     batch id, and abandoned if absent.</li>
  * <li>Otherwise takes the oldest pending sessions (at most {@code maxBatch}), builds one RFC 9162
  *     tree, records the batch with its signed transaction, sends it, waits for the receipt and
- *     stores every session's proof and anchor.</li>
+ *     records the batch's root and anchor once and each session's place in it.</li>
  * </ol>
  * A chain failure leaves the sessions pending, records an incident and delays the next attempt
  * with exponential backoff.
@@ -171,11 +171,9 @@ public final class AnchoringRun {
         Anchor anchor = new Anchor(chain.chainId(), chain.contract(), receipt.txHash(), receipt.blockNumber(), receipt.blockTime(), batch.batchId());
         MerkleTree tree = batch.tree();
         List<PendingLeaf> leaves = batch.leaves();
-        for (int i = 0; i < leaves.size(); i++) {
-            if (sessions.recordAnchored(leaves.get(i), tree.proof(i), anchor) == PendingSessions.Recorded.ANCHORED) {
-                progress.anchored++;
-            }
-        }
+        List<PendingSessions.AnchoredLeaf> anchored = new java.util.ArrayList<>(leaves.size());
+        for (int i = 0; i < leaves.size(); i++) anchored.add(new PendingSessions.AnchoredLeaf(leaves.get(i), tree.proof(i)));
+        progress.anchored += sessions.recordAnchored(anchored, anchor);
         ledger.completeBatch(batch, anchor, clock.instant());
         progress.batchIds.add(batch.batchId());
     }

@@ -3,21 +3,20 @@ package dev.veriproof.core.anchoring;
 import dev.veriproof.core.merkle.InclusionProof;
 import java.util.List;
 
-/** The sessions side of anchoring: the backlog, and recording a session's proof and anchor. */
+/** The sessions side of anchoring: the backlog, and recording where each session sits in an anchored batch. */
 public interface PendingSessions {
 
     /** Up to {@code limit} sessions still pending, oldest first, in a deterministic order. */
     List<PendingLeaf> oldestPending(int limit);
 
-    /** Stores the proof and anchor on the session and takes it out of the backlog, unless it already has an anchor. */
-    Recorded recordAnchored(PendingLeaf leaf, InclusionProof proof, Anchor anchor);
+    /**
+     * Records the batch's root, size and anchor once, then each session's place in it (leaf index and audit path),
+     * taking the session out of the backlog. A session that already carries this batch is left as it is (a
+     * repeated completion); one that carries another batch or whose leaf hash changed is left as it is and not
+     * counted. Answers how many sessions were anchored by this call.
+     */
+    int recordAnchored(List<AnchoredLeaf> leaves, Anchor anchor);
 
-    enum Recorded {
-        /** Stored now. */
-        ANCHORED,
-        /** Already carried this batch's anchor: a repeated completion. */
-        ALREADY_IN_BATCH,
-        /** Carries another batch's anchor, or changed since the batch was prepared: left as it is. */
-        CONFLICT
-    }
+    /** A session and its inclusion proof in the anchored batch's tree. */
+    record AnchoredLeaf(PendingLeaf leaf, InclusionProof proof) {}
 }
