@@ -305,7 +305,7 @@ class AnchoringRunTest {
         List<String> ids = fixture.ingest("acme", 12);
         // every other write's answer is lost after DynamoDB carried it out: the SDK retries a request that happened
         ThrottlingInterceptor throttle = new ThrottlingInterceptor(
-                java.util.Set.of("PutItem", "UpdateItem", "DeleteItem", "TransactWriteItems", "Query", "BatchGetItem", "GetItem"), 2);
+                java.util.Set.of("PutItem", "UpdateItem", "DeleteItem", "TransactWriteItems", "Query", "BatchGetItem", "BatchWriteItem", "GetItem"), 2);
         long nonceBefore = chain.minedNonce();
         try (software.amazon.awssdk.services.dynamodb.DynamoDbClient throttled = aws.client(throttle)) {
             AnchoringRun run = new AnchoringRun(new dev.veriproof.adapters.dynamo.DynamoAnchorPointers(throttled, fixture.sessionsTable),

@@ -118,8 +118,8 @@ public final class DynamoAnchorLedger implements AnchorLedger {
     public void saveOpenBatch(AnchorBatch batch) {
         String pk = batchPk(batch.batchId());
         List<PendingLeaf> leaves = batch.leaves();
-        // the leaves first: a META item that is visible always has all of them
-        for (int chunk = 0; chunk * CHUNK < leaves.size(); chunk++) {
+        // the leaves first, in parallel: a META item that is visible always has all of them
+        DynamoAnchorPointers.parallel(java.util.stream.IntStream.range(0, (leaves.size() + CHUNK - 1) / CHUNK).boxed().toList(), chunk -> {
             StringBuilder lines = new StringBuilder();
             for (PendingLeaf leaf : leaves.subList(chunk * CHUNK, Math.min((chunk + 1) * CHUNK, leaves.size()))) {
                 if (lines.length() > 0) lines.append('\n');
@@ -127,7 +127,8 @@ public final class DynamoAnchorLedger implements AnchorLedger {
             }
             Map<String, AttributeValue> item = Map.of("pk", s(pk), "sk", s(String.format("LEAVES#%05d", chunk)), "leaves", s(lines.toString()));
             dynamo.putItem(b -> b.tableName(table).item(item));
-        }
+            return null;
+        });
         Map<String, AttributeValue> meta = new HashMap<>();
         meta.put("pk", s(pk));
         meta.put("sk", s("META"));

@@ -35,8 +35,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
+import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
-import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
  * Where anchoring keeps its per-session state, in the sessions table but apart from the large session item, so that
@@ -268,9 +269,12 @@ public final class DynamoAnchorPointers implements PendingSessions {
     // ---- recording a batch ----
 
     /**
-     * The batch item first (a pointer never names a batch that cannot be read), then every pointer in parallel: one
-     * conditional update each (only a pointer without a batch whose leaf hash is the batched one changes), which
-     * also takes it out of the index.
+     * The batch item first (a pointer never names a batch that cannot be read), then the pointers, 100 at a time in
+     * parallel: a consistent read of the 100 tells which still wait with the batched leaf hash (one that already names
+     * this batch is a repeated completion, one that names another batch or holds another leaf hash is left alone and
+     * logged), and those are rewritten whole, 25 a BatchWriteItem, as the anchored pointer: one write unit each plus
+     * the index delete. Unconditional writes are safe here: only the run holding the lease places pointers, and the
+     * backlog consumer only creates a pointer that does not exist.
      */
     @Override
     public int recordAnchored(List<AnchoredLeaf> leaves, Anchor anchor) {
@@ -283,48 +287,65 @@ public final class DynamoAnchorPointers implements PendingSessions {
         batch.put(ANCHOR, s(anchor.toJson().toString()));
         dynamo.putItem(b -> b.tableName(table).item(batch));
         List<List<AnchoredLeaf>> slices = new ArrayList<>();
-        int slice = Math.max(1, (leaves.size() + PARALLELISM - 1) / PARALLELISM);
-        for (int from = 0; from < leaves.size(); from += slice) slices.add(leaves.subList(from, Math.min(from + slice, leaves.size())));
-        return parallel(slices, part -> {
-            int anchored = 0;
-            for (AnchoredLeaf leaf : part) if (place(leaf, anchor.batchId())) anchored++;
-            return anchored;
-        }).stream().mapToInt(Integer::intValue).sum();
+        for (int from = 0; from < leaves.size(); from += 100) slices.add(leaves.subList(from, Math.min(from + 100, leaves.size())));
+        return parallel(slices, slice -> place(slice, anchor.batchId())).stream().mapToInt(Integer::intValue).sum();
     }
 
-    private boolean place(AnchoredLeaf anchored, String batchId) {
-        PendingLeaf leaf = anchored.leaf();
-        InclusionProof proof = anchored.proof();
-        Map<String, AttributeValue> values = new HashMap<>();
-        values.put(":batch", s(batchId));
-        values.put(":index", n(proof.leafIndex()));
-        values.put(":leaf", s(leaf.leafHash()));
-        String set = "SET " + BATCH + " = :batch, " + LEAF_INDEX + " = :index";
+    private int place(List<AnchoredLeaf> slice, String batchId) {
+        Map<String, Map<String, AttributeValue>> current = new HashMap<>();
+        KeysAndAttributes ask = KeysAndAttributes.builder().consistentRead(true)
+                .keys(slice.stream().map(l -> Map.of(PK, s(pointerKey(l.leaf().tenantId(), l.leaf().sessionId())))).toList()).build();
+        Map<String, KeysAndAttributes> request = Map.of(table, ask);
+        while (!request.isEmpty()) {
+            Map<String, KeysAndAttributes> asking = request;
+            BatchGetItemResponse response = dynamo.batchGetItem(b -> b.requestItems(asking));
+            response.responses().getOrDefault(table, List.of()).forEach(item -> current.put(item.get(PK).s(), item));
+            request = response.unprocessedKeys();
+        }
+        List<Map<String, AttributeValue>> writes = new ArrayList<>();
+        for (AnchoredLeaf anchored : slice) {
+            PendingLeaf leaf = anchored.leaf();
+            Map<String, AttributeValue> pointer = current.get(pointerKey(leaf.tenantId(), leaf.sessionId()));
+            AttributeValue existing = pointer == null ? null : pointer.get(BATCH);
+            if (existing != null && existing.s().equals(batchId)) continue; // a repeated completion
+            if (pointer == null || existing != null || !pointer.containsKey(LEAF_HASH) || !leaf.leafHash().equals(pointer.get(LEAF_HASH).s())) {
+                Log.warn("session not anchored: its pointer is missing, changed or already names another batch",
+                        "tenantId", leaf.tenantId(), "sessionId", leaf.sessionId(), "batchId", batchId,
+                        "existingBatch", existing == null ? "none" : existing.s());
+                continue;
+            }
+            writes.add(placed(pointer, anchored.proof(), batchId));
+        }
+        for (int from = 0; from < writes.size(); from += 25) {
+            Map<String, List<WriteRequest>> put = Map.of(table, writes.subList(from, Math.min(from + 25, writes.size())).stream()
+                    .map(item -> WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build()).toList());
+            while (!put.isEmpty()) {
+                Map<String, List<WriteRequest>> putting = put;
+                put = dynamo.batchWriteItem(b -> b.requestItems(putting)).unprocessedItems();
+            }
+        }
+        return writes.size();
+    }
+
+    /**
+     * The anchored pointer: key, application and day as before; batch, leaf index and audit path instead of the backlog
+     * attributes and the leaf hash (which stays on the session item; here it only guarded the placement).
+     */
+    private static Map<String, AttributeValue> placed(Map<String, AttributeValue> pending, InclusionProof proof, String batchId) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put(PK, pending.get(PK));
+        item.put(APPLICATION, pending.get(APPLICATION));
+        item.put(DAY, pending.get(DAY));
+        item.put(BATCH, s(batchId));
+        item.put(LEAF_INDEX, n(proof.leafIndex()));
         if (!proof.auditPath().isEmpty()) {
             byte[] path = new byte[proof.auditPath().size() * Hashes.SHA256_BYTES];
             for (int i = 0; i < proof.auditPath().size(); i++) {
                 System.arraycopy(Hashes.fromHex(proof.auditPath().get(i)), 0, path, i * Hashes.SHA256_BYTES, Hashes.SHA256_BYTES);
             }
-            values.put(":path", AttributeValue.fromB(SdkBytes.fromByteArrayUnsafe(path)));
-            set += ", " + AUDIT_PATH + " = :path";
+            item.put(AUDIT_PATH, AttributeValue.fromB(SdkBytes.fromByteArrayUnsafe(path)));
         }
-        // the leaf hash stays on the session item; here it only guarded the write
-        String update = set + " REMOVE " + ANCHOR_PENDING + ", " + PENDING_KEY + ", " + LEAF_HASH;
-        try {
-            dynamo.updateItem(b -> b.tableName(table).key(Map.of(PK, s(pointerKey(leaf.tenantId(), leaf.sessionId()))))
-                    .updateExpression(update)
-                    .conditionExpression("attribute_exists(" + PK + ") AND attribute_not_exists(" + BATCH + ") AND " + LEAF_HASH + " = :leaf")
-                    .expressionAttributeValues(values)
-                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
-            return true;
-        } catch (ConditionalCheckFailedException e) {
-            AttributeValue existing = e.hasItem() ? e.item().get(BATCH) : null;
-            if (existing != null && existing.s().equals(batchId)) return false; // a repeated completion
-            Log.warn("session not anchored: its pointer changed or already names another batch",
-                    "tenantId", leaf.tenantId(), "sessionId", leaf.sessionId(), "batchId", batchId,
-                    "existingBatch", existing == null ? "none" : existing.s());
-            return false;
-        }
+        return item;
     }
 
     // ---- reading placements ----
