@@ -40,7 +40,7 @@ class AnchorTest {
 
     @Test
     void aBatchWhoseLeavesDoNotGiveItsRootIsRefused() {
-        PendingLeaf leaf = new PendingLeaf("S#t#1", "t", "1", Hashes.hex(Hashes.leafHash(new byte[] {1})));
+        PendingLeaf leaf = new PendingLeaf("t", "1", Hashes.hex(Hashes.leafHash(new byte[] {1})));
         AnchorBatch batch = new AnchorBatch("id", "00".repeat(32), List.of(leaf), AT, 0, "0x", "0x", 0);
         assertThrows(IllegalStateException.class, batch::tree);
         AnchorBatch good = new AnchorBatch("id", leaf.leafHash(), List.of(leaf), AT, 0, "0x", "0x", 0);
@@ -49,6 +49,6 @@ class AnchorTest {
 
     @Test
     void aPendingLeafNeedsAHashHex() {
-        assertThrows(IllegalArgumentException.class, () -> new PendingLeaf("k", "t", "s", "nothex"));
+        assertThrows(IllegalArgumentException.class, () -> new PendingLeaf("t", "s", "nothex"));
     }
 }
