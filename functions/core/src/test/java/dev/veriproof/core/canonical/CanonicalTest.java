@@ -100,6 +100,64 @@ class CanonicalTest {
         assertArrayEquals(canonical, Canonical.jcs(Json.parse(canonical)));
     }
 
+    @Property(tries = 2000)
+    void writesTheSameBytesAsTheReferenceCanonicalizerOrRefusesTheSameValues(@ForAll("anyJsonTrees") JsonNode tree) {
+        byte[] reference;
+        try {
+            reference = Canonical.reference(tree);
+        } catch (IllegalArgumentException refused) {
+            assertThrows(IllegalArgumentException.class, () -> Canonical.jcs(tree));
+            return;
+        }
+        assertArrayEquals(reference, Canonical.jcs(tree), () -> new String(reference, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void writesTheSameBytesAsTheReferenceForEveryCharacterAndNumberEdge() {
+        StringBuilder everyChar = new StringBuilder();
+        for (char c = 0; c < 0x800; c++) everyChar.append(c);
+        everyChar.append("\ud83d\ude00\u2028\u2029\ufeff\uffff");
+        var node = Json.mapper().createObjectNode();
+        node.put(everyChar.toString(), everyChar.toString());
+        var numbers = node.putArray("numbers");
+        for (double d : new double[] {0.0, -0.0, 1.0, -1.5, 1e21, 1e-7, 123456789012345678.0, Double.MIN_VALUE, Double.MAX_VALUE,
+                4.35, 0.1 + 0.2, 9007199254740993.0, 1e20, 1e-6, 5e-324}) {
+            numbers.add(d);
+        }
+        for (long l : new long[] {0, -1, Long.MAX_VALUE, Long.MIN_VALUE, (1L << 53) + 1, 9_007_199_254_740_993L}) numbers.add(l);
+        numbers.add(Integer.MIN_VALUE).add(true).add(false).addNull();
+        assertArrayEquals(Canonical.reference(node), Canonical.jcs(node));
+        // the numbers left to the reference, within a tree that otherwise is written directly
+        numbers.add(new java.math.BigDecimal("1.000000000000000000001")).add(new java.math.BigInteger("123456789012345678901234567890"));
+        assertArrayEquals(Canonical.reference(node), Canonical.jcs(node));
+    }
+
+    /** Trees as Jackson holds them, with every node type a parsed or built tree has and characters of the whole UTF-16 range. */
+    @Provide
+    Arbitrary<JsonNode> anyJsonTrees() {
+        Arbitrary<String> strings = Arbitraries.oneOf(Arbitraries.strings().all().ofMaxLength(8),
+                Arbitraries.strings().withCharRange('\u0000', '\u007f').withCharRange('\ud800', '\udfff').ofMaxLength(8));
+        Arbitrary<JsonNode> scalars = Arbitraries.oneOf(
+                strings.map(TextNode::valueOf),
+                Arbitraries.integers().map(i -> (JsonNode) com.fasterxml.jackson.databind.node.IntNode.valueOf(i)),
+                Arbitraries.longs().map(l -> (JsonNode) com.fasterxml.jackson.databind.node.LongNode.valueOf(l)),
+                Arbitraries.longs().map(bits -> (JsonNode) DoubleNode.valueOf(Double.longBitsToDouble(bits))),
+                Arbitraries.doubles().map(d -> (JsonNode) DoubleNode.valueOf(d)),
+                Arbitraries.of(true, false).map(b -> (JsonNode) com.fasterxml.jackson.databind.node.BooleanNode.valueOf(b)),
+                Arbitraries.just((JsonNode) com.fasterxml.jackson.databind.node.NullNode.getInstance()));
+        return Arbitraries.recursive(() -> scalars, element -> Arbitraries.oneOf(
+                element.list().ofMaxSize(4).map(list -> {
+                    var array = Json.mapper().createArrayNode();
+                    list.forEach(array::add);
+                    return (JsonNode) array;
+                }),
+                Arbitraries.maps(strings, element).ofMaxSize(4).map(map -> {
+                    var object = Json.mapper().createObjectNode();
+                    map.forEach(object::set);
+                    return (JsonNode) object;
+                })), 0, 3);
+    }
+
     @Provide
     Arbitrary<Object> jsonValues() {
         Arbitrary<String> strings = Arbitraries.strings().withCharRange(' ', '\u00ff').withCharRange('\u2000', '\u20ff')
