@@ -11,11 +11,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** A minimal Ethereum JSON-RPC client: the verifier reads three methods and needs nothing more. */
+/** A minimal Ethereum JSON-RPC client, safe for the verifier's workers to share: it reads three methods and needs nothing more. */
 final class JsonRpc {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final URI endpoint;
-    private int id;
+    private final java.util.concurrent.atomic.AtomicInteger id = new java.util.concurrent.atomic.AtomicInteger();
 
     JsonRpc(String url) {
         this.endpoint = URI.create(url);
@@ -25,7 +25,7 @@ final class JsonRpc {
     JsonNode call(String method, Object... params) throws IOException {
         ObjectNode request = Json.mapper().createObjectNode();
         request.put("jsonrpc", "2.0");
-        request.put("id", ++id);
+        request.put("id", id.incrementAndGet());
         request.put("method", method);
         ArrayNode array = request.putArray("params");
         for (Object param : params) array.add(Json.mapper().valueToTree(param));

@@ -3,24 +3,26 @@ package dev.veriproof.verifier;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.veriproof.core.hash.Hashes;
 import dev.veriproof.core.json.Json;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Enumeration;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import org.web3j.crypto.Keys;
@@ -32,40 +34,58 @@ import org.web3j.utils.Numeric;
  * manifest.json's bytes by the manifest's signer (and by {@code --signer} when given), every listed
  * file has the stated SHA-256 and size and nothing unlisted is in the archive, every session line
  * verifies (record → leaf → proof → root → Anchored event), and every anchor transaction was sent by
- * the signer, and the anchors the manifest lists are exactly those the sessions use. Files are
- * streamed and session lines read one at a time. The outcome of each anchor's
- * on-chain check is remembered for the sessions that follow, for the {@link #REMEMBERED_ANCHORS} most
- * recently used anchors only, so that memory does not grow with the package whatever it holds. The
- * sessions of a batch are close together in a package (they are in time order, and a batch is a few
- * minutes of sessions), so in practice each anchor is checked on chain once. Failures name the file
+ * the signer, and the anchors the manifest lists are exactly those the sessions use, and that nothing is left out
+ * ({@link Completeness}). The files are hashed in parallel; the session files are then read by this thread in chunks
+ * of lines that a pool of workers (one per core) checks, at most {@code 2 × workers + 2} chunks ahead of the output,
+ * whose lines are taken back in reading order: the output is the same whatever the number of workers, and memory stays
+ * bounded whatever the package holds. Each anchor's on-chain check and each transaction's sender are computed once and
+ * remembered ({@link Memo}) for the {@link #REMEMBERED_ANCHORS} most recently used anchors; the sessions of a batch are
+ * close together in a package (time order, a batch is a few minutes), so in practice each is checked once. Failures name
+ * the file
  * or the session.
  */
 final class PackageVerifier {
     static final int REMEMBERED_ANCHORS = 4096;
     static final String TENANT_BATCHES = "tenant-batches.jsonl";
     static final String AUDIT_LOG = "audit-log.jsonl";
+    /** A chunk of a session file handed to a worker: this many lines, or this many bytes, whichever comes first. */
+    static final int CHUNK_LINES = 256;
+    static final int CHUNK_BYTES = 1 << 20;
 
     private final SessionVerifier sessions;
     private final JsonRpc rpc;
     private final Optional<String> expectedSigner;
     private final PrintStream out;
     private final int rememberedAnchors;
+    private final int threads;
+    private Memo<SessionVerifier.ChainKey, List<String>> chainChecks;
+    private Memo<String, Boolean> senders;
     private int failures;
 
     PackageVerifier(JsonRpc rpc, Optional<String> expectedContract, Optional<String> expectedSigner, PrintStream out) {
-        this(rpc, expectedContract, expectedSigner, out, REMEMBERED_ANCHORS);
+        this(rpc, expectedContract, expectedSigner, out, REMEMBERED_ANCHORS, Runtime.getRuntime().availableProcessors());
     }
 
-    PackageVerifier(JsonRpc rpc, Optional<String> expectedContract, Optional<String> expectedSigner, PrintStream out, int rememberedAnchors) {
+    PackageVerifier(JsonRpc rpc, Optional<String> expectedContract, Optional<String> expectedSigner, PrintStream out, int rememberedAnchors,
+                    int threads) {
+        if (threads < 1) throw new IllegalArgumentException("at least one worker");
         this.sessions = new SessionVerifier(rpc, expectedContract);
         this.rpc = rpc;
         this.expectedSigner = expectedSigner;
         this.out = out;
         this.rememberedAnchors = rememberedAnchors;
+        this.threads = threads;
     }
 
     /** 0 if everything holds, 1 otherwise. */
     int verify(Path zipPath) throws IOException {
+        ExecutorService workers = Executors.newFixedThreadPool(threads, runnable -> {
+            Thread thread = new Thread(runnable, "verifier-worker");
+            thread.setDaemon(true);
+            return thread;
+        });
+        chainChecks = new Memo<>(rememberedAnchors);
+        senders = new Memo<>(rememberedAnchors);
         try (ZipFile zip = new ZipFile(zipPath.toFile())) {
             ZipEntry manifestEntry = zip.getEntry("manifest.json");
             ZipEntry sigEntry = zip.getEntry("manifest.sig");
@@ -99,29 +119,26 @@ final class PackageVerifier {
 
             int failuresBeforeFiles = failures;
             Set<String> listed = new HashSet<>();
-            int files = 0;
+            List<Future<FileDigest>> digests = new ArrayList<>();
             for (JsonNode file : manifest.path("files")) {
                 String path = file.path("path").asText();
                 listed.add(path);
-                files++;
                 ZipEntry entry = zip.getEntry(path);
-                if (entry == null) {
+                digests.add(workers.submit(() -> entry == null ? null : digest(zip, entry)));
+            }
+            int files = 0;
+            for (JsonNode file : manifest.path("files")) {
+                String path = file.path("path").asText();
+                FileDigest digest = result(digests.get(files++));
+                if (digest == null) {
                     fail("file " + path, "listed in the manifest but missing from the package");
-                    continue;
-                }
-                MessageDigest digest = sha256();
-                long bytes = 0;
-                try (InputStream in = zip.getInputStream(entry)) {
-                    byte[] buffer = new byte[64 * 1024];
-                    for (int n; (n = in.read(buffer)) > 0; bytes += n) digest.update(buffer, 0, n);
-                }
-                String hash = Hashes.hex(digest.digest());
-                if (!hash.equalsIgnoreCase(file.path("sha256").asText())) {
-                    fail("file " + path, "SHA-256 is " + hash + ", the manifest states " + file.path("sha256").asText());
-                } else if (bytes != file.path("bytes").asLong(-1)) {
-                    fail("file " + path, "has " + bytes + " bytes, the manifest states " + file.path("bytes").asText());
+                } else if (!digest.sha256().equalsIgnoreCase(file.path("sha256").asText())) {
+                    fail("file " + path, "SHA-256 is " + digest.sha256() + ", the manifest states " + file.path("sha256").asText());
+                } else if (digest.bytes() != file.path("bytes").asLong(-1)) {
+                    fail("file " + path, "has " + digest.bytes() + " bytes, the manifest states " + file.path("bytes").asText());
                 }
             }
+            digests.clear();
             for (Enumeration<? extends ZipEntry> e = zip.entries(); e.hasMoreElements(); ) {
                 String name = e.nextElement().getName();
                 if (!listed.contains(name) && !name.equals("manifest.json") && !name.equals("manifest.sig")) {
@@ -135,62 +152,146 @@ final class PackageVerifier {
             manifest.path("anchors").forEach(a -> manifestAnchors.add(a.asText()));
             Set<String> usedAnchors = new HashSet<>();
 
-            Map<SessionVerifier.ChainKey, List<String>> chainChecks = leastRecentlyUsedFirst(rememberedAnchors);
-            Map<String, Boolean> senders = leastRecentlyUsedFirst(rememberedAnchors);
             Completeness completeness = new Completeness(manifest.path("tenantId").asText());
             if (listed.contains(TENANT_BATCHES) && zip.getEntry(TENANT_BATCHES) != null) {
-                readTenantHeaders(zip, completeness, chainChecks, senders, signer);
+                readTenantHeaders(zip, completeness, signer);
             }
-            long sessionCount = 0;
-            long failedSessions = 0;
+            LineChecker checker = new LineChecker(manifestAnchors, signer);
+            // chunks of lines checked by the workers, taken back in the order they were read so that the output is the same
+            // whatever the number of workers; at most `window` chunks are read ahead, which bounds memory
+            ArrayDeque<Future<List<LineOutcome>>> inFlight = new ArrayDeque<>();
+            int window = 2 * threads + 2;
+            SessionTally tally = new SessionTally(usedAnchors, completeness);
             for (JsonNode file : manifest.path("files")) {
                 String path = file.path("path").asText();
                 if (!path.startsWith("sessions/") || zip.getEntry(path) == null) continue;
-                try (BufferedReader reader = new BufferedReader(new InputStreamReader(zip.getInputStream(zip.getEntry(path)), StandardCharsets.UTF_8))) {
-                    int lineNo = 0;
-                    for (String line; (line = reader.readLine()) != null; ) {
-                        lineNo++;
-                        if (line.isBlank()) continue;
-                        sessionCount++;
-                        JsonNode session;
-                        try {
-                            session = Json.parse(line);
-                        } catch (RuntimeException ex) {
-                            failedSessions++;
-                            fail("file " + path + " line " + lineNo, "not JSON");
-                            continue;
-                        }
-                        String name = session.hasNonNull("sessionId") ? "session " + session.get("sessionId").asText() : "file " + path + " line " + lineNo;
-                        List<String> problems = session.hasNonNull("proof") && session.hasNonNull("anchor")
-                                ? sessions.verify(session, chainChecks)
-                                : List.of("not anchored: the package holds no proof for it (it was stored after the last anchoring run)");
-                        JsonNode anchor = session.path("anchor");
-                        if (problems.isEmpty()) {
-                            String batch = anchor.path("batchId").asText("");
-                            if (manifestAnchors.contains(batch)) usedAnchors.add(batch);
-                            else problems = List.of("its anchor batch " + batch + " is not among the anchors manifest.json lists");
-                            completeness.session(batch, session.path("proof").path("leafIndex").asLong());
-                        }
-                        if (problems.isEmpty() && anchor.hasNonNull("txHash") && !signer.isEmpty()) {
-                            String tx = anchor.get("txHash").asText();
-                            boolean bySigner = senders.computeIfAbsent(tx, t -> sentBy(t, signer));
-                            if (!bySigner) problems = List.of("anchor transaction " + tx + " was not sent by the manifest's signer " + signer);
-                        }
-                        if (!problems.isEmpty()) {
-                            failedSessions++;
-                            problems.forEach(p -> fail(name, p));
-                        }
+                try (InputStream in = zip.getInputStream(zip.getEntry(path))) {
+                    LineChunk.Reader reader = new LineChunk.Reader(in);
+                    for (LineChunk chunk; (chunk = reader.next(CHUNK_LINES, CHUNK_BYTES)) != null; ) {
+                        LineChunk lines = chunk;
+                        inFlight.add(workers.submit(() -> checker.check(path, lines)));
+                        if (inFlight.size() >= window) tally.take(inFlight.poll());
                     }
                 }
             }
+            while (!inFlight.isEmpty()) tally.take(inFlight.poll());
+            long sessionCount = tally.sessions;
             for (String batch : manifestAnchors) {
                 if (!usedAnchors.contains(batch)) fail("file manifest.json", "lists anchor batch " + batch + " that no session of the package uses");
             }
             completenessFailures(zip, listed, completeness);
             long declared = manifest.path("sessions").asLong(-1);
             if (declared != sessionCount) fail("file manifest.json", "states " + declared + " sessions, the package holds " + sessionCount);
-            if (failedSessions == 0) out.println("PASS " + sessionCount + " session(s): records, proofs and anchors");
+            if (tally.failedSessions == 0) out.println("PASS " + sessionCount + " session(s): records, proofs and anchors");
             return summary(files, sessionCount);
+        } finally {
+            workers.shutdownNow();
+        }
+    }
+
+    /** The checked lines taken back in order: counted, their batches noted, their failures printed. */
+    private final class SessionTally {
+        private final Set<String> usedAnchors;
+        private final Completeness completeness;
+        long sessions;
+        long failedSessions;
+
+        SessionTally(Set<String> usedAnchors, Completeness completeness) {
+            this.usedAnchors = usedAnchors;
+            this.completeness = completeness;
+        }
+
+        void take(Future<List<LineOutcome>> checked) throws IOException {
+            for (LineOutcome outcome : result(checked)) {
+                if (outcome.blank()) continue;
+                sessions++;
+                if (outcome.usedBatch() != null) usedAnchors.add(outcome.usedBatch());
+                // in reading order, so that what Completeness reports comes in the same order whatever the workers did
+                if (outcome.anchoredBatch() != null) completeness.session(outcome.anchoredBatch(), outcome.leafIndex());
+                if (!outcome.problems().isEmpty()) {
+                    failedSessions++;
+                    outcome.problems().forEach(p -> fail(outcome.name(), p));
+                }
+            }
+        }
+    }
+
+    private record FileDigest(String sha256, long bytes) {}
+
+    private static FileDigest digest(ZipFile zip, ZipEntry entry) throws IOException {
+        MessageDigest digest = sha256();
+        long bytes = 0;
+        try (InputStream in = zip.getInputStream(entry)) {
+            byte[] buffer = new byte[64 * 1024];
+            for (int n; (n = in.read(buffer)) > 0; bytes += n) digest.update(buffer, 0, n);
+        }
+        return new FileDigest(Hashes.hex(digest.digest()), bytes);
+    }
+
+    /** What one line of a session file came to: its session's name and failures (none when it passes), and the batch it used. */
+    private record LineOutcome(boolean blank, String name, List<String> problems, String usedBatch, String anchoredBatch, long leafIndex) {
+        static final LineOutcome BLANK = new LineOutcome(true, null, List.of(), null, null, -1);
+    }
+
+    /** Checks session lines, in any worker: everything it shares is read-only or a {@link Memo}. */
+    private final class LineChecker {
+        private final Set<String> manifestAnchors;
+        private final String signer;
+
+        LineChecker(Set<String> manifestAnchors, String signer) {
+            this.manifestAnchors = manifestAnchors;
+            this.signer = signer;
+        }
+
+        List<LineOutcome> check(String path, LineChunk chunk) {
+            List<LineOutcome> outcomes = new ArrayList<>(chunk.size());
+            for (int i = 0; i < chunk.size(); i++) outcomes.add(check(path, chunk.lineNumber(i), chunk.text(i)));
+            return outcomes;
+        }
+
+        private LineOutcome check(String path, long lineNo, String line) {
+            if (line.isBlank()) return LineOutcome.BLANK;
+            JsonNode session;
+            try {
+                session = Json.parse(line);
+            } catch (RuntimeException ex) {
+                return new LineOutcome(false, "file " + path + " line " + lineNo, List.of("not JSON"), null, null, -1);
+            }
+            String name = session.hasNonNull("sessionId") ? "session " + session.get("sessionId").asText() : "file " + path + " line " + lineNo;
+            List<String> problems = session.hasNonNull("proof") && session.hasNonNull("anchor")
+                    ? sessions.verify(session, chainChecks)
+                    : List.of("not anchored: the package holds no proof for it (it was stored after the last anchoring run)");
+            JsonNode anchor = session.path("anchor");
+            String used = null;
+            String anchored = null;
+            if (problems.isEmpty()) {
+                String batch = anchor.path("batchId").asText("");
+                if (manifestAnchors.contains(batch)) used = batch;
+                else problems = List.of("its anchor batch " + batch + " is not among the anchors manifest.json lists");
+                anchored = batch;
+            }
+            if (problems.isEmpty() && anchor.hasNonNull("txHash") && !signer.isEmpty()) {
+                String tx = anchor.get("txHash").asText();
+                boolean bySigner = senders.get(tx, () -> sentBy(tx, signer));
+                if (!bySigner) problems = List.of("anchor transaction " + tx + " was not sent by the manifest's signer " + signer);
+            }
+            return new LineOutcome(false, name, problems, used, anchored, session.path("proof").path("leafIndex").asLong());
+        }
+    }
+
+    /** The value of a worker's task, or its failure thrown as it was (an I/O error as such, so that Main reports it as before). */
+    private static <T> T result(Future<T> future) throws IOException {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) throw io;
+            if (cause instanceof RuntimeException re) throw re;
+            if (cause instanceof Error error) throw error;
+            throw new IOException(cause);
         }
     }
 
@@ -198,8 +299,7 @@ final class PackageVerifier {
      * The tenant headers of {@code tenant-batches.jsonl}: each is checked like a session (header → leaf hash → proof → the
      * anchored root, sent by the signer) before {@link Completeness} relies on it.
      */
-    private void readTenantHeaders(ZipFile zip, Completeness completeness, Map<SessionVerifier.ChainKey, List<String>> chainChecks,
-                                   Map<String, Boolean> senders, String signer) throws IOException {
+    private void readTenantHeaders(ZipFile zip, Completeness completeness, String signer) throws IOException {
         try (InputStream in = zip.getInputStream(zip.getEntry(TENANT_BATCHES))) {
             LineReader lines = new LineReader(in);
             for (byte[] bytes; (bytes = lines.next()) != null; ) {
@@ -219,7 +319,7 @@ final class PackageVerifier {
                 evidence.set("anchor", line.path("anchor"));
                 List<String> problems = line.path("header").isObject() ? sessions.verify(evidence, chainChecks) : List.of("no header");
                 String tx = line.path("anchor").path("txHash").asText("");
-                if (problems.isEmpty() && !signer.isEmpty() && !senders.computeIfAbsent(tx, t -> sentBy(t, signer))) {
+                if (problems.isEmpty() && !signer.isEmpty() && !senders.get(tx, () -> sentBy(tx, signer))) {
                     problems = List.of("anchor transaction " + tx + " was not sent by the manifest's signer " + signer);
                 }
                 if (!problems.isEmpty()) problems.forEach(p -> fail(where, p));
@@ -246,16 +346,6 @@ final class PackageVerifier {
             out.println("NOTE " + old.size() + " batch(es) of format 1, anchored before completeness proofs: their sessions verify one by one, "
                     + "but that none of their sessions is missing cannot be shown");
         }
-    }
-
-    /** A map that drops its least recently used entry when it would hold more than {@code capacity}. */
-    private static <K, V> Map<K, V> leastRecentlyUsedFirst(int capacity) {
-        return new LinkedHashMap<>(16, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
-                return size() > capacity;
-            }
-        };
     }
 
     private boolean sentBy(String txHash, String signer) {

@@ -41,7 +41,7 @@ final class SessionVerifier {
      * As {@link #verify(JsonNode)}; with {@code chainChecks}, the outcome of the on-chain check of an
      * (anchor, root, tree size) found there is reused instead of asking the node again.
      */
-    List<String> verify(JsonNode evidence, java.util.Map<ChainKey, List<String>> chainChecks) {
+    List<String> verify(JsonNode evidence, Memo<ChainKey, List<String>> chainChecks) {
         List<String> failures = new ArrayList<>();
         JsonNode record = evidence.get("record");
         if (record == null || !(record.isObject() || record.isTextual())) {
@@ -72,7 +72,7 @@ final class SessionVerifier {
         if (chainChecks == null) {
             failures.addAll(chainFailures(proof, anchor));
         } else {
-            failures.addAll(chainChecks.computeIfAbsent(new ChainKey(anchor, proof.root(), proof.treeSize()), k -> chainFailures(proof, anchor)));
+            failures.addAll(chainChecks.get(new ChainKey(anchor, proof.root(), proof.treeSize()), () -> chainFailures(proof, anchor)));
         }
         return failures;
     }

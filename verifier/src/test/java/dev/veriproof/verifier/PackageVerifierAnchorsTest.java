@@ -118,6 +118,31 @@ class PackageVerifierAnchorsTest {
         assertTrue(text.contains("PASS 1 file(s) match the manifest"), text);
     }
 
+    @Test
+    void aTamperedLineInTheMiddleOfABigPackageIsNamedAndEveryOtherSessionStillPasses() throws IOException {
+        // 3,000 sessions: a dozen chunks for the workers, the tampered one and a line that is not JSON far from the first
+        int perBatch = 1000;
+        Path zip = interleavedPackage(ids -> ids, perBatch, lines -> {
+            List<String> edited = new ArrayList<>(lines);
+            edited.set(1500, edited.get(1500).replace("\"intent\":\"test\"", "\"intent\":\"tampered\""));
+            edited.set(2200, "{not json");
+            return edited;
+        });
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int exit = new PackageVerifier(new JsonRpc("http://127.0.0.1:" + node.getAddress().getPort()), Optional.of(CONTRACT),
+                Optional.of(KEY.getAddress()), new PrintStream(out, true, StandardCharsets.UTF_8), PackageVerifier.REMEMBERED_ANCHORS, 4).verify(zip);
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertEquals(1, exit, text);
+        // line 1501 is session s-0-500 (batches take turns); the session file's hash no longer matches either
+        assertTrue(text.contains("FAIL session s-0-500: record does not hash to the stated leafHash"), text);
+        assertTrue(text.contains("FAIL session s-0-500: inclusion proof fails"), text);
+        assertTrue(text.contains("FAIL file sessions/00001.jsonl line 2201: not JSON"), text);
+        assertEquals(2, text.lines().filter(l -> l.startsWith("FAIL session") || l.contains(" line ")).map(l -> l.split(":")[0]).distinct().count(), text);
+        assertTrue(text.indexOf("s-0-500") < text.indexOf("line 2201"), "failures come in the package's order: " + text);
+        assertFalse(text.contains("FAIL file manifest.json: states"), text);
+        assertEquals(BATCHES, count("eth_getTransactionReceipt"));
+    }
+
     private int count(String method) {
         return requests.getOrDefault(method, new AtomicInteger()).get();
     }
@@ -125,7 +150,7 @@ class PackageVerifierAnchorsTest {
     private int verify(Path zip, int rememberedAnchors) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int exit = new PackageVerifier(new JsonRpc("http://127.0.0.1:" + node.getAddress().getPort()), Optional.of(CONTRACT),
-                Optional.of(KEY.getAddress()), new PrintStream(out, true, StandardCharsets.UTF_8), rememberedAnchors).verify(zip);
+                Optional.of(KEY.getAddress()), new PrintStream(out, true, StandardCharsets.UTF_8), rememberedAnchors, 4).verify(zip);
         String text = out.toString(StandardCharsets.UTF_8);
         assertTrue(text.contains("PASS " + BATCHES * SESSIONS_PER_BATCH + " session(s)"), text);
         return exit;
@@ -142,11 +167,16 @@ class PackageVerifierAnchorsTest {
 
     /** As {@link #interleavedPackage()}, with the manifest listing the anchors {@code listed} chooses from the batch ids. */
     private Path interleavedPackage(UnaryOperator<List<String>> listed) throws IOException {
+        return interleavedPackage(listed, SESSIONS_PER_BATCH, UnaryOperator.identity());
+    }
+
+    /** As {@link #interleavedPackage()}, with {@code perBatch} sessions per batch and the session file's lines passed through {@code edit}. */
+    private Path interleavedPackage(UnaryOperator<List<String>> listed, int perBatch, UnaryOperator<List<String>> edit) throws IOException {
         List<String> batchIds = new ArrayList<>();
         List<List<String>> linesByBatch = new ArrayList<>();
         for (int b = 0; b < BATCHES; b++) {
             List<byte[]> records = new ArrayList<>();
-            for (int i = 0; i < SESSIONS_PER_BATCH; i++) {
+            for (int i = 0; i < perBatch; i++) {
                 records.add(Canonical.jcs(Json.mapper().createObjectNode().put("sessionId", "s-" + b + "-" + i).put("intent", "test")));
             }
             MerkleTree tree = MerkleTree.of(records.stream().map(Hashes::leafHash).toList());
@@ -163,7 +193,7 @@ class PackageVerifierAnchorsTest {
             receipts.put(txHash, receipt);
             Anchor anchor = new Anchor(31337, CONTRACT, txHash, block, time, batchId);
             List<String> lines = new ArrayList<>();
-            for (int i = 0; i < SESSIONS_PER_BATCH; i++) {
+            for (int i = 0; i < perBatch; i++) {
                 ObjectNode line = Json.mapper().createObjectNode().put("sessionId", "s-" + b + "-" + i);
                 line.set("record", Json.parse(records.get(i)));
                 line.put("leafHash", Hashes.hex(Hashes.leafHash(records.get(i))));
@@ -173,13 +203,15 @@ class PackageVerifierAnchorsTest {
             }
             linesByBatch.add(lines);
         }
-        StringBuilder sessions = new StringBuilder();
-        for (int i = 0; i < SESSIONS_PER_BATCH; i++) {
-            for (List<String> batch : linesByBatch) sessions.append(batch.get(i)).append('\n');
+        List<String> all = new ArrayList<>();
+        for (int i = 0; i < perBatch; i++) {
+            for (List<String> batch : linesByBatch) all.add(batch.get(i));
         }
+        StringBuilder sessions = new StringBuilder();
+        for (String line : edit.apply(all)) sessions.append(line).append('\n');
         byte[] sessionFile = sessions.toString().getBytes(StandardCharsets.UTF_8);
         byte[] manifest = ("{\"files\":[{\"bytes\":" + sessionFile.length + ",\"path\":\"sessions/00001.jsonl\",\"sha256\":\""
-                + Hashes.hex(Hashes.sha256(sessionFile)) + "\"}],\"anchors\":" + Json.mapper().valueToTree(listed.apply(batchIds)) + ",\"sessions\":" + BATCHES * SESSIONS_PER_BATCH
+                + Hashes.hex(Hashes.sha256(sessionFile)) + "\"}],\"anchors\":" + Json.mapper().valueToTree(listed.apply(batchIds)) + ",\"sessions\":" + BATCHES * perBatch
                 + ",\"signerAddress\":\"" + KEY.getAddress() + "\"}").getBytes(StandardCharsets.UTF_8);
         Path path = tmp.resolve("package.zip");
         try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(path))) {
