@@ -43,7 +43,11 @@ final class AnchoredLines implements AutoCloseable {
 
     AnchoredLines() throws IOException {
         node = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        node.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(2));
+        node.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "json-rpc");
+            t.setDaemon(true);
+            return t;
+        }));
         node.createContext("/", exchange -> {
             JsonNode request = Json.parse(exchange.getRequestBody().readAllBytes());
             JsonNode params = request.get("params");
