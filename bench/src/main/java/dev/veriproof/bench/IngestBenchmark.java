@@ -62,6 +62,8 @@ public final class IngestBenchmark {
     static final String APPLICATION = "loan-review";
     static final double TARGET_RATIO = 0.70;
     static final double TARGET_P99_MS = 2.0;
+    /** anvil's first development key, as the devstack uses: the receipts' signer. */
+    static final String DEV_SIGNER_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
 
     private final int sessions;
     private final int warmUp;
@@ -143,6 +145,7 @@ public final class IngestBenchmark {
         System.setProperty("aws.region", LocalDynamoDb.REGION.id());
         System.setProperty("aws.accessKeyId", LocalDynamoDb.ACCESS_KEY_ID);
         System.setProperty("aws.secretAccessKey", LocalDynamoDb.SECRET_ACCESS_KEY);
+        System.setProperty("SIGNER_PRIVATE_KEY", DEV_SIGNER_KEY);
         Instant now = Instant.now();
         boolean created = new DynamoApplicationStore(AwsClients.enhancedDynamoDb(), governanceTable).create(
                 new Application(HANDLER_TENANT, APPLICATION, "Loan review", RiskLevel.HIGH, 80, "risk-office",

@@ -120,6 +120,7 @@ public final class OtlpBenchmark {
         System.setProperty("aws.region", LocalDynamoDb.REGION.id());
         System.setProperty("aws.accessKeyId", LocalDynamoDb.ACCESS_KEY_ID);
         System.setProperty("aws.secretAccessKey", LocalDynamoDb.SECRET_ACCESS_KEY);
+        System.setProperty("SIGNER_PRIVATE_KEY", IngestBenchmark.DEV_SIGNER_KEY); // POST /v1/sessions signs its receipts
         Instant now = Instant.now();
         DynamoApplicationStore applications = new DynamoApplicationStore(AwsClients.enhancedDynamoDb(), tables.get("GovernanceTable"));
         for (String tenant : List.of(POST_TENANT, TWO_EXPORTS_TENANT, ONE_EXPORT_TENANT)) {

@@ -16,7 +16,8 @@ import java.util.List;
  * that evidence pointing at a look-alike contract fails. The evidence is one session's
  * {@code {sessionId, record, leafHash, proof, anchor}}, an array of them, or {@code {"sessions": [...]}}.
  * Prints PASS or every failure per session; exits 0 only if every session passes, 1 if any fails,
- * 2 on a usage or input error. {@code consistency <older.zip> <newer.zip>} compares two packages ({@link ConsistencyCheck}).
+ * 2 on a usage or input error. {@code consistency <older.zip> <newer.zip>} compares two packages ({@link ConsistencyCheck});
+ * {@code receipts <receipts.json> <evidence.zip | --api URL --key KEY> [--rpc URL]} checks ingest receipts ({@link ReceiptsCheck}).
  */
 public final class Main {
     private Main() {}
@@ -28,6 +29,7 @@ public final class Main {
     /** The whole command, for callers in the same JVM (the devstack's demo). */
     public static int run(String[] args, PrintStream out, PrintStream err) {
         if (args.length > 0 && args[0].equals("consistency")) return consistency(args, out, err);
+        if (args.length > 0 && args[0].equals("receipts")) return ReceiptsCheck.run(args, out, err);
         String file = null;
         String rpc = null;
         String contract = null;
@@ -103,7 +105,8 @@ public final class Main {
 
     private static int usage(PrintStream err) {
         err.println("usage: java -jar verifier.jar <evidence.zip | evidence.json> --rpc <url> [--contract <the deployment's Anchor address>]"
-                + " [--signer <the deployment's signer address>]\n       java -jar verifier.jar consistency <older.zip> <newer.zip>");
+                + " [--signer <the deployment's signer address>]\n       java -jar verifier.jar consistency <older.zip> <newer.zip>"
+                + "\n       java -jar verifier.jar receipts <receipts.json> <evidence.zip | --api <url> --key <api key>> [--rpc <url>] [--signer <address>]");
         return 2;
     }
 }

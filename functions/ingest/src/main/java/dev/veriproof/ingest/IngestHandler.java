@@ -11,6 +11,7 @@ import dev.veriproof.adapters.http.ApiException;
 import dev.veriproof.adapters.http.ApiHandler;
 import dev.veriproof.adapters.http.ApiRequest;
 import dev.veriproof.adapters.http.ApiResponse;
+import dev.veriproof.chain.Web3jSigner;
 import dev.veriproof.core.access.Principal;
 import dev.veriproof.core.access.Role;
 import java.time.Clock;
@@ -26,7 +27,7 @@ public final class IngestHandler extends ApiHandler {
     public IngestHandler() {
         this(new SessionIngest(new DynamoSessionStore(AwsClients.dynamoDb(), Config.sessionsTable()),
                 new DynamoApplicationStore(AwsClients.enhancedDynamoDb(), Config.governanceTable()), Clock.systemUTC(),
-                Duration.ofSeconds(Config.optional("APPLICATION_CACHE_SECONDS").map(Long::parseLong).orElse(10L))));
+                Duration.ofSeconds(Config.optional("APPLICATION_CACHE_SECONDS").map(Long::parseLong).orElse(10L)), Web3jSigner.fromConfig()));
     }
 
     IngestHandler(SessionIngest ingest) {

@@ -12,6 +12,7 @@ import dev.veriproof.core.applications.ApplicationStore;
 import dev.veriproof.core.canonical.Canonical;
 import dev.veriproof.core.hash.Hashes;
 import dev.veriproof.core.ingest.SessionStore;
+import dev.veriproof.core.ingest.SignedReceipts;
 import dev.veriproof.core.ingest.StoredSession;
 import dev.veriproof.core.merkle.MerkleTree;
 import dev.veriproof.core.scoring.GovernanceScore;
@@ -19,6 +20,7 @@ import dev.veriproof.core.session.FieldError;
 import dev.veriproof.core.session.Session;
 import dev.veriproof.core.session.SessionValidator;
 import dev.veriproof.core.session.Validation;
+import dev.veriproof.core.signing.Signer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -41,16 +43,27 @@ public final class SessionIngest {
     private final SessionStore sessions;
     private final ApplicationCache applications;
     private final Clock clock;
+    private final Signer receiptSigner;
 
+    /** Receipts unsigned: for callers whose answers carry no receipts (OTLP) and tests. */
     public SessionIngest(SessionStore sessions, ApplicationStore applications, Clock clock) {
-        this(sessions, applications, clock, Duration.ZERO);
+        this(sessions, applications, clock, Duration.ZERO, null);
     }
 
-    /** @param applicationCacheTtl how long a looked-up application is reused (zero: never) */
+    /** Receipts unsigned: for callers whose answers carry no receipts (OTLP) and tests. */
     public SessionIngest(SessionStore sessions, ApplicationStore applications, Clock clock, Duration applicationCacheTtl) {
+        this(sessions, applications, clock, applicationCacheTtl, null);
+    }
+
+    /**
+     * @param applicationCacheTtl how long a looked-up application is reused (zero: never)
+     * @param receiptSigner the deployment's key, which signs each request's receipts once ({@link SignedReceipts}); null: unsigned
+     */
+    public SessionIngest(SessionStore sessions, ApplicationStore applications, Clock clock, Duration applicationCacheTtl, Signer receiptSigner) {
         this.sessions = sessions;
         this.applications = new ApplicationCache(applications, clock, applicationCacheTtl);
         this.clock = clock;
+        this.receiptSigner = receiptSigner;
     }
 
     /** The HTTP status and body to answer with. */
@@ -103,6 +116,7 @@ public final class SessionIngest {
         } else {
             for (Item item : items) if (item.prepared != null) storeOne(item);
         }
+        if (receiptSigner != null) sign(caller.tenantId(), items);
         return isBatch ? batchResult(items) : singleResult(items.get(0));
     }
 
@@ -211,6 +225,20 @@ public final class SessionIngest {
             boolean ownWrite = item.prepared.requestId().equals(existing.requestId());
             accept(item, existing, !ownWrite);
         }
+    }
+
+    /** One signature for all of the request's accepted receipts (stored or duplicate), each given what checks it. */
+    private void sign(String tenantId, List<Item> items) {
+        List<ObjectNode> accepted = new ArrayList<>();
+        List<SignedReceipts.Binding> bindings = new ArrayList<>();
+        for (Item item : items) {
+            if (item.status != 200 && item.status != 201) continue;
+            accepted.add(item.receipt);
+            bindings.add(new SignedReceipts.Binding(tenantId, item.receipt.get("sessionId").textValue(),
+                    item.receipt.get("leafHash").textValue(), item.receipt.get("receivedAt").textValue()));
+        }
+        List<ObjectNode> signatures = SignedReceipts.sign(bindings, receiptSigner);
+        for (int i = 0; i < accepted.size(); i++) accepted.get(i).set("signature", signatures.get(i));
     }
 
     private static void accept(Item item, StoredSession stored, boolean duplicate) {
