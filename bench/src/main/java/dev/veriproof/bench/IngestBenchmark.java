@@ -6,10 +6,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.veriproof.adapters.aws.AwsClients;
 import dev.veriproof.adapters.dynamo.DynamoApplicationStore;
 import dev.veriproof.adapters.dynamo.DynamoSessionStore;
+import dev.veriproof.chain.Web3jSigner;
 import dev.veriproof.core.applications.Application;
 import dev.veriproof.core.applications.RedactionPolicy;
 import dev.veriproof.core.canonical.Canonical;
 import dev.veriproof.core.hash.Hashes;
+import dev.veriproof.core.ingest.SignedReceipts;
 import dev.veriproof.core.ingest.StoredSession;
 import dev.veriproof.core.json.Json;
 import dev.veriproof.core.scoring.GovernanceScore;
@@ -24,6 +26,7 @@ import dev.veriproof.local.TemplateTables;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
@@ -134,6 +137,7 @@ public final class IngestBenchmark {
                 }
             }
             report(rawNanos, rawDbNanos, handlerNanos, handlerDbNanos, handlerCalls);
+            receiptSigning(sessions);
         }
     }
 
@@ -270,6 +274,24 @@ public final class IngestBenchmark {
         System.out.printf(Locale.ROOT, "Raw PutItem excl. DB   p50 %.3f  p95 %.3f  p99 %.3f  max %.3f ms   (SDK client work alone, for comparison)%n",
                 ms(percentile(rawExcluded, 0.50)), ms(percentile(rawExcluded, 0.95)), ms(percentile(rawExcluded, 0.99)),
                 ms(rawExcluded[sessions - 1]));
+    }
+
+    /**
+     * What the handler's time above includes for the receipt's signature (docs/receipts.md): one {@link SignedReceipts#sign}
+     * of one receipt — the tree of one leaf, the statement's JCS and the secp256k1 EIP-191 signature — timed alone.
+     */
+    private static void receiptSigning(int n) {
+        Web3jSigner key = Web3jSigner.fromPrivateKey(DEV_SIGNER_KEY);
+        long[] nanos = new long[n];
+        for (int i = -200; i < n; i++) {
+            SignedReceipts.Binding binding = new SignedReceipts.Binding(HANDLER_TENANT, "s-" + i, String.format("%064x", i + 1000), Instant.now().toString());
+            long start = System.nanoTime();
+            SignedReceipts.sign(List.of(binding), key);
+            if (i >= 0) nanos[i] = System.nanoTime() - start;
+        }
+        Arrays.sort(nanos);
+        System.out.printf(Locale.ROOT, "Receipt signing alone  p50 %.3f  p95 %.3f  p99 %.3f ms   (one signature per request; %d, same run)%n",
+                ms(percentile(nanos, 0.50)), ms(percentile(nanos, 0.95)), ms(percentile(nanos, 0.99)), n);
     }
 
     private static double seconds(long[] nanos) {

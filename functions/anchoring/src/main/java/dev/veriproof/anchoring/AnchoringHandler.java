@@ -59,9 +59,11 @@ public final class AnchoringHandler extends PrimedHandler<Map<String, Object>, M
         return null;
     }
 
+    /** The Merkle code, and the read the run's report makes (the backlog's oldest pending session): DynamoDB, read only. */
     @Override
     protected void warmUp() {
         MerkleTree.of(List.of(Hashes.leafHash(new byte[0]))).proof(0);
+        oldestPending.get();
     }
 
     static AnchoringRun.Settings settings() {

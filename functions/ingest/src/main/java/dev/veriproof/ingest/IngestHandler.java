@@ -39,9 +39,12 @@ public final class IngestHandler extends ApiHandler {
         return primingRequest("POST /v1/sessions", Role.INGEST, SessionWarmUp.SAMPLE);
     }
 
+    /** The session code, a receipt's signature and the item mappings that a priming request (of an unknown application) does not reach. */
     @Override
     protected void warmUp() {
         SessionWarmUp.run();
+        ingest.warmUp();
+        DynamoApplicationStore.warmUpMapping();
     }
 
     @Override

@@ -101,6 +101,17 @@ public final class DynamoApplicationStore implements ApplicationStore {
         return details;
     }
 
+    /**
+     * SnapStart priming: an application's way from and back to an item (the enhanced client's converters), with no I/O —
+     * the priming request's lookup finds no application, so this is the part of a found one that would run cold.
+     */
+    public static void warmUpMapping() {
+        Instant epoch = Instant.EPOCH;
+        Application sample = new Application("priming", "priming", "priming", RiskLevel.LOW, 75, "priming",
+                new RedactionPolicy(false, List.of("attributes.priming")), 1, epoch, epoch);
+        fromItem(SCHEMA.mapToItem(SCHEMA.itemToMap(toItem(sample, ApplicationItem.currentSk(sample.applicationId()), "priming"), false)));
+    }
+
     @Override
     public Optional<Application> find(String tenantId, String applicationId) {
         ApplicationItem item = table.getItem(GetItemEnhancedRequest.builder()

@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamRecord;
+import dev.veriproof.adapters.telemetry.Telemetry;
 import java.util.List;
 
 /**
@@ -35,6 +36,7 @@ public abstract class PrimedHandler<I, O> implements RequestHandler<I, O> {
 
     /** Runs the priming now, as the checkpoint would, and answers what handling the priming event answered. */
     public final O prime() {
+        Telemetry.warmUp();
         warmUp();
         I event = primingEvent();
         return event == null ? null : handleRequest(event, CONTEXT);

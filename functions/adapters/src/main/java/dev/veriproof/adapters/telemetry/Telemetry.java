@@ -8,7 +8,11 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import software.amazon.cloudwatchlogs.emf.config.EnvironmentConfigurationProvider;
+import software.amazon.cloudwatchlogs.emf.environment.Environment;
+import software.amazon.cloudwatchlogs.emf.environment.EnvironmentProvider;
 import software.amazon.cloudwatchlogs.emf.environment.Environments;
+import software.amazon.cloudwatchlogs.emf.model.MetricsContext;
+import software.amazon.cloudwatchlogs.emf.model.Unit;
 import software.amazon.lambda.powertools.metrics.Metrics;
 import software.amazon.lambda.powertools.metrics.MetricsBuilder;
 import software.amazon.lambda.powertools.metrics.model.DimensionSet;
@@ -38,6 +42,29 @@ public final class Telemetry {
                 .withNamespace(Config.optional("POWERTOOLS_METRICS_NAMESPACE").orElse("VeriProof"))
                 .withService(Config.optional("POWERTOOLS_SERVICE_NAME").orElse("veriproof"))
                 .build();
+    }
+
+    /**
+     * SnapStart priming: the path every real invocation's metrics take (the EMF environment, a context with dimensions,
+     * metrics and metadata, its serialization), run without writing anything: priming publishes no metric, so
+     * {@link #emit} skips it, and this is what the first request after a restore would otherwise load and run cold.
+     */
+    public static void warmUp() {
+        try {
+            Environment environment = new EnvironmentProvider().resolveEnvironment().get();
+            MetricsContext context = new MetricsContext();
+            context.setNamespace(Config.optional("POWERTOOLS_METRICS_NAMESPACE").orElse("VeriProof"));
+            context.setDefaultDimensions(software.amazon.cloudwatchlogs.emf.model.DimensionSet.of("Service", service()));
+            context.putDimension(software.amazon.cloudwatchlogs.emf.model.DimensionSet.of("FunctionName", PrimedHandler.PRIMING));
+            context.putMetric("Priming", 1, Unit.COUNT);
+            context.putMetadata("function_request_id", PrimedHandler.PRIMING);
+            environment.configureContext(context);
+            context.serialize();
+            DimensionSet.of("outcome", PrimedHandler.PRIMING);
+            MetricUnit.SECONDS.name();
+        } catch (Exception e) {
+            throw new IllegalStateException("EMF warm-up failed", e);
+        }
     }
 
     /**
