@@ -9,7 +9,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -21,27 +20,18 @@ import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 
 /**
- * Write units per session of the sessions table and its indexes (issue 16 target 3), at ingest and at today's anchoring
- * rewrite, for the index projections of {@code template.yaml} and for {@code tenant-day} projecting ALL (before
- * 2026-11-30). Computed from the item sizes with DynamoDB's documented rules — an item's size is the UTF-8 length of its
- * attribute names and values; a write costs one unit per started KB of the larger of the item before and after; every
- * index the item is (or was) in costs one unit per started KB of its entry (base key, index key, projected attributes),
- * and an update that moves an entry out of or into a sparse index one unit for that — and shown beside what DynamoDB
- * Local answers to {@code ReturnConsumedCapacity=INDEXES} for the same PutItem. Realistic 4 KiB sessions
+ * Write units per session of the sessions table and its indexes at ingest (issue 16 target 3), for the index
+ * projections of {@code template.yaml} and for {@code tenant-day} projecting ALL (before 2026-11-30). Anchoring no longer
+ * rewrites the session item (it writes a pointer item, docs/anchoring.md), so ingest is where the projections cost.
+ * Computed from the item sizes with DynamoDB's documented rules — an item's size is the UTF-8 length of its attribute
+ * names and values; a write costs one unit per started KB; every index the item is in costs one unit per started KB of
+ * its entry (base key, index key, projected attributes) — and shown beside what DynamoDB Local answers to
+ * {@code ReturnConsumedCapacity=INDEXES} for the same PutItem. Realistic 4 KiB sessions
  * ({@link SessionGenerator}). Not a timing: the figures do not depend on the machine.
  *
  * <pre>java -Dveriproof.root=$PWD -cp bench/target/classes:$(cat /tmp/bench.cp) dev.veriproof.bench.IndexWriteCost</pre>
  */
 public final class IndexWriteCost {
-    /** What today's anchoring adds to an item (a proof of a 2^14-leaf batch, the anchor) and removes from it. */
-    private static final Map<String, AttributeValue> ANCHORED = Map.of(
-            "anchor", AttributeValue.fromS("{\"chainId\":31337,\"contract\":\"0x" + "a".repeat(40) + "\",\"txHash\":\"0x" + "b".repeat(64)
-                    + "\",\"blockNumber\":123456,\"blockTime\":\"2026-11-30T06:00:00Z\",\"batchId\":\"" + "c".repeat(64) + "\"}"),
-            "proof", AttributeValue.fromS("{\"leafIndex\":1234,\"treeSize\":16384,\"auditPath\":[" + String.join(",",
-                    java.util.Collections.nCopies(14, "\"" + "d".repeat(64) + "\"")) + "],\"root\":\"" + "e".repeat(64) + "\"}"),
-            "anchorBatchId", AttributeValue.fromS("c".repeat(64)));
-    private static final Set<String> UNANCHORED = Set.of("anchorPending", "pendingKey");
-
     public static void main(String[] args) {
         int n = Integer.getInteger("bench.sessions", 200);
         try (LocalDynamoDb db = LocalDynamoDb.start()) {
@@ -60,42 +50,25 @@ public final class IndexWriteCost {
                         .returnConsumedCapacity(ReturnConsumedCapacity.INDEXES)).consumedCapacity();
                 if (consumed != null && consumed.capacityUnits() != null) localReported += consumed.capacityUnits();
                 if (consumed != null && consumed.table() != null) localTable += consumed.table().capacityUnits();
-                Map<String, AttributeValue> anchored = new HashMap<>(item);
-                UNANCHORED.forEach(anchored::remove);
-                anchored.putAll(ANCHORED);
                 for (boolean tenantDayAll : new boolean[] {true, false}) {
                     String side = tenantDayAll ? "before (tenant-day ALL)" : "after (template.yaml)";
-                    double[] sum = sums.computeIfAbsent(side, k -> new double[4]);
+                    double[] sum = sums.computeIfAbsent(side, k -> new double[2]);
                     sum[0] += units(size(item));
-                    sum[2] += units(Math.max(size(item), size(anchored)));
                     for (GlobalSecondaryIndexDescription index : indexes) {
                         boolean all = index.projection().projectionType() == ProjectionType.ALL || tenantDayAll && index.indexName().equals("tenant-day");
-                        sum[1] += indexUnits(index, all, null, item);
-                        sum[3] += indexUnits(index, all, item, anchored);
+                        Long entry = entrySize(index, all, item);
+                        if (entry != null) sum[1] += units(entry);
                     }
                 }
             }
             System.out.printf(Locale.ROOT, "sessions table, %d realistic sessions of %d bytes of JSON: mean item %.0f bytes%n", n, IngestBenchmark.SESSION_BYTES, itemBytes / n);
             System.out.printf(Locale.ROOT, "indexes: %s%n", indexes.stream().map(x -> x.indexName() + " " + x.projection().projectionType()).collect(Collectors.joining(", ")));
-            System.out.printf(Locale.ROOT, "%-26s %14s %14s %14s %16s %16s%n", "write units per session", "ingest: table", "ingest: GSIs", "ingest total", "anchoring total", "both");
-            sums.forEach((side, sum) -> System.out.printf(Locale.ROOT, "%-26s %14.2f %14.2f %14.2f %16.2f %16.2f%n", side,
-                    sum[0] / n, sum[1] / n, (sum[0] + sum[1]) / n, (sum[2] + sum[3]) / n, (sum[0] + sum[1] + sum[2] + sum[3]) / n));
+            System.out.printf(Locale.ROOT, "%-26s %14s %14s %14s%n", "write units per session", "ingest: table", "ingest: GSIs", "ingest total");
+            sums.forEach((side, sum) -> System.out.printf(Locale.ROOT, "%-26s %14.2f %14.2f %14.2f%n", side, sum[0] / n, sum[1] / n, (sum[0] + sum[1]) / n));
             System.out.printf(Locale.ROOT, "DynamoDB Local's ReturnConsumedCapacity=INDEXES for the same ingest PutItems (template.yaml's projections):"
                     + " %.2f per session (table %.2f, GSIs %.2f)%n", localReported / n, localTable / n, (localReported - localTable) / n);
             System.out.println("(a batch request's TransactWriteItems costs 2 units per KB of the table item; index writes as above)");
         }
-    }
-
-    /** The write units an index takes when an item goes from {@code before} (null: none) to {@code after}. */
-    private static double indexUnits(GlobalSecondaryIndexDescription index, boolean all, Map<String, AttributeValue> before, Map<String, AttributeValue> after) {
-        Long old = before == null ? null : entrySize(index, all, before);
-        Long now = entrySize(index, all, after);
-        if (old == null && now == null) return 0;
-        if (old == null) return units(now);
-        if (now == null) return units(old); // the entry is deleted
-        if (entry(index, all, before).equals(entry(index, all, after))) return 0; // the entry does not change
-        if (!keyOf(index, before).equals(keyOf(index, after))) return units(old) + units(now); // delete and put
-        return units(Math.max(old, now));
     }
 
     private static Long entrySize(GlobalSecondaryIndexDescription index, boolean all, Map<String, AttributeValue> item) {
@@ -114,10 +87,6 @@ public final class IndexWriteCost {
             index.projection().nonKeyAttributes().forEach(a -> { if (item.containsKey(a)) entry.put(a, item.get(a)); });
         }
         return entry;
-    }
-
-    private static List<AttributeValue> keyOf(GlobalSecondaryIndexDescription index, Map<String, AttributeValue> item) {
-        return index.keySchema().stream().map(k -> item.get(k.attributeName())).toList();
     }
 
     private static double units(long bytes) {
