@@ -22,6 +22,7 @@ import dev.veriproof.core.ingest.SessionView;
 import dev.veriproof.core.ingest.StoredSession;
 import dev.veriproof.core.json.Json;
 import java.time.Clock;
+import java.util.List;
 
 /**
  * {@code GET /v1/sessions/{id}} (admin, auditor): the stored record, its receipt and score, its human
@@ -47,9 +48,30 @@ public final class SessionQueryHandler extends ApiHandler {
         return primingRequest("GET /v1/sessions/{id}", Role.ADMIN, null);
     }
 
+    /**
+     * The priming request's session does not exist (404), so the found session's way is run here: a sample session's
+     * item mapped back to a view (no I/O), the reviews read (DynamoDB, read only, finds nothing) and the answer rendered.
+     */
     @Override
     protected void warmUp() {
         SessionWarmUp.run();
+        StoredSession sample = SessionWarmUp.stored(PRIMING);
+        ApiResponse.json(200, render(DynamoSessionStore.throughItem(sample), reviews.forSession(PRIMING, PRIMING)));
+    }
+
+    private static ObjectNode render(SessionView found, List<Review> reviews) {
+        StoredSession stored = found.session();
+        ObjectNode view = JsonNodeFactory.instance.objectNode();
+        view.set("record", Json.parse(stored.canonicalRecord()));
+        view.set("receipt", SessionIngest.receipt(stored, false));
+        view.put("governanceScore", stored.governanceScore());
+        view.put("band", stored.band());
+        view.set("factors", Json.mapper().valueToTree(stored.factors()));
+        found.anchor().ifPresent(anchor -> view.set("anchor", anchor.toJson()));
+        found.proof().ifPresent(proof -> view.set("proof", proof.toJson()));
+        view.set("reviews", JsonNodeFactory.instance.arrayNode().addAll(reviews.stream().map(Review::toJson).toList()));
+        view.put("inReviewQueue", stored.needsReview());
+        return view;
     }
 
     @Override
@@ -60,18 +82,7 @@ public final class SessionQueryHandler extends ApiHandler {
         SessionView found = sessions.view(caller.tenantId(), sessionId)
                 .filter(v -> caller.mayRead(v.session().applicationId()))
                 .orElseThrow(() -> ApiException.notFound("Session " + sessionId));
-        StoredSession stored = found.session();
-        ObjectNode view = JsonNodeFactory.instance.objectNode();
-        view.set("record", Json.parse(stored.canonicalRecord()));
-        view.set("receipt", SessionIngest.receipt(stored, false));
-        view.put("governanceScore", stored.governanceScore());
-        view.put("band", stored.band());
-        view.set("factors", Json.mapper().valueToTree(stored.factors()));
-        found.anchor().ifPresent(anchor -> view.set("anchor", anchor.toJson()));
-        found.proof().ifPresent(proof -> view.set("proof", proof.toJson()));
-        view.set("reviews", JsonNodeFactory.instance.arrayNode().addAll(
-                reviews.forSession(caller.tenantId(), sessionId).stream().map(Review::toJson).toList()));
-        view.put("inReviewQueue", stored.needsReview());
+        ObjectNode view = render(found, reviews.forSession(caller.tenantId(), sessionId));
         return ApiResponse.json(200, view);
     }
 }

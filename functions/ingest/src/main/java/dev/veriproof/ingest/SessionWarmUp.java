@@ -3,10 +3,13 @@ package dev.veriproof.ingest;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.veriproof.core.canonical.Canonical;
 import dev.veriproof.core.hash.Hashes;
+import dev.veriproof.core.ingest.StoredSession;
 import dev.veriproof.core.json.Json;
 import dev.veriproof.core.scoring.GovernanceScore;
+import dev.veriproof.core.session.Session;
 import dev.veriproof.core.session.SessionValidator;
 import dev.veriproof.core.session.Validation;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
 /**
@@ -23,6 +26,18 @@ final class SessionWarmUp {
              "contentSafety":{"flags":["PII"],"handled":true},"attributes":{"a":"b"}}""";
 
     private SessionWarmUp() {}
+
+    /** The sample as stored for {@code tenantId}: its canonical record, leaf hash and score (no I/O). */
+    static StoredSession stored(String tenantId) {
+        JsonNode node = Json.parse(SAMPLE);
+        Instant at = Instant.parse("2026-01-01T00:00:00Z");
+        Session session = ((Validation.Valid) SessionValidator.validate(node, at)).session();
+        byte[] canonical = Canonical.jcs(node);
+        GovernanceScore score = GovernanceScore.of(session);
+        return new StoredSession(tenantId, session.sessionId(), session.applicationId(), session.startedAt(),
+                new String(canonical, StandardCharsets.UTF_8), Hashes.hex(Hashes.leafHash(canonical)), score.value(), score.band().name(),
+                score.factors(), at, tenantId, session.lacksRequiredOversight());
+    }
 
     static void run() {
         for (int i = 0; i < 200; i++) {
