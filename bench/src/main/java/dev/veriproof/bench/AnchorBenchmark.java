@@ -193,7 +193,8 @@ public final class AnchorBenchmark {
             // 2. one anchoring run over the whole backlog
             String contract = Web3jAnchorChain.deploy(node.rpcUrl(), LocalChain.CHAIN_ID, Credentials.create(LocalChain.DEV_PRIVATE_KEY));
             Web3jAnchorChain chain = new Web3jAnchorChain(node.rpcUrl(), LocalChain.CHAIN_ID, contract, Credentials.create(LocalChain.DEV_PRIVATE_KEY));
-            AnchoringRun run = new AnchoringRun(pointers, new DynamoAnchorLedger(client, aws.tableName("GovernanceTable")), chain, Clock.systemUTC(),
+            AnchoringRun run = new AnchoringRun(pointers, new DynamoAnchorLedger(client, aws.tableName("GovernanceTable")),
+                    new dev.veriproof.adapters.dynamo.DynamoAuditLog(client, aws.tableName("GovernanceTable"), Clock.systemUTC()), chain, Clock.systemUTC(),
                     new AnchoringRun.Settings(MAX_BATCH, 1, Duration.ofSeconds(60), Duration.ofMinutes(20), Duration.ofMinutes(5), Duration.ofHours(1)));
             start = capacity.snapshot();
             AnchoringRun.Result result = run.run();

@@ -5,6 +5,7 @@ import dev.veriproof.adapters.Config;
 import dev.veriproof.adapters.Log;
 import dev.veriproof.adapters.aws.AwsClients;
 import dev.veriproof.adapters.dynamo.DynamoAnchorPointers;
+import dev.veriproof.adapters.dynamo.DynamoAuditLog;
 import dev.veriproof.adapters.dynamo.DynamoAnchorLedger;
 import dev.veriproof.adapters.snapstart.PrimedHandler;
 import dev.veriproof.adapters.telemetry.Telemetry;
@@ -42,6 +43,7 @@ public final class AnchoringHandler extends PrimedHandler<Map<String, Object>, M
     private AnchoringHandler(DynamoAnchorPointers sessions, Clock clock) {
         this(new AnchoringRun(sessions,
                 new DynamoAnchorLedger(AwsClients.dynamoDb(), Config.governanceTable()),
+                new DynamoAuditLog(AwsClients.dynamoDb(), Config.governanceTable(), clock),
                 new Web3jAnchorChain(Config.required("CHAIN_RPC_URL"), Long.parseLong(Config.required("CHAIN_ID")),
                         Config.required("ANCHOR_CONTRACT"), Web3jSigner.fromConfig().credentials()),
                 clock, settings()), sessions::oldestPendingSince, clock);

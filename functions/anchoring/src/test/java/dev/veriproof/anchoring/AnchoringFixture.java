@@ -3,6 +3,7 @@ package dev.veriproof.anchoring;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.veriproof.adapters.dynamo.DynamoAnchorPointers;
+import dev.veriproof.adapters.dynamo.DynamoAuditLog;
 import dev.veriproof.adapters.dynamo.DynamoSessionStore;
 import dev.veriproof.adapters.dynamo.DynamoAnchorLedger;
 import dev.veriproof.core.anchoring.AnchorChain;
@@ -43,6 +44,7 @@ final class AnchoringFixture {
     final DynamoSessionStore sessions;
     final DynamoAnchorPointers pointers;
     final DynamoAnchorLedger ledger;
+    final DynamoAuditLog audit;
     private int received;
 
     AnchoringFixture(LocalAws aws) {
@@ -54,6 +56,7 @@ final class AnchoringFixture {
         this.sessions = new DynamoSessionStore(dynamo, sessionsTable);
         this.pointers = new DynamoAnchorPointers(dynamo, sessionsTable);
         this.ledger = new DynamoAnchorLedger(dynamo, governanceTable);
+        this.audit = new DynamoAuditLog(dynamo, governanceTable, clock);
     }
 
     static Web3jAnchorChain chain(LocalChain node, String contract) {
@@ -61,7 +64,7 @@ final class AnchoringFixture {
     }
 
     AnchoringRun run(AnchorChain chain) {
-        return new AnchoringRun(pointers, ledger, chain, clock, SETTINGS);
+        return new AnchoringRun(pointers, ledger, audit, chain, clock, SETTINGS);
     }
 
     /**

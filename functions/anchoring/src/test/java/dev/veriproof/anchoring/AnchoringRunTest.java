@@ -83,10 +83,10 @@ class AnchoringRunTest {
                 String tenant = i < size ? "acme" : "demo";
                 Map<String, AttributeValue> item = fixture.item(tenant, ids.get(i));
                 InclusionProof proof = InclusionProof.fromJson(Json.parse(item.get("proof").s()));
-                assertEquals(size + 1, proof.treeSize());
-                assertEquals(i, proof.leafIndex(), "deterministic order: oldest first");
+                assertEquals(size + 3, proof.treeSize(), "the sessions and one header leaf per tenant");
+                assertEquals(i < size ? i + 1 : size + 2, proof.leafIndex(), "deterministic order: by tenant, each after its header, oldest first");
                 assertTrue(proof.verifies(Hashes.fromHex(item.get("leafHash").s())));
-                assertTrue(proof.auditPath().size() * 32 <= 32 * ceilLog2(size + 1), "proof bytes within 32·⌈log2 n⌉");
+                assertTrue(proof.auditPath().size() * 32 <= 32 * ceilLog2(size + 3), "proof bytes within 32·⌈log2 n⌉");
                 assertFalse(item.containsKey("anchorPending"), "anchored sessions leave the pending index");
                 assertFalse(item.containsKey("pendingKey"));
                 Anchor anchor = Anchor.fromJson(Json.parse(item.get("anchor").s()));
@@ -156,14 +156,14 @@ class AnchoringRunTest {
         AnchoringRun.Settings twoBlocks = new AnchoringRun.Settings(10_000, 2, Duration.ofSeconds(2),
                 Duration.ofMinutes(20), Duration.ofMinutes(5), Duration.ofHours(1));
         long nonce = chain.minedNonce();
-        AnchoringRun.Result unconfirmed = new AnchoringRun(fixture.pointers, fixture.ledger, chain, fixture.clock, twoBlocks).run();
+        AnchoringRun.Result unconfirmed = new AnchoringRun(fixture.pointers, fixture.ledger, fixture.audit, chain, fixture.clock, twoBlocks).run();
         assertEquals(Outcome.FAILED, unconfirmed.outcome());
         assertTrue(unconfirmed.failure().orElse("").contains("not confirmed"), unconfirmed.failure().orElse(""));
         assertFalse(fixture.item("acme", ids.get(0)).containsKey("anchor"), "mined but not yet buried: no proof yet");
 
         mineOneBlock();
         fixture.clock.advance(Duration.ofMinutes(6));
-        AnchoringRun.Result confirmed = new AnchoringRun(fixture.pointers, fixture.ledger, chain, fixture.clock, twoBlocks).run();
+        AnchoringRun.Result confirmed = new AnchoringRun(fixture.pointers, fixture.ledger, fixture.audit, chain, fixture.clock, twoBlocks).run();
         assertEquals(Outcome.ANCHORED, confirmed.outcome(), confirmed.failure().orElse(""));
         assertEquals(3, confirmed.sessions());
         assertEquals(nonce + 1, chain.minedNonce(), "the same transaction, not a second one");
@@ -309,7 +309,9 @@ class AnchoringRunTest {
         long nonceBefore = chain.minedNonce();
         try (software.amazon.awssdk.services.dynamodb.DynamoDbClient throttled = aws.client(throttle)) {
             AnchoringRun run = new AnchoringRun(new dev.veriproof.adapters.dynamo.DynamoAnchorPointers(throttled, fixture.sessionsTable),
-                    new DynamoAnchorLedger(throttled, fixture.governanceTable), chain, fixture.clock, AnchoringFixture.SETTINGS);
+                    new DynamoAnchorLedger(throttled, fixture.governanceTable),
+                    new dev.veriproof.adapters.dynamo.DynamoAuditLog(throttled, fixture.governanceTable, fixture.clock), chain, fixture.clock,
+                    AnchoringFixture.SETTINGS);
             AnchoringRun.Result result = run.run();
             assertEquals(Outcome.ANCHORED, result.outcome(), result.failure().orElse(""));
             // a session whose recording answer was lost reads as already in this batch on the retry: not counted twice
@@ -362,7 +364,7 @@ class AnchoringRunTest {
                 throw new CrashInjected();
             }
         };
-        assertThrows(CrashInjected.class, () -> new AnchoringRun(crashes, fixture.ledger, chain, fixture.clock, AnchoringFixture.SETTINGS).run());
+        assertThrows(CrashInjected.class, () -> new AnchoringRun(crashes, fixture.ledger, fixture.audit, chain, fixture.clock, AnchoringFixture.SETTINGS).run());
         for (int i = before; i < ids.size(); i++) assertTrue(fixture.item("acme", ids.get(i)).containsKey("anchorPending"));
         fixture.clock.advance(Duration.ofMinutes(21));
         AnchoringRun.Result completed = fixture.run(chain).run();

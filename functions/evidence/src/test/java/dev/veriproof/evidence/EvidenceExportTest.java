@@ -217,6 +217,7 @@ class EvidenceExportTest {
 
         void anchor() {
             AnchoringRun.Result result = new AnchoringRun(new DynamoAnchorPointers(dynamo, sessionsTable), new DynamoAnchorLedger(dynamo, governanceTable),
+                    new dev.veriproof.adapters.dynamo.DynamoAuditLog(dynamo, governanceTable, Clock.systemUTC()),
                     new Web3jAnchorChain(chain.rpcUrl(), LocalChain.CHAIN_ID, contract, Credentials.create(LocalChain.DEV_PRIVATE_KEY)),
                     Clock.systemUTC(), new AnchoringRun.Settings(10_000, 1, Duration.ofSeconds(20), Duration.ofMinutes(20),
                     Duration.ofMinutes(5), Duration.ofHours(1))).run();

@@ -31,7 +31,7 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  * <p>{@link #appendWith} puts the governance record an entry is about into the same transaction, so
  * that the record and its audit entry exist together or not at all.
  */
-public final class DynamoAuditLog implements AuditLog {
+public final class DynamoAuditLog implements AuditLog, dev.veriproof.core.anchoring.AuditHeads {
     private static final String HEAD_SK = "AUDITHEAD";
     private static final int MAX_ATTEMPTS = 40;
 
@@ -100,6 +100,29 @@ public final class DynamoAuditLog implements AuditLog {
                 .key(Map.of("pk", s(KeyItem.tenantPk(tenantId)), "sk", s(HEAD_SK)))).item();
         if (item == null || item.isEmpty()) return Optional.empty();
         return Optional.of(new AuditChain.Head(Long.parseLong(item.get("seq").n()), item.get("hash").s(), item.get("at").s()));
+    }
+
+    /** The heads of many tenants, 100 a BatchGetItem, consistent: what anchoring's tenant headers commit. */
+    @Override
+    public Map<String, AuditChain.Head> heads(java.util.Collection<String> tenants) {
+        List<String> all = List.copyOf(new java.util.LinkedHashSet<>(tenants));
+        Map<String, AuditChain.Head> heads = new HashMap<>();
+        for (int from = 0; from < all.size(); from += 100) {
+            Map<String, software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes> request = Map.of(table,
+                    software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes.builder().consistentRead(true)
+                            .keys(all.subList(from, Math.min(from + 100, all.size())).stream()
+                                    .map(t -> Map.of("pk", s(KeyItem.tenantPk(t)), "sk", s(HEAD_SK))).toList()).build());
+            while (!request.isEmpty()) {
+                var ask = request;
+                var response = client.batchGetItem(r -> r.requestItems(ask));
+                for (Map<String, AttributeValue> item : response.responses().getOrDefault(table, List.of())) {
+                    String tenant = all.stream().filter(t -> KeyItem.tenantPk(t).equals(item.get("pk").s())).findFirst().orElseThrow();
+                    heads.put(tenant, new AuditChain.Head(Long.parseLong(item.get("seq").n()), item.get("hash").s(), item.get("at").s()));
+                }
+                request = response.unprocessedKeys();
+            }
+        }
+        return heads;
     }
 
     private Put entryPut(String tenantId, AuditEntry entry) {

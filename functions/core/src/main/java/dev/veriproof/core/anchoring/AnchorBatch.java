@@ -4,29 +4,88 @@ import dev.veriproof.core.hash.Hashes;
 import dev.veriproof.core.merkle.MerkleTree;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One anchoring batch as recorded before its transaction is sent: the ordered leaves, the root,
- * and the signed transaction (nonce, hash and raw bytes), so that a later run can finish it
- * whatever happened to the run that prepared it.
+ * One anchoring batch as recorded before its transaction is sent: the ordered sessions, the tenant headers, the root,
+ * and the signed transaction (nonce, hash and raw bytes), so that a later run can finish it whatever happened to the run
+ * that prepared it.
  *
+ * <p>Format 1 (batches anchored before tenant headers): the tree's leaves are the sessions' leaf hashes in batch order.
+ * Format 2: the sessions are grouped by tenant (tenants in id order) and each group is opened by the tenant's header
+ * leaf ({@link TenantHeader}, whose {@code count} is the group's size): header, its sessions, next header, ...
+ *
+ * @param leaves    the sessions, in tree order (format 2: grouped as the headers say)
  * @param fromBlock the chain's latest block when the batch was prepared: its event cannot be older
  */
-public record AnchorBatch(String batchId, String root, List<PendingLeaf> leaves, Instant createdAt,
-                          long nonce, String txHash, String rawTransaction, long fromBlock) {
+public record AnchorBatch(String batchId, int format, String root, List<PendingLeaf> leaves, List<TenantHeader> headers,
+                          Instant createdAt, long nonce, String txHash, String rawTransaction, long fromBlock) {
+    public static final int SESSIONS_ONLY = 1;
+    public static final int TENANT_HEADERS = 2;
 
     public AnchorBatch {
         leaves = List.copyOf(leaves);
+        headers = List.copyOf(headers);
+        if (format == SESSIONS_ONLY && !headers.isEmpty()) throw new IllegalArgumentException("a format-1 batch has no tenant headers");
+        if (format == TENANT_HEADERS) {
+            int next = 0;
+            for (TenantHeader header : headers) {
+                for (long k = 0; k < header.count(); k++, next++) {
+                    if (next >= leaves.size() || !leaves.get(next).tenantId().equals(header.tenant())) {
+                        throw new IllegalArgumentException("batch " + batchId + ": the sessions are not grouped as the tenant headers say");
+                    }
+                }
+            }
+            if (next != leaves.size()) throw new IllegalArgumentException("batch " + batchId + ": sessions without a tenant header");
+        } else if (format != SESSIONS_ONLY) {
+            throw new IllegalArgumentException("unknown batch format " + format);
+        }
     }
 
     public int treeSize() {
-        return leaves.size();
+        return leaves.size() + headers.size();
     }
 
-    /** The tree over the leaves in batch order; its root must be {@link #root()}. */
+    /** The leaf hashes in tree order: format 2 puts each header before its sessions. */
+    public List<byte[]> treeLeaves() {
+        List<byte[]> tree = new ArrayList<>(treeSize());
+        int next = 0;
+        for (TenantHeader header : headers) {
+            tree.add(header.leafHash());
+            for (long k = 0; k < header.count(); k++) tree.add(Hashes.fromHex(leaves.get(next++).leafHash()));
+        }
+        while (next < leaves.size()) tree.add(Hashes.fromHex(leaves.get(next++).leafHash()));
+        return tree;
+    }
+
+    /** The tree index of each session of {@link #leaves()}. */
+    public int[] sessionIndexes() {
+        int[] indexes = new int[leaves.size()];
+        int position = 0;
+        int next = 0;
+        for (TenantHeader header : headers) {
+            position++; // the header's own leaf
+            for (long k = 0; k < header.count(); k++) indexes[next++] = position++;
+        }
+        while (next < leaves.size()) indexes[next++] = position++;
+        return indexes;
+    }
+
+    /** The tree index of each header of {@link #headers()}. */
+    public int[] headerIndexes() {
+        int[] indexes = new int[headers.size()];
+        int position = 0;
+        for (int h = 0; h < headers.size(); h++) {
+            indexes[h] = position;
+            position += 1 + (int) headers.get(h).count();
+        }
+        return indexes;
+    }
+
+    /** The tree over {@link #treeLeaves()}; its root must be {@link #root()}. */
     public MerkleTree tree() {
-        MerkleTree tree = MerkleTree.of(leaves.stream().map(l -> Hashes.fromHex(l.leafHash())).toList());
+        MerkleTree tree = MerkleTree.of(treeLeaves());
         if (!Hashes.hex(tree.root()).equals(root)) {
             throw new IllegalStateException("batch " + batchId + ": the recorded leaves do not give the recorded root");
         }

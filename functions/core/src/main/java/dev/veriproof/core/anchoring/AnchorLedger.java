@@ -1,10 +1,12 @@
 package dev.veriproof.core.anchoring;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
-/** Where the anchoring run keeps its own records: the lease, the open batch, completed batches, failures. */
+/** Where the anchoring run keeps its own records: the lease, the open batch, completed batches, tenants' batch chains, failures. */
 public interface AnchorLedger {
 
     /** Takes the single run lease unless another owner holds one that has not expired at {@code now}. */
@@ -19,8 +21,14 @@ public interface AnchorLedger {
     /** Records a prepared batch as the open one; fails if another batch is open. */
     void saveOpenBatch(AnchorBatch batch);
 
-    /** Marks the open batch anchored and closes it. */
-    void completeBatch(AnchorBatch batch, Anchor anchor, Instant at);
+    /**
+     * Records each tenant's part of the anchored batch, moves each tenant's chain head to the batch's header (exactly
+     * once: a repeated completion finds the head already there), then marks the batch anchored and closes it.
+     */
+    void completeBatch(AnchorBatch batch, Anchor anchor, List<TenantBatch> tenants, Instant at);
+
+    /** Where each tenant's batch chain stands; tenants never anchored in a format-2 batch are absent. */
+    Map<String, TenantHeader.ChainHead> tenantHeads(Collection<String> tenants);
 
     /** Closes the open batch without an anchor: its sessions stay pending for a later batch. */
     void abandonBatch(AnchorBatch batch, String reason, Instant at);

@@ -5,12 +5,16 @@ import dev.veriproof.core.anchoring.AnchorChain.Receipt;
 import dev.veriproof.core.anchoring.AnchorChain.SignedAnchor;
 import dev.veriproof.core.anchoring.AnchorLedger.Incident;
 import dev.veriproof.core.anchoring.AnchorLedger.RetryState;
+import dev.veriproof.core.audit.AuditChain;
 import dev.veriproof.core.hash.Hashes;
 import dev.veriproof.core.merkle.MerkleTree;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -24,8 +28,9 @@ import java.util.UUID;
  *     (same nonce, same hash); one whose nonce was used by something else is searched on chain by
  *     batch id, and abandoned if absent.</li>
  * <li>Otherwise takes the oldest pending sessions (at most {@code maxBatch}), builds one RFC 9162
- *     tree, records the batch with its signed transaction, sends it, waits for the receipt and
- *     records the batch's root and anchor once and each session's place in it.</li>
+ *     tree (format 2: grouped by tenant, each group opened by the tenant's header leaf), records the batch with its
+ *     headers and signed transaction, sends it, waits for the receipt, records the batch's root and anchor once and
+ *     each session's place in it, then each tenant's part and chain head.</li>
  * </ol>
  * A chain failure leaves the sessions pending, records an incident and delays the next attempt
  * with exponential backoff.
@@ -34,13 +39,15 @@ public final class AnchoringRun {
 
     private final PendingSessions sessions;
     private final AnchorLedger ledger;
+    private final AuditHeads auditHeads;
     private final AnchorChain chain;
     private final Clock clock;
     private final Settings settings;
 
-    public AnchoringRun(PendingSessions sessions, AnchorLedger ledger, AnchorChain chain, Clock clock, Settings settings) {
+    public AnchoringRun(PendingSessions sessions, AnchorLedger ledger, AuditHeads auditHeads, AnchorChain chain, Clock clock, Settings settings) {
         this.sessions = sessions;
         this.ledger = ledger;
+        this.auditHeads = auditHeads;
         this.chain = chain;
         this.clock = clock;
         this.settings = settings;
@@ -107,13 +114,14 @@ public final class AnchoringRun {
                 progress.batch = null;
             }
             if (retry.failures() > 0) ledger.clearFailures();
-            Outcome outcome = progress.anchored == 0 ? Outcome.NOTHING_PENDING : Outcome.ANCHORED;
+            // a batch completed by this run is ANCHORED even when a crashed run had already placed all its sessions
+            Outcome outcome = progress.batchIds.isEmpty() ? Outcome.NOTHING_PENDING : Outcome.ANCHORED;
             return new Result(outcome, progress.anchored, progress.batchIds, Optional.empty());
         } catch (ChainException | AnchoringFailure e) {
             Instant now = clock.instant();
             int failures = retry.failures() + 1;
             Incident incident = new Incident(now, e.getMessage(),
-                    progress.batch == null ? progress.pendingSeen : progress.batch.treeSize(),
+                    progress.batch == null ? progress.pendingSeen : progress.batch.leaves().size(),
                     Optional.ofNullable(progress.batch).map(AnchorBatch::batchId));
             ledger.recordFailure(incident, new RetryState(failures, now.plus(backoff(failures))));
             return new Result(Outcome.FAILED, progress.anchored, progress.batchIds, Optional.of(e.getMessage()));
@@ -125,15 +133,30 @@ public final class AnchoringRun {
         return delay.compareTo(settings.retryMax()) > 0 ? settings.retryMax() : delay;
     }
 
+    /**
+     * Format 2: the sessions grouped by tenant (tenant ids in order, each tenant's in backlog order), each group opened
+     * by the tenant's header, whose seq, prev and audit head are decided here and recorded with the open batch.
+     */
     private AnchorBatch prepare(List<PendingLeaf> pending) {
-        MerkleTree tree = MerkleTree.of(pending.stream().map(l -> Hashes.fromHex(l.leafHash())).toList());
-        byte[] root = tree.root();
+        Map<String, List<PendingLeaf>> byTenant = new TreeMap<>();
+        for (PendingLeaf leaf : pending) byTenant.computeIfAbsent(leaf.tenantId(), t -> new ArrayList<>()).add(leaf);
+        Map<String, TenantHeader.ChainHead> heads = ledger.tenantHeads(byTenant.keySet());
+        Map<String, AuditChain.Head> audits = auditHeads.heads(byTenant.keySet());
+        List<PendingLeaf> grouped = new ArrayList<>(pending.size());
+        List<TenantHeader> headers = new ArrayList<>(byTenant.size());
+        byTenant.forEach((tenant, leaves) -> {
+            AuditChain.Head audit = audits.getOrDefault(tenant, AuditChain.Head.EMPTY);
+            headers.add(TenantHeader.next(tenant, heads.getOrDefault(tenant, TenantHeader.ChainHead.NONE), leaves.size(), audit.seq(), audit.hash()));
+            grouped.addAll(leaves);
+        });
+        AnchorBatch unsigned = new AnchorBatch("", AnchorBatch.TENANT_HEADERS, "", grouped, headers, Instant.EPOCH, 0, "", "", 0);
+        byte[] root = MerkleTree.of(unsigned.treeLeaves()).root();
         Instant preparedAt = clock.instant();
         String batchId = AnchorBatch.batchIdFor(root, preparedAt);
         long fromBlock = chain.latestBlock();
-        SignedAnchor signed = chain.sign(root, pending.size(), Hashes.fromHex(batchId));
-        return new AnchorBatch(batchId, Hashes.hex(root), pending, preparedAt, signed.nonce(), signed.txHash(),
-                signed.rawTransaction(), fromBlock);
+        SignedAnchor signed = chain.sign(root, unsigned.treeSize(), Hashes.fromHex(batchId));
+        return new AnchorBatch(batchId, AnchorBatch.TENANT_HEADERS, Hashes.hex(root), grouped, headers, preparedAt, signed.nonce(),
+                signed.txHash(), signed.rawTransaction(), fromBlock);
     }
 
     private void reconcile(AnchorBatch batch, Progress progress) {
@@ -171,10 +194,19 @@ public final class AnchoringRun {
         Anchor anchor = new Anchor(chain.chainId(), chain.contract(), receipt.txHash(), receipt.blockNumber(), receipt.blockTime(), batch.batchId());
         MerkleTree tree = batch.tree();
         List<PendingLeaf> leaves = batch.leaves();
-        List<PendingSessions.AnchoredLeaf> anchored = new java.util.ArrayList<>(leaves.size());
-        for (int i = 0; i < leaves.size(); i++) anchored.add(new PendingSessions.AnchoredLeaf(leaves.get(i), tree.proof(i)));
+        int[] sessionIndexes = batch.sessionIndexes();
+        List<PendingSessions.AnchoredLeaf> anchored = new ArrayList<>(leaves.size());
+        for (int i = 0; i < leaves.size(); i++) anchored.add(new PendingSessions.AnchoredLeaf(leaves.get(i), tree.proof(sessionIndexes[i])));
         progress.anchored += sessions.recordAnchored(anchored, anchor);
-        ledger.completeBatch(batch, anchor, clock.instant());
+        int[] headerIndexes = batch.headerIndexes();
+        List<TenantBatch> tenants = new ArrayList<>(headerIndexes.length);
+        int offset = 0;
+        for (int h = 0; h < headerIndexes.length; h++) {
+            TenantHeader header = batch.headers().get(h);
+            tenants.add(new TenantBatch(batch.batchId(), header, tree.proof(headerIndexes[h]), anchor, offset));
+            offset += (int) header.count();
+        }
+        ledger.completeBatch(batch, anchor, tenants, clock.instant());
         progress.batchIds.add(batch.batchId());
     }
 
@@ -182,7 +214,7 @@ public final class AnchoringRun {
         AnchorBatch batch;
         int pendingSeen;
         int anchored;
-        final List<String> batchIds = new java.util.ArrayList<>();
+        final List<String> batchIds = new ArrayList<>();
     }
 
     /** A batch that cannot be completed now; the run records it as an incident. */

@@ -41,9 +41,9 @@ class AnchorTest {
     @Test
     void aBatchWhoseLeavesDoNotGiveItsRootIsRefused() {
         PendingLeaf leaf = new PendingLeaf("t", "1", Hashes.hex(Hashes.leafHash(new byte[] {1})));
-        AnchorBatch batch = new AnchorBatch("id", "00".repeat(32), List.of(leaf), AT, 0, "0x", "0x", 0);
+        AnchorBatch batch = new AnchorBatch("id", AnchorBatch.SESSIONS_ONLY, "00".repeat(32), List.of(leaf), List.of(), AT, 0, "0x", "0x", 0);
         assertThrows(IllegalStateException.class, batch::tree);
-        AnchorBatch good = new AnchorBatch("id", leaf.leafHash(), List.of(leaf), AT, 0, "0x", "0x", 0);
+        AnchorBatch good = new AnchorBatch("id", AnchorBatch.SESSIONS_ONLY, leaf.leafHash(), List.of(leaf), List.of(), AT, 0, "0x", "0x", 0);
         assertEquals(1, good.tree().size());
     }
 
