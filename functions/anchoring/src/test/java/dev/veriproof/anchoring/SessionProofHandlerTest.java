@@ -56,8 +56,8 @@ class SessionProofHandlerTest {
             assertEquals(200, response.getStatusCode(), response.getBody());
             JsonNode body = Json.parse(response.getBody());
             InclusionProof proof = InclusionProof.fromJson(body.get("proof"));
-            assertEquals(1, proof.leafIndex());
-            assertEquals(3, proof.treeSize());
+            assertEquals(2, proof.leafIndex(), "after acme's header and first session");
+            assertEquals(4, proof.treeSize(), "three sessions and their tenant's header");
             assertTrue(proof.verifies(Hashes.fromHex(body.get("leafHash").asText())));
             assertEquals(contract, body.get("anchor").get("contract").asText());
             assertEquals(LocalChain.CHAIN_ID, body.get("anchor").get("chainId").asLong());

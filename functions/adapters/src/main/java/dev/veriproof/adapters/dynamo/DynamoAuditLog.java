@@ -106,6 +106,8 @@ public final class DynamoAuditLog implements AuditLog, dev.veriproof.core.anchor
     @Override
     public Map<String, AuditChain.Head> heads(java.util.Collection<String> tenants) {
         List<String> all = List.copyOf(new java.util.LinkedHashSet<>(tenants));
+        Map<String, String> byKey = new HashMap<>();
+        all.forEach(t -> byKey.put(KeyItem.tenantPk(t), t));
         Map<String, AuditChain.Head> heads = new HashMap<>();
         for (int from = 0; from < all.size(); from += 100) {
             Map<String, software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes> request = Map.of(table,
@@ -116,7 +118,7 @@ public final class DynamoAuditLog implements AuditLog, dev.veriproof.core.anchor
                 var ask = request;
                 var response = client.batchGetItem(r -> r.requestItems(ask));
                 for (Map<String, AttributeValue> item : response.responses().getOrDefault(table, List.of())) {
-                    String tenant = all.stream().filter(t -> KeyItem.tenantPk(t).equals(item.get("pk").s())).findFirst().orElseThrow();
+                    String tenant = byKey.get(item.get("pk").s());
                     heads.put(tenant, new AuditChain.Head(Long.parseLong(item.get("seq").n()), item.get("hash").s(), item.get("at").s()));
                 }
                 request = response.unprocessedKeys();
