@@ -247,11 +247,12 @@ public final class DynamoAnchorPointers implements PendingSessions {
     public Optional<Instant> oldestPendingSince() {
         List<String> partitions = new ArrayList<>(shards());
         partitions.add(DynamoSessionStore.LEGACY_PENDING);
-        return parallel(partitions, shard -> dynamo.query(q -> q.tableName(table).indexName(DynamoSessionStore.PENDING_INDEX)
+        // sequential (17 reads of one key): the handler's SnapStart priming makes this read, and no thread pool is in the snapshot
+        return partitions.stream().map(shard -> dynamo.query(q -> q.tableName(table).indexName(DynamoSessionStore.PENDING_INDEX)
                         .keyConditionExpression(ANCHOR_PENDING + " = :p").expressionAttributeValues(Map.of(":p", s(shard)))
                         .projectionExpression(PENDING_KEY).limit(1)).items().stream().findFirst()
                         .map(item -> item.get(PENDING_KEY).s()))
-                .stream().flatMap(Optional::stream)
+                .flatMap(Optional::stream)
                 .map(key -> Instant.parse(key.indexOf('#') < 0 ? key : key.substring(0, key.indexOf('#'))))
                 .min(Comparator.naturalOrder());
     }
