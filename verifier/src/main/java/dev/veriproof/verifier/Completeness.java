@@ -36,7 +36,10 @@ final class Completeness {
 
     record Failure(String what, String problem) {}
 
-    private record Header(String batchId, boolean predecessor, long seq, Optional<String> prev, long count, long auditSeq,
+    /** {@code prev} of a tenant's first header, and the audit head's hash of an empty audit log. */
+    static final String NONE = "0".repeat(64);
+
+    private record Header(String batchId, boolean predecessor, long seq, String prev, long count, long auditSeq,
                           String auditHash, String leafHash, long leafIndex) {}
 
     private final String tenant;
@@ -65,7 +68,7 @@ final class Completeness {
         String batchId = line.path("batchId").asText("");
         if (!HEADER_TYPE.equals(h.path("type").asText()) || !h.path("seq").canConvertToLong() || !h.path("count").canConvertToLong()
                 || !h.path("auditHead").path("seq").canConvertToLong() || !Hashes.isSha256Hex(h.path("auditHead").path("hash").asText(""))
-                || !(h.path("prev").isNull() || Hashes.isSha256Hex(h.path("prev").asText("")))) {
+                || !Hashes.isSha256Hex(h.path("prev").asText(""))) {
             failures.add(new Failure(where, "not a tenant header {type: \"" + HEADER_TYPE + "\", tenant, seq, prev, count, auditHead: {seq, hash}}"));
             return false;
         }
@@ -78,7 +81,7 @@ final class Completeness {
             return false;
         }
         Header header = new Header(batchId, "predecessor".equals(line.path("role").asText()), h.get("seq").asLong(),
-                h.path("prev").isNull() ? Optional.empty() : Optional.of(h.get("prev").asText()), h.get("count").asLong(),
+                h.get("prev").asText(), h.get("count").asLong(),
                 h.path("auditHead").get("seq").asLong(), h.path("auditHead").get("hash").asText(), line.path("leafHash").asText(),
                 line.path("proof").path("leafIndex").asLong(-1));
         if (header.predecessor()) predecessors.add(header);
@@ -153,14 +156,14 @@ final class Completeness {
                 long gap = h.seq() - before.get().seq() - 1;
                 all.add(new Failure("tenant batch seq " + h.seq(), gap + " tenant batch(es) between seq " + before.get().seq() + " and "
                         + h.seq() + " are missing from the package"));
-            } else if (before.isPresent() && !before.get().leafHash().equalsIgnoreCase(h.prev().orElse(""))) {
-                all.add(new Failure("tenant batch seq " + h.seq(), "prev " + h.prev().orElse("null") + " is not the leaf hash of the tenant "
+            } else if (before.isPresent() && !before.get().leafHash().equalsIgnoreCase(h.prev())) {
+                all.add(new Failure("tenant batch seq " + h.seq(), "prev " + h.prev() + " is not the leaf hash of the tenant "
                         + "header seq " + before.get().seq() + " (" + before.get().leafHash() + ")"));
             } else if (before.isEmpty() && h.seq() > 1) {
                 all.add(new Failure("tenant batch seq " + h.seq(), "the package does not show the tenant's batch seq " + (h.seq() - 1)
                         + " before it: whether batches were left out before it cannot be shown"));
-            } else if (before.isEmpty() && h.prev().isPresent()) {
-                all.add(new Failure("tenant batch seq 1", "the tenant's first batch names a previous header " + h.prev().get()));
+            } else if (before.isEmpty() && !h.prev().equals(NONE)) {
+                all.add(new Failure("tenant batch seq 1", "the tenant's first batch names a previous header " + h.prev()));
             }
         }
         return all;

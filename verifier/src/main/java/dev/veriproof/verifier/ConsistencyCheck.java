@@ -101,7 +101,7 @@ final class ConsistencyCheck {
                 JsonNode header = line.path("header");
                 long seq = header.path("seq").asLong();
                 chain.put(seq, line.path("leafHash").asText());
-                if (header.hasNonNull("prev")) chain.putIfAbsent(seq - 1, header.get("prev").asText());
+                if (seq > 1 && header.hasNonNull("prev")) chain.putIfAbsent(seq - 1, header.get("prev").asText());
             }
         }
         return chain;

@@ -41,8 +41,7 @@ class CompletenessTest {
         h.put("type", Completeness.HEADER_TYPE);
         h.put("tenant", TENANT);
         h.put("seq", seq);
-        if (prev == null) h.putNull("prev");
-        else h.put("prev", prev);
+        h.put("prev", prev == null ? Completeness.NONE : prev);
         h.put("count", count);
         h.putObject("auditHead").put("seq", auditSeq).put("hash", auditHash);
         line.put("leafHash", leaf(batch));

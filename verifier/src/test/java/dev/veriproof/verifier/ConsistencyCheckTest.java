@@ -33,7 +33,7 @@ class ConsistencyCheckTest {
     /** A header line of seq n, whose prev is the (made-up) leaf hash of header n-1. */
     private static String header(long seq, String role, String leaf, String prev) {
         return "{\"batchId\":\"" + batch((int) seq) + "\",\"role\":\"" + role + "\",\"header\":{\"type\":\"veriproof.tenant-batch\",\"tenant\":\"acme\","
-                + "\"seq\":" + seq + ",\"prev\":" + (prev == null ? "null" : "\"" + prev + "\"") + ",\"count\":1,\"auditHead\":{\"seq\":0,\"hash\":\""
+                + "\"seq\":" + seq + ",\"prev\":\"" + (prev == null ? Completeness.NONE : prev) + "\",\"count\":1,\"auditHead\":{\"seq\":0,\"hash\":\""
                 + "0".repeat(64) + "\"}},\"leafHash\":\"" + leaf + "\"}";
     }
 
