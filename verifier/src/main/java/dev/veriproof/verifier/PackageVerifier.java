@@ -181,7 +181,11 @@ final class PackageVerifier {
             }
             completenessFailures(zip, listed, completeness);
             long declared = manifest.path("sessions").asLong(-1);
-            if (declared != sessionCount) fail("file manifest.json", "states " + declared + " sessions, the package holds " + sessionCount);
+            long periodSessions = sessionCount - tally.contextSessions;
+            if (declared != periodSessions) {
+                fail("file manifest.json", "states " + declared + " sessions, the package holds " + periodSessions
+                        + (tally.contextSessions > 0 ? " (and " + tally.contextSessions + " context session(s))" : ""));
+            }
             if (tally.failedSessions == 0) out.println("PASS " + sessionCount + " session(s): records, proofs and anchors");
             return summary(files, sessionCount);
         } finally {
@@ -194,6 +198,7 @@ final class PackageVerifier {
         private final Set<String> usedAnchors;
         private final Completeness completeness;
         long sessions;
+        long contextSessions;
         long failedSessions;
 
         SessionTally(Set<String> usedAnchors, Completeness completeness) {
@@ -205,6 +210,7 @@ final class PackageVerifier {
             for (LineOutcome outcome : result(checked)) {
                 if (outcome.blank()) continue;
                 sessions++;
+                if (outcome.context()) contextSessions++;
                 if (outcome.usedBatch() != null) usedAnchors.add(outcome.usedBatch());
                 // in reading order, so that what Completeness reports comes in the same order whatever the workers did
                 if (outcome.anchoredBatch() != null) completeness.session(outcome.anchoredBatch(), outcome.leafIndex());
@@ -229,8 +235,10 @@ final class PackageVerifier {
     }
 
     /** What one line of a session file came to: its session's name and failures (none when it passes), and the batch it used. */
-    private record LineOutcome(boolean blank, String name, List<String> problems, String usedBatch, String anchoredBatch, long leafIndex) {
-        static final LineOutcome BLANK = new LineOutcome(true, null, List.of(), null, null, -1);
+    /** @param context the line is marked {@code "context": true}: outside the period, carried for completeness (VERIFY.md §6) */
+    private record LineOutcome(boolean blank, String name, List<String> problems, String usedBatch, String anchoredBatch, long leafIndex,
+                               boolean context) {
+        static final LineOutcome BLANK = new LineOutcome(true, null, List.of(), null, null, -1, false);
     }
 
     /** Checks session lines, in any worker: everything it shares is read-only or a {@link Memo}. */
@@ -255,7 +263,7 @@ final class PackageVerifier {
             try {
                 session = Json.parse(line);
             } catch (RuntimeException ex) {
-                return new LineOutcome(false, "file " + path + " line " + lineNo, List.of("not JSON"), null, null, -1);
+                return new LineOutcome(false, "file " + path + " line " + lineNo, List.of("not JSON"), null, null, -1, false);
             }
             String name = session.hasNonNull("sessionId") ? "session " + session.get("sessionId").asText() : "file " + path + " line " + lineNo;
             List<String> problems = session.hasNonNull("proof") && session.hasNonNull("anchor")
@@ -275,7 +283,8 @@ final class PackageVerifier {
                 boolean bySigner = senders.get(tx, () -> sentBy(tx, signer));
                 if (!bySigner) problems = List.of("anchor transaction " + tx + " was not sent by the manifest's signer " + signer);
             }
-            return new LineOutcome(false, name, problems, used, anchored, session.path("proof").path("leafIndex").asLong());
+            return new LineOutcome(false, name, problems, used, anchored, session.path("proof").path("leafIndex").asLong(),
+                    session.path("context").asBoolean(false));
         }
     }
 
