@@ -1,13 +1,13 @@
 package dev.veriproof.verifier;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.veriproof.core.anchoring.AnchorBatch;
 import dev.veriproof.core.hash.Hashes;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
@@ -31,7 +31,7 @@ import java.util.TreeMap;
  */
 final class Completeness {
     /** The first 4 bytes of a format-2 batch id ("vp", format 2). */
-    static final String FORMAT_2_PREFIX = "76700002";
+    static final String FORMAT_2_PREFIX = AnchorBatch.FORMAT_2_ID_PREFIX;
     static final String HEADER_TYPE = "veriproof.tenant-batch";
 
     record Failure(String what, String problem) {}
@@ -55,7 +55,7 @@ final class Completeness {
     }
 
     static boolean isFormat2(String batchId) {
-        return batchId != null && batchId.toLowerCase(Locale.ROOT).replaceFirst("^0x", "").startsWith(FORMAT_2_PREFIX);
+        return AnchorBatch.isFormat2Id(batchId);
     }
 
     /**

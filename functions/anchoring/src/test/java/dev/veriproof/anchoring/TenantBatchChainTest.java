@@ -158,7 +158,7 @@ class TenantBatchChainTest {
         List<byte[]> leaves = ids.stream().map(id -> Hashes.fromHex(fixture.pointer("acme", id).get("leafHash").s())).toList();
         byte[] root = MerkleTree.of(leaves).root();
         Instant prepared = fixture.clock.instant();
-        String batchId = AnchorBatch.batchIdFor(root, prepared);
+        String batchId = AnchorBatch.batchIdFor(AnchorBatch.SESSIONS_ONLY, root, prepared);
         long fromBlock = chain.latestBlock();
         AnchorChain.SignedAnchor signed = chain.sign(root, 3, Hashes.fromHex(batchId));
         // the ledger items exactly as the code before tenant headers wrote them

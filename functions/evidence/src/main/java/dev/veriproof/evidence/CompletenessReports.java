@@ -2,16 +2,15 @@ package dev.veriproof.evidence;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.veriproof.core.anchoring.Anchor;
+import dev.veriproof.core.anchoring.TenantBatch;
+import dev.veriproof.core.anchoring.TenantBatches;
 import dev.veriproof.core.evidence.ExportRequest;
 import dev.veriproof.core.ingest.SessionView;
 import dev.veriproof.core.json.Json;
-import dev.veriproof.core.merkle.InclusionProof;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.LocalDate;
 import java.util.Collection;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -29,29 +28,15 @@ final class CompletenessReports {
     static final String TENANT_BATCHES = "tenant-batches.jsonl";
     static final String CONTEXT_FILE = "sessions/context-%05d.jsonl";
 
-    /** The tenant's headers in anchored batches of format 2, and the sessions each groups. */
-    interface Batches {
-        /** The tenant's header in the batch; empty when the batch is of format 1 (no header). */
-        Optional<TenantBatch> inBatch(String tenantId, String batchId);
-
-        Optional<TenantBatch> bySeq(String tenantId, long seq);
-
-        /** The tenant's session ids in the batch, in leaf order (the header's count of them). */
-        List<String> sessionIds(String tenantId, String batchId);
-    }
-
-    /** One tenant header: its JSON (the leaf's record), leaf hash, proof in the batch's tree and the batch's anchor. */
-    record TenantBatch(String batchId, long seq, JsonNode header, String leafHash, InclusionProof proof, Anchor anchor) {}
-
     /** A stored session with its proof and anchor, by id. */
     interface Sessions {
         Optional<SessionView> view(String tenantId, String sessionId);
     }
 
-    private final Batches batches;
+    private final TenantBatches batches;
     private final Sessions sessions;
 
-    CompletenessReports(Batches batches, Sessions sessions) {
+    CompletenessReports(TenantBatches batches, Sessions sessions) {
         this.batches = batches;
         this.sessions = sessions;
     }
@@ -60,22 +45,27 @@ final class CompletenessReports {
     void write(ExportRequest request, Set<String> applications, Collection<String> used, ReportFiles files) throws IOException {
         String tenant = request.tenantId();
         TreeMap<Long, TenantBatch> period = new TreeMap<>();
-        for (String batchId : new TreeSet<>(used)) batches.inBatch(tenant, batchId).ifPresent(b -> period.put(b.seq(), b));
+        for (String batchId : new TreeSet<>(used)) batches.tenantBatch(tenant, batchId).ifPresent(b -> period.put(b.header().seq(), b));
+        Optional<TenantBatch> predecessor = Optional.empty();
         if (!period.isEmpty()) {
-            for (long seq = period.firstKey() + 1; seq < period.lastKey(); seq++) {
-                if (!period.containsKey(seq)) period.put(seq, require(tenant, seq));
+            long first = period.firstKey();
+            for (TenantBatch b : batches.tenantBatches(tenant, Math.max(1, first - 1), period.lastKey())) {
+                if (b.header().seq() == first - 1) predecessor = Optional.of(b);
+                else period.putIfAbsent(b.header().seq(), b);
             }
+            if (first > 1 && predecessor.isEmpty()) throw broken(tenant, first - 1);
+            for (long seq = first; seq <= period.lastKey(); seq++) if (!period.containsKey(seq)) throw broken(tenant, seq);
         }
         try (OutputStream out = files.open(TENANT_BATCHES)) {
-            if (!period.isEmpty() && period.firstKey() > 1) ReportFiles.line(out, line(require(tenant, period.firstKey() - 1), "predecessor"));
+            if (predecessor.isPresent()) ReportFiles.line(out, line(predecessor.get(), "predecessor"));
             for (TenantBatch b : period.values()) ReportFiles.line(out, line(b, "period"));
         }
         ContextFiles context = new ContextFiles(files);
         try {
             for (TenantBatch b : period.values()) {
-                for (String sessionId : batches.sessionIds(tenant, b.batchId())) {
-                    SessionView view = sessions.view(tenant, sessionId).orElseThrow(() -> new IllegalStateException(
-                            "session " + sessionId + " of anchored batch " + b.batchId() + " is not stored"));
+                for (TenantBatches.BatchSession member : batches.sessions(b)) {
+                    SessionView view = sessions.view(tenant, member.sessionId()).orElseThrow(() -> new IllegalStateException(
+                            "session " + member.sessionId() + " of anchored batch " + b.batchId() + " is not stored"));
                     if (inPeriod(view, request, applications)) continue;
                     ObjectNode line = SessionLines.line(view, new TreeMap<>());
                     line.put("context", true);
@@ -93,18 +83,18 @@ final class CompletenessReports {
         return applications.contains(view.session().applicationId()) && !day.isBefore(request.from()) && !day.isAfter(request.to());
     }
 
-    private TenantBatch require(String tenant, long seq) {
-        return batches.bySeq(tenant, seq).orElseThrow(() -> new IllegalStateException("tenant batch " + seq + " of tenant " + tenant
-                + " is not recorded, though a later one is: the tenant's chain of batches is broken"));
+    private static IllegalStateException broken(String tenant, long seq) {
+        return new IllegalStateException("tenant batch " + seq + " of tenant " + tenant
+                + " is not recorded, though a later one is: the tenant's chain of batches is broken");
     }
 
     private static ObjectNode line(TenantBatch b, String role) {
         ObjectNode line = Json.mapper().createObjectNode();
         line.put("batchId", b.batchId());
         line.put("role", role);
-        line.set("header", b.header());
-        line.put("leafHash", b.leafHash());
-        line.set("proof", b.proof().toJson());
+        line.set("header", b.header().toJson());
+        line.put("leafHash", b.headerLeafHash());
+        line.set("proof", b.headerProof().toJson());
         line.set("anchor", b.anchor().toJson());
         return line;
     }

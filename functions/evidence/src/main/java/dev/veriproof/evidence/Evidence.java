@@ -38,11 +38,13 @@ final class Evidence {
     static PackageWriter.Sources sources(DynamoDbClient dynamo, String sessionsTable, String governanceTable, Clock clock) {
         DynamoAuditLog audit = new DynamoAuditLog(dynamo, governanceTable, clock);
         DynamoDbEnhancedClient enhanced = DynamoDbEnhancedClient.builder().dynamoDbClient(dynamo).build();
-        return new PackageWriter.Sources(new DynamoSessionStore(dynamo, sessionsTable)::forEachOnDay,
+        DynamoSessionStore sessions = new DynamoSessionStore(dynamo, sessionsTable);
+        return new PackageWriter.Sources(sessions::forEachOnDay,
                 new DynamoApplicationStore(enhanced, governanceTable), new DynamoGuardrailStore(dynamo, governanceTable, audit),
                 new DynamoDeploymentStore(dynamo, governanceTable), new DynamoSdkTelemetryStore(dynamo, governanceTable), audit,
                 new DynamoPlanStore(dynamo, governanceTable, audit), new DynamoReviewStore(dynamo, governanceTable, sessionsTable, audit),
-                new DynamoRiskStore(dynamo, governanceTable), new PostureReader(postureStores(dynamo, governanceTable, clock)));
+                new DynamoRiskStore(dynamo, governanceTable), new PostureReader(postureStores(dynamo, governanceTable, clock)),
+                new DynamoAnchorLedger(dynamo, governanceTable), sessions::view);
     }
 
     /** The stores the ISO/IEC 42001 posture is read from (live endpoints and package alike). */

@@ -35,7 +35,8 @@ final class ExportService {
 
     /** The groups of reports, one branch of the Parallel state each, in the order the package lists their files. */
     enum ReportGroup {
-        SESSIONS("session-reports"), GOVERNANCE("governance-records"), AUDIT("audit-trail"), POSTURE("posture");
+        SESSIONS("session-reports"), GOVERNANCE("governance-records"), AUDIT("audit-trail"), POSTURE("posture"),
+        COMPLETENESS("completeness");
 
         final String id;
 
@@ -162,6 +163,7 @@ final class ExportService {
                 case GOVERNANCE -> writer.writeGovernanceReports(job.request(), files);
                 case AUDIT -> writer.writeAuditReports(job.request(), files);
                 case POSTURE -> writer.writePostureReports(job, files);
+                case COMPLETENESS -> writer.writeCompletenessReports(job.request(), stagedFacts(tenantId, exportId, shards).anchors.keySet(), files);
             }
         } catch (IOException | RuntimeException e) {
             throw discarding(e, files::abort);

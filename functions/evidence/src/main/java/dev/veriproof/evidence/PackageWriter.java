@@ -1,5 +1,6 @@
 package dev.veriproof.evidence;
 
+import dev.veriproof.core.anchoring.TenantBatches;
 import dev.veriproof.core.applications.Application;
 import dev.veriproof.core.applications.ApplicationStore;
 import dev.veriproof.core.audit.AuditLog;
@@ -40,10 +41,11 @@ final class PackageWriter {
     static final int SESSIONS_PER_FILE = 50_000;
 
     record Sources(SessionSource sessions, ApplicationStore applications, GuardrailStore guardrails, DeploymentStore deployments,
-                   SdkTelemetryStore sdk, AuditLog audit, PlanStore plans, ReviewStore reviews, RiskStore risks, PostureReader posture) {
+                   SdkTelemetryStore sdk, AuditLog audit, PlanStore plans, ReviewStore reviews, RiskStore risks, PostureReader posture,
+                   TenantBatches tenantBatches, CompletenessReports.Sessions sessionsById) {
         /** The same sources with the sessions read from elsewhere. */
         Sources withSessions(SessionSource other) {
-            return new Sources(other, applications, guardrails, deployments, sdk, audit, plans, reviews, risks, posture);
+            return new Sources(other, applications, guardrails, deployments, sdk, audit, plans, reviews, risks, posture, tenantBatches, sessionsById);
         }
     }
 
@@ -66,6 +68,7 @@ final class PackageWriter {
     private final GovernanceReports governance;
     private final AuditReports audit;
     private final PostureReports posture;
+    private final CompletenessReports completeness;
 
     PackageWriter(Sources sources, Signer signer, Clock clock) {
         this.sources = sources;
@@ -76,6 +79,7 @@ final class PackageWriter {
                 sources.risks(), sources.plans()));
         this.audit = new AuditReports(sources.audit());
         this.posture = new PostureReports(sources.posture(), clock);
+        this.completeness = new CompletenessReports(sources.tenantBatches(), sources.sessionsById());
     }
 
     /** The session lines of the days from..to (one shard of the period) and their part of the review trail; see {@link SessionLines}. */
@@ -97,6 +101,11 @@ final class PackageWriter {
 
     void writePostureReports(ExportJob job, ReportFiles files) throws IOException {
         posture.write(job, applications(job.request()), files);
+    }
+
+    /** @param usedBatches the batches the period's session lines are anchored in */
+    void writeCompletenessReports(ExportRequest request, Set<String> usedBatches, ReportFiles files) throws IOException {
+        completeness.write(request, applicationIds(request), usedBatches, files);
     }
 
     /** Writes the package: the session lines, the reports, VERIFY.md and the signed manifest. */

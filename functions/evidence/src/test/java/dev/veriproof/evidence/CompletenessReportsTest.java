@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.veriproof.core.anchoring.Anchor;
+import dev.veriproof.core.anchoring.TenantBatch;
+import dev.veriproof.core.anchoring.TenantBatches;
+import dev.veriproof.core.anchoring.TenantHeader;
 import dev.veriproof.core.evidence.ExportRequest;
 import dev.veriproof.core.hash.Hashes;
 import dev.veriproof.core.ingest.SessionView;
@@ -32,16 +35,16 @@ class CompletenessReportsTest {
             LocalDate.parse("2026-07-01"), LocalDate.parse("2026-09-30"), List.of());
 
     /** The tenant's batches seq 1..6 (batch id "b<seq>"); batch b5 holds only sessions started after the period. */
-    private final Map<Long, CompletenessReports.TenantBatch> bySeq = new LinkedHashMap<>();
+    private final Map<Long, TenantBatch> bySeq = new LinkedHashMap<>();
     private final Map<String, List<String>> members = new LinkedHashMap<>();
     private final Map<String, SessionView> stored = new LinkedHashMap<>();
 
     CompletenessReportsTest() {
         for (long seq = 1; seq <= 6; seq++) {
             String id = "b" + seq;
-            bySeq.put(seq, new CompletenessReports.TenantBatch(id, seq, Json.parse("{\"type\":\"veriproof.tenant-batch\",\"seq\":" + seq + "}"),
-                    "aa".repeat(32), new InclusionProof(0, 3, List.of(), "bb".repeat(32)),
-                    new Anchor(31337, "0x5fbdb2315678afecb367f032d93f642f64180aa3", "0x" + "cc".repeat(32), seq, Instant.EPOCH, id)));
+            bySeq.put(seq, new TenantBatch(id, new TenantHeader("acme", seq, TenantHeader.NONE, 2, 0, TenantHeader.NONE),
+                    new InclusionProof(0, 3, List.of(), "bb".repeat(32)),
+                    new Anchor(31337, "0x5fbdb2315678afecb367f032d93f642f64180aa3", "0x" + "cc".repeat(32), seq, Instant.EPOCH, id), 0));
         }
         session("b4", "in-1", "2026-09-29T10:00:00Z", "loans");
         session("b4", "late-july", "2026-07-02T10:00:00Z", "loans");
@@ -59,25 +62,25 @@ class CompletenessReportsTest {
                 Optional.of(bySeq.get(Long.parseLong(batch.substring(1))).anchor()), Optional.of(new InclusionProof(1, 3, List.of(), "bb".repeat(32)))));
     }
 
-    private final CompletenessReports.Batches batches = new CompletenessReports.Batches() {
+    private final TenantBatches batches = new TenantBatches() {
         @Override
-        public Optional<CompletenessReports.TenantBatch> inBatch(String tenantId, String batchId) {
+        public List<TenantBatch> tenantBatches(String tenantId, long fromSeq, long toSeq) {
+            return bySeq.values().stream().filter(b -> b.header().seq() >= fromSeq && b.header().seq() <= toSeq).toList();
+        }
+
+        @Override
+        public Optional<TenantBatch> tenantBatch(String tenantId, String batchId) {
             return bySeq.values().stream().filter(b -> b.batchId().equals(batchId)).findFirst();
         }
 
         @Override
-        public Optional<CompletenessReports.TenantBatch> bySeq(String tenantId, long seq) {
-            return Optional.ofNullable(bySeq.get(seq));
-        }
-
-        @Override
-        public List<String> sessionIds(String tenantId, String batchId) {
-            return members.getOrDefault(batchId, List.of());
+        public List<BatchSession> sessions(TenantBatch batch) {
+            return members.getOrDefault(batch.batchId(), List.of()).stream().map(id -> new BatchSession(id, stored.get(id).session().leafHash(), 1)).toList();
         }
     };
 
     /** The files written, by path. */
-    private Map<String, String> write(CompletenessReports.Batches from, List<String> used) throws IOException {
+    private Map<String, String> write(TenantBatches from, List<String> used) throws IOException {
         Map<String, ByteArrayOutputStream> files = new LinkedHashMap<>();
         new CompletenessReports(from, (tenant, id) -> Optional.ofNullable(stored.get(id)))
                 .write(Q3, Set.of("loans"), used, path -> files.computeIfAbsent(path, p -> new ByteArrayOutputStream()));
@@ -117,5 +120,8 @@ class CompletenessReportsTest {
         bySeq.remove(5L);
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> write(batches, List.of("b4", "b6")));
         assertTrue(e.getMessage().contains("tenant batch 5 of tenant acme is not recorded"), e.getMessage());
+
+        bySeq.remove(3L);
+        assertTrue(assertThrows(IllegalStateException.class, () -> write(batches, List.of("b4"))).getMessage().contains("tenant batch 3 "));
     }
 }

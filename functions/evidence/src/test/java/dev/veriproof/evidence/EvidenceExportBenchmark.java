@@ -113,7 +113,7 @@ public final class EvidenceExportBenchmark {
     private static final int PART_SIZE = 16 * 1024 * 1024;
     private static final int SHARD_DAYS = 7;
     private static final int MAP_CONCURRENCY = 4;
-    private static final List<String> REPORT_GROUPS = List.of("session-reports", "governance-records", "audit-trail", "posture");
+    private static final List<String> REPORT_GROUPS = Arrays.stream(ExportService.ReportGroup.values()).map(g -> g.id).toList();
     private static final String VERIFIER_HEAP = "64m";
 
     private EvidenceExportBenchmark() {}
@@ -476,7 +476,7 @@ public final class EvidenceExportBenchmark {
                 if (tree.size() == 0) continue;
                 LocalDate day = FROM.plusDays(d);
                 byte[] root = tree.root();
-                String batchId = AnchorBatch.batchIdFor(root, day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant());
+                String batchId = AnchorBatch.batchIdFor(AnchorBatch.SESSIONS_ONLY, root, day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant());
                 AnchorChain.SignedAnchor signed = chain.sign(root, tree.size(), Hashes.fromHex(batchId));
                 chain.broadcast(signed.rawTransaction());
                 AnchorChain.Receipt receipt = chain.awaitReceipt(signed.txHash(), 1, Duration.ofSeconds(60))

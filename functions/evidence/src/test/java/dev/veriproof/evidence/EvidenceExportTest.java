@@ -62,6 +62,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Enumeration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -71,6 +72,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
@@ -246,7 +248,7 @@ class EvidenceExportTest {
         /** The Parallel state: one WriteReports branch per group with the state and its group; their results, in order, at $.reports. */
         Map<String, Object> writeReports(ExportService service, Map<String, Object> state) {
             List<Object> reports = new ArrayList<>();
-            for (String group : List.of("session-reports", "governance-records", "audit-trail", "posture")) {
+            for (String group : Arrays.stream(ExportService.ReportGroup.values()).map(g -> g.id).toList()) {
                 Map<String, Object> input = new LinkedHashMap<>(state);
                 input.put("group", group);
                 reports.add(new ExportStepHandler.WriteReports(service).handleRequest(input, null));
@@ -297,6 +299,7 @@ class EvidenceExportTest {
         inPeriod.add(f.session("t1", "loan-review", "2026-09-30T23:59:59Z", 60, "MEDIUM", false));
         String before = f.session("t1", "loan-review", "2026-06-30T23:59:59Z", 50, "LOW", false);
         String otherTenant = f.session("t2", "loan-review", "2026-07-02T10:00:00Z", 80, "LOW", false);
+        for (String key : List.of("key_a", "key_b")) f.audit.append("t1", new AuditEvent("admin", "keys.created", "key/" + key, Map.of()));
         f.anchor();
 
         APIGatewayV2HTTPResponse created = f.handler.handleRequest(post("t1", "admin", """
@@ -340,7 +343,7 @@ class EvidenceExportTest {
             assertEquals(new TreeSet<>(List.of("manifest.json", "manifest.sig", "scorecard.json", "gap-analysis.json", "sessions/00001.jsonl",
                     "anchors.json", "score-timeseries.csv", "outcomes-risk.csv", "guardrail-config-history.json", "human-review-trail.jsonl",
                     "alerts-and-corrective-actions.jsonl", "deployment-context.jsonl", "sdk-versions.json", "risk-classification-history.jsonl",
-                    "remediation-and-roadmap.json", "audit-log.jsonl", "VERIFY.md")), names);
+                    "remediation-and-roadmap.json", "audit-log.jsonl", "VERIFY.md", "tenant-batches.jsonl", "sessions/context-00001.jsonl")), names);
             List<String> ids = new ArrayList<>();
             for (String line : read(zip, "sessions/00001.jsonl").split("\n")) {
                 JsonNode session = Json.parse(line);
@@ -355,7 +358,18 @@ class EvidenceExportTest {
             JsonNode manifest = Json.parse(read(zip, "manifest.json"));
             assertEquals("t1", manifest.get("tenantId").asText());
             assertEquals(LocalChain.DEV_ADDRESS.toLowerCase(), manifest.get("signerAddress").asText().toLowerCase());
-            assertEquals(15, manifest.get("files").size());
+            assertEquals(17, manifest.get("files").size());
+            List<String> context = read(zip, "sessions/context-00001.jsonl").lines().map(l -> Json.parse(l).get("sessionId").asText()).toList();
+            assertEquals(List.of(before), context, "the tenant's session of the same batch started before the period: a context line");
+            JsonNode header = Json.parse(read(zip, "tenant-batches.jsonl").trim());
+            assertEquals("t1", header.get("header").get("tenant").asText());
+            assertEquals(5, header.get("header").get("count").asInt(), "4 in the period and the one before");
+            // privacy: nothing of t2 but hashes on audit paths
+            for (Enumeration<? extends ZipEntry> e = zip.entries(); e.hasMoreElements(); ) {
+                String entry = e.nextElement().getName();
+                String text = read(zip, entry);
+                assertFalse(text.contains(otherTenant) || text.contains("\"t2\"") || text.contains("t2#"), entry + " names the other tenant");
+            }
             assertEquals(1, manifest.get("anchors").size());
             assertTrue(Web3jSigner.verifyPersonalMessage(read(zip, "manifest.json").getBytes(StandardCharsets.UTF_8),
                     read(zip, "manifest.sig").trim(), LocalChain.DEV_ADDRESS));
@@ -381,7 +395,7 @@ class EvidenceExportTest {
 
         Verified ok = verify(zipPath);
         assertEquals(0, ok.exit, ok.out);
-        assertTrue(ok.out.contains("PASS 4 session(s)"), ok.out);
+        assertTrue(ok.out.contains("PASS 5 session(s)") && ok.out.contains("PASS completeness"), ok.out);
 
         String victim = inPeriod.get(1);
         Path tampered = rewrite(zipPath, tmp.resolve("tampered.zip"), "sessions/00001.jsonl",
@@ -391,6 +405,30 @@ class EvidenceExportTest {
         assertTrue(bad.out.contains("FAIL file sessions/00001.jsonl: SHA-256"), bad.out);
         assertTrue(bad.out.contains("FAIL session " + victim + ": inclusion proof fails"), bad.out);
         assertFalse(bad.out.contains("FAIL session " + inPeriod.get(0)), bad.out);
+
+        // an operator with the deployment key removes a line, or cuts the audit log, and signs the manifest again
+        String dropped = inPeriod.get(2);
+        Verified withoutLine = verify(forge(zipPath, tmp.resolve("without-line.zip"), Map.of("sessions/00001.jsonl",
+                text -> text.lines().filter(l -> !l.contains("\"sessionId\":\"" + dropped + "\"")).map(l -> l + "\n").collect(Collectors.joining()))));
+        assertEquals(1, withoutLine.exit, withoutLine.out);
+        assertTrue(withoutLine.out.contains("PASS manifest signature"), "the forgery is signed with the deployment key: " + withoutLine.out);
+        assertTrue(withoutLine.out.contains("1 of the tenant's 5 session(s) in this batch are missing from the package"), withoutLine.out);
+        Verified withoutContext = verify(forge(zipPath, tmp.resolve("without-context.zip"), Map.of("sessions/context-00001.jsonl", text -> null)));
+        assertEquals(1, withoutContext.exit, withoutContext.out);
+        assertTrue(withoutContext.out.contains("missing from the package"), withoutContext.out);
+        long anchoredHead;
+        try (ZipFile zip = new ZipFile(zipPath.toFile())) {
+            anchoredHead = Json.parse(read(zip, "tenant-batches.jsonl").trim()).get("header").get("auditHead").get("seq").asLong();
+        }
+        assertEquals(2, anchoredHead, "the batch anchored the two entries written before it");
+        // entries after the anchored head are not covered yet; the anchored head itself and what leads to it are
+        Verified cutLog = verify(forge(zipPath, tmp.resolve("cut-log.zip"), Map.of("audit-log.jsonl",
+                text -> text.lines().limit(anchoredHead - 1).map(l -> l + "\n").collect(Collectors.joining()))));
+        assertEquals(1, cutLog.exit, cutLog.out);
+        assertTrue(cutLog.out.contains("entries were cut from the log"), cutLog.out);
+        Verified withoutHeaders = verify(forge(zipPath, tmp.resolve("without-headers.zip"), Map.of("tenant-batches.jsonl", text -> "")));
+        assertEquals(1, withoutHeaders.exit, withoutHeaders.out);
+        assertTrue(withoutHeaders.out.contains("carries no tenant header for it"), withoutHeaders.out);
 
         Path resigned = rewrite(zipPath, tmp.resolve("resigned.zip"), "manifest.json", text -> text.replace("\"t1\"", "\"t9\""));
         Verified forged = verify(resigned);
@@ -469,7 +507,7 @@ class EvidenceExportTest {
         f.writeShards(f.service, new LinkedHashMap<>(Map.of("tenantId", "t1", "exportId", id, "shards", shards)));
         assertEquals(12, f.staged("t1", id).size(), "sessions, reviews and facts of 4 shards");
         Map<String, Object> reported = f.writeReports(f.service, planned);
-        assertEquals(12 + 13, f.staged("t1", id).size(), "and the 13 report files");
+        assertEquals(12 + 14, f.staged("t1", id).size(), "and the 14 report files");
         Map<String, Object> withoutAudit = new LinkedHashMap<>(reported);
         withoutAudit.put("reports", ((List<?>) reported.get("reports")).subList(0, 2));
         IllegalStateException missing = assertThrows(IllegalStateException.class,
@@ -750,7 +788,8 @@ class EvidenceExportTest {
             assertEquals("loan-review", loanReview.get("applicationId").asText());
             assertEquals(List.of("rem_1"), loanReview.get("remediations").findValuesAsText("id"), "the gap lists the remediation linked to it");
         }
-        assertEquals(0, verify(zipPath).exit);
+        Verified verified = verify(zipPath);
+        assertEquals(0, verified.exit, verified.out);
     }
 
     private static JsonNode liveGet(ComplianceHandler handler, String routeKey, Map<String, String> query) {
@@ -779,6 +818,43 @@ class EvidenceExportTest {
         int exit = Main.run(new String[] {zip.toString(), "--rpc", chain.rpcUrl(), "--contract", contract, "--signer", LocalChain.DEV_ADDRESS},
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(out, true, StandardCharsets.UTF_8));
         return new Verified(exit, out.toString(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * What an operator holding the deployment key can do: change files (null removes one), then list them again in the
+     * manifest with their new SHA-256 and size and the new session count, and sign it.
+     */
+    private static Path forge(Path source, Path target, Map<String, java.util.function.UnaryOperator<String>> changes) throws IOException {
+        Map<String, String> files = new java.util.LinkedHashMap<>();
+        try (ZipFile zip = new ZipFile(source.toFile())) {
+            for (Enumeration<? extends ZipEntry> e = zip.entries(); e.hasMoreElements(); ) {
+                String name = e.nextElement().getName();
+                String text = read(zip, name);
+                String changed = changes.containsKey(name) ? changes.get(name).apply(text) : text;
+                if (changed != null) files.put(name, changed);
+            }
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode manifest = (com.fasterxml.jackson.databind.node.ObjectNode) Json.parse(files.remove("manifest.json"));
+        files.remove("manifest.sig");
+        com.fasterxml.jackson.databind.node.ArrayNode listed = manifest.putArray("files");
+        long sessions = 0;
+        for (Map.Entry<String, String> file : files.entrySet()) {
+            byte[] bytes = file.getValue().getBytes(StandardCharsets.UTF_8);
+            listed.addObject().put("path", file.getKey()).put("sha256", Hashes.hex(Hashes.sha256(bytes))).put("bytes", bytes.length);
+            if (file.getKey().startsWith("sessions/") && !file.getKey().startsWith("sessions/context-")) sessions += file.getValue().lines().count();
+        }
+        manifest.put("sessions", sessions);
+        byte[] manifestBytes = Json.write(manifest);
+        files.put("manifest.json", new String(manifestBytes, StandardCharsets.UTF_8));
+        files.put("manifest.sig", Web3jSigner.fromPrivateKey(LocalChain.DEV_PRIVATE_KEY).signPersonalMessage(manifestBytes) + "\n");
+        try (OutputStream file = Files.newOutputStream(target); ZipOutputStream out = new ZipOutputStream(file)) {
+            for (Map.Entry<String, String> entry : files.entrySet()) {
+                out.putNextEntry(new ZipEntry(entry.getKey()));
+                out.write(entry.getValue().getBytes(StandardCharsets.UTF_8));
+                out.closeEntry();
+            }
+        }
+        return target;
     }
 
     private static Path rewrite(Path source, Path target, String entry, java.util.function.UnaryOperator<String> change) throws IOException {

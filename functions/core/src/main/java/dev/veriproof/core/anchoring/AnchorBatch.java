@@ -93,11 +93,30 @@ public record AnchorBatch(String batchId, int format, String root, List<PendingL
     }
 
     /**
+     * The first 4 bytes of a format-2 batch id, "vp" and the format as two bytes: the batch id is in the chain's
+     * {@code Anchored} event, so a verifier knows from the chain alone that the batch must come with tenant headers, and
+     * an operator cannot pass a format-2 batch off as one of format 1 to hide a session (VERIFY.md §6). A format-1 id is
+     * a plain SHA-256: it starts so by chance once in 2^32.
+     */
+    public static final String FORMAT_2_ID_PREFIX = "76700002";
+
+    /**
      * Deterministic: the same root prepared at the same instant gives the same id. The instant
      * makes two batches over equal leaves (re-anchoring after a revert) distinguishable on chain.
+     * Format 1: SHA-256 of the label; format 2: {@link #FORMAT_2_ID_PREFIX} and the label's SHA-256 cut to 28 bytes.
      */
-    public static String batchIdFor(byte[] root, Instant preparedAt) {
+    public static String batchIdFor(int format, byte[] root, Instant preparedAt) {
         byte[] label = ("veriproof.anchor.batch|" + Hashes.hex(root) + "|" + preparedAt).getBytes(StandardCharsets.UTF_8);
-        return Hashes.hex(Hashes.sha256(label));
+        String digest = Hashes.hex(Hashes.sha256(label));
+        return switch (format) {
+            case SESSIONS_ONLY -> digest;
+            case TENANT_HEADERS -> FORMAT_2_ID_PREFIX + digest.substring(0, 56);
+            default -> throw new IllegalArgumentException("unknown batch format " + format);
+        };
+    }
+
+    /** Whether the batch id says format 2 (see {@link #FORMAT_2_ID_PREFIX}). */
+    public static boolean isFormat2Id(String batchId) {
+        return batchId != null && batchId.toLowerCase(java.util.Locale.ROOT).replaceFirst("^0x", "").startsWith(FORMAT_2_ID_PREFIX);
     }
 }

@@ -152,7 +152,7 @@ public final class AnchoringRun {
         AnchorBatch unsigned = new AnchorBatch("", AnchorBatch.TENANT_HEADERS, "", grouped, headers, Instant.EPOCH, 0, "", "", 0);
         byte[] root = MerkleTree.of(unsigned.treeLeaves()).root();
         Instant preparedAt = clock.instant();
-        String batchId = AnchorBatch.batchIdFor(root, preparedAt);
+        String batchId = AnchorBatch.batchIdFor(AnchorBatch.TENANT_HEADERS, root, preparedAt);
         long fromBlock = chain.latestBlock();
         SignedAnchor signed = chain.sign(root, unsigned.treeSize(), Hashes.fromHex(batchId));
         return new AnchorBatch(batchId, AnchorBatch.TENANT_HEADERS, Hashes.hex(root), grouped, headers, preparedAt, signed.nonce(),

@@ -1,6 +1,7 @@
 package dev.veriproof.core.anchoring;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -32,10 +33,16 @@ class AnchorTest {
     @Test
     void batchIdIsDeterministicAndDependsOnRootAndTime() {
         byte[] root = Hashes.sha256(new byte[] {1});
-        assertEquals(AnchorBatch.batchIdFor(root, AT), AnchorBatch.batchIdFor(root, AT));
-        assertNotEquals(AnchorBatch.batchIdFor(root, AT), AnchorBatch.batchIdFor(root, AT.plusSeconds(1)));
-        assertNotEquals(AnchorBatch.batchIdFor(root, AT), AnchorBatch.batchIdFor(Hashes.sha256(new byte[] {2}), AT));
-        assertTrue(Hashes.isSha256Hex(AnchorBatch.batchIdFor(root, AT)));
+        for (int format : new int[] {AnchorBatch.SESSIONS_ONLY, AnchorBatch.TENANT_HEADERS}) {
+            assertEquals(AnchorBatch.batchIdFor(format, root, AT), AnchorBatch.batchIdFor(format, root, AT));
+            assertNotEquals(AnchorBatch.batchIdFor(format, root, AT), AnchorBatch.batchIdFor(format, root, AT.plusSeconds(1)));
+            assertNotEquals(AnchorBatch.batchIdFor(format, root, AT), AnchorBatch.batchIdFor(format, Hashes.sha256(new byte[] {2}), AT));
+            assertTrue(Hashes.isSha256Hex(AnchorBatch.batchIdFor(format, root, AT)), "a bytes32 on chain");
+        }
+        // the format is readable from the id alone, which the chain carries
+        assertTrue(AnchorBatch.isFormat2Id(AnchorBatch.batchIdFor(AnchorBatch.TENANT_HEADERS, root, AT)));
+        assertTrue(AnchorBatch.isFormat2Id("0x" + AnchorBatch.batchIdFor(AnchorBatch.TENANT_HEADERS, root, AT)));
+        assertFalse(AnchorBatch.isFormat2Id(AnchorBatch.batchIdFor(AnchorBatch.SESSIONS_ONLY, root, AT)));
     }
 
     @Test
