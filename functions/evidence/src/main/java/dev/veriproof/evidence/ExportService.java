@@ -1,5 +1,6 @@
 package dev.veriproof.evidence;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.veriproof.adapters.Log;
 import dev.veriproof.core.audit.AuditEvent;
@@ -8,11 +9,9 @@ import dev.veriproof.core.evidence.ExportJob;
 import dev.veriproof.core.evidence.ExportRequest;
 import dev.veriproof.core.evidence.ExportStore;
 import dev.veriproof.core.json.Json;
-import java.io.BufferedReader;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -94,6 +93,11 @@ final class ExportService {
         return stagingPrefix(tenantId, exportId) + "facts/" + shard + ".json";
     }
 
+    /** Where a shard's packed session files are listed: which object holds them and each entry's offset, CRC-32, sizes and SHA-256. */
+    static String packedKey(String tenantId, String exportId, String shard) {
+        return stagingPrefix(tenantId, exportId) + "packed/" + shard + ".json";
+    }
+
     static String reportKey(String tenantId, String exportId, String path) {
         return stagingPrefix(tenantId, exportId) + "reports/" + path;
     }
@@ -145,6 +149,28 @@ final class ExportService {
     }
 
     /**
+     * Packs the shard's staged session lines into finished ZIP entries (deflated, with CRC-32, sizes and SHA-256), named
+     * from {@code firstFile} on, in a staged object of their own, then lists them. Each attempt writes a new object and
+     * the listing, written last in one request, names it: a retried or replayed attempt, even one still running beside
+     * its successor, leaves a listing that matches the object it names.
+     */
+    long packShard(String tenantId, String exportId, String shard, int firstFile) {
+        ExportJob job = running(tenantId, exportId);
+        String objectKey = stagingPrefix(tenantId, exportId) + "packed/" + shard + "-" + java.util.UUID.randomUUID() + ".zipparts";
+        MultipartUploadStream upload = bucket.upload(objectKey);
+        ShardEntries.Packed packed;
+        try (InputStream lines = bucket.open(sessionsKey(tenantId, exportId, shard))) {
+            packed = ShardEntries.write(lines, firstFile, ZipParts.dosTime(job.createdAt()), upload);
+            upload.close();
+        } catch (IOException | RuntimeException e) {
+            throw discarding(e, upload::abort);
+        }
+        bucket.put(packedKey(tenantId, exportId, shard), packed.toJson(objectKey));
+        discardIfEnded(tenantId, exportId);
+        return packed.lines();
+    }
+
+    /**
      * Writes one group of reports to staging (a branch of the Parallel state, after every shard is written); a retried
      * attempt overwrites the files.
      */
@@ -186,7 +212,8 @@ final class ExportService {
     }
 
     /**
-     * Streams the staged shards, in order, and the staged reports into the package in S3; an earlier attempt's
+     * Joins the shards' packed session files, in order, into the package in S3 without reading them (S3 copies them),
+     * then writes the staged reports, VERIFY.md, the signed manifest and the central directory; an earlier attempt's
      * incomplete upload is discarded first.
      */
     PackageWriter.Result assemble(String tenantId, String exportId, List<String> shards, List<StagedReports> reports) {
@@ -200,15 +227,14 @@ final class ExportService {
         bucket.abortUploads(key);
         MultipartUploadStream upload = bucket.upload(key);
         try {
-            PackageWriter.Result result = writer.write(job, upload, files -> {
-                for (String shard : shards) {
-                    try (BufferedReader lines = new BufferedReader(new InputStreamReader(bucket.open(sessionsKey(tenantId, exportId, shard)),
-                            StandardCharsets.UTF_8))) {
-                        for (String line = lines.readLine(); line != null; line = lines.readLine()) files.add(line.getBytes(StandardCharsets.UTF_8));
-                    }
+            List<PackageWriter.PackedShard> packed = new ArrayList<>();
+            for (String shard : shards) {
+                try (InputStream in = bucket.open(packedKey(tenantId, exportId, shard))) {
+                    JsonNode listing = Json.mapper().readTree(in);
+                    packed.add(new PackageWriter.PackedShard(listing.get("object").asText(), ShardEntries.Packed.fromJson(listing)));
                 }
-                return stagedFacts(tenantId, exportId, shards);
-            }, files -> {
+            }
+            PackageWriter.Result result = writer.write(job, upload, upload::append, packed, stagedFacts(tenantId, exportId, shards), files -> {
                 for (ReportGroup group : ReportGroup.values()) {
                     for (String path : byGroup.get(group).files()) {
                         try (InputStream in = bucket.open(reportKey(tenantId, exportId, path)); var out = files.open(path)) {

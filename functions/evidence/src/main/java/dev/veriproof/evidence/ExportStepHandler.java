@@ -19,11 +19,15 @@ import java.util.Map;
  *   <li>{@link Check}: the job exists and is RUNNING; adds the period's {@code shards} to the state;</li>
  *   <li>{@link WriteShard} (in a Map over the shards, input {@code {tenantId, exportId, shard}}): writes the shard's
  *       session lines and facts to staging;</li>
+ *   <li>{@link PackShard} (in a second Map over the shards, input {@code {tenantId, exportId, shard, index, written}} where
+ *       {@code written} is every shard's {@code {sessions}} in order): packs the shard's staged lines into finished ZIP
+ *       entries numbered after the files of the shards before it;</li>
  *   <li>{@link WriteReports} (a branch of the Parallel state per report group, input the state and {@code group}): writes
  *       the group's reports to staging (the posture group: the scorecard, gap analysis and incidents) and answers
  *       {@code {group, files}}, collected in the state's {@code reports};</li>
- *   <li>{@link Assemble}: streams the staged shards and reports, VERIFY.md and the signed manifest into the package in S3
- *       and adds {@code sessions} and {@code manifestSha256} to the state;</li>
+ *   <li>{@link Assemble}: joins the packed shards (S3 copies them), then writes the staged reports, VERIFY.md, the signed
+ *       manifest and the central directory into the package in S3, and adds {@code sessions} and {@code manifestSha256}
+ *       to the state;</li>
  *   <li>{@link Finalize}: marks it SUCCEEDED with an audit entry, publishes {@code evidence_package.ready} and deletes staging;</li>
  *   <li>{@link MarkFailed}: the Catch path, marks it FAILED with the error (and an audit entry) and discards staging and the
  *       partial upload.</li>
@@ -96,6 +100,22 @@ public abstract class ExportStepHandler extends PrimedHandler<Map<String, Object
             Map<?, ?> shard = (Map<?, ?>) input.get("shard");
             state.put("sessions", service.writeShard(tenantId, exportId, new ExportService.Shard(String.valueOf(shard.get("id")),
                     LocalDate.parse(String.valueOf(shard.get("from"))), LocalDate.parse(String.valueOf(shard.get("to"))))));
+        }
+    }
+
+    public static final class PackShard extends ExportStepHandler {
+        public PackShard() {}
+
+        PackShard(ExportService service) { super(service); }
+
+        @Override
+        void step(ExportService service, String tenantId, String exportId, Map<String, Object> input, Map<String, Object> state) {
+            String shard = String.valueOf(((Map<?, ?>) input.get("shard")).get("id"));
+            List<Long> written = new ArrayList<>();
+            for (Object w : (List<?>) input.get("written")) written.add(((Number) ((Map<?, ?>) w).get("sessions")).longValue());
+            int index = ((Number) input.get("index")).intValue();
+            state.clear();
+            state.put("sessions", service.packShard(tenantId, exportId, shard, ShardEntries.firstFile(written, index)));
         }
     }
 

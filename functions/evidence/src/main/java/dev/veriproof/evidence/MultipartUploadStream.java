@@ -2,6 +2,7 @@ package dev.veriproof.evidence;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -83,6 +84,60 @@ final class MultipartUploadStream extends OutputStream {
             throw new IOException("uploading part " + number + " of s3://" + bucket + "/" + key + " failed: " + e.getMessage(), e);
         }
         filled = 0;
+    }
+
+    /** S3's maximum size of a part, and so of one UploadPartCopy. */
+    static final long MAX_PART = 5L * 1024 * 1024 * 1024;
+
+    /**
+     * Appends the whole object {@code sourceKey} ({@code size} bytes) of the same bucket, as if its bytes were written:
+     * S3 copies them server-side (UploadPartCopy) wherever they can make parts of at least {@link #MIN_PART}; only what
+     * tops up the part being filled to that minimum, or a remainder smaller than it, is read through this stream. So
+     * appending large objects costs requests, not bytes, and the memory stays one part.
+     */
+    void append(String sourceKey, long size) throws IOException {
+        long at = 0;
+        if (filled > 0) {
+            long topUp = Math.min(size, MIN_PART - (long) filled);
+            if (topUp > 0) {
+                read(sourceKey, 0, topUp);
+                at = topUp;
+            }
+            if (filled >= MIN_PART) flushPart();
+        }
+        long rest = size - at;
+        if (rest >= MIN_PART && filled == 0) {
+            // ranges of at most MAX_PART, all about equal so that none falls under MIN_PART
+            long ranges = (rest + MAX_PART - 1) / MAX_PART;
+            long each = (rest + ranges - 1) / ranges;
+            for (long from = at; from < size; from += each) copyPart(sourceKey, from, Math.min(size, from + each) - 1);
+        } else if (rest > 0) {
+            read(sourceKey, at, size);
+        }
+    }
+
+    private void read(String sourceKey, long from, long to) throws IOException {
+        try (InputStream in = s3.getObject(g -> g.bucket(bucket).key(sourceKey).range("bytes=" + from + "-" + (to - 1)))) {
+            byte[] buffer = new byte[64 * 1024];
+            long left = to - from;
+            for (int n; left > 0 && (n = in.read(buffer, 0, (int) Math.min(buffer.length, left))) > 0; left -= n) write(buffer, 0, n);
+            if (left != 0) throw new IOException("s3://" + bucket + "/" + sourceKey + " ended " + left + " bytes early");
+        } catch (RuntimeException e) {
+            throw new IOException("reading s3://" + bucket + "/" + sourceKey + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private void copyPart(String sourceKey, long first, long last) throws IOException {
+        int number = parts.size() + 1;
+        try {
+            String etag = s3.uploadPartCopy(b -> b.sourceBucket(bucket).sourceKey(sourceKey).copySourceRange("bytes=" + first + "-" + last)
+                    .destinationBucket(bucket).destinationKey(key).uploadId(uploadId).partNumber(number)).copyPartResult().eTag();
+            parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
+        } catch (RuntimeException e) {
+            throw new IOException("copying s3://" + bucket + "/" + sourceKey + " into part " + number + " of s3://" + bucket + "/" + key
+                    + " failed: " + e.getMessage(), e);
+        }
+        total += last - first + 1;
     }
 
     long bytesWritten() {

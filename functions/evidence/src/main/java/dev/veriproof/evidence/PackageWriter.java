@@ -15,25 +15,21 @@ import dev.veriproof.core.governance.SdkTelemetryStore;
 import dev.veriproof.core.hash.Hashes;
 import dev.veriproof.core.risk.RiskStore;
 import dev.veriproof.core.signing.Signer;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 
 /**
- * Writes one evidence package (SPEC §9) as a ZIP to a stream: the session lines first, then the reports, VERIFY.md and
- * last the manifest listing every file's SHA-256 and size (each taken as the file is written), signed. The package's
+ * Writes one evidence package (SPEC §9) as a ZIP to a stream: the session files first (packed by the shard steps, see
+ * {@link ShardEntries}, and joined whole), then the reports, VERIFY.md and last the manifest listing every file's SHA-256
+ * and size (each taken as the file is written), signed, and the central directory ({@link ZipParts}). The package's
  * parts are written by {@link SessionLines}, {@link SessionReports}, {@link GovernanceReports}, {@link AuditReports}
  * and {@link PostureReports}; memory depends on applications, days and governance records, never on sessions.
  */
@@ -51,9 +47,12 @@ final class PackageWriter {
 
     record Result(long sessions, int sessionFiles, String manifestSha256, List<Manifest.FileEntry> files) {}
 
-    /** Writes the package's session lines, in order, and returns their facts. */
-    interface SessionPart {
-        SessionFacts write(SessionFiles files) throws IOException;
+    /** A shard's packed session files: the staged object holding them, whole, and what it holds. */
+    record PackedShard(String objectKey, ShardEntries.Packed packed) {}
+
+    /** Appends a staged object, whole, to the package being written (S3 copies it: see {@link MultipartUploadStream#append}). */
+    interface Appender {
+        void append(String objectKey, long size) throws IOException;
     }
 
     /** Writes the package's reports, in order. */
@@ -108,25 +107,54 @@ final class PackageWriter {
         completeness.write(request, applicationIds(request), usedBatches, files);
     }
 
-    /** Writes the package: the session lines, the reports, VERIFY.md and the signed manifest. */
-    Result write(ExportJob job, OutputStream target, SessionPart sessionPart, ReportPart reportPart) throws IOException {
+    /**
+     * Writes the package: the shards' packed session files joined in order through {@code appender} (never read here),
+     * then the reports, VERIFY.md, the signed manifest and the central directory. The work and memory depend on the
+     * number of files, not on the sessions' bytes.
+     */
+    Result write(ExportJob job, OutputStream target, Appender appender, List<PackedShard> shards, SessionFacts sessions, ReportPart reportPart)
+            throws IOException {
         ExportRequest request = job.request();
         Manifest manifest = new Manifest();
-        try (ZipOutputStream zip = new ZipOutputStream(new NonClosing(target))) {
-            Entries entries = new Entries(zip, manifest);
-            SessionFiles sessionFiles = new SessionFiles(entries);
-            SessionFacts sessions = sessionPart.write(sessionFiles);
-            int sessionFileCount = sessionFiles.finish();
-            reportPart.write(entries);
-            entries.bytes("VERIFY.md", verifyText(signer.address()).getBytes(StandardCharsets.UTF_8));
-
-            byte[] manifestBytes = manifest.bytes(job.exportId(), request, List.copyOf(applicationIds(request)), clock.instant(),
-                    sessions.tally.sessions(), new TreeSet<>(sessions.anchors.keySet()), signer.address());
-            List<Manifest.FileEntry> listed = manifest.files();
-            entries.unlisted(Manifest.PATH, manifestBytes);
-            entries.unlisted(Manifest.SIGNATURE_PATH, (signer.signPersonalMessage(manifestBytes) + "\n").getBytes(StandardCharsets.US_ASCII));
-            return new Result(sessions.tally.sessions(), sessionFileCount, Hashes.hex(Hashes.sha256(manifestBytes)), listed);
+        ZipParts.Counting out = new ZipParts.Counting(target, 0);
+        List<ZipParts.Entry> entries = new ArrayList<>();
+        long sessionLines = 0;
+        int sessionFiles = 0;
+        for (PackedShard shard : shards) {
+            long base = out.position();
+            appender.append(shard.objectKey(), shard.packed().bytes());
+            // the appended bytes went around the counting stream
+            out.skip(shard.packed().bytes());
+            for (ZipParts.Entry e : shard.packed().entries()) {
+                if (!e.name().equals(sessionFile(++sessionFiles))) {
+                    throw new IllegalStateException("shard object " + shard.objectKey() + " holds " + e.name() + " where " + sessionFile(sessionFiles)
+                            + " belongs: its shard was packed with other sessions than those counted");
+                }
+                entries.add(e.at(base));
+                manifest.add(new Manifest.FileEntry(e.name(), e.sha256(), e.size()));
+            }
+            sessionLines += shard.packed().lines();
         }
+        if (sessionLines != sessions.tally.sessions()) {
+            throw new IllegalStateException("the packed shards hold " + sessionLines + " session lines, their facts count " + sessions.tally.sessions());
+        }
+        long dosTime = ZipParts.dosTime(job.createdAt());
+        Entries files = new Entries(out, dosTime, entries, manifest);
+        reportPart.write(files);
+        files.bytes("VERIFY.md", verifyText(signer.address()).getBytes(StandardCharsets.UTF_8));
+
+        byte[] manifestBytes = manifest.bytes(job.exportId(), request, List.copyOf(applicationIds(request)), clock.instant(),
+                sessions.tally.sessions(), new TreeSet<>(sessions.anchors.keySet()), signer.address());
+        List<Manifest.FileEntry> listed = manifest.files();
+        files.unlisted(Manifest.PATH, manifestBytes);
+        files.unlisted(Manifest.SIGNATURE_PATH, (signer.signPersonalMessage(manifestBytes) + "\n").getBytes(StandardCharsets.US_ASCII));
+        ZipParts.centralDirectory(out, entries);
+        out.flush();
+        return new Result(sessions.tally.sessions(), sessionFiles, Hashes.hex(Hashes.sha256(manifestBytes)), listed);
+    }
+
+    static String sessionFile(int number) {
+        return String.format("sessions/%05d.jsonl", number);
     }
 
     /** The applications a package covers: those it names, or every application of the tenant. */
@@ -154,107 +182,33 @@ final class PackageWriter {
         }
     }
 
-    /** The package's session lines, split into sessions/NNNNN.jsonl files of at most {@link #SESSIONS_PER_FILE} lines. */
-    static final class SessionFiles {
-        private final Entries entries;
-        private OutputStream out;
-        private int fileCount;
-        private long inFile;
-
-        private SessionFiles(Entries entries) {
-            this.entries = entries;
-        }
-
-        /** Adds one line (without its line feed). */
-        void add(byte[] line) throws IOException {
-            if (out == null || inFile == SESSIONS_PER_FILE) {
-                if (out != null) out.close();
-                out = entries.open(String.format("sessions/%05d.jsonl", ++fileCount));
-                inFile = 0;
-            }
-            out.write(line);
-            out.write('\n');
-            inFile++;
-        }
-
-        private int finish() throws IOException {
-            if (out != null) out.close();
-            return fileCount;
-        }
-    }
-
-    /** Writes ZIP entries and records each one's SHA-256 and size in the manifest. */
+    /** Writes ZIP entries after the session files and records each one's SHA-256 and size in the manifest. */
     private static final class Entries implements ReportFiles {
-        private final ZipOutputStream zip;
+        private final ZipParts.Counting out;
+        private final long dosTime;
+        private final List<ZipParts.Entry> entries;
         private final Manifest manifest;
 
-        Entries(ZipOutputStream zip, Manifest manifest) {
-            this.zip = zip;
+        Entries(ZipParts.Counting out, long dosTime, List<ZipParts.Entry> entries, Manifest manifest) {
+            this.out = out;
+            this.dosTime = dosTime;
+            this.entries = entries;
             this.manifest = manifest;
         }
 
         @Override
         public OutputStream open(String path) throws IOException {
-            zip.putNextEntry(new ZipEntry(path));
-            MessageDigest digest = sha256();
-            return new OutputStream() {
-                private long bytes;
-                private boolean closed;
-
-                @Override
-                public void write(int b) throws IOException {
-                    zip.write(b);
-                    digest.update((byte) b);
-                    bytes++;
-                }
-
-                @Override
-                public void write(byte[] b, int off, int len) throws IOException {
-                    zip.write(b, off, len);
-                    digest.update(b, off, len);
-                    bytes += len;
-                }
-
-                @Override
-                public void close() throws IOException {
-                    if (closed) return;
-                    closed = true;
-                    zip.closeEntry();
-                    manifest.add(new Manifest.FileEntry(path, Hashes.hex(digest.digest()), bytes));
-                }
-            };
+            return ZipParts.entry(out, path, dosTime, e -> {
+                entries.add(e);
+                manifest.add(new Manifest.FileEntry(path, e.sha256(), e.size()));
+            });
         }
 
         /** An entry that is not listed in the manifest (the manifest itself and its signature). */
         void unlisted(String path, byte[] bytes) throws IOException {
-            zip.putNextEntry(new ZipEntry(path));
-            zip.write(bytes);
-            zip.closeEntry();
-        }
-
-        private static MessageDigest sha256() {
-            try {
-                return MessageDigest.getInstance("SHA-256");
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException(e);
+            try (OutputStream entry = ZipParts.entry(out, path, dosTime, entries::add)) {
+                entry.write(bytes);
             }
-        }
-    }
-
-    /** The ZIP's close finishes the archive but leaves the target for the caller to complete or abort. */
-    private static final class NonClosing extends FilterOutputStream {
-        NonClosing(OutputStream out) {
-            super(out);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-        }
-
-        @Override
-        public void close() throws IOException {
-            flush();
         }
     }
 }

@@ -80,7 +80,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  * <p>The export runs as {@code infrastructure/statemachines/evidence-export.asl.json} runs it: the job is created in
  * the governance table on DynamoDB Local by the real {@link DynamoExportStore} (with its {@code exports.start} audit
  * entry), then {@link ExportStepHandler.Check}; {@link ExportStepHandler.WriteShard} per shard of
- * {@value #SHARD_DAYS} days, at most {@value #MAP_CONCURRENCY} at a time like the Map state; the three
+ * {@value #SHARD_DAYS} days, at most {@value #MAP_CONCURRENCY} at a time like the Map state, then
+ * {@link ExportStepHandler.PackShard} per shard like the second Map state; the three
  * {@link ExportStepHandler.WriteReports} branches at once like the Parallel state; {@link ExportStepHandler.Assemble};
  * {@link ExportStepHandler.Finalize}. They stage and write through the production {@link EvidenceBucket} (16 MiB
  * parts) on an in-process s3proxy whose objects are files in a temporary directory ({@link LocalS3#startOnDisk()}), not
@@ -309,12 +310,30 @@ public final class EvidenceExportBenchmark {
             Map<String, Object> state = new LinkedHashMap<>(Map.of("tenantId", tenantId, "exportId", exportId));
             state = phase("check", state, s -> new ExportStepHandler.Check(service).handleRequest(s, null));
             state = phase("shards", state, this::writeShards);
+            state = phase("pack", state, this::packShards);
             state = phase("reports", state, this::writeReports);
             state = phase("assemble", state, s -> new ExportStepHandler.Assemble(service).handleRequest(s, null));
             return phase("finalize", state, s -> new ExportStepHandler.Finalize(service).handleRequest(s, null));
         }
 
-        /** The Map state: WriteShard with {tenantId, exportId, shard} per shard, MaxConcurrency at a time; ResultPath null. */
+        /** The second Map state: PackShard with {tenantId, exportId, shard, index, written} per shard, MaxConcurrency at a time. */
+        private Map<String, Object> packShards(Map<String, Object> state) {
+            List<Callable<Map<String, Object>>> iterations = new ArrayList<>();
+            List<?> shards = (List<?>) state.get("shards");
+            for (int i = 0; i < shards.size(); i++) {
+                Map<String, Object> input = new LinkedHashMap<>();
+                input.put("tenantId", state.get("tenantId"));
+                input.put("exportId", state.get("exportId"));
+                input.put("shard", shards.get(i));
+                input.put("index", i);
+                input.put("written", state.get("written"));
+                iterations.add(() -> new ExportStepHandler.PackShard(service).handleRequest(input, null));
+            }
+            unchecked(() -> all(MAP_CONCURRENCY, iterations));
+            return state;
+        }
+
+        /** The Map state: WriteShard with {tenantId, exportId, shard} per shard, MaxConcurrency at a time; each one's {sessions}, in order, at $.written. */
         private Map<String, Object> writeShards(Map<String, Object> state) {
             List<Callable<Map<String, Object>>> iterations = new ArrayList<>();
             for (Object shard : (List<?>) state.get("shards")) {
@@ -324,8 +343,10 @@ public final class EvidenceExportBenchmark {
                 input.put("shard", shard);
                 iterations.add(() -> new ExportStepHandler.WriteShard(service).handleRequest(input, null));
             }
-            unchecked(() -> all(MAP_CONCURRENCY, iterations));
-            return state;
+            List<Map<String, Object>> results = unchecked(() -> all(MAP_CONCURRENCY, iterations));
+            Map<String, Object> next = new LinkedHashMap<>(state);
+            next.put("written", results.stream().map(r -> Map.of("sessions", r.get("sessions"))).toList());
+            return next;
         }
 
         /** The Parallel state: a WriteReports branch per group, all at once, each given its Parameters; their results, in branch order, at $.reports. */

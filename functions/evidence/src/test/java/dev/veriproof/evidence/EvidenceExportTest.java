@@ -262,12 +262,24 @@ class EvidenceExportTest {
             writeShards(service, state);
         }
 
-        /** The Map state: WriteShard with {tenantId, exportId, shard} per shard; its results are discarded. */
+        /**
+         * The two Map states: WriteShard with {tenantId, exportId, shard} per shard, whose {sessions}, in the shards' order,
+         * become $.written; then PackShard with {tenantId, exportId, shard, index, written} per shard. The Map runs its
+         * iterations concurrently: here the last shard goes first.
+         */
         @SuppressWarnings("unchecked")
         void writeShards(ExportService service, Map<String, Object> state) {
-            for (Object shard : (List<Object>) state.get("shards")) {
-                new ExportStepHandler.WriteShard(service).handleRequest(
-                        new LinkedHashMap<>(Map.of("tenantId", state.get("tenantId"), "exportId", state.get("exportId"), "shard", shard)), null);
+            List<Object> shards = (List<Object>) state.get("shards");
+            Object[] written = new Object[shards.size()];
+            for (int i = shards.size() - 1; i >= 0; i--) {
+                Map<String, Object> out = new ExportStepHandler.WriteShard(service).handleRequest(
+                        new LinkedHashMap<>(Map.of("tenantId", state.get("tenantId"), "exportId", state.get("exportId"), "shard", shards.get(i))), null);
+                written[i] = Map.of("sessions", out.get("sessions"));
+            }
+            state.put("written", List.of(written));
+            for (int i = shards.size() - 1; i >= 0; i--) {
+                new ExportStepHandler.PackShard(service).handleRequest(new LinkedHashMap<>(Map.of("tenantId", state.get("tenantId"),
+                        "exportId", state.get("exportId"), "shard", shards.get(i), "index", i, "written", state.get("written"))), null);
             }
         }
 
@@ -340,12 +352,14 @@ class EvidenceExportTest {
         try (ZipFile zip = new ZipFile(zipPath.toFile())) {
             Set<String> names = new TreeSet<>();
             for (Enumeration<? extends ZipEntry> e = zip.entries(); e.hasMoreElements(); ) names.add(e.nextElement().getName());
+            // one session file per shard with sessions (the shards are 3 days: July 1st, August 15th, September 30th)
             assertEquals(new TreeSet<>(List.of("manifest.json", "manifest.sig", "scorecard.json", "gap-analysis.json", "sessions/00001.jsonl",
-                    "anchors.json", "score-timeseries.csv", "outcomes-risk.csv", "guardrail-config-history.json", "human-review-trail.jsonl",
+                    "sessions/00002.jsonl", "sessions/00003.jsonl", "anchors.json", "score-timeseries.csv", "outcomes-risk.csv", "guardrail-config-history.json", "human-review-trail.jsonl",
                     "alerts-and-corrective-actions.jsonl", "deployment-context.jsonl", "sdk-versions.json", "risk-classification-history.jsonl",
                     "remediation-and-roadmap.json", "audit-log.jsonl", "VERIFY.md", "tenant-batches.jsonl", "sessions/context-00001.jsonl")), names);
             List<String> ids = new ArrayList<>();
-            for (String line : read(zip, "sessions/00001.jsonl").split("\n")) {
+            String lines = read(zip, "sessions/00001.jsonl") + read(zip, "sessions/00002.jsonl") + read(zip, "sessions/00003.jsonl");
+            for (String line : lines.split("\n")) {
                 JsonNode session = Json.parse(line);
                 ids.add(session.get("sessionId").asText());
                 assertNotNull(session.get("proof"));
@@ -358,7 +372,7 @@ class EvidenceExportTest {
             JsonNode manifest = Json.parse(read(zip, "manifest.json"));
             assertEquals("t1", manifest.get("tenantId").asText());
             assertEquals(LocalChain.DEV_ADDRESS.toLowerCase(), manifest.get("signerAddress").asText().toLowerCase());
-            assertEquals(17, manifest.get("files").size());
+            assertEquals(19, manifest.get("files").size(), "every file but manifest.json and manifest.sig, three of them session files");
             List<String> context = read(zip, "sessions/context-00001.jsonl").lines().map(l -> Json.parse(l).get("sessionId").asText()).toList();
             assertEquals(List.of(before), context, "the tenant's session of the same batch started before the period: a context line");
             JsonNode header = Json.parse(read(zip, "tenant-batches.jsonl").trim());
@@ -501,13 +515,10 @@ class EvidenceExportTest {
         assertEquals(List.of(Map.of("id", "00001", "from", "2026-07-01", "to", "2026-07-03"), Map.of("id", "00002", "from", "2026-07-04", "to", "2026-07-06"),
                 Map.of("id", "00003", "from", "2026-07-07", "to", "2026-07-09"), Map.of("id", "00004", "from", "2026-07-10", "to", "2026-07-10")),
                 planned.get("shards"));
-        // the Map runs its iterations concurrently: the last shard is staged first
-        List<Object> shards = new ArrayList<>((List<?>) planned.get("shards"));
-        java.util.Collections.reverse(shards);
-        f.writeShards(f.service, new LinkedHashMap<>(Map.of("tenantId", "t1", "exportId", id, "shards", shards)));
-        assertEquals(12, f.staged("t1", id).size(), "sessions, reviews and facts of 4 shards");
+        f.writeShards(f.service, planned);
+        assertEquals(20, f.staged("t1", id).size(), "sessions, reviews, facts, packed session files and their listing of 4 shards");
         Map<String, Object> reported = f.writeReports(f.service, planned);
-        assertEquals(12 + 14, f.staged("t1", id).size(), "and the 14 report files");
+        assertEquals(20 + 14, f.staged("t1", id).size(), "and the 14 report files");
         Map<String, Object> withoutAudit = new LinkedHashMap<>(reported);
         withoutAudit.put("reports", ((List<?>) reported.get("reports")).subList(0, 2));
         IllegalStateException missing = assertThrows(IllegalStateException.class,
@@ -529,9 +540,17 @@ class EvidenceExportTest {
         new ExportStepHandler.Finalize(f.service).handleRequest(assembled, null);
         assertEquals(List.of(), f.staged("t1", id), "staging is deleted once the package is written");
         try (ZipFile a = new ZipFile(sharded.toFile()); ZipFile b = new ZipFile(single.toFile())) {
+            // a shard's sessions are files of their own: the sharded package has one file per shard with sessions, the
+            // single shard one file, and the lines are the same in the same order
             List<String> ids = new ArrayList<>();
-            for (String line : read(a, "sessions/00001.jsonl").split("\n")) ids.add(Json.parse(line).get("sessionId").asText());
+            StringBuilder shardedLines = new StringBuilder();
+            for (int n = 1; a.getEntry(PackageWriter.sessionFile(n)) != null; n++) {
+                String file = read(a, PackageWriter.sessionFile(n));
+                shardedLines.append(file);
+                for (String line : file.split("\n")) ids.add(Json.parse(line).get("sessionId").asText());
+            }
             assertEquals(expected, ids, "day by day, each day in startedAt order");
+            assertEquals(read(b, "sessions/00001.jsonl"), shardedLines.toString());
             List<String> trail = new ArrayList<>();
             for (String line : read(a, "human-review-trail.jsonl").split("\n")) trail.add(Json.parse(line).get("sessionId").asText());
             assertEquals(reviewed, trail, "the shards' reviews in the period's order");
@@ -539,11 +558,70 @@ class EvidenceExportTest {
             for (Enumeration<? extends ZipEntry> e = a.entries(); e.hasMoreElements(); ) names.add(e.nextElement().getName());
             List<String> singleNames = new ArrayList<>();
             for (Enumeration<? extends ZipEntry> e = b.entries(); e.hasMoreElements(); ) singleNames.add(e.nextElement().getName());
+            names.removeIf(n -> n.startsWith("sessions/"));
+            singleNames.removeIf(n -> n.startsWith("sessions/"));
             assertEquals(singleNames, names);
-            for (String name : names) assertEquals(read(b, name), read(a, name), name);
+            for (String name : names) {
+                if (!name.startsWith("manifest")) assertEquals(read(b, name), read(a, name), name);
+            }
         }
         Verified verified = verify(sharded);
         assertEquals(0, verified.exit(), verified.out());
+    }
+
+    @Test
+    void aShardWrittenOrPackedAgainByARetryOrAReplayLeavesAValidPackage(LocalAws aws) throws Exception {
+        Fixture f = new Fixture(aws);
+        f.app("t1", "loan-review");
+        for (int day = 1; day <= 9; day++) f.session("t1", "loan-review", String.format("2026-07-%02dT10:00:00Z", day), 70 + day, "LOW", false);
+        f.anchor();
+        String id = Json.parse(f.handler.handleRequest(post("t1", "admin", """
+                {"framework": "ISO_42001", "from": "2026-07-01", "to": "2026-07-09"}"""), null).getBody()).get("id").asText();
+        Map<String, Object> state = new ExportStepHandler.Check(f.service).handleRequest(new LinkedHashMap<>(Map.of("tenantId", "t1", "exportId", id)), null);
+        f.writeShards(state);
+        @SuppressWarnings("unchecked")
+        List<Object> shards = (List<Object>) state.get("shards");
+        // Step Functions retries the first shard's write and pack, and replays the second shard's pack
+        new ExportStepHandler.WriteShard(f.service).handleRequest(new LinkedHashMap<>(Map.of("tenantId", "t1", "exportId", id, "shard", shards.get(0))), null);
+        for (int i : new int[] {0, 1, 1}) {
+            new ExportStepHandler.PackShard(f.service).handleRequest(new LinkedHashMap<>(Map.of("tenantId", "t1", "exportId", id,
+                    "shard", shards.get(i), "index", i, "written", state.get("written"))), null);
+        }
+        Map<String, Object> assembled = new ExportStepHandler.Assemble(f.service).handleRequest(f.writeReports(state), null);
+        assertEquals(9L, ((Number) assembled.get("sessions")).longValue());
+        Path zip = f.download("t1", id, tmp.resolve("replayed.zip"));
+        try (ZipFile file = new ZipFile(zip.toFile())) {
+            List<String> sessionFiles = new ArrayList<>();
+            for (Enumeration<? extends ZipEntry> e = file.entries(); e.hasMoreElements(); ) {
+                String name = e.nextElement().getName();
+                if (name.startsWith("sessions/")) sessionFiles.add(name);
+            }
+            assertEquals(List.of("sessions/00001.jsonl", "sessions/00002.jsonl", "sessions/00003.jsonl"), sessionFiles, "one file per shard");
+        }
+        Verified verified = verify(zip);
+        assertEquals(0, verified.exit(), verified.out());
+        new ExportStepHandler.Finalize(f.service).handleRequest(assembled, null);
+        assertEquals(List.of(), f.staged("t1", id), "the replaced packed objects go with staging");
+    }
+
+    @Test
+    void shardsPackedFromCountsThatDoNotMatchTheirLinesFailTheAssemblyInsteadOfWritingABrokenPackage(LocalAws aws) throws Exception {
+        Fixture f = new Fixture(aws);
+        f.app("t1", "loan-review");
+        for (int day = 1; day <= 6; day++) f.session("t1", "loan-review", String.format("2026-07-%02dT10:00:00Z", day), 80, "LOW", false);
+        f.anchor();
+        String id = Json.parse(f.handler.handleRequest(post("t1", "admin", """
+                {"framework": "ISO_42001", "from": "2026-07-01", "to": "2026-07-06"}"""), null).getBody()).get("id").asText();
+        Map<String, Object> state = new ExportStepHandler.Check(f.service).handleRequest(new LinkedHashMap<>(Map.of("tenantId", "t1", "exportId", id)), null);
+        f.writeShards(state);
+        // the second shard packed as if the first had had no sessions: both would hold sessions/00001.jsonl
+        new ExportStepHandler.PackShard(f.service).handleRequest(new LinkedHashMap<>(Map.of("tenantId", "t1", "exportId", id,
+                "shard", ((List<?>) state.get("shards")).get(1), "index", 1, "written", List.of(Map.of("sessions", 0), Map.of("sessions", 3)))), null);
+        IllegalStateException refused = assertThrows(IllegalStateException.class,
+                () -> new ExportStepHandler.Assemble(f.service).handleRequest(f.writeReports(state), null));
+        assertTrue(refused.getMessage().contains("holds sessions/00001.jsonl where sessions/00002.jsonl belongs"), refused.getMessage());
+        assertThrows(NoSuchKeyException.class, () -> f.s3Client.getObject(b -> b.bucket(f.bucketName).key(ExportService.objectKey("t1", id))));
+        assertTrue(f.s3Client.listMultipartUploads(l -> l.bucket(f.bucketName).prefix(ExportService.objectKey("t1", id))).uploads().isEmpty());
     }
 
     @Test

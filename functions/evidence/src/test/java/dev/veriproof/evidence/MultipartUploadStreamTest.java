@@ -55,6 +55,40 @@ class MultipartUploadStreamTest {
     }
 
     @Test
+    void appendedObjectsAreCopiedByS3WhereTheyMakeWholePartsAndReadOnlyToTopUpAPart() throws Exception {
+        Random random = new Random(11);
+        byte[] small = new byte[100_000];
+        byte[] big = new byte[MultipartUploadStream.MIN_PART * 2 + 3];
+        byte[] mid = new byte[MultipartUploadStream.MIN_PART + 1];
+        random.nextBytes(small);
+        random.nextBytes(big);
+        random.nextBytes(mid);
+        client.putObject(b -> b.bucket("multipart-test").key("src/small"), software.amazon.awssdk.core.sync.RequestBody.fromBytes(small));
+        client.putObject(b -> b.bucket("multipart-test").key("src/big"), software.amazon.awssdk.core.sync.RequestBody.fromBytes(big));
+        client.putObject(b -> b.bucket("multipart-test").key("src/mid"), software.amazon.awssdk.core.sync.RequestBody.fromBytes(mid));
+        java.io.ByteArrayOutputStream expected = new java.io.ByteArrayOutputStream();
+        MultipartUploadStream out = bucket.upload("stitched.bin");
+        // from an empty part: big is copied whole; then small is read; mid tops the part up and its rest is read
+        out.append("src/big", big.length);
+        expected.write(big);
+        assertEquals(1, out.partsUploaded(), "a big object is one copied part, nothing read");
+        out.write("head".getBytes(StandardCharsets.UTF_8));
+        expected.write("head".getBytes(StandardCharsets.UTF_8));
+        out.append("src/small", small.length);
+        expected.write(small);
+        out.append("src/mid", mid.length);
+        expected.write(mid);
+        assertEquals(2, out.partsUploaded(), "the part being filled was topped up to the minimum from mid and sent");
+        out.append("src/big", big.length);
+        expected.write(big);
+        out.write("tail".getBytes(StandardCharsets.UTF_8));
+        expected.write("tail".getBytes(StandardCharsets.UTF_8));
+        assertEquals(expected.size(), out.bytesWritten());
+        out.close();
+        assertArrayEquals(expected.toByteArray(), client.getObjectAsBytes(b -> b.bucket("multipart-test").key("stitched.bin")).asByteArray());
+    }
+
+    @Test
     void anEmptyStreamIsAnEmptyObject() throws Exception {
         bucket.upload("empty.bin").close();
         assertEquals(0, client.getObjectAsBytes(b -> b.bucket("multipart-test").key("empty.bin")).asByteArray().length);
