@@ -29,7 +29,7 @@ import org.web3j.utils.Numeric;
  * proof, anchor) for {@link SessionGenerator}'s realistic sessions, anchored in batches, and a JSON-RPC node on loopback
  * that answers for those anchors the way the chain would: what the verifier benchmark and the export benchmark read.
  */
-final class AnchoredLines implements AutoCloseable {
+public final class AnchoredLines implements AutoCloseable {
     static final String CONTRACT = "0x5fbdb2315678afecb367f032d93f642f64180aa3";
     /** anvil's second well-known development key: signs manifests and "sends" the anchor transactions. */
     static final Credentials SIGNER = Credentials.create("0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d");
@@ -41,7 +41,7 @@ final class AnchoredLines implements AutoCloseable {
     final TreeMap<String, ObjectNode> anchors = new TreeMap<>();
     private final HttpServer node;
 
-    AnchoredLines() throws IOException {
+    public AnchoredLines() throws IOException {
         node = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         node.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "json-rpc");
@@ -74,7 +74,7 @@ final class AnchoredLines implements AutoCloseable {
     }
 
     /** Generates {@code count} sessions of {@code size} bytes, anchors them in batches of {@code batchSize} and hands out their lines in order. */
-    void generate(long seed, int size, int count, int batchSize, Consumer<byte[]> lines) {
+    public void generate(long seed, int size, int count, int batchSize, Consumer<byte[]> lines) {
         SessionGenerator generator = new SessionGenerator(seed, size);
         Instant base = Instant.parse("2026-07-01T00:00:00Z");
         for (int first = 0, b = 0; first < count; first += batchSize, b++) {

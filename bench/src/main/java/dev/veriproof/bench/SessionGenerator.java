@@ -16,7 +16,7 @@ import java.util.Random;
  * than like a repeated phrase. The reasoning text is sized last so that the whole record lands on the
  * requested size.
  */
-final class SessionGenerator {
+public final class SessionGenerator {
     private static final Instant BASE = Instant.parse("2025-03-01T08:00:00Z");
     private static final List<String> INTENTS = List.of("credit_decision", "fraud_review", "claim_triage",
             "support_reply", "kyc_check", "limit_increase", "hardship_assessment", "collections_plan", "dispute_resolution",
@@ -180,7 +180,7 @@ final class SessionGenerator {
     }
 
     /** Deflated size over raw size of {@code count} sessions joined by line feeds (the way a package's session file holds them). */
-    static double deflateRatio(long seed, int size, int count) {
+    public static double deflateRatio(long seed, int size, int count) {
         SessionGenerator generator = new SessionGenerator(seed, size);
         java.util.zip.Deflater deflater = new java.util.zip.Deflater(java.util.zip.Deflater.DEFAULT_COMPRESSION, true);
         byte[] out = new byte[64 * 1024];
