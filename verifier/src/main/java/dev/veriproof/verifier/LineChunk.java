@@ -11,15 +11,16 @@ import java.util.Arrays;
  * line ends at LF, CR or CR LF, and an unterminated last line counts.
  */
 final class LineChunk {
-    private byte[] data = new byte[64 * 1024];
+    private byte[] data;
     private int used;
     private int[] starts = new int[64];
     private int[] ends = new int[64];
     private final long firstLine;
     private int size;
 
-    private LineChunk(long firstLine) {
+    private LineChunk(long firstLine, int capacity) {
         this.firstLine = firstLine;
+        this.data = new byte[capacity];
     }
 
     int size() {
@@ -68,7 +69,8 @@ final class LineChunk {
 
         /** The next lines, at most {@code maxLines} and stopping after the line that reaches {@code maxBytes}; null at the end. */
         LineChunk next(int maxLines, int maxBytes) throws IOException {
-            LineChunk chunk = new LineChunk(nextLine);
+            // room for the chunk's bytes and the line that crosses the limit, so that the bytes are copied once
+            LineChunk chunk = new LineChunk(nextLine, (int) Math.min((long) maxBytes + 64 * 1024, 1 << 30));
             while (chunk.size < maxLines && chunk.used < maxBytes) {
                 if (!readLine(chunk)) break;
             }

@@ -29,7 +29,7 @@ public final class Canonical {
      *     or a string that is not valid Unicode
      */
     public static byte[] jcs(JsonNode node) {
-        StringBuilder out = new StringBuilder(1024);
+        StringBuilder out = new StringBuilder(8192);
         if (!Direct.write(node, out)) return reference(node);
         String canonical = out.toString();
         refuseUnpairedSurrogates(canonical);
@@ -122,8 +122,12 @@ public final class Canonical {
 
         private static void string(String value, StringBuilder out) {
             out.append('"');
+            int run = 0;
             for (int i = 0; i < value.length(); i++) {
                 char c = value.charAt(i);
+                if (c >= 0x20 && c != '"' && c != '\\') continue;
+                out.append(value, run, i);
+                run = i + 1;
                 switch (c) {
                     case '\n' -> out.append("\\n");
                     case '\b' -> out.append("\\b");
@@ -131,12 +135,10 @@ public final class Canonical {
                     case '\r' -> out.append("\\r");
                     case '\t' -> out.append("\\t");
                     case '"', '\\' -> out.append('\\').append(c);
-                    default -> {
-                        if (c < 0x20) out.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 0xf]);
-                        else out.append(c);
-                    }
+                    default -> out.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 0xf]);
                 }
             }
+            out.append(value, run, value.length());
             out.append('"');
         }
     }
