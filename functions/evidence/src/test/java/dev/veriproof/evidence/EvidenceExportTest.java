@@ -421,8 +421,8 @@ class EvidenceExportTest {
         assertFalse(bad.out.contains("FAIL session " + inPeriod.get(0)), bad.out);
 
         // an operator with the deployment key removes a line, or cuts the audit log, and signs the manifest again
-        String dropped = inPeriod.get(2);
-        Verified withoutLine = verify(forge(zipPath, tmp.resolve("without-line.zip"), Map.of("sessions/00001.jsonl",
+        String dropped = inPeriod.get(2); // August 15th: the second shard's file
+        Verified withoutLine = verify(forge(zipPath, tmp.resolve("without-line.zip"), Map.of("sessions/00002.jsonl",
                 text -> text.lines().filter(l -> !l.contains("\"sessionId\":\"" + dropped + "\"")).map(l -> l + "\n").collect(Collectors.joining()))));
         assertEquals(1, withoutLine.exit, withoutLine.out);
         assertTrue(withoutLine.out.contains("PASS manifest signature"), "the forgery is signed with the deployment key: " + withoutLine.out);
