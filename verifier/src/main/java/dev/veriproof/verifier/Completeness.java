@@ -120,6 +120,11 @@ final class Completeness {
         return heads;
     }
 
+    /** Whether the package shows the tenant's header of this batch (a context line's batch may be listed only there). */
+    synchronized boolean hasPeriodHeader(String batchId) {
+        return headers.containsKey(batchId);
+    }
+
     synchronized boolean hasHeaders() {
         return !headers.isEmpty();
     }

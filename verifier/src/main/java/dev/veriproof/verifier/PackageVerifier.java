@@ -156,7 +156,7 @@ final class PackageVerifier {
             if (listed.contains(TENANT_BATCHES) && zip.getEntry(TENANT_BATCHES) != null) {
                 readTenantHeaders(zip, completeness, signer);
             }
-            LineChecker checker = new LineChecker(manifestAnchors, signer);
+            LineChecker checker = new LineChecker(manifestAnchors, signer, completeness);
             // chunks of lines checked by the workers, taken back in the order they were read so that the output is the same
             // whatever the number of workers; at most `window` chunks are read ahead, which bounds memory
             ArrayDeque<Future<List<LineOutcome>>> inFlight = new ArrayDeque<>();
@@ -243,10 +243,12 @@ final class PackageVerifier {
 
     /** Checks session lines, in any worker: everything it shares is read-only or a {@link Memo}. */
     private final class LineChecker {
+        private final Completeness completeness;
         private final Set<String> manifestAnchors;
         private final String signer;
 
-        LineChecker(Set<String> manifestAnchors, String signer) {
+        LineChecker(Set<String> manifestAnchors, String signer, Completeness completeness) {
+            this.completeness = completeness;
             this.manifestAnchors = manifestAnchors;
             this.signer = signer;
         }
@@ -275,7 +277,9 @@ final class PackageVerifier {
             if (problems.isEmpty()) {
                 String batch = anchor.path("batchId").asText("");
                 if (manifestAnchors.contains(batch)) used = batch;
-                else problems = List.of("its anchor batch " + batch + " is not among the anchors manifest.json lists");
+                else if (!(session.path("context").asBoolean(false) && completeness.hasPeriodHeader(batch))) {
+                    problems = List.of("its anchor batch " + batch + " is not among the anchors manifest.json lists");
+                }
                 anchored = batch;
             }
             if (problems.isEmpty() && anchor.hasNonNull("txHash") && !signer.isEmpty()) {
