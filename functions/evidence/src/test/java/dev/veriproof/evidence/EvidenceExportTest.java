@@ -451,6 +451,37 @@ class EvidenceExportTest {
     }
 
     @Test
+    void aWholeTenantBatchRemovedFromAResignedPackageBreaksTheTenantsChain(LocalAws aws) throws Exception {
+        Fixture f = new Fixture(aws);
+        f.app("t5", "loan-review");
+        List<String> sessions = new ArrayList<>();
+        for (String day : List.of("2026-07-01", "2026-07-02", "2026-07-03")) {
+            sessions.add(f.session("t5", "loan-review", day + "T10:00:00Z", 80, "LOW", false));
+            f.anchor(); // one tenant batch a day: seq 1, 2, 3
+        }
+        String id = Json.parse(f.handler.handleRequest(post("t5", "admin", """
+                {"framework": "ISO_42001", "from": "2026-07-01", "to": "2026-07-03"}"""), null).getBody()).get("id").asText();
+        f.runSteps("t5", id);
+        String url = Json.parse(f.handler.handleRequest(get("t5", "auditor", "/v1/exports/{id}/download", id), null).getBody()).get("url").asText();
+        Path zipPath = Files.write(tmp.resolve("t5.zip"), HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
+                HttpResponse.BodyHandlers.ofByteArray()).body());
+        Verified genuine = verify(zipPath);
+        assertEquals(0, genuine.exit, genuine.out);
+
+        Map<String, java.util.function.UnaryOperator<String>> changes = new java.util.HashMap<>();
+        changes.put("tenant-batches.jsonl", text -> text.lines().filter(l -> Json.parse(l).get("header").get("seq").asLong() != 2)
+                .map(l -> l + "\n").collect(Collectors.joining()));
+        try (ZipFile zip = new ZipFile(zipPath.toFile())) {
+            zip.stream().map(ZipEntry::getName).filter(n -> n.startsWith("sessions/")).forEach(n -> changes.put(n,
+                    text -> text.lines().filter(l -> !l.contains("\"sessionId\":\"" + sessions.get(1) + "\"")).map(l -> l + "\n").collect(Collectors.joining())));
+        }
+        Verified forged = verify(forge(zipPath, tmp.resolve("t5-without-batch-2.zip"), changes));
+        assertEquals(1, forged.exit, forged.out);
+        assertTrue(forged.out.contains("PASS manifest signature"), "signed with the deployment key: " + forged.out);
+        assertTrue(forged.out.contains("FAIL tenant batch seq 3: 1 tenant batch(es) between seq 1 and 3 are missing from the package"), forged.out);
+    }
+
+    @Test
     void anchoringFailuresOfThePeriodAreIncidentsWhoseCorrectiveActionIsTheRetry(LocalAws aws) throws Exception {
         Fixture f = new Fixture(aws);
         f.app("t3", "loan-review");
