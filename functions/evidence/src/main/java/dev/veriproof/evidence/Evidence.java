@@ -44,7 +44,7 @@ final class Evidence {
                 new DynamoDeploymentStore(dynamo, governanceTable), new DynamoSdkTelemetryStore(dynamo, governanceTable), audit,
                 new DynamoPlanStore(dynamo, governanceTable, audit), new DynamoReviewStore(dynamo, governanceTable, sessionsTable, audit),
                 new DynamoRiskStore(dynamo, governanceTable), new PostureReader(postureStores(dynamo, governanceTable, clock)),
-                new DynamoAnchorLedger(dynamo, governanceTable), sessions::view);
+                new DynamoAnchorLedger(dynamo, governanceTable), sessions::views);
     }
 
     /** The stores the ISO/IEC 42001 posture is read from (live endpoints and package alike). */

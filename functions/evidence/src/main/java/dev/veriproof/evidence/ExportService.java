@@ -189,7 +189,7 @@ final class ExportService {
                 case GOVERNANCE -> writer.writeGovernanceReports(job.request(), files);
                 case AUDIT -> writer.writeAuditReports(job.request(), files);
                 case POSTURE -> writer.writePostureReports(job, files);
-                case COMPLETENESS -> writer.writeCompletenessReports(job.request(), stagedFacts(tenantId, exportId, shards).anchors.keySet(), files);
+                case COMPLETENESS -> writer.writeCompletenessReports(job.request(), stagedFacts(tenantId, exportId, shards), files);
             }
         } catch (IOException | RuntimeException e) {
             throw discarding(e, files::abort);

@@ -102,9 +102,9 @@ final class PackageWriter {
         posture.write(job, applications(job.request()), files);
     }
 
-    /** @param usedBatches the batches the period's session lines are anchored in */
-    void writeCompletenessReports(ExportRequest request, Set<String> usedBatches, ReportFiles files) throws IOException {
-        completeness.write(request, applicationIds(request), usedBatches, files);
+    /** @param sessions the facts of the period's session lines: the batches they are anchored in, and their lines in each */
+    void writeCompletenessReports(ExportRequest request, SessionFacts sessions, ReportFiles files) throws IOException {
+        completeness.write(request, applicationIds(request), sessions.anchors, sessions.linesPerBatch, files);
     }
 
     /**

@@ -43,6 +43,7 @@ final class SessionLines {
                 StoredSession stored = view.session();
                 if (!applications.contains(stored.applicationId())) return;
                 ObjectNode line = line(view, facts.anchors);
+                if (line.has("anchor")) facts.countLine(view.anchor().get().batchId());
                 Session session = Session.fromStoredRecord(line.get("record"));
                 facts.tally.add(stored.applicationId(), d, stored.governanceScore(), stored.band(), session);
                 try {

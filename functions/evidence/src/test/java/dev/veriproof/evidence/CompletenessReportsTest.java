@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.veriproof.core.anchoring.Anchor;
+import dev.veriproof.core.anchoring.AnchorBatch;
 import dev.veriproof.core.anchoring.TenantBatch;
 import dev.veriproof.core.anchoring.TenantBatches;
 import dev.veriproof.core.anchoring.TenantHeader;
@@ -27,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /** Which tenant headers and context sessions a package carries so that its completeness can be proven (VERIFY.md §6). */
@@ -34,32 +37,45 @@ class CompletenessReportsTest {
     private static final ExportRequest Q3 = new ExportRequest("acme", ExportRequest.Framework.ISO_42001,
             LocalDate.parse("2026-07-01"), LocalDate.parse("2026-09-30"), List.of());
 
-    /** The tenant's batches seq 1..6 (batch id "b<seq>"); batch b5 holds only sessions started after the period. */
+    /**
+     * The tenant's batches seq 1..6 (format-2 batch ids {@code id(seq)}, anchored in block seq); batch 5 holds only
+     * sessions started after the period.
+     */
     private final Map<Long, TenantBatch> bySeq = new LinkedHashMap<>();
     private final Map<String, List<String>> members = new LinkedHashMap<>();
     private final Map<String, SessionView> stored = new LinkedHashMap<>();
+    /** Sessions anchored, then lost from the table. */
+    private final Set<String> lost = new java.util.HashSet<>();
 
     CompletenessReportsTest() {
-        for (long seq = 1; seq <= 6; seq++) {
-            String id = "b" + seq;
-            bySeq.put(seq, new TenantBatch(id, new TenantHeader("acme", seq, TenantHeader.NONE, 2, 0, TenantHeader.NONE),
-                    new InclusionProof(0, 3, List.of(), "bb".repeat(32)),
-                    new Anchor(31337, "0x5fbdb2315678afecb367f032d93f642f64180aa3", "0x" + "cc".repeat(32), seq, Instant.EPOCH, id), 0));
-        }
-        session("b4", "in-1", "2026-09-29T10:00:00Z", "loans");
-        session("b4", "late-july", "2026-07-02T10:00:00Z", "loans");
-        session("b5", "next-q-1", "2026-10-01T00:10:00Z", "loans");
-        session("b6", "in-2", "2026-09-30T23:59:00Z", "loans");
-        session("b6", "other-app", "2026-09-30T23:59:30Z", "chat");
-        session("b6", "next-q-2", "2026-10-01T00:20:00Z", "loans");
+        long[] counts = {0, 2, 2, 2, 2, 1, 3};
+        for (long seq = 1; seq <= 6; seq++) bySeq.put(seq, batch(seq, counts[(int) seq]));
+        session(4, "in-1", "2026-09-29T10:00:00Z", "loans");
+        session(4, "late-july", "2026-07-02T10:00:00Z", "loans");
+        session(5, "next-q-1", "2026-10-01T00:10:00Z", "loans");
+        session(6, "in-2", "2026-09-30T23:59:00Z", "loans");
+        session(6, "other-app", "2026-09-30T23:59:30Z", "chat");
+        session(6, "next-q-2", "2026-10-01T00:20:00Z", "loans");
     }
 
-    private void session(String batch, String id, String startedAt, String app) {
+    private static TenantBatch batch(long seq, long count) {
+        return new TenantBatch(id(seq), new TenantHeader("acme", seq, TenantHeader.NONE, count, 0, TenantHeader.NONE),
+                new InclusionProof(0, 3, List.of(), "bb".repeat(32)),
+                new Anchor(31337, "0x5fbdb2315678afecb367f032d93f642f64180aa3", "0x" + "cc".repeat(32), seq, Instant.EPOCH, id(seq)), 0);
+    }
+
+    /** A format-2 batch id (the chain's prefix, then anything). */
+    private static String id(long seq) {
+        return AnchorBatch.FORMAT_2_ID_PREFIX + "00b" + seq;
+    }
+
+    private void session(long seq, String id, String startedAt, String app) {
+        String batch = id(seq);
         members.computeIfAbsent(batch, b -> new ArrayList<>()).add(id);
         String record = "{\"sessionId\":\"" + id + "\",\"applicationId\":\"" + app + "\",\"startedAt\":\"" + startedAt + "\"}";
         stored.put(id, new SessionView(new StoredSession("acme", id, app, Instant.parse(startedAt), record,
                 Hashes.hex(Hashes.leafHash(record.getBytes(StandardCharsets.UTF_8))), 80, "GOOD", Map.of(), Instant.parse(startedAt), null, false),
-                Optional.of(bySeq.get(Long.parseLong(batch.substring(1))).anchor()), Optional.of(new InclusionProof(1, 3, List.of(), "bb".repeat(32)))));
+                Optional.of(bySeq.get(seq).anchor()), Optional.of(new InclusionProof(1, 3, List.of(), "bb".repeat(32)))));
     }
 
     private final TenantBatches batches = new TenantBatches() {
@@ -79,11 +95,22 @@ class CompletenessReportsTest {
         }
     };
 
-    /** The files written, by path. */
-    private Map<String, String> write(TenantBatches from, List<String> used) throws IOException {
+    /** Session lookups made, in calls of at most 100 ids. */
+    private final List<List<String>> lookups = new ArrayList<>();
+
+    /** The files written, by path, for period lines anchored in the batches given (by id, with how many lines each). */
+    private Map<String, String> write(TenantBatches from, Map<String, Long> linesPerBatch) throws IOException {
+        Map<String, ObjectNode> anchors = new TreeMap<>();
+        linesPerBatch.keySet().forEach(id -> anchors.put(id, (ObjectNode) bySeq.values().stream().filter(b -> b.batchId().equals(id)).findFirst()
+                .map(b -> b.anchor().toJson()).orElse(Json.parse("{\"blockNumber\": 0}"))));
         Map<String, ByteArrayOutputStream> files = new LinkedHashMap<>();
-        new CompletenessReports(from, (tenant, id) -> Optional.ofNullable(stored.get(id)))
-                .write(Q3, Set.of("loans"), used, path -> files.computeIfAbsent(path, p -> new ByteArrayOutputStream()));
+        new CompletenessReports(from, (tenant, ids) -> {
+            assertTrue(ids.size() <= CompletenessReports.LOOKUP);
+            lookups.add(ids);
+            Map<String, SessionView> found = new LinkedHashMap<>();
+            ids.stream().filter(id -> stored.containsKey(id) && !lost.contains(id)).forEach(id -> found.put(id, stored.get(id)));
+            return found;
+        }).write(Q3, Set.of("loans"), anchors, linesPerBatch, path -> files.computeIfAbsent(path, p -> new ByteArrayOutputStream()));
         Map<String, String> text = new LinkedHashMap<>();
         files.forEach((path, bytes) -> text.put(path, bytes.toString(StandardCharsets.UTF_8)));
         return text;
@@ -95,12 +122,12 @@ class CompletenessReportsTest {
 
     @Test
     void theHeadersRunFromThePredecessorThroughEveryBatchInBetweenAndOutsideSessionsComeAsContext() throws IOException {
-        Map<String, String> files = write(batches, List.of("b6", "b4", "old-format-1-batch"));
+        Map<String, String> files = write(batches, Map.of(id(6), 1L, id(4), 2L, "old-format-1-batch", 3L));
         List<JsonNode> headers = lines(files.get(CompletenessReports.TENANT_BATCHES));
-        assertEquals(List.of("b3:predecessor", "b4:period", "b5:period", "b6:period"),
+        assertEquals(List.of(id(3) + ":predecessor", id(4) + ":period", id(5) + ":period", id(6) + ":period"),
                 headers.stream().map(h -> h.get("batchId").asText() + ":" + h.get("role").asText()).toList());
         assertEquals(3, headers.get(0).path("proof").path("treeSize").asLong());
-        assertEquals("b3", headers.get(0).path("anchor").path("batchId").asText());
+        assertEquals(id(3), headers.get(0).path("anchor").path("batchId").asText());
 
         List<JsonNode> context = lines(files.get("sessions/context-00001.jsonl"));
         assertEquals(List.of("next-q-1", "other-app", "next-q-2"), context.stream().map(l -> l.get("sessionId").asText()).toList(),
@@ -109,19 +136,70 @@ class CompletenessReportsTest {
     }
 
     @Test
+    void aBatchThePeriodsLinesCoverWholeIsNotReadSessionBySession() throws IOException {
+        write(batches, Map.of(id(4), 2L, id(6), 1L));
+        assertEquals(List.of(List.of("next-q-1"), List.of("in-2", "other-app", "next-q-2")), lookups,
+                "batch 4's two sessions are both period lines: only batch 5 (no period line) and 6 (one of three) are read");
+    }
+
+    @Test
+    void sessionsAreLookedUpAHundredAtATime() throws IOException {
+        for (int i = 0; i < 250; i++) session(6, "after-" + i, "2026-10-02T00:00:00Z", "loans");
+        bySeq.put(6L, batch(6, 253));
+        Map<String, String> files = write(batches, Map.of(id(6), 1L));
+        assertEquals(List.of(100, 100, 53), lookups.stream().map(List::size).toList());
+        assertEquals(252, lines(files.get("sessions/context-00001.jsonl")).size());
+    }
+
+    @Test
+    void aSessionOfTheBatchThatIsNoLongerStoredIsLeftOutForTheVerifierToName() throws IOException {
+        lost.add("next-q-1");
+        Map<String, String> files = write(batches, Map.of(id(4), 2L, id(6), 3L));
+        assertEquals(List.of(List.of("next-q-1")), lookups);
+        assertEquals(Set.of(CompletenessReports.TENANT_BATCHES), files.keySet(), "nothing to add: the lost session is simply absent");
+    }
+
+    @Test
     void onlyFormat1BatchesGiveAnEmptyListAndNoContext() throws IOException {
-        Map<String, String> files = write(batches, List.of("old-format-1-batch"));
+        Map<String, String> files = write(batches, Map.of("old-format-1-batch", 2L));
         assertEquals("", files.get(CompletenessReports.TENANT_BATCHES));
         assertEquals(Set.of(CompletenessReports.TENANT_BATCHES), files.keySet());
+        assertEquals(List.of(), lookups);
     }
 
     @Test
     void aGapInTheTenantsRecordedBatchesFailsTheExportRatherThanHideIt() {
         bySeq.remove(5L);
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> write(batches, List.of("b4", "b6")));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> write(batches, Map.of(id(4), 2L, id(6), 1L)));
         assertTrue(e.getMessage().contains("tenant batch 5 of tenant acme is not recorded"), e.getMessage());
 
         bySeq.remove(3L);
-        assertTrue(assertThrows(IllegalStateException.class, () -> write(batches, List.of("b4"))).getMessage().contains("tenant batch 3 "));
+        assertTrue(assertThrows(IllegalStateException.class, () -> write(batches, Map.of(id(4), 2L))).getMessage().contains("tenant batch 3 "));
+    }
+
+    @Test
+    void theTenantsBatchesAreReadAPageAtATime() throws IOException {
+        List<long[]> pages = new ArrayList<>();
+        for (long seq = 7; seq <= 2_500; seq++) bySeq.put(seq, batch(seq, 1));
+        TenantBatches paged = new TenantBatches() {
+            @Override
+            public List<TenantBatch> tenantBatches(String tenantId, long fromSeq, long toSeq) {
+                pages.add(new long[] {fromSeq, toSeq});
+                return batches.tenantBatches(tenantId, fromSeq, toSeq);
+            }
+
+            @Override
+            public Optional<TenantBatch> tenantBatch(String tenantId, String batchId) {
+                return batches.tenantBatch(tenantId, batchId);
+            }
+
+            @Override
+            public List<BatchSession> sessions(TenantBatch batch) {
+                return batches.sessions(batch);
+            }
+        };
+        Map<String, String> files = write(paged, Map.of(id(4), 2L, id(2_500), 1L));
+        assertEquals(2_498, lines(files.get(CompletenessReports.TENANT_BATCHES)).size(), "seq 3 (predecessor) to 2,500");
+        assertTrue(pages.stream().allMatch(p -> p[1] - p[0] < CompletenessReports.BATCH_PAGE), "no read asks for more than a page");
     }
 }

@@ -18,8 +18,10 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -192,6 +194,22 @@ public final class DynamoSessionStore implements SessionStore, SessionExplorer {
     }
 
     private static final int BATCH_GET = 100;
+
+    /**
+     * The tenant's stored sessions among {@code sessionIds} (at most 100), by id, each with its proof and anchor: one
+     * batch read of the items and one of their pointers. Ids not stored are absent from the answer.
+     */
+    public Map<String, SessionView> views(String tenantId, Collection<String> sessionIds) {
+        if (sessionIds.size() > BATCH_GET) throw new IllegalArgumentException("at most " + BATCH_GET + " sessions a call, got " + sessionIds.size());
+        List<Map<String, AttributeValue>> keys = new ArrayList<>(sessionIds.size());
+        for (String id : new LinkedHashSet<>(sessionIds)) keys.add(key(tenantId, id));
+        Map<String, SessionView> found = new LinkedHashMap<>();
+        if (keys.isEmpty()) return found;
+        for (SessionView view : withPlacements(tenantId, fullItems(keys).stream().map(DynamoSessionStore::toView).toList())) {
+            found.put(view.session().sessionId(), view);
+        }
+        return found;
+    }
 
     /** The items under the keys, in the keys' order; a key whose item is gone (deleted since the index was read) is skipped. */
     private List<Map<String, AttributeValue>> fullItems(List<Map<String, AttributeValue>> keys) {

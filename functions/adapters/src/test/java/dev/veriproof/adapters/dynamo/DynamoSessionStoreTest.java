@@ -148,6 +148,26 @@ class DynamoSessionStoreTest {
     }
 
     @Test
+    void sessionsLookedUpByIdComeBackWholeWithTheirProof_absentOnesLeftOut_atMostAHundredACall() {
+        StoredSession anchored = session("v-1", "2026-11-18T10:00:00Z", "r", false);
+        StoredSession waiting = session("v-2", "2026-11-18T11:00:00Z", "r", false);
+        sessions.putAllIfAbsent(List.of(anchored, waiting));
+        DynamoAnchorPointers pointers = new DynamoAnchorPointers(aws.client(), aws.tableName("SessionsTable"));
+        pointers.enqueue(anchored);
+        pointers.recordAnchored(List.of(new AnchoredLeaf(new PendingLeaf(tenant, "v-1", anchored.leafHash()), PROOF)), ANCHOR);
+
+        Map<String, SessionView> found = sessions.views(tenant, List.of("v-2", "never-stored", "v-1", "v-2"));
+        assertEquals(List.of("v-2", "v-1"), List.copyOf(found.keySet()));
+        assertEquals(new SessionView(anchored, Optional.of(ANCHOR), Optional.of(PROOF)), found.get("v-1"));
+        assertEquals(new SessionView(waiting, Optional.empty(), Optional.empty()), found.get("v-2"));
+        assertEquals(Map.of(), sessions.views("another-tenant", List.of("v-1")), "another tenant's ids find nothing");
+
+        List<String> tooMany = new ArrayList<>();
+        for (int i = 0; i < 101; i++) tooMany.add("x-" + i);
+        assertThrows(IllegalArgumentException.class, () -> sessions.views(tenant, tooMany));
+    }
+
+    @Test
     void streamImagesMapToTheSameTypedSessionAndOnlyStoringAnchoringAndReviewAreChanges() {
         StoredSession first = session("s-1", "2026-11-20T10:00:00Z", "req-1", true);
         StoredSession second = session("s-2", "2026-11-20T11:00:00Z", "req-2", false);
