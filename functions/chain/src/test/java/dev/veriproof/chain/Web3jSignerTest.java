@@ -5,7 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.web3j.crypto.Credentials;
+import org.web3j.crypto.ECKeyPair;
+import org.web3j.crypto.Sign;
+import org.web3j.utils.Numeric;
 
 class Web3jSignerTest {
     // The first well-known development account of anvil/hardhat: public test key, never a secret.
@@ -34,5 +39,32 @@ class Web3jSignerTest {
         assertFalse(Web3jSigner.verifyPersonalMessage("{\"manifest\":2}".getBytes(StandardCharsets.UTF_8), signature, DEV_ADDRESS));
         assertFalse(Web3jSigner.verifyPersonalMessage(message, signature, "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"));
         assertFalse(Web3jSigner.verifyPersonalMessage(message, "0x1234", DEV_ADDRESS));
+    }
+
+    @Test
+    void everySignatureIsByteForByteWebThreeJsOwnWithTheSameRecoveryId() {
+        // the recovery id comes from the nonce point, not from web3j's trial recoveries: both parities, several keys
+        Random random = new Random(7);
+        int[] parities = new int[2];
+        for (int key = 0; key < 4; key++) {
+            byte[] privateKey = new byte[32];
+            random.nextBytes(privateKey);
+            privateKey[0] &= 0x7f;
+            privateKey[0] |= 0x01;
+            String hexKey = Numeric.toHexString(privateKey);
+            Web3jSigner ours = Web3jSigner.fromPrivateKey(hexKey);
+            ECKeyPair keyPair = Credentials.create(hexKey).getEcKeyPair();
+            for (int i = 0; i < 100; i++) {
+                byte[] message = new byte[1 + random.nextInt(200)];
+                random.nextBytes(message);
+                Sign.SignatureData expected = Sign.signPrefixedMessage(message, keyPair);
+                String signature = ours.signPersonalMessage(message);
+                assertEquals(Numeric.toHexString(expected.getR()) + Numeric.toHexStringNoPrefix(expected.getS())
+                        + Numeric.toHexStringNoPrefix(expected.getV()), signature);
+                parities[expected.getV()[0] - 27]++;
+                assertTrue(Web3jSigner.verifyPersonalMessage(message, signature, ours.address()));
+            }
+        }
+        assertTrue(parities[0] > 100 && parities[1] > 100, "both recovery ids were exercised");
     }
 }
