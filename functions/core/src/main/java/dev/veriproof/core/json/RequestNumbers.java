@@ -16,7 +16,17 @@ import org.erdtman.jcs.NumberToJSON;
  */
 final class RequestNumbers {
     /** The largest integer magnitude a request may hold, and what to say to a sender beyond it. */
-    record IntegerRange(BigInteger max, String beyond) {}
+    record IntegerRange(BigInteger max, String beyond) {
+        boolean exceeds(JsonNode integral) {
+            if (!integral.isBigInteger()) { // an int or a long: compared without a BigInteger
+                if (max.bitLength() >= Long.SIZE) return false;
+                long value = integral.longValue();
+                long limit = max.longValue();
+                return value > limit || value < -limit;
+            }
+            return integral.bigIntegerValue().abs().compareTo(max) > 0;
+        }
+    }
 
     static final IntegerRange SAFE_INTEGERS = new IntegerRange(BigInteger.valueOf(Json.MAX_SAFE_INTEGER),
             " (2^53 − 1), which JSON consumers cannot hold exactly; send it as a string");
@@ -26,16 +36,34 @@ final class RequestNumbers {
     private RequestNumbers() {
     }
 
+    /** Where a value sits; its JSON path is spelled out only for an error, not for every value of every request. */
+    private record At(At parent, String name, int index, String root) {
+        At child(String member) {
+            return new At(this, member, -1, null);
+        }
+
+        At element(int i) {
+            return new At(this, null, i, null);
+        }
+
+        String path() {
+            if (parent == null) return root;
+            return name != null ? JsonPath.child(parent.path(), name) : JsonPath.index(parent.path(), index);
+        }
+    }
+
     static JsonNode exact(JsonNode node, String path, IntegerRange integers) {
+        return exact(node, new At(null, null, -1, path), integers);
+    }
+
+    // Unpaired surrogates were refused by Json.read before this walk.
+    private static JsonNode exact(JsonNode node, At at, IntegerRange integers) {
         if (node.isObject()) {
             ObjectNode object = (ObjectNode) node;
             for (Map.Entry<String, JsonNode> member : object.properties()) {
-                String at = JsonPath.child(path, member.getKey());
-                if (Json.hasUnpairedSurrogate(member.getKey())) {
-                    throw unpairedSurrogate(path, "a member name");
-                }
                 JsonNode value = member.getValue();
-                JsonNode replaced = exact(value, at, integers);
+                if (!value.isContainerNode() && !value.isNumber()) continue;
+                JsonNode replaced = exact(value, at.child(member.getKey()), integers);
                 if (replaced != value) {
                     member.setValue(replaced);
                 }
@@ -44,37 +72,38 @@ final class RequestNumbers {
             ArrayNode array = (ArrayNode) node;
             for (int i = 0; i < array.size(); i++) {
                 JsonNode value = array.get(i);
-                JsonNode replaced = exact(value, JsonPath.index(path, i), integers);
+                if (!value.isContainerNode() && !value.isNumber()) continue;
+                JsonNode replaced = exact(value, at.element(i), integers);
                 if (replaced != value) {
                     array.set(i, replaced);
                 }
             }
-        } else if (node.isTextual()) {
-            if (Json.hasUnpairedSurrogate(node.textValue())) {
-                throw unpairedSurrogate(path, "the string");
-            }
         } else if (node.isIntegralNumber()) {
-            if (node.bigIntegerValue().abs().compareTo(integers.max()) > 0) {
+            if (integers.exceeds(node)) {
+                String path = at.path();
                 throw invalid(path, JsonPath.display(path) + " is an integer beyond ±" + integers.max() + integers.beyond());
             }
         } else if (node.isBigDecimal()) {
-            return exactDouble(node.decimalValue(), path);
+            return exactDouble(node.decimalValue(), at);
         }
         return node;
     }
 
-    private static DoubleNode exactDouble(BigDecimal sent, String path) {
+    private static DoubleNode exactDouble(BigDecimal sent, At at) {
         double value = sent.doubleValue();
         if (Double.isInfinite(value)) {
+            String path = at.path();
             throw invalid(path, JsonPath.display(path) + " is too large a number; numbers must fit a 64-bit floating-point"
                     + " number (at most about 1.8e308)");
         }
         if (value == 0 && sent.signum() != 0) {
+            String path = at.path();
             throw invalid(path, JsonPath.display(path) + " is too small a number to be told apart from 0 in a 64-bit"
                     + " floating-point number; send 0, or a larger number");
         }
         String canonical = canonical(value);
         if (new BigDecimal(canonical).compareTo(sent) != 0) {
+            String path = at.path();
             throw invalid(path, JsonPath.display(path) + " has more digits than a 64-bit floating-point number holds (about"
                     + " 15 to 17 significant digits) and would be stored as " + canonical
                     + "; send at most that precision, or send the number as a string");
@@ -92,11 +121,5 @@ final class RequestNumbers {
 
     private static MalformedJsonException invalid(String path, String message) {
         return new MalformedJsonException(MalformedJsonException.INVALID_VALUE, message, path);
-    }
-
-    private static MalformedJsonException unpairedSurrogate(String path, String what) {
-        return new MalformedJsonException(MalformedJsonException.MALFORMED_JSON, "Malformed JSON: " + what + " at "
-                + JsonPath.display(path) + " holds an unpaired UTF-16 surrogate (e.g. \\ud800 without its partner);"
-                + " JSON text must be valid Unicode", path);
     }
 }
