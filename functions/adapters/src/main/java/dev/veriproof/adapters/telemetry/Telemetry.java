@@ -5,16 +5,20 @@ import dev.veriproof.adapters.Config;
 import dev.veriproof.adapters.Log;
 import dev.veriproof.adapters.snapstart.PrimedHandler;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import software.amazon.cloudwatchlogs.emf.config.EnvironmentConfigurationProvider;
 import software.amazon.cloudwatchlogs.emf.environment.Environment;
 import software.amazon.cloudwatchlogs.emf.environment.EnvironmentProvider;
 import software.amazon.cloudwatchlogs.emf.environment.Environments;
+import software.amazon.cloudwatchlogs.emf.environment.LambdaEnvironment;
 import software.amazon.cloudwatchlogs.emf.model.MetricsContext;
-import software.amazon.cloudwatchlogs.emf.model.Unit;
+import software.amazon.cloudwatchlogs.emf.sinks.ISink;
 import software.amazon.lambda.powertools.metrics.Metrics;
 import software.amazon.lambda.powertools.metrics.MetricsBuilder;
+import software.amazon.lambda.powertools.metrics.internal.EmfMetricsLogger;
+import software.amazon.lambda.powertools.metrics.internal.RequestScopedMetricsProxy;
 import software.amazon.lambda.powertools.metrics.model.DimensionSet;
 import software.amazon.lambda.powertools.metrics.model.MetricUnit;
 
@@ -45,23 +49,48 @@ public final class Telemetry {
     }
 
     /**
-     * SnapStart priming: the path every real invocation's metrics take (the EMF environment, a context with dimensions,
-     * metrics and metadata, its serialization), run without writing anything: priming publishes no metric, so
-     * {@link #emit} skips it, and this is what the first request after a restore would otherwise load and run cold.
+     * What SnapStart priming's made-up requests report into: the same Powertools and EMF objects as {@link #METRICS}
+     * (a request-scoped proxy over an EMF logger, with the same namespace and Service dimension), whose every document
+     * is serialized as a real one and then dropped instead of printed. So priming runs each handler's own metric code
+     * to the end, and publishes nothing: its requests would otherwise count as traffic, rejected sessions or failed runs.
      */
+    private static final Metrics PRIMING_METRICS = primingMetrics();
+
+    private static Metrics primingMetrics() {
+        Environment discarding = new LambdaEnvironment() {
+            private final ISink sink = new ISink() {
+                @Override public void accept(MetricsContext context) {
+                    try {
+                        context.serialize();
+                    } catch (Exception e) {
+                        throw new IllegalStateException("EMF serialization failed while priming", e);
+                    }
+                }
+
+                @Override public CompletableFuture<Void> shutdown() {
+                    return CompletableFuture.completedFuture(null);
+                }
+            };
+
+            @Override public ISink getSink() {
+                return sink;
+            }
+        };
+        EnvironmentProvider resolved = new EnvironmentProvider() {
+            @Override public CompletableFuture<Environment> resolveEnvironment() {
+                return CompletableFuture.completedFuture(discarding);
+            }
+        };
+        Metrics metrics = new RequestScopedMetricsProxy(() -> new EmfMetricsLogger(resolved, new MetricsContext()));
+        metrics.setNamespace(Config.optional("POWERTOOLS_METRICS_NAMESPACE").orElse("VeriProof"));
+        metrics.setDefaultDimensions(DimensionSet.of("Service", service()));
+        return metrics;
+    }
+
+    /** SnapStart priming: the EMF environment's discovery, which the first real document would otherwise run. */
     public static void warmUp() {
         try {
-            Environment environment = new EnvironmentProvider().resolveEnvironment().get();
-            MetricsContext context = new MetricsContext();
-            context.setNamespace(Config.optional("POWERTOOLS_METRICS_NAMESPACE").orElse("VeriProof"));
-            context.setDefaultDimensions(software.amazon.cloudwatchlogs.emf.model.DimensionSet.of("Service", service()));
-            context.putDimension(software.amazon.cloudwatchlogs.emf.model.DimensionSet.of("FunctionName", PrimedHandler.PRIMING));
-            context.putMetric("Priming", 1, Unit.COUNT);
-            context.putMetadata("function_request_id", PrimedHandler.PRIMING);
-            environment.configureContext(context);
-            context.serialize();
-            DimensionSet.of("outcome", PrimedHandler.PRIMING);
-            MetricUnit.SECONDS.name();
+            new EnvironmentProvider().resolveEnvironment().get();
         } catch (Exception e) {
             throw new IllegalStateException("EMF warm-up failed", e);
         }
@@ -74,15 +103,13 @@ public final class Telemetry {
     public static void begin(Context context) {
         String requestId = context == null ? "" : context.getAwsRequestId();
         String function = context == null ? "local" : context.getFunctionName();
-        if (PrimedHandler.PRIMING.equals(requestId)) {
-            // SnapStart priming's made-up request: it is neither a cold start nor traffic, and reports nothing
-            Log.bind(new Log.Invocation(requestId, Optional.empty(), false, function));
-            return;
-        }
-        boolean cold = COLD.getAndSet(false);
-        Log.bind(new Log.Invocation(requestId, traceId(), cold, function));
+        boolean priming = PrimedHandler.PRIMING.equals(requestId);
+        // SnapStart priming's made-up request is neither a cold start nor traffic: it reports into PRIMING_METRICS,
+        // the cold start included, since the first request after a restore reports one
+        boolean cold = priming || COLD.getAndSet(false);
+        Log.bind(new Log.Invocation(requestId, priming ? Optional.empty() : traceId(), cold && !priming, function));
         if (cold) {
-            METRICS.flushMetrics(m -> {
+            (priming ? PRIMING_METRICS : METRICS).flushMetrics(m -> {
                 m.setDefaultDimensions(DimensionSet.of("Service", service(), "FunctionName", function));
                 correlate(m);
                 m.addMetric("ColdStart", 1, MetricUnit.COUNT);
@@ -92,11 +119,11 @@ public final class Telemetry {
 
     /**
      * Emits one EMF document with the metrics the consumer adds (dimension: Service, and any the consumer adds);
-     * nothing while priming, whose made-up requests would otherwise count as rejected sessions or failed runs.
+     * while priming, the same document is built and dropped ({@link #PRIMING_METRICS}).
      */
     public static void emit(Consumer<Metrics> metrics) {
-        if (Log.current().map(invocation -> PrimedHandler.PRIMING.equals(invocation.requestId())).orElse(false)) return;
-        METRICS.flushMetrics(m -> {
+        boolean priming = Log.current().map(invocation -> PrimedHandler.PRIMING.equals(invocation.requestId())).orElse(false);
+        (priming ? PRIMING_METRICS : METRICS).flushMetrics(m -> {
             correlate(m);
             metrics.accept(m);
         });
