@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.veriproof.adapters.http.ApiException;
 import dev.veriproof.adapters.http.ErrorBody;
+import dev.veriproof.adapters.snapstart.PrimedHandler;
 import dev.veriproof.core.access.Principal;
 import dev.veriproof.core.applications.Application;
 import dev.veriproof.core.applications.ApplicationStore;
@@ -227,8 +228,15 @@ public final class SessionIngest {
         }
     }
 
-    /** SnapStart priming: one receipt signed (the signer's curve code and Keccak loaded), as the first request would. */
+    /**
+     * SnapStart priming: what a request of an unknown application (the priming event) does not reach: the store's write,
+     * refused by its condition ({@link SessionStore#primeWrite}), the receipt, and one receipt signed, as the first
+     * request would.
+     */
     void warmUp() {
+        StoredSession sample = SessionWarmUp.stored(PrimedHandler.PRIMING);
+        sessions.primeWrite(sample);
+        receipt(sample, false);
         if (receiptSigner != null) SignedReceipts.sign(List.of(new SignedReceipts.Binding("priming", "priming", "00".repeat(32), "2026-01-01T00:00:00Z")), receiptSigner);
     }
 

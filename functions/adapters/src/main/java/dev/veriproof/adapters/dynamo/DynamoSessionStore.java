@@ -36,6 +36,7 @@ import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.PutItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
@@ -112,6 +113,8 @@ public final class DynamoSessionStore implements SessionStore, SessionExplorer {
     static final String VIA_POINTER = "POINTER";
     private static final String KEY_PREFIX = "S#";
     private static final String IS_NEW = "attribute_not_exists(pk)";
+    /** No item meets it, whether or not the key exists: priming's write is always refused. */
+    private static final String NEVER = "attribute_exists(pk) AND attribute_not_exists(pk)";
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -135,6 +138,18 @@ public final class DynamoSessionStore implements SessionStore, SessionExplorer {
             if (e.hasItem() && !e.item().isEmpty()) return Optional.of(toView(e.item()).session());
             return Optional.of(find(session.tenantId(), session.sessionId()).orElseThrow(() -> e));
         }
+    }
+
+    @Override
+    public void primeWrite(StoredSession sample) {
+        try {
+            dynamo.putItem(b -> b.tableName(table).item(item(sample)).conditionExpression(NEVER)
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+        } catch (ConditionalCheckFailedException refused) {
+            PutItemResponse.builder().build(); // the accepted write's answer, which the refusal did not load
+            return;
+        }
+        throw new IllegalStateException("the priming write was accepted: its condition must refuse every item");
     }
 
     @Override

@@ -74,6 +74,29 @@ class DynamoSessionStoreTest {
     }
 
     @Test
+    void primingsWriteIsSentAndRefusedWhetherOrNotTheSessionExists_soItNeverWritesOrOverwrites() {
+        StoredSession stored = session("s-1", "2026-11-20T10:00:00Z", "req-1", false);
+        sessions.putIfAbsent(stored);
+        StoredSession other = new StoredSession(tenant, "s-1", "app", stored.startedAt(), "{\"other\":true}", stored.leafHash(), 10,
+                "CRITICAL", Map.of(), RECEIVED.plusSeconds(5), "req-2", true);
+        List<String> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
+        DynamoSessionStore counted = new DynamoSessionStore(aws.client(new software.amazon.awssdk.core.interceptor.ExecutionInterceptor() {
+            @Override
+            public void beforeTransmission(software.amazon.awssdk.core.interceptor.Context.BeforeTransmission context,
+                                           software.amazon.awssdk.core.interceptor.ExecutionAttributes attributes) {
+                sent.add(context.request().getClass().getSimpleName());
+            }
+        }), aws.tableName("SessionsTable"));
+
+        counted.primeWrite(other);
+        counted.primeWrite(session("s-new", "2026-11-20T10:00:00Z", "req-3", false));
+
+        assertEquals(List.of("PutItemRequest", "PutItemRequest"), sent, "both writes went to DynamoDB");
+        assertEquals(stored, sessions.find(tenant, "s-1").orElseThrow(), "the existing session is unchanged");
+        assertEquals(Optional.empty(), sessions.find(tenant, "s-new"), "nothing new was stored");
+    }
+
+    @Test
     void aSecondWriteOfTheSameSessionChangesNothingAndAnswersTheFirst() {
         StoredSession first = session("s-1", "2026-11-20T10:00:00Z", "req-1", false);
         sessions.putIfAbsent(first);

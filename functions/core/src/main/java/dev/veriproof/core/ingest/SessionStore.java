@@ -20,4 +20,12 @@ public interface SessionStore {
 
     /** The session with its anchor and proof, in one consistent read. */
     Optional<SessionView> view(String tenantId, String sessionId);
+
+    /**
+     * SnapStart priming: sends the write of {@code sample} the way {@link #putIfAbsent} sends it, under a condition that
+     * no item meets, so that nothing is ever written (not even over an existing item); the write's code and connection
+     * are then warm for the first real request. Nothing by default.
+     */
+    default void primeWrite(StoredSession sample) {
+    }
 }
