@@ -113,6 +113,8 @@ public final class IngestBenchmark {
             if (DbTimer.calls() == 0) throw new IllegalStateException("DbTimer saw no DynamoDB call: is it on the class path?");
             checkSameItem(raw, sessionsTable, puts[0]);
 
+            double loadBefore = load();
+            long[] gcBefore = gc();
             long[] rawNanos = new long[sessions];
             long[] rawDbNanos = new long[sessions];
             long[] handlerNanos = new long[sessions];
@@ -136,7 +138,12 @@ public final class IngestBenchmark {
                     }
                 }
             }
+            long[] gcAfter = gc();
+            double loadAfter = load();
             report(rawNanos, rawDbNanos, handlerNanos, handlerDbNanos, handlerCalls);
+            System.out.printf(Locale.ROOT, "Machine                load average (1 min) %.2f before, %.2f after the measured blocks;"
+                    + " %d GC pauses in them, %d ms in all (this JVM also runs DynamoDB Local)%n",
+                    loadBefore, loadAfter, gcAfter[0] - gcBefore[0], gcAfter[1] - gcBefore[1]);
             receiptSigning(sessions);
         }
     }
@@ -274,6 +281,8 @@ public final class IngestBenchmark {
         System.out.printf(Locale.ROOT, "Raw PutItem excl. DB   p50 %.3f  p95 %.3f  p99 %.3f  max %.3f ms   (SDK client work alone, for comparison)%n",
                 ms(percentile(rawExcluded, 0.50)), ms(percentile(rawExcluded, 0.95)), ms(percentile(rawExcluded, 0.99)),
                 ms(rawExcluded[sessions - 1]));
+        System.out.printf(Locale.ROOT, "Tail against the floor handler excl. DynamoDB p99 / raw PutItem excl. DB p99 = %.2f (same run)%n",
+                p99 / ms(percentile(rawExcluded, 0.99)));
     }
 
     /**
@@ -292,6 +301,22 @@ public final class IngestBenchmark {
         Arrays.sort(nanos);
         System.out.printf(Locale.ROOT, "Receipt signing alone  p50 %.3f  p95 %.3f  p99 %.3f ms   (one signature per request; %d, same run)%n",
                 ms(percentile(nanos, 0.50)), ms(percentile(nanos, 0.95)), ms(percentile(nanos, 0.99)), n);
+    }
+
+    /** The machine's 1-minute load average (as {@code uptime} prints it): the figures mean little on a busy machine. */
+    static double load() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    }
+
+    /** Collections so far and their total time in ms, all collectors. */
+    private static long[] gc() {
+        long count = 0;
+        long millis = 0;
+        for (var collector : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            count += Math.max(0, collector.getCollectionCount());
+            millis += Math.max(0, collector.getCollectionTime());
+        }
+        return new long[] {count, millis};
     }
 
     private static double seconds(long[] nanos) {

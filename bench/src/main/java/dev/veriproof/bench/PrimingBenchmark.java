@@ -91,7 +91,7 @@ public final class PrimingBenchmark {
             config.put("CHAIN_RPC_URL", "http://127.0.0.1:9");
             config.put("CHAIN_ID", "31337");
             config.put("ANCHOR_CONTRACT", "0x5FbDB2315678afecb367f032d93F642f64180aa3");
-            if (System.getProperty("priming.rounds") != null) config.put("priming.rounds", System.getProperty("priming.rounds"));
+            if (System.getProperty("PRIMING_ROUNDS") != null) config.put("PRIMING_ROUNDS", System.getProperty("PRIMING_ROUNDS"));
             seed(aws);
             System.out.printf(Locale.ROOT, "%-14s %22s %22s %14s%n", "function", "first request, primed", "first, not primed", "second (warm)");
             for (Function f : Function.values()) {
