@@ -49,6 +49,8 @@ final class Completeness {
     private final Map<String, Long> outside = new HashMap<>();
     private final List<Failure> failures = new ArrayList<>();
     private final java.util.Set<String> format1 = new java.util.TreeSet<>();
+    private String lastBatch;
+    private boolean lastBatchIsFormat2;
 
     Completeness(String tenant) {
         this.tenant = tenant;
@@ -91,7 +93,12 @@ final class Completeness {
 
     /** A session line that verified, anchored in {@code batchId} at {@code leafIndex}. */
     synchronized void session(String batchId, long leafIndex) {
-        if (!isFormat2(batchId)) {
+        // the sessions of a batch come one after another: its format is read once
+        if (!batchId.equals(lastBatch)) {
+            lastBatch = batchId;
+            lastBatchIsFormat2 = isFormat2(batchId);
+        }
+        if (!lastBatchIsFormat2) {
             format1.add(batchId);
             return;
         }

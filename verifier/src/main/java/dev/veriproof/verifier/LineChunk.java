@@ -3,12 +3,16 @@ package dev.veriproof.verifier;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 
 /**
- * A run of consecutive lines of a file, held as their bytes and decoded as UTF-8 by whoever checks them (a worker,
- * not the reader). {@link Reader} cuts a stream into chunks with {@link java.io.BufferedReader#readLine()}'s rules: a
- * line ends at LF, CR or CR LF, and an unterminated last line counts.
+ * A run of consecutive lines of a file, held as their bytes and parsed by whoever checks them (a worker, not the
+ * reader). {@link Reader} cuts a stream into chunks as VERIFY.md §2 says: a line ends at the byte 0x0A ({@code \n})
+ * only (a CR stays in the line, where JSON takes it as whitespace), and an unterminated last line counts. The reader
+ * also takes the SHA-256 and size of every byte it reads, so that a file is inflated once for both its hash and its
+ * lines.
  */
 final class LineChunk {
     private byte[] data;
@@ -36,6 +40,19 @@ final class LineChunk {
         return new String(data, starts[i], ends[i] - starts[i], StandardCharsets.UTF_8);
     }
 
+    /** The bytes that hold the lines: line i is {@code bytes()[start(i), end(i))}. */
+    byte[] bytes() {
+        return data;
+    }
+
+    int start(int i) {
+        return starts[i];
+    }
+
+    int end(int i) {
+        return ends[i];
+    }
+
     private void append(byte[] bytes, int from, int to) {
         int length = to - from;
         if (used + length > data.length) data = Arrays.copyOf(data, Math.max(data.length * 2, used + length));
@@ -56,15 +73,21 @@ final class LineChunk {
     /** Reads a stream a chunk at a time. */
     static final class Reader {
         private final InputStream in;
+        private final MessageDigest digest;
         private final byte[] buffer = new byte[64 * 1024];
         private int position;
         private int limit;
-        private boolean skipLineFeed;
         private boolean eof;
         private long nextLine = 1;
+        private long bytesRead;
 
         Reader(InputStream in) {
             this.in = in;
+            try {
+                this.digest = MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
         }
 
         /** The next lines, at most {@code maxLines} and stopping after the line that reaches {@code maxBytes}; null at the end. */
@@ -78,6 +101,15 @@ final class LineChunk {
             return chunk.size == 0 ? null : chunk;
         }
 
+        /** The SHA-256 of the bytes read so far: of the whole stream once {@link #next} has answered null. */
+        byte[] sha256() {
+            return digest.digest();
+        }
+
+        long bytesRead() {
+            return bytesRead;
+        }
+
         /** Appends one line to the chunk; false at the end of the stream with no line left. */
         private boolean readLine(LineChunk chunk) throws IOException {
             int start = chunk.used;
@@ -88,19 +120,11 @@ final class LineChunk {
                     chunk.endLine(start);
                     return true;
                 }
-                if (skipLineFeed) {
-                    skipLineFeed = false;
-                    if (buffer[position] == '\n') {
-                        position++;
-                        continue;
-                    }
-                }
                 any = true;
                 int from = position;
-                while (position < limit && buffer[position] != '\n' && buffer[position] != '\r') position++;
+                while (position < limit && buffer[position] != '\n') position++;
                 chunk.append(buffer, from, position);
                 if (position < limit) {
-                    skipLineFeed = buffer[position] == '\r';
                     position++;
                     chunk.endLine(start);
                     return true;
@@ -116,6 +140,8 @@ final class LineChunk {
                 eof = true;
                 return false;
             }
+            digest.update(buffer, 0, n);
+            bytesRead += n;
             position = 0;
             limit = n;
             return true;

@@ -119,33 +119,25 @@ final class PackageVerifier {
 
             int failuresBeforeFiles = failures;
             Set<String> listed = new HashSet<>();
+            List<JsonNode> listing = new ArrayList<>();
+            manifest.path("files").forEach(listing::add);
+            // the session files are hashed while their lines are read (below), so that each is inflated once; the
+            // others are hashed by the workers meanwhile
             List<Future<FileDigest>> digests = new ArrayList<>();
-            for (JsonNode file : manifest.path("files")) {
+            for (JsonNode file : listing) {
                 String path = file.path("path").asText();
                 listed.add(path);
                 ZipEntry entry = zip.getEntry(path);
-                digests.add(workers.submit(() -> entry == null ? null : digest(zip, entry)));
+                digests.add(entry != null && isSessionFile(path) ? null : workers.submit(() -> entry == null ? null : digest(zip, entry)));
             }
-            int files = 0;
-            for (JsonNode file : manifest.path("files")) {
-                String path = file.path("path").asText();
-                FileDigest digest = result(digests.get(files++));
-                if (digest == null) {
-                    fail("file " + path, "listed in the manifest but missing from the package");
-                } else if (!digest.sha256().equalsIgnoreCase(file.path("sha256").asText())) {
-                    fail("file " + path, "SHA-256 is " + digest.sha256() + ", the manifest states " + file.path("sha256").asText());
-                } else if (digest.bytes() != file.path("bytes").asLong(-1)) {
-                    fail("file " + path, "has " + digest.bytes() + " bytes, the manifest states " + file.path("bytes").asText());
-                }
-            }
-            digests.clear();
             for (Enumeration<? extends ZipEntry> e = zip.entries(); e.hasMoreElements(); ) {
                 String name = e.nextElement().getName();
                 if (!listed.contains(name) && !name.equals("manifest.json") && !name.equals("manifest.sig")) {
                     fail("file " + name, "in the package but not listed in the manifest");
                 }
             }
-            if (failures == failuresBeforeFiles) out.println("PASS " + files + " file(s) match the manifest");
+
+            int unlisted = failures - failuresBeforeFiles;
 
             // the signed manifest names the anchor batches used; each session's batch must be one of them, and each of them used
             Set<String> manifestAnchors = new HashSet<>();
@@ -162,9 +154,10 @@ final class PackageVerifier {
             ArrayDeque<Future<List<LineOutcome>>> inFlight = new ArrayDeque<>();
             int window = 2 * threads + 2;
             SessionTally tally = new SessionTally(usedAnchors, completeness);
-            for (JsonNode file : manifest.path("files")) {
-                String path = file.path("path").asText();
-                if (!path.startsWith("sessions/") || zip.getEntry(path) == null) continue;
+            FileDigest[] sessionDigests = new FileDigest[listing.size()];
+            for (int f = 0; f < listing.size(); f++) {
+                String path = listing.get(f).path("path").asText();
+                if (digests.get(f) != null) continue;
                 try (InputStream in = zip.getInputStream(zip.getEntry(path))) {
                     LineChunk.Reader reader = new LineChunk.Reader(in);
                     for (LineChunk chunk; (chunk = reader.next(CHUNK_LINES, CHUNK_BYTES)) != null; ) {
@@ -172,9 +165,26 @@ final class PackageVerifier {
                         inFlight.add(workers.submit(() -> checker.check(path, lines)));
                         if (inFlight.size() >= window) tally.take(inFlight.poll());
                     }
+                    sessionDigests[f] = new FileDigest(Hashes.hex(reader.sha256()), reader.bytesRead());
                 }
             }
             while (!inFlight.isEmpty()) tally.take(inFlight.poll());
+            int failuresBeforeDigests = failures;
+            int files = 0;
+            for (JsonNode file : listing) {
+                String path = file.path("path").asText();
+                FileDigest digest = digests.get(files) == null ? sessionDigests[files] : result(digests.get(files));
+                files++;
+                if (digest == null) {
+                    fail("file " + path, "listed in the manifest but missing from the package");
+                } else if (!digest.sha256().equalsIgnoreCase(file.path("sha256").asText())) {
+                    fail("file " + path, "SHA-256 is " + digest.sha256() + ", the manifest states " + file.path("sha256").asText());
+                } else if (digest.bytes() != file.path("bytes").asLong(-1)) {
+                    fail("file " + path, "has " + digest.bytes() + " bytes, the manifest states " + file.path("bytes").asText());
+                }
+            }
+            digests.clear();
+            if (unlisted == 0 && failures == failuresBeforeDigests) out.println("PASS " + files + " file(s) match the manifest");
             long sessionCount = tally.sessions;
             for (String batch : manifestAnchors) {
                 if (!usedAnchors.contains(batch)) fail("file manifest.json", "lists anchor batch " + batch + " that no session of the package uses");
@@ -224,6 +234,11 @@ final class PackageVerifier {
 
     private record FileDigest(String sha256, long bytes) {}
 
+    /** A file whose lines are session lines (VERIFY.md §4). */
+    private static boolean isSessionFile(String path) {
+        return path.startsWith("sessions/");
+    }
+
     private static FileDigest digest(ZipFile zip, ZipEntry entry) throws IOException {
         MessageDigest digest = sha256();
         long bytes = 0;
@@ -255,22 +270,24 @@ final class PackageVerifier {
 
         List<LineOutcome> check(String path, LineChunk chunk) {
             List<LineOutcome> outcomes = new ArrayList<>(chunk.size());
-            for (int i = 0; i < chunk.size(); i++) outcomes.add(check(path, chunk.lineNumber(i), chunk.text(i)));
+            for (int i = 0; i < chunk.size(); i++) outcomes.add(check(path, chunk.lineNumber(i), chunk.bytes(), chunk.start(i), chunk.end(i)));
             return outcomes;
         }
 
-        private LineOutcome check(String path, long lineNo, String line) {
-            if (line.isBlank()) return LineOutcome.BLANK;
-            JsonNode session;
+        private LineOutcome check(String path, long lineNo, byte[] bytes, int from, int to) {
+            if (SessionLine.blank(bytes, from, to)) return LineOutcome.BLANK;
+            SessionLine line;
             try {
-                session = Json.parse(line);
+                line = SessionLine.parse(bytes, from, to);
             } catch (RuntimeException ex) {
                 return new LineOutcome(false, "file " + path + " line " + lineNo, List.of("not JSON"), null, null, -1, false);
             }
+            JsonNode session = line.tree();
             String name = session.hasNonNull("sessionId") ? "session " + session.get("sessionId").asText() : "file " + path + " line " + lineNo;
-            List<String> problems = session.hasNonNull("proof") && session.hasNonNull("anchor")
-                    ? sessions.verify(session, chainChecks)
-                    : List.of("not anchored: the package holds no proof for it (it was stored after the last anchoring run)");
+            List<String> problems = !(session.hasNonNull("proof") && session.hasNonNull("anchor"))
+                    ? List.of("not anchored: the package holds no proof for it (it was stored after the last anchoring run)")
+                    : line.canonicalRecord() ? sessions.verifyCanonical(bytes, line.recordFrom(), line.recordTo(), session, chainChecks)
+                    : sessions.verify(session, chainChecks);
             JsonNode anchor = session.path("anchor");
             String used = null;
             String anchored = null;

@@ -7,6 +7,8 @@ import dev.veriproof.core.hash.Hashes;
 import dev.veriproof.core.merkle.InclusionProof;
 import java.io.IOException;
 import java.math.BigInteger;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,8 +23,18 @@ import org.web3j.crypto.Hash;
 final class SessionVerifier {
     static final String ANCHORED_TOPIC = Hash.sha3String("Anchored(bytes32,uint256,bytes32)");
 
+    private static final ThreadLocal<MessageDigest> LEAF_DIGEST = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    });
+    private static final ThreadLocal<ProofWalk> PROOF_WALKS = ThreadLocal.withInitial(ProofWalk::new);
+
     private final JsonRpc rpc;
     private final java.util.Optional<String> expectedContract;
+    private final Memo<JsonNode, Anchor> anchors = new Memo<>(PackageVerifier.REMEMBERED_ANCHORS);
 
     SessionVerifier(JsonRpc rpc, java.util.Optional<String> expectedContract) {
         this.rpc = rpc;
@@ -49,7 +61,22 @@ final class SessionVerifier {
             return failures;
         }
         byte[] canonical = Canonical.jcs(record.isTextual() ? dev.veriproof.core.json.Json.parse(record.textValue()) : record);
-        byte[] leaf = Hashes.leafHash(canonical);
+        return verifyLeaf(Hashes.leafHash(canonical), evidence, chainChecks);
+    }
+
+    /**
+     * As {@link #verify(JsonNode, Memo)} for a record already in canonical form, {@code bytes[from, to)}: its leaf hash is
+     * taken from those bytes; {@code evidence}'s own {@code record} is not read.
+     */
+    List<String> verifyCanonical(byte[] bytes, int from, int to, JsonNode evidence, Memo<ChainKey, List<String>> chainChecks) {
+        MessageDigest digest = LEAF_DIGEST.get();
+        digest.update((byte) 0x00);
+        digest.update(bytes, from, to - from);
+        return verifyLeaf(digest.digest(), evidence, chainChecks);
+    }
+
+    private List<String> verifyLeaf(byte[] leaf, JsonNode evidence, Memo<ChainKey, List<String>> chainChecks) {
+        List<String> failures = new ArrayList<>();
         JsonNode claimedLeaf = evidence.get("leafHash");
         if (claimedLeaf != null && !Hashes.hex(leaf).equalsIgnoreCase(claimedLeaf.asText())) {
             failures.add("record does not hash to the stated leafHash " + claimedLeaf.asText() + " (it hashes to " + Hashes.hex(leaf) + ")");
@@ -58,14 +85,16 @@ final class SessionVerifier {
         Anchor anchor;
         try {
             proof = InclusionProof.fromJson(evidence.get("proof"));
-            anchor = Anchor.fromJson(evidence.get("anchor"));
+            JsonNode anchorJson = evidence.get("anchor");
+            // the sessions of a batch carry the same anchor: it is read once (an unreadable one is not remembered)
+            anchor = anchorJson == null || !anchorJson.isObject() ? Anchor.fromJson(anchorJson) : anchors.get(anchorJson, () -> Anchor.fromJson(anchorJson));
         } catch (IllegalArgumentException e) {
             failures.add("malformed evidence: " + e.getMessage());
             return failures;
         }
         expectedContract.filter(c -> !c.equalsIgnoreCase(anchor.contract())).ifPresent(c ->
                 failures.add("the anchor names contract " + anchor.contract() + ", not the deployment's " + c));
-        if (!proof.verifies(leaf)) {
+        if (!PROOF_WALKS.get().verifies(proof, leaf)) {
             failures.add("inclusion proof fails: the record's leaf hash " + Hashes.hex(leaf) + " at index " + proof.leafIndex()
                     + " of " + proof.treeSize() + " does not lead to root " + proof.root());
         }

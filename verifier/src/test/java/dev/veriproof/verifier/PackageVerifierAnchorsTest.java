@@ -143,6 +143,22 @@ class PackageVerifierAnchorsTest {
         assertEquals(BATCHES, count("eth_getTransactionReceipt"));
     }
 
+    @Test
+    void linesEndAtLineFeedsOnlyAndARecordWrittenInAnotherFormStillVerifies() throws IOException {
+        Path zip = interleavedPackage(ids -> ids, SESSIONS_PER_BATCH, lines -> {
+            List<String> edited = new ArrayList<>(lines);
+            // a CR is whitespace to JSON: a reader that also ended lines at CR would cut this line in two (VERIFY.md §2)
+            edited.set(0, edited.get(0).replace(",\"record\":", ",\r\"record\":") + "\r");
+            // members unsorted and spaced: not canonical text, so canonicalized from its tree; the same leaf
+            String unsorted = edited.get(1).replaceFirst("\"record\":\\{\"intent\":\"test\",(\"sessionId\":\"[^\"]+\")}",
+                    "\"record\":{ $1, \"intent\": \"test\" }");
+            assertTrue(unsorted.contains("{ \"sessionId\""), unsorted);
+            edited.set(1, unsorted);
+            return edited;
+        });
+        assertEquals(0, verify(zip, PackageVerifier.REMEMBERED_ANCHORS));
+    }
+
     private int count(String method) {
         return requests.getOrDefault(method, new AtomicInteger()).get();
     }
