@@ -23,10 +23,13 @@ import java.util.zip.ZipOutputStream;
  * taking its SHA-256, single-threaded, in the same run. Builds a signed package of realistic 4 KB sessions
  * ({@link SessionGenerator}, anchored in batches by {@link AnchoredLines}, whose loopback node answers the verifier's
  * JSON-RPC calls), then alternates bare reads and whole verifications ({@code dev.veriproof.verifier.Main}) and prints
- * sessions per second of each and their ratio (target ≥ 0.3).
+ * sessions per second of each and their ratio (target ≥ 0.3); also the CPU time per session of each (the process's CPU time:
+ * every thread and the collector), which says what the ratio would be on an idle machine, and the largest heap in use
+ * after a collection while verifying (what the verifier keeps live: it must not grow with the package).
  * <pre>
- * mvn -q -pl bench -am -DskipTests package dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt
- * java -cp bench/target/classes:$(cat /tmp/cp.txt) dev.veriproof.bench.VerifierBenchmark [-Dbench.sessions=60000]
+ * mvn -B -o -q -pl bench -am test-compile dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt -Dmdep.includeScope=test
+ * java -cp bench/target/classes:$(cat /tmp/cp.txt) dev.veriproof.bench.VerifierBenchmark [-Dbench.sessions=60000] [-Dbench.rounds=3]
+ * taskset -c 0 java ...   # one core for both sides: the ratio of their CPU costs
  * </pre>
  */
 public final class VerifierBenchmark {
@@ -48,18 +51,29 @@ public final class VerifierBenchmark {
             // warm-up of both sides
             bare(zip);
             verify(verifyArgs);
-            List<Double> bare = new ArrayList<>();
-            List<Double> verifier = new ArrayList<>();
+            List<double[]> bare = new ArrayList<>();
+            List<double[]> verifier = new ArrayList<>();
+            HeapAfterGc heap = new HeapAfterGc();
             for (int r = 0; r < rounds; r++) {
-                bare.add(bare(zip));
-                verifier.add(verify(verifyArgs));
+                bare.add(timed(() -> bare(zip)));
+                heap.reset();
+                verifier.add(timed(() -> verify(verifyArgs)));
+                System.out.printf("  round %d: bare %.2f s (cpu %.2f s), verifier %.2f s (cpu %.2f s), heap after GC up to %.1f MB, load %s%n", r + 1,
+                        bare.get(r)[0], bare.get(r)[1], verifier.get(r)[0], verifier.get(r)[1], heap.peakMegabytes(), load());
             }
-            double bareBest = bare.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
-            double verifierBest = verifier.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+            double bareBest = bare.stream().mapToDouble(t -> t[0]).min().orElseThrow();
+            double verifierBest = verifier.stream().mapToDouble(t -> t[0]).min().orElseThrow();
+            double bareCpu = bare.stream().mapToDouble(t -> t[1]).min().orElseThrow();
+            double verifierCpu = verifier.stream().mapToDouble(t -> t[1]).min().orElseThrow();
             System.out.printf("bare inflate + SHA-256 (1 thread): %,.0f sessions/s  (best of %d: %.2f s)%n", sessions / bareBest, rounds, bareBest);
             System.out.printf("verifier (whole check):            %,.0f sessions/s  (best of %d: %.2f s)%n", sessions / verifierBest, rounds, verifierBest);
             double ratio = bareBest / verifierBest;
             System.out.printf("ratio verifier/bare: %.3f  %s (target >= 0.3)%n", ratio, ratio >= 0.3 ? "PASS" : "MISS");
+            // what the ratio would be if the verifier had the whole machine and the bare read one core of it
+            System.out.printf("CPU time per session: bare %.1f us, verifier %.1f us (all threads and GC): CPU ratio %.3f, x%d cores = %.3f%n",
+                    1e6 * bareCpu / sessions, 1e6 * verifierCpu / sessions, bareCpu / verifierCpu, Runtime.getRuntime().availableProcessors(),
+                    Runtime.getRuntime().availableProcessors() * bareCpu / verifierCpu);
+            System.out.printf("heap after GC while verifying: up to %.1f MB%n", heap.overallPeakMegabytes());
             System.out.println("load after: " + load());
         } finally {
             Files.deleteIfExists(zip);
@@ -72,6 +86,51 @@ public final class VerifierBenchmark {
             return Files.readString(Path.of("/proc/loadavg")).trim();
         } catch (IOException e) {
             return "unknown";
+        }
+    }
+
+    private interface Run {
+        double run() throws Exception;
+    }
+
+    /** {wall seconds, CPU seconds of the whole process (every thread, the GC's too)} of one run. */
+    private static double[] timed(Run run) throws Exception {
+        com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        long cpu0 = os.getProcessCpuTime();
+        double wall = run.run();
+        return new double[] {wall, (os.getProcessCpuTime() - cpu0) / 1e9};
+    }
+
+    /** The largest heap in use right after a collection, from the collectors' notifications: what a run keeps live. */
+    private static final class HeapAfterGc {
+        private volatile long peak;
+        private volatile long overall;
+
+        HeapAfterGc() {
+            for (java.lang.management.GarbageCollectorMXBean gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+                ((javax.management.NotificationEmitter) gc).addNotificationListener((notification, handback) -> {
+                    if (!com.sun.management.GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(notification.getType())) return;
+                    var info = com.sun.management.GarbageCollectionNotificationInfo.from((javax.management.openmbean.CompositeData) notification.getUserData());
+                    long used = info.getGcInfo().getMemoryUsageAfterGc().values().stream().mapToLong(java.lang.management.MemoryUsage::getUsed).sum();
+                    synchronized (this) {
+                        peak = Math.max(peak, used);
+                        overall = Math.max(overall, used);
+                    }
+                }, null, null);
+            }
+        }
+
+        synchronized void reset() {
+            peak = 0;
+        }
+
+        double peakMegabytes() {
+            return peak / 1e6;
+        }
+
+        double overallPeakMegabytes() {
+            return overall / 1e6;
         }
     }
 

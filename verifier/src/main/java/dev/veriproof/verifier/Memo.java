@@ -22,6 +22,30 @@ final class Memo<K, V> {
         };
     }
 
+    /**
+     * The outcome for {@code key} as a future, without waiting: the first to ask starts it ({@code start}, which must not
+     * block); an outcome that fails is forgotten, so that the next one to ask starts it again.
+     */
+    CompletableFuture<V> future(K key, Supplier<CompletableFuture<V>> start) {
+        CompletableFuture<V> mine = new CompletableFuture<>();
+        CompletableFuture<V> known;
+        synchronized (outcomes) {
+            known = outcomes.putIfAbsent(key, mine);
+        }
+        if (known != null) return known;
+        start.get().whenComplete((value, failure) -> {
+            if (failure == null) {
+                mine.complete(value);
+                return;
+            }
+            synchronized (outcomes) {
+                outcomes.remove(key, mine);
+            }
+            mine.completeExceptionally(failure);
+        });
+        return mine;
+    }
+
     V get(K key, Supplier<V> compute) {
         CompletableFuture<V> mine = new CompletableFuture<>();
         CompletableFuture<V> known;

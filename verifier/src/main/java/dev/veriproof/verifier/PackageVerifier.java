@@ -19,6 +19,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -284,11 +285,14 @@ final class PackageVerifier {
             }
             JsonNode session = line.tree();
             String name = session.hasNonNull("sessionId") ? "session " + session.get("sessionId").asText() : "file " + path + " line " + lineNo;
+            JsonNode anchor = session.path("anchor");
+            // who sent the anchor transaction is asked at once, so that the node answers it while the rest is checked
+            String tx = anchor.hasNonNull("txHash") && !signer.isEmpty() ? anchor.get("txHash").asText() : null;
+            CompletableFuture<Boolean> sender = tx == null ? null : senders.future(tx, () -> sentByAsync(tx, signer));
             List<String> problems = !(session.hasNonNull("proof") && session.hasNonNull("anchor"))
                     ? List.of("not anchored: the package holds no proof for it (it was stored after the last anchoring run)")
                     : line.canonicalRecord() ? sessions.verifyCanonical(bytes, line.recordFrom(), line.recordTo(), session, chainChecks)
                     : sessions.verify(session, chainChecks);
-            JsonNode anchor = session.path("anchor");
             String used = null;
             String anchored = null;
             if (problems.isEmpty()) {
@@ -299,9 +303,8 @@ final class PackageVerifier {
                 }
                 anchored = batch;
             }
-            if (problems.isEmpty() && anchor.hasNonNull("txHash") && !signer.isEmpty()) {
-                String tx = anchor.get("txHash").asText();
-                boolean bySigner = senders.get(tx, () -> sentBy(tx, signer));
+            if (problems.isEmpty() && sender != null) {
+                boolean bySigner = sender.join();
                 if (!bySigner) problems = List.of("anchor transaction " + tx + " was not sent by the manifest's signer " + signer);
             }
             return new LineOutcome(false, name, problems, used, anchored, session.path("proof").path("leafIndex").asLong(),
@@ -376,6 +379,12 @@ final class PackageVerifier {
             out.println("NOTE " + old.size() + " batch(es) of format 1, anchored before completeness proofs: their sessions verify one by one, "
                     + "but that none of their sessions is missing cannot be shown");
         }
+    }
+
+    /** As {@link #sentBy}, without waiting; never fails (an unreadable answer is "not by the signer", as there). */
+    private CompletableFuture<Boolean> sentByAsync(String txHash, String signer) {
+        return rpc.callAsync("eth_getTransactionByHash", txHash)
+                .handle((tx, failure) -> failure == null && tx != null && tx.path("from").asText("").equalsIgnoreCase(signer));
     }
 
     private boolean sentBy(String txHash, String signer) {

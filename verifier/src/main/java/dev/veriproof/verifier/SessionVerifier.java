@@ -34,6 +34,7 @@ final class SessionVerifier {
 
     private final JsonRpc rpc;
     private final java.util.Optional<String> expectedContract;
+    private volatile Long chainId;
     private final Memo<JsonNode, Anchor> anchors = new Memo<>(PackageVerifier.REMEMBERED_ANCHORS);
 
     SessionVerifier(JsonRpc rpc, java.util.Optional<String> expectedContract) {
@@ -106,6 +107,15 @@ final class SessionVerifier {
         return failures;
     }
 
+    /** The chain the node serves: asked once (a failed answer is asked again next time). */
+    private long chainId() throws IOException {
+        Long known = chainId;
+        if (known != null) return known;
+        long answer = quantity(rpc.call("eth_chainId")).longValueExact();
+        chainId = answer;
+        return answer;
+    }
+
     private List<String> chainFailures(InclusionProof proof, Anchor anchor) {
         List<String> failures = new ArrayList<>();
         try {
@@ -117,9 +127,12 @@ final class SessionVerifier {
     }
 
     private void checkChain(InclusionProof proof, Anchor anchor, List<String> failures) throws IOException {
-        long chainId = quantity(rpc.call("eth_chainId")).longValueExact();
+        // the receipt and the anchor's block are asked for together; the node's chain is asked once
+        java.util.concurrent.CompletableFuture<JsonNode> receiptAnswer = rpc.callAsync("eth_getTransactionReceipt", anchor.txHash());
+        java.util.concurrent.CompletableFuture<JsonNode> anchorBlock = rpc.callAsync("eth_getBlockByNumber", "0x" + Long.toHexString(anchor.blockNumber()), false);
+        long chainId = chainId();
         if (chainId != anchor.chainId()) failures.add("the node serves chain " + chainId + ", the anchor names chain " + anchor.chainId());
-        JsonNode receipt = rpc.call("eth_getTransactionReceipt", anchor.txHash());
+        JsonNode receipt = JsonRpc.await(receiptAnswer);
         if (receipt == null) {
             failures.add("transaction " + anchor.txHash() + " not found on chain");
             return;
@@ -129,7 +142,7 @@ final class SessionVerifier {
         if (block != anchor.blockNumber()) {
             failures.add("transaction " + anchor.txHash() + " is in block " + block + ", the anchor names block " + anchor.blockNumber());
         }
-        JsonNode blockNode = rpc.call("eth_getBlockByNumber", "0x" + Long.toHexString(block), false);
+        JsonNode blockNode = block == anchor.blockNumber() ? JsonRpc.await(anchorBlock) : rpc.call("eth_getBlockByNumber", "0x" + Long.toHexString(block), false);
         if (blockNode != null) {
             Instant time = Instant.ofEpochSecond(quantity(blockNode.get("timestamp")).longValueExact());
             if (!time.equals(anchor.blockTime())) failures.add("block " + block + " has time " + time + ", the anchor names " + anchor.blockTime());

@@ -90,6 +90,27 @@ class PackageVerifierAnchorsTest {
         assertEquals(0, verify(zip, PackageVerifier.REMEMBERED_ANCHORS));
         assertEquals(BATCHES, count("eth_getTransactionReceipt"));
         assertEquals(BATCHES, count("eth_getTransactionByHash"));
+        assertEquals(1, count("eth_chainId"), "the node's chain is asked once");
+    }
+
+    @Test
+    void aTransactionInAnotherBlockOrABlockOfAnotherTimeFailsEachOfItsBatchsSessions() throws IOException {
+        Path zip = interleavedPackage();
+        String tx1 = "0x" + Hashes.hex(Hashes.sha256("tx1".getBytes(StandardCharsets.UTF_8)));
+        receipts.get(tx1).put("blockNumber", "0x3e7");
+        blockTimes.put(999L, Instant.parse("2030-01-01T00:00:00Z"));
+        blockTimes.put(12L, blockTimes.get(12L).plusSeconds(1));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int exit = new PackageVerifier(new JsonRpc("http://127.0.0.1:" + node.getAddress().getPort()), Optional.of(CONTRACT),
+                Optional.of(KEY.getAddress()), new PrintStream(out, true, StandardCharsets.UTF_8)).verify(zip);
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertEquals(1, exit, text);
+        for (int i = 0; i < SESSIONS_PER_BATCH; i++) {
+            assertTrue(text.contains("FAIL session s-1-" + i + ": transaction " + tx1 + " is in block 999, the anchor names block 11"), text);
+            assertTrue(text.contains("FAIL session s-1-" + i + ": block 999 has time 2030-01-01T00:00:00Z, the anchor names 2026-07-01T00:05:00Z"), text);
+            assertTrue(text.contains("FAIL session s-2-" + i + ": block 12 has time 2026-07-01T00:10:01Z, the anchor names 2026-07-01T00:10:00Z"), text);
+            assertFalse(text.contains("FAIL session s-0-" + i), text);
+        }
     }
 
     @Test
