@@ -6,7 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import dev.veriproof.adapters.Config;
 import dev.veriproof.adapters.Log;
 import dev.veriproof.adapters.aws.AwsClients;
-import dev.veriproof.adapters.dynamo.DynamoAnchorPointers;
+import dev.veriproof.adapters.dynamo.DynamoAnchorBacklog;
 import dev.veriproof.adapters.dynamo.DynamoSessionStore;
 import dev.veriproof.adapters.snapstart.PrimedHandler;
 import dev.veriproof.adapters.telemetry.Telemetry;
@@ -16,20 +16,22 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Puts every stored session into the anchoring backlog: the sessions stream's INSERT of a session creates its small
- * anchoring pointer ({@link DynamoAnchorPointers#enqueue}), a put conditional on its absence, so that at-least-once
- * delivery, replays and retries (even after the session was anchored) change nothing, and ingest's write stays as it
- * is. A record that fails is reported with everything after it (ReportBatchItemFailures).
+ * Puts every stored session into the anchoring backlog: the sessions stream's INSERTs of a batch are listed in one
+ * pending chunk (a few for a large batch; {@link DynamoAnchorBacklog#enqueueAll}), one PutItem instead of one per
+ * session. At-least-once delivery, replays and retries (even after the sessions were anchored) are harmless: a retried
+ * batch rewrites the same chunk, and the run anchors each session once, only while it has no anchored pointer. If the
+ * chunk cannot be written the batch is retried from its first stored session; an unreadable record is retried with
+ * everything after it (ReportBatchItemFailures).
  */
 public final class AnchorBacklogStreamHandler extends PrimedHandler<DynamodbEvent, StreamsEventResponse> {
-    private final DynamoAnchorPointers pointers;
+    private final DynamoAnchorBacklog backlog;
 
     public AnchorBacklogStreamHandler() {
-        this(new DynamoAnchorPointers(AwsClients.dynamoDb(), Config.sessionsTable()));
+        this(new DynamoAnchorBacklog(AwsClients.dynamoDb(), Config.sessionsTable(), Config.governanceTable()));
     }
 
-    AnchorBacklogStreamHandler(DynamoAnchorPointers pointers) {
-        this.pointers = pointers;
+    AnchorBacklogStreamHandler(DynamoAnchorBacklog backlog) {
+        this.backlog = backlog;
     }
 
     /** A stream batch of one removed session: parsed and skipped, as every record that is not a stored session. */
@@ -57,8 +59,13 @@ public final class AnchorBacklogStreamHandler extends PrimedHandler<DynamodbEven
             stored.add(change.get().session().session());
             sequenceNumbers.add(record.getDynamodb().getSequenceNumber());
         }
-        int done = pointers.enqueueAll(stored);
-        String retryFrom = done < stored.size() ? sequenceNumbers.get(done) : unreadable;
+        String retryFrom = unreadable;
+        try {
+            backlog.enqueueAll(stored);
+        } catch (RuntimeException e) {
+            Log.error("pending chunk not written; the stream retries the batch", e, "sessions", stored.size());
+            retryFrom = sequenceNumbers.get(0);
+        }
         if (retryFrom == null) return StreamsEventResponse.builder().withBatchItemFailures(List.of()).build();
         Telemetry.count("StreamRecordsRetried", 1);
         return StreamsEventResponse.builder().withBatchItemFailures(List.of(

@@ -4,7 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import dev.veriproof.adapters.Config;
 import dev.veriproof.adapters.Log;
 import dev.veriproof.adapters.aws.AwsClients;
-import dev.veriproof.adapters.dynamo.DynamoAnchorPointers;
+import dev.veriproof.adapters.dynamo.DynamoAnchorBacklog;
 import dev.veriproof.adapters.dynamo.DynamoAuditLog;
 import dev.veriproof.adapters.dynamo.DynamoAnchorLedger;
 import dev.veriproof.adapters.snapstart.PrimedHandler;
@@ -37,10 +37,10 @@ public final class AnchoringHandler extends PrimedHandler<Map<String, Object>, M
     private final Clock clock;
 
     public AnchoringHandler() {
-        this(new DynamoAnchorPointers(AwsClients.dynamoDb(), Config.sessionsTable()), Clock.systemUTC());
+        this(new DynamoAnchorBacklog(AwsClients.dynamoDb(), Config.sessionsTable(), Config.governanceTable()), Clock.systemUTC());
     }
 
-    private AnchoringHandler(DynamoAnchorPointers sessions, Clock clock) {
+    private AnchoringHandler(DynamoAnchorBacklog sessions, Clock clock) {
         this(new AnchoringRun(sessions,
                 new DynamoAnchorLedger(AwsClients.dynamoDb(), Config.governanceTable()),
                 new DynamoAuditLog(AwsClients.dynamoDb(), Config.governanceTable(), clock),

@@ -2,7 +2,7 @@ package dev.veriproof.anchoring;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.veriproof.adapters.dynamo.DynamoAnchorPointers;
+import dev.veriproof.adapters.dynamo.DynamoAnchorBacklog;
 import dev.veriproof.adapters.dynamo.DynamoAuditLog;
 import dev.veriproof.adapters.dynamo.DynamoSessionStore;
 import dev.veriproof.adapters.dynamo.DynamoAnchorLedger;
@@ -42,7 +42,7 @@ final class AnchoringFixture {
     final String governanceTable;
     final TestClock clock = new TestClock(Instant.parse("2026-11-26T10:00:00Z"));
     final DynamoSessionStore sessions;
-    final DynamoAnchorPointers pointers;
+    final DynamoAnchorBacklog backlog;
     final DynamoAnchorLedger ledger;
     final DynamoAuditLog audit;
     private int received;
@@ -54,7 +54,7 @@ final class AnchoringFixture {
         this.sessionsTable = tables.get("SessionsTable");
         this.governanceTable = tables.get("GovernanceTable");
         this.sessions = new DynamoSessionStore(dynamo, sessionsTable);
-        this.pointers = new DynamoAnchorPointers(dynamo, sessionsTable);
+        this.backlog = new DynamoAnchorBacklog(dynamo, sessionsTable, governanceTable);
         this.ledger = new DynamoAnchorLedger(dynamo, governanceTable);
         this.audit = new DynamoAuditLog(dynamo, governanceTable, clock);
     }
@@ -64,15 +64,23 @@ final class AnchoringFixture {
     }
 
     AnchoringRun run(AnchorChain chain) {
-        return new AnchoringRun(pointers, ledger, audit, chain, clock, SETTINGS);
+        return new AnchoringRun(backlog, ledger, audit, chain, clock, SETTINGS);
     }
 
     /**
      * Writes sessions the way ingest stores them (the attributes anchoring relies on), each received later than the last,
-     * and puts each into the backlog as the sessions stream's consumer does ({@link AnchorBacklogStreamHandler}).
+     * and puts them into the backlog as the sessions stream's consumer does ({@link AnchorBacklogStreamHandler}): one
+     * pending chunk for the call, as for one stream batch.
      */
     List<String> ingest(String tenantId, int count) {
-        List<String> ids = new ArrayList<>();
+        List<StoredSession> batch = store(tenantId, count);
+        backlog.enqueueAll(batch);
+        return batch.stream().map(StoredSession::sessionId).toList();
+    }
+
+    /** Writes sessions as {@link #ingest} does, without putting them into the backlog. */
+    List<StoredSession> store(String tenantId, int count) {
+        List<StoredSession> batch = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             String sessionId = "s-" + tenantId + "-" + (++received);
             ObjectNode record = Json.mapper().createObjectNode();
@@ -87,21 +95,21 @@ final class AnchoringFixture {
                     Hashes.hex(Hashes.leafHash(canonical.getBytes(java.nio.charset.StandardCharsets.UTF_8))), 50, "POOR", Map.of(),
                     receivedAt, "req-" + sessionId, false);
             sessions.putIfAbsent(stored);
-            pointers.enqueue(stored);
-            ids.add(sessionId);
+            batch.add(stored);
         }
-        return ids;
+        return batch;
     }
 
     /**
      * The session as a reader sees it, in the item's terms: the session item's attributes, {@code anchorPending} while
-     * its pointer waits in the backlog, and {@code proof} and {@code anchor} (JSON) once anchored.
+     * it has no anchored pointer, and {@code proof} and {@code anchor} (JSON) once anchored.
      */
     Map<String, AttributeValue> item(String tenantId, String sessionId) {
         Map<String, AttributeValue> item = new java.util.HashMap<>(dynamo.getItem(b -> b.tableName(sessionsTable).consistentRead(true)
                 .key(Map.of("pk", s("S#" + tenantId + "#" + sessionId)))).item());
         item.remove("anchorPending");
-        if (pointer(tenantId, sessionId).containsKey("anchorPending")) item.put("anchorPending", s("PENDING"));
+        Map<String, AttributeValue> pointer = pointer(tenantId, sessionId);
+        if (pointer == null || !pointer.containsKey("batchId")) item.put("anchorPending", s("PENDING"));
         sessions.view(tenantId, sessionId).ifPresent(view -> {
             view.proof().ifPresent(proof -> item.put("proof", s(proof.toJson().toString())));
             view.anchor().ifPresent(anchor -> item.put("anchor", s(anchor.toJson().toString())));
@@ -113,6 +121,12 @@ final class AnchoringFixture {
     Map<String, AttributeValue> pointer(String tenantId, String sessionId) {
         return dynamo.getItem(b -> b.tableName(sessionsTable).consistentRead(true)
                 .key(Map.of("pk", s("A#" + tenantId + "#" + sessionId)))).item();
+    }
+
+    /** How many pending chunks wait in the backlog. */
+    int chunks() {
+        return dynamo.scan(b -> b.tableName(governanceTable).filterExpression("begins_with(pk, :p)")
+                .expressionAttributeValues(Map.of(":p", s("ANCHOR#PENDING#")))).items().size();
     }
 
     /** The verifier's input for a stored session: {sessionId, record, leafHash, proof, anchor}. */

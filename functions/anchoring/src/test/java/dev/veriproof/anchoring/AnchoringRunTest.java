@@ -115,7 +115,7 @@ class AnchoringRunTest {
         fixture.ingest("demo", 2);
         Map<String, Object> event = Json.mapper().readValue(
                 dev.veriproof.local.CloudFormationTemplate.locate().getParent().resolve("events/schedule/anchoring.json").toFile(), Map.class);
-        AnchoringHandler handler = new AnchoringHandler(fixture.run(chain), fixture.pointers::oldestPendingSince, fixture.clock);
+        AnchoringHandler handler = new AnchoringHandler(fixture.run(chain), fixture.backlog::oldestPendingSince, fixture.clock);
         LocalLambdaContext context = new LocalLambdaContext("AnchoringFunction");
         Map<String, Object>[] summary = new Map[1];
         EmfOutput emf = EmfOutput.capture(() -> summary[0] = handler.handleRequest(event, context));
@@ -141,7 +141,7 @@ class AnchoringRunTest {
         fixture.ingest("acme", 3);
         fixture.clock.advance(Duration.ofMinutes(30));
         node.stop();
-        AnchoringHandler handler = new AnchoringHandler(fixture.run(chain), fixture.pointers::oldestPendingSince, fixture.clock);
+        AnchoringHandler handler = new AnchoringHandler(fixture.run(chain), fixture.backlog::oldestPendingSince, fixture.clock);
         EmfOutput emf = EmfOutput.capture(() -> handler.handleRequest(Map.of(), new LocalLambdaContext("AnchoringFunction")));
         assertEquals(1, emf.sum("ChainFailures"));
         assertEquals(0, emf.sum("SessionsAnchored"));
@@ -156,14 +156,14 @@ class AnchoringRunTest {
         AnchoringRun.Settings twoBlocks = new AnchoringRun.Settings(10_000, 2, Duration.ofSeconds(2),
                 Duration.ofMinutes(20), Duration.ofMinutes(5), Duration.ofHours(1));
         long nonce = chain.minedNonce();
-        AnchoringRun.Result unconfirmed = new AnchoringRun(fixture.pointers, fixture.ledger, fixture.audit, chain, fixture.clock, twoBlocks).run();
+        AnchoringRun.Result unconfirmed = new AnchoringRun(fixture.backlog, fixture.ledger, fixture.audit, chain, fixture.clock, twoBlocks).run();
         assertEquals(Outcome.FAILED, unconfirmed.outcome());
         assertTrue(unconfirmed.failure().orElse("").contains("not confirmed"), unconfirmed.failure().orElse(""));
         assertFalse(fixture.item("acme", ids.get(0)).containsKey("anchor"), "mined but not yet buried: no proof yet");
 
         mineOneBlock();
         fixture.clock.advance(Duration.ofMinutes(6));
-        AnchoringRun.Result confirmed = new AnchoringRun(fixture.pointers, fixture.ledger, fixture.audit, chain, fixture.clock, twoBlocks).run();
+        AnchoringRun.Result confirmed = new AnchoringRun(fixture.backlog, fixture.ledger, fixture.audit, chain, fixture.clock, twoBlocks).run();
         assertEquals(Outcome.ANCHORED, confirmed.outcome(), confirmed.failure().orElse(""));
         assertEquals(3, confirmed.sessions());
         assertEquals(nonce + 1, chain.minedNonce(), "the same transaction, not a second one");
@@ -308,7 +308,7 @@ class AnchoringRunTest {
                 java.util.Set.of("PutItem", "UpdateItem", "DeleteItem", "TransactWriteItems", "Query", "BatchGetItem", "BatchWriteItem", "GetItem"), 2);
         long nonceBefore = chain.minedNonce();
         try (software.amazon.awssdk.services.dynamodb.DynamoDbClient throttled = aws.client(throttle)) {
-            AnchoringRun run = new AnchoringRun(new dev.veriproof.adapters.dynamo.DynamoAnchorPointers(throttled, fixture.sessionsTable),
+            AnchoringRun run = new AnchoringRun(new dev.veriproof.adapters.dynamo.DynamoAnchorBacklog(throttled, fixture.sessionsTable, fixture.governanceTable),
                     new DynamoAnchorLedger(throttled, fixture.governanceTable),
                     new dev.veriproof.adapters.dynamo.DynamoAuditLog(throttled, fixture.governanceTable, fixture.clock), chain, fixture.clock,
                     AnchoringFixture.SETTINGS);
@@ -349,32 +349,103 @@ class AnchoringRunTest {
     }
 
     @org.junit.jupiter.params.ParameterizedTest(name = "crash after {0} of 5 pointers")
-    @org.junit.jupiter.params.provider.ValueSource(ints = {0, 2})
+    @org.junit.jupiter.params.provider.ValueSource(ints = {0, 2, 5})
     void aCrashWhileRecordingPlacementsIsCompletedWithoutAnchoringAnySessionTwice(int before) {
         List<String> ids = fixture.ingest("acme", 5);
         long nonceBefore = chain.minedNonce();
-        dev.veriproof.core.anchoring.PendingSessions real = fixture.pointers;
+        dev.veriproof.core.anchoring.PendingSessions real = fixture.backlog;
         dev.veriproof.core.anchoring.PendingSessions crashes = new dev.veriproof.core.anchoring.PendingSessions() {
             @Override public List<dev.veriproof.core.anchoring.PendingLeaf> oldestPending(int limit) {
                 return real.oldestPending(limit);
             }
             @Override public int recordAnchored(List<AnchoredLeaf> leaves, Anchor anchor) {
-                // the batch item is written first, then the pointers: the crash comes after `before` of them
-                real.recordAnchored(leaves.subList(0, before), anchor);
+                // the batch item is written first, then the pointers, then the chunk is deleted: the crash comes after
+                // `before` pointers (5: all of them, the chunk not yet deleted)
+                if (before < 5) real.recordAnchored(leaves.subList(0, before), anchor);
+                else new dev.veriproof.adapters.dynamo.DynamoAnchorPointers(fixture.dynamo, fixture.sessionsTable).recordAnchored(leaves, anchor);
                 throw new CrashInjected();
             }
         };
         assertThrows(CrashInjected.class, () -> new AnchoringRun(crashes, fixture.ledger, fixture.audit, chain, fixture.clock, AnchoringFixture.SETTINGS).run());
         for (int i = before; i < ids.size(); i++) assertTrue(fixture.item("acme", ids.get(i)).containsKey("anchorPending"));
+        assertEquals(1, fixture.chunks(), "the chunk stays until all its sessions are placed");
         fixture.clock.advance(Duration.ofMinutes(21));
-        AnchoringRun.Result completed = fixture.run(chain).run();
+        // finished by a new environment (nothing of the dead run in memory): facts from the session items
+        dev.veriproof.adapters.dynamo.DynamoAnchorBacklog fresh = new dev.veriproof.adapters.dynamo.DynamoAnchorBacklog(
+                fixture.dynamo, fixture.sessionsTable, fixture.governanceTable);
+        AnchoringRun.Result completed = new AnchoringRun(fresh, fixture.ledger, fixture.audit, chain, fixture.clock, AnchoringFixture.SETTINGS).run();
         assertEquals(Outcome.ANCHORED, completed.outcome());
         assertEquals(5 - before, completed.sessions(), "only those not yet recorded");
         assertEquals(nonceBefore + 1, chain.minedNonce());
+        assertEquals(0, fixture.chunks(), "read by the completing run, all placed: deleted");
+        String txHash = Anchor.fromJson(Json.parse(fixture.item("acme", ids.get(0)).get("anchor").s())).txHash();
         for (String id : ids) {
-            assertTrue(fixture.item("acme", id).containsKey("anchor"));
+            assertEquals(txHash, Anchor.fromJson(Json.parse(fixture.item("acme", id).get("anchor").s())).txHash());
             assertFalse(fixture.item("acme", id).containsKey("anchorPending"));
+            assertEquals("loan-review", fixture.pointer("acme", id).get("applicationId").s());
         }
+        fixture.clock.advance(Duration.ofMinutes(1));
+        assertEquals(Outcome.NOTHING_PENDING, fixture.run(chain).run().outcome());
+    }
+
+    @Test
+    void aCrashAfterTheChunkIsWrittenAndBeforeTheStreamMovesOnWritesItAgain_andEachSessionIsAnchoredOnce() {
+        List<dev.veriproof.core.ingest.StoredSession> stored = fixture.store("acme", 4);
+        fixture.backlog.enqueueAll(stored); // written, then the consumer dies before its batch is checkpointed
+        fixture.backlog.enqueueAll(stored); // the stream delivers the batch again
+        fixture.backlog.enqueueAll(stored.subList(2, 4)); // and a bisected retry of its second half
+        AnchoringRun.Result result = fixture.run(chain).run();
+        assertEquals(Outcome.ANCHORED, result.outcome(), result.failure().orElse(""));
+        assertEquals(4, result.sessions());
+        InclusionProof proof = InclusionProof.fromJson(Json.parse(fixture.item("acme", stored.get(3).sessionId()).get("proof").s()));
+        assertEquals(5, proof.treeSize(), "four sessions and the tenant's header: none twice");
+        assertEquals(0, fixture.chunks());
+    }
+
+    @Test
+    void sessionsPendingInTheOldFormsAreAnchoredWithTheNewOnes_eachCountedOnceByTheStream(LocalAws aws) {
+        List<String> chunked = fixture.ingest("acme", 2);
+        List<dev.veriproof.core.ingest.StoredSession> old = fixture.store("acme", 2);
+        // a pending pointer written by the backlog consumer before chunks
+        dev.veriproof.core.ingest.StoredSession pointed = old.get(0);
+        fixture.dynamo.putItem(b -> b.tableName(fixture.sessionsTable).item(Map.of(
+                "pk", AnchoringFixture.s("A#acme#" + pointed.sessionId()), "applicationId", AnchoringFixture.s("loan-review"),
+                "day", AnchoringFixture.s("2026-11-26"), "leafHash", AnchoringFixture.s(pointed.leafHash()),
+                "anchorPending", AnchoringFixture.s("P#05"), "pendingKey", AnchoringFixture.s(pointed.receivedAt() + "#acme#" + pointed.sessionId()))));
+        // a session item stored before pointers, waiting in the old shared partition
+        dev.veriproof.core.ingest.StoredSession legacy = old.get(1);
+        fixture.dynamo.updateItem(b -> b.tableName(fixture.sessionsTable).key(Map.of("pk", AnchoringFixture.s("S#acme#" + legacy.sessionId())))
+                .updateExpression("SET anchorPending = :p, pendingKey = :k")
+                .expressionAttributeValues(Map.of(":p", AnchoringFixture.s("PENDING"), ":k", AnchoringFixture.s(legacy.receivedAt() + "#S#acme#" + legacy.sessionId()))));
+
+        AnchoringRun.Result result = fixture.run(chain).run();
+        assertEquals(Outcome.ANCHORED, result.outcome(), result.failure().orElse(""));
+        assertEquals(4, result.sessions());
+        List<String> all = new ArrayList<>(chunked);
+        all.add(pointed.sessionId());
+        all.add(legacy.sessionId());
+        ArrayNode evidence = Json.mapper().createArrayNode();
+        for (String id : all) {
+            assertFalse(fixture.item("acme", id).containsKey("anchorPending"), id);
+            evidence.add(fixture.evidence("acme", id));
+        }
+        assertEquals(0, fixture.chunks());
+        assertTrue(fixture.backlog.oldestPendingSince().isEmpty());
+
+        List<software.amazon.awssdk.services.dynamodb.model.Record> records = dev.veriproof.local.LambdaStreamEvents.read(fixture.dynamo,
+                aws.streamsClient(), fixture.sessionsTable, r -> r.dynamodb().keys().get("pk").s().startsWith("A#acme#"));
+        List<String> anchoredChanges = dev.veriproof.local.LambdaStreamEvents.event(records, "arn:aws:dynamodb:us-east-1:000000000000:table/SessionsTable/stream/local")
+                .getRecords().stream().map(dev.veriproof.adapters.dynamo.DynamoSessionStore::change).flatMap(Optional::stream)
+                .filter(c -> c.kind() == dev.veriproof.adapters.dynamo.DynamoSessionStore.Change.Kind.ANCHORED)
+                .map(dev.veriproof.adapters.dynamo.DynamoSessionStore.Change::sessionId).sorted().toList();
+        assertEquals(all.stream().sorted().toList(), anchoredChanges, "one ANCHORED change per session: inserts, and the old pointer's modify");
+        Verification verification;
+        try {
+            verification = verify(evidence);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+        assertEquals(0, verification.exit, verification.output);
     }
 
     @Test

@@ -134,7 +134,7 @@ class TenantBatchChainTest {
             }
         };
         assertThrows(AnchoringRunTest.CrashInjected.class,
-                () -> new AnchoringRun(fixture.pointers, crashes, audit, chain, fixture.clock, AnchoringFixture.SETTINGS).run());
+                () -> new AnchoringRun(fixture.backlog, crashes, audit, chain, fixture.clock, AnchoringFixture.SETTINGS).run());
         assertTrue(fixture.ledger.openBatch().isPresent());
         assertEquals(Map.of(), fixture.ledger.tenantHeads(List.of("acme")), "the head moves only when the batch completes");
         fixture.clock.advance(Duration.ofMinutes(21));
@@ -155,7 +155,7 @@ class TenantBatchChainTest {
     @Test
     void aBatchLeftOpenByTheFormerFormatIsCompletedAsFormat1_itsProofsVerifyWithoutHeaders() {
         List<String> ids = fixture.ingest("acme", 3);
-        List<byte[]> leaves = ids.stream().map(id -> Hashes.fromHex(fixture.pointer("acme", id).get("leafHash").s())).toList();
+        List<byte[]> leaves = ids.stream().map(id -> Hashes.fromHex(fixture.item("acme", id).get("leafHash").s())).toList();
         byte[] root = MerkleTree.of(leaves).root();
         Instant prepared = fixture.clock.instant();
         String batchId = AnchorBatch.batchIdFor(AnchorBatch.SESSIONS_ONLY, root, prepared);

@@ -11,7 +11,7 @@ import dev.veriproof.adapters.dynamo.DynamoIncidentStore;
 import dev.veriproof.adapters.dynamo.DynamoPlanStore;
 import dev.veriproof.adapters.dynamo.DynamoReviewStore;
 import dev.veriproof.adapters.dynamo.DynamoRollupStore;
-import dev.veriproof.adapters.dynamo.DynamoAnchorPointers;
+import dev.veriproof.adapters.dynamo.DynamoAnchorBacklog;
 import dev.veriproof.adapters.dynamo.DynamoSessionStore;
 import dev.veriproof.anchoring.Web3jAnchorChain;
 import dev.veriproof.chain.Web3jSigner;
@@ -201,7 +201,7 @@ class EvidenceExportTest {
                     Hashes.hex(Hashes.leafHash(canonical.getBytes(StandardCharsets.UTF_8))), score, score >= 80 ? "GOOD" : "FAIR",
                     Map.of("guardrails", 20), Instant.parse(startedAt).plusSeconds(1), "req-" + id, false);
             sessions.putIfAbsent(stored);
-            new DynamoAnchorPointers(dynamo, sessionsTable).enqueue(stored); // as the sessions stream's consumer does
+            new DynamoAnchorBacklog(dynamo, sessionsTable, governanceTable).enqueue(stored); // as the sessions stream's consumer does
             Session session = ((Validation.Valid) SessionValidator.validate(record, CLOCK.instant())).session();
             LocalDate day = LocalDate.parse(startedAt.substring(0, 10));
             rollups.applyOnce(tenant, app, day, List.of(new RollupStore.Counted("COUNTED#" + tenant + "#" + id, Contribution.ofSession(session, score))),
@@ -218,7 +218,7 @@ class EvidenceExportTest {
         }
 
         void anchor() {
-            AnchoringRun.Result result = new AnchoringRun(new DynamoAnchorPointers(dynamo, sessionsTable), new DynamoAnchorLedger(dynamo, governanceTable),
+            AnchoringRun.Result result = new AnchoringRun(new DynamoAnchorBacklog(dynamo, sessionsTable, governanceTable), new DynamoAnchorLedger(dynamo, governanceTable),
                     new dev.veriproof.adapters.dynamo.DynamoAuditLog(dynamo, governanceTable, Clock.systemUTC()),
                     new Web3jAnchorChain(chain.rpcUrl(), LocalChain.CHAIN_ID, contract, Credentials.create(LocalChain.DEV_PRIVATE_KEY)),
                     Clock.systemUTC(), new AnchoringRun.Settings(10_000, 1, Duration.ofSeconds(20), Duration.ofMinutes(20),

@@ -135,11 +135,10 @@ class AggregationStreamHandlerTest {
                 .collect(Collectors.toMap(r -> r.day().toString(), r -> new TreeMap<>(r.counters()), (a, b) -> a, TreeMap::new));
     }
 
-    /** As anchoring does it: the session's pointer enters the backlog (stream consumer), then a run places it in a batch. */
+    /** As anchoring does it: a run places the session in a batch and creates its anchored pointer. */
     private void markAnchored(String sessionId) {
         DynamoAnchorPointers pointers = new DynamoAnchorPointers(aws.client(), aws.tableName("SessionsTable"));
         StoredSession stored = sessions.find(tenant, sessionId).orElseThrow();
-        pointers.enqueue(stored);
         pointers.recordAnchored(List.of(new PendingSessions.AnchoredLeaf(new PendingLeaf(tenant, sessionId, stored.leafHash()),
                         MerkleTree.of(List.of(new byte[32])).proof(0))),
                 new Anchor(31337, "0x" + "0".repeat(39) + "1", "0x" + "ab".repeat(32), 7, Instant.parse("2026-11-26T10:00:00Z"),
@@ -230,7 +229,7 @@ class AggregationStreamHandlerTest {
     }
 
     @Test
-    void anchoringCountsOnceFromThePointersModifyRecord_evenBesideARecordOfTheAnchoringBeforePointers() {
+    void anchoringCountsOnceFromTheAnchoredPointersInsert_evenBesideRecordsOfTheAnchoringBeforeChunksAndBeforePointers() {
         store("a1", "app", "2026-11-26T09:00:00Z", 90, "");
         store("a2", "app", "2026-11-26T09:01:00Z", 90, "");
         markAnchored("a1");
@@ -238,9 +237,9 @@ class AggregationStreamHandlerTest {
                 .key(Map.of("pk", AttributeValue.builder().s("S#" + tenant + "#a2").build()))
                 .updateExpression("SET reviewed = :t").expressionAttributeValues(Map.of(":t", AttributeValue.builder().bool(true).build())));
         List<Record> records = myRecords();
-        assertEquals(5, records.size(), "two sessions, a1's pointer inserted and anchored, a2 changed");
+        assertEquals(4, records.size(), "two sessions, a1's anchored pointer inserted, a2 changed");
         deliver(handler, records);
-        deliver(handler, records.subList(2, 5));
+        deliver(handler, records.subList(2, 4));
         deliver(handler, records);
         Map<String, Long> today = rollupsOf("app").get("2026-11-26");
         assertEquals(2, today.get("sessions"));
@@ -251,6 +250,21 @@ class AggregationStreamHandlerTest {
                 .key(Map.of("pk", AttributeValue.builder().s("S#" + tenant + "#a1").build())).updateExpression("REMOVE anchorPending"));
         deliver(handler, myRecords());
         assertEquals(1, rollupsOf("app").get("2026-11-26").get("anchored"), "the same session counts once");
+
+        // records of the anchoring before pending chunks: a pending pointer inserted (no change), then rewritten anchored
+        Map<String, AttributeValue> pending = new java.util.HashMap<>(Map.of("pk", AttributeValue.fromS("A#" + tenant + "#a2"),
+                "applicationId", AttributeValue.fromS("app"), "day", AttributeValue.fromS("2026-11-26"), "leafHash", AttributeValue.fromS("00".repeat(32)),
+                "anchorPending", AttributeValue.fromS("P#01"), "pendingKey", AttributeValue.fromS("2026-11-26T09:01:00Z#" + tenant + "#a2")));
+        aws.client().putItem(r -> r.tableName(aws.tableName("SessionsTable")).item(pending));
+        deliver(handler, myRecords());
+        assertEquals(1, rollupsOf("app").get("2026-11-26").get("anchored"), "a pending pointer is no anchoring");
+        pending.remove("anchorPending");
+        pending.remove("pendingKey");
+        pending.put("batchId", AttributeValue.fromS("ab".repeat(32)));
+        aws.client().putItem(r -> r.tableName(aws.tableName("SessionsTable")).item(pending));
+        deliver(handler, myRecords());
+        deliver(handler, myRecords());
+        assertEquals(2, rollupsOf("app").get("2026-11-26").get("anchored"), "its MODIFY counts a2 once");
     }
 
     @Test

@@ -92,8 +92,8 @@ final class LocalChainService implements AutoCloseable {
     private volatile Runnable beforeRun = () -> { };
 
     /**
-     * What each run waits for first: the sessions stream delivered, so that every session stored so far has its
-     * anchoring pointer (on AWS the backlog consumer follows the stream within seconds; the schedule is a minute).
+     * What each run waits for first: the sessions stream delivered, so that every session stored so far is listed in a
+     * pending chunk (on AWS the backlog consumer follows the stream within seconds; the schedule is a minute).
      */
     void beforeEachRun(Runnable action) {
         this.beforeRun = action;

@@ -28,9 +28,11 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 import software.amazon.awssdk.services.dynamodb.model.Delete;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.Update;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
  * The anchoring run's records in the governance table, outside every tenant's partition:
@@ -182,8 +184,21 @@ public final class DynamoAnchorLedger implements AnchorLedger, TenantBatches {
 
     @Override
     public void completeBatch(AnchorBatch batch, Anchor anchor, List<TenantBatch> tenants, Instant at) {
+        // the tenants' parts 25 a BatchWriteItem (a request costs more than a small item), then each head once they are all there
+        List<Map<String, AttributeValue>> parts = new ArrayList<>();
+        for (TenantBatch tenant : tenants) parts.addAll(tenantBatchItems(batch, tenant));
+        List<List<Map<String, AttributeValue>>> calls = new ArrayList<>();
+        for (int from = 0; from < parts.size(); from += 25) calls.add(parts.subList(from, Math.min(from + 25, parts.size())));
+        DynamoAnchorPointers.parallel(calls, call -> {
+            Map<String, List<WriteRequest>> put = Map.of(table, call.stream()
+                    .map(item -> WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build()).toList());
+            while (!put.isEmpty()) {
+                Map<String, List<WriteRequest>> putting = put;
+                put = dynamo.batchWriteItem(b -> b.requestItems(putting)).unprocessedItems();
+            }
+            return null;
+        });
         DynamoAnchorPointers.parallel(tenants, tenant -> {
-            recordTenantBatch(batch, tenant);
             advanceHead(tenant);
             return null;
         });
@@ -194,7 +209,7 @@ public final class DynamoAnchorLedger implements AnchorLedger, TenantBatches {
         return "ANCHOR#TENANT#" + tenantId;
     }
 
-    private void recordTenantBatch(AnchorBatch batch, TenantBatch tenant) {
+    private static List<Map<String, AttributeValue>> tenantBatchItems(AnchorBatch batch, TenantBatch tenant) {
         TenantHeader header = tenant.header();
         String pk = tenantPk(header.tenant());
         Map<String, AttributeValue> item = new HashMap<>();
@@ -206,8 +221,7 @@ public final class DynamoAnchorLedger implements AnchorLedger, TenantBatches {
         item.put("headerProof", s(tenant.headerProof().toJson().toString()));
         item.put("anchor", s(tenant.anchor().toJson().toString()));
         item.put("sessionOffset", n(tenant.sessionOffset()));
-        dynamo.putItem(b -> b.tableName(table).item(item));
-        dynamo.putItem(b -> b.tableName(table).item(Map.of("pk", s(pk), "sk", s("BATCHID#" + batch.batchId()), "seq", n(header.seq()))));
+        return List.of(item, Map.of("pk", s(pk), "sk", s("BATCHID#" + batch.batchId()), "seq", n(header.seq())));
     }
 
     /** The head moves from the header's predecessor to the header, once; finding it at the header already is a repeat. */

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -40,28 +41,28 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
- * Where anchoring keeps its per-session state, in the sessions table but apart from the large session item, so that
+ * The anchoring pointers and batch items, in the sessions table but apart from the large session item, so that
  * anchoring never rewrites a session (docs/anchoring.md):
  * <ul>
- *   <li>{@code A#<tenant>#<sessionId>}, the session's anchoring pointer (one write unit: under 1 KB; a session id
- *       has no {@code #}, so the key names tenant and session): {@code applicationId}, {@code day} (UTC day of
- *       startedAt); while pending {@code leafHash}, {@code anchorPending} = {@code P#00}..{@code P#15} (a shard chosen
- *       from the session's key) and {@code pendingKey} = {@code <receivedAt>#<tenant>#<sessionId>}, which put it in
- *       the sparse {@code pending-anchor} index; once anchored {@code batchId}, {@code leafIndex} and
- *       {@code auditPath} (the RFC 9162 audit path, 32 bytes a hash, leaf upward) instead. Created from the sessions stream's INSERT by
- *       a put conditional on its absence, so a replayed record, even after anchoring, changes nothing; its MODIFY that
- *       removes {@code anchorPending} is the stream's ANCHORED change.</li>
+ *   <li>{@code A#<tenant>#<sessionId>}, the session's anchoring pointer, created once by the anchoring run when the
+ *       session is placed in an anchored batch (one write unit: under 1 KB, no index entry; a session id has no
+ *       {@code #}, so the key names tenant and session): {@code applicationId}, {@code day} (UTC day of startedAt),
+ *       {@code batchId}, {@code leafIndex} and {@code auditPath} (the RFC 9162 audit path, 32 bytes a hash, leaf
+ *       upward). Its existence says that the session is anchored; its INSERT is the stream's ANCHORED change. Until then
+ *       the session waits in a pending chunk ({@link DynamoAnchorBacklog}).</li>
  *   <li>{@code B#<batchId>}: the anchored batch's {@code root}, {@code treeSize} and {@code anchor} (JSON), written
  *       once per batch before any pointer names it.</li>
  * </ul>
- * Sessions anchored before pointers existed carry {@code anchor} and {@code proof} on their own item (see
- * {@link DynamoSessionStore}); the old backlog partition {@code PENDING} of the index is moved onto pointers by
- * {@link #oldestPending}.
+ * Older forms still read: a <em>pending</em> pointer written by the backlog consumer before chunks ({@code leafHash},
+ * {@code anchorPending} = {@code P#00}..{@code P#15}, {@code pendingKey} = {@code <receivedAt>#<tenant>#<sessionId>}: in
+ * the sparse {@code pending-anchor} index), rewritten whole once its session is anchored (its MODIFY that removes
+ * {@code anchorPending} is then the ANCHORED change); and sessions anchored before pointers, which carry {@code anchor}
+ * and {@code proof} on their own item (see {@link DynamoSessionStore}).
  */
-public final class DynamoAnchorPointers implements PendingSessions {
+public final class DynamoAnchorPointers {
     static final String POINTER_PREFIX = "A#";
     static final String BATCH_PREFIX = "B#";
-    static final int SHARDS = 16;
+    static final int LEGACY_SHARDS = 16;
     /** Concurrent requests of one call (reading the shards, writing the pointers of a batch). */
     static final int PARALLELISM = 16;
 
@@ -71,7 +72,7 @@ public final class DynamoAnchorPointers implements PendingSessions {
     private static final String LEAF_HASH = "leafHash";
     static final String ANCHOR_PENDING = "anchorPending";
     static final String PENDING_KEY = "pendingKey";
-    private static final String BATCH = "batchId";
+    static final String BATCH = "batchId";
     private static final String LEAF_INDEX = "leafIndex";
     private static final String AUDIT_PATH = "auditPath";
     private static final String ROOT = "root";
@@ -90,57 +91,20 @@ public final class DynamoAnchorPointers implements PendingSessions {
         this.table = table;
     }
 
+    String table() {
+        return table;
+    }
+
     /** A session's place in an anchored batch: what its proof answer is made of. */
     public record Placement(InclusionProof proof, Anchor anchor) {}
 
+    /** What an anchored pointer names besides the batch: the session's application and UTC day (for aggregation). */
+    public record SessionFacts(String applicationId, LocalDate day) {}
+
+    /** A session still waiting in the old form, a pending pointer: its leaf, when it was received, and its facts. */
+    record LegacyPending(PendingLeaf leaf, Instant receivedAt, SessionFacts facts) {}
+
     private record AnchoredBatch(String root, long treeSize, Anchor anchor) {}
-
-    // ---- entering the backlog ----
-
-    /** Creates the session's pointer, pending, unless it exists (anchored or not); true when created now. */
-    public boolean enqueue(StoredSession session) {
-        return enqueue(session.tenantId(), session.sessionId(), session.applicationId(),
-                session.startedAt().atOffset(ZoneOffset.UTC).toLocalDate(), session.leafHash(), session.receivedAt());
-    }
-
-    /**
-     * {@link #enqueue} for many sessions, in parallel; answers how many of them, from the first, are done: all of them,
-     * or up to the first that failed (its error logged), from which a stream batch is retried.
-     */
-    public int enqueueAll(List<StoredSession> sessions) {
-        List<RuntimeException> errors = parallel(sessions, session -> {
-            try {
-                enqueue(session);
-                return (RuntimeException) null;
-            } catch (RuntimeException e) {
-                return e;
-            }
-        });
-        for (int i = 0; i < errors.size(); i++) {
-            if (errors.get(i) != null) {
-                Log.error("anchoring pointer not written; the stream retries it", errors.get(i),
-                        "tenantId", sessions.get(i).tenantId(), "sessionId", sessions.get(i).sessionId());
-                return i;
-            }
-        }
-        return sessions.size();
-    }
-
-    private boolean enqueue(String tenantId, String sessionId, String applicationId, LocalDate day, String leafHash, Instant receivedAt) {
-        Map<String, AttributeValue> item = new HashMap<>();
-        item.put(PK, s(pointerKey(tenantId, sessionId)));
-        item.put(APPLICATION, s(applicationId));
-        item.put(DAY, s(day.toString()));
-        item.put(LEAF_HASH, s(leafHash));
-        item.put(ANCHOR_PENDING, s(shard(tenantId, sessionId)));
-        item.put(PENDING_KEY, s(receivedAt + "#" + tenantId + "#" + sessionId));
-        try {
-            dynamo.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(" + PK + ")"));
-            return true;
-        } catch (ConditionalCheckFailedException e) {
-            return false;
-        }
-    }
 
     static String pointerKey(String tenantId, String sessionId) {
         return POINTER_PREFIX + tenantId + "#" + sessionId;
@@ -152,67 +116,63 @@ public final class DynamoAnchorPointers implements PendingSessions {
         return new String[] {pointerKey.substring(POINTER_PREFIX.length(), split), pointerKey.substring(split + 1)};
     }
 
-    static String shard(String tenantId, String sessionId) {
-        return String.format("P#%02d", Math.floorMod((tenantId + "#" + sessionId).hashCode(), SHARDS));
-    }
-
-    private static List<String> shards() {
+    private static List<String> legacyShards() {
         List<String> shards = new ArrayList<>();
-        for (int i = 0; i < SHARDS; i++) shards.add(String.format("P#%02d", i));
+        for (int i = 0; i < LEGACY_SHARDS; i++) shards.add(String.format("P#%02d", i));
         return shards;
     }
 
-    // ---- the backlog ----
+    // ---- which sessions are anchored ----
 
     /**
-     * Reads the shards of the sparse index in parallel, each up to its share of {@code limit} (a shard with fewer
-     * leaves its share to the others), then re-reads every candidate consistently (the index lags the table: a
-     * session anchored a moment ago must not be anchored again) and orders them by {@code pendingKey} (received
-     * time first).
+     * Which of the given sessions (keys {@code tenant#sessionId}) have a pointer that names a batch, and which have
+     * none, read consistently: a session placed a moment ago must not be anchored again.
      */
-    @Override
-    public List<PendingLeaf> oldestPending(int limit) {
-        moveLegacyBacklog(limit);
-        Map<String, Map<String, AttributeValue>> cursors = new HashMap<>();
-        List<String> open = new ArrayList<>(shards());
-        List<String> candidates = new ArrayList<>();
-        while (!open.isEmpty() && candidates.size() < limit) {
-            int share = Math.max(1, (limit - candidates.size() + open.size() - 1) / open.size());
-            List<ShardPage> pages = parallel(open, shard -> readShard(shard, cursors.get(shard), share));
-            List<String> stillOpen = new ArrayList<>();
-            for (int i = 0; i < open.size(); i++) {
-                ShardPage page = pages.get(i);
-                candidates.addAll(page.keys);
-                if (page.next != null) {
-                    cursors.put(open.get(i), page.next);
-                    stillOpen.add(open.get(i));
-                }
-            }
-            open = stillOpen;
+    Pointers pointersOf(Collection<String> sessionKeys) {
+        List<String> keys = sessionKeys.stream().map(k -> POINTER_PREFIX + k).toList();
+        Set<String> anchored = new HashSet<>();
+        Set<String> absent = new HashSet<>(sessionKeys);
+        for (Map<String, AttributeValue> item : read(keys, String.join(", ", PK, BATCH), true)) {
+            String key = item.get(PK).s().substring(POINTER_PREFIX.length());
+            absent.remove(key);
+            if (item.containsKey(BATCH)) anchored.add(key);
         }
-        List<Map<String, AttributeValue>> pending = new ArrayList<>();
-        for (Map<String, AttributeValue> item : consistentRead(candidates, String.join(", ", PK, LEAF_HASH,
-                ANCHOR_PENDING, PENDING_KEY, BATCH))) {
+        return new Pointers(anchored, absent);
+    }
+
+    /** Of some sessions (keys {@code tenant#sessionId}): those with an anchored pointer, and those with no pointer at all. */
+    record Pointers(Set<String> anchored, Set<String> absent) {}
+
+    // ---- the old backlog: pending pointers ----
+
+    /**
+     * Pending pointers written before pending chunks, read from the shards of the sparse index (each up to its share
+     * of {@code limit}), then re-read consistently (the index lags the table); an anchored pointer found back in the
+     * index leaves it and is never anchored again.
+     */
+    List<LegacyPending> legacyPending(int limit) {
+        List<String> candidates = new ArrayList<>();
+        int share = Math.max(1, (limit + LEGACY_SHARDS - 1) / LEGACY_SHARDS);
+        parallel(legacyShards(), shard -> readShard(shard, share)).forEach(candidates::addAll);
+        List<LegacyPending> pending = new ArrayList<>();
+        for (Map<String, AttributeValue> item : read(candidates, null, true)) {
             if (!item.containsKey(ANCHOR_PENDING) || !item.containsKey(PENDING_KEY)) continue;
             if (item.containsKey(BATCH)) {
                 leaveIndex(item.get(PK).s()); // anchored, yet back in the index (a writer restored it): never re-anchor it
-            } else {
-                pending.add(item);
+                continue;
             }
+            String[] named = named(item.get(PK).s());
+            String pendingKey = item.get(PENDING_KEY).s();
+            pending.add(new LegacyPending(new PendingLeaf(named[0], named[1], item.get(LEAF_HASH).s()),
+                    Instant.parse(pendingKey.substring(0, pendingKey.indexOf('#'))),
+                    new SessionFacts(item.get(APPLICATION).s(), LocalDate.parse(item.get(DAY).s()))));
         }
-        pending.sort(Comparator.comparing(item -> item.get(PENDING_KEY).s()));
-        return pending.stream().limit(limit)
-                .map(item -> {
-                    String[] named = named(item.get(PK).s());
-                    return new PendingLeaf(named[0], named[1], item.get(LEAF_HASH).s());
-                }).toList();
+        return pending;
     }
 
-    private record ShardPage(List<String> keys, Map<String, AttributeValue> next) {}
-
-    private ShardPage readShard(String shard, Map<String, AttributeValue> from, int wanted) {
+    private List<String> readShard(String shard, int wanted) {
         List<String> keys = new ArrayList<>();
-        Map<String, AttributeValue> start = from;
+        Map<String, AttributeValue> start = null;
         do {
             Map<String, AttributeValue> at = start;
             int ask = Math.min(wanted - keys.size(), 1000);
@@ -222,30 +182,12 @@ public final class DynamoAnchorPointers implements PendingSessions {
             page.items().forEach(item -> keys.add(item.get(PK).s()));
             start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
         } while (start != null && keys.size() < wanted);
-        return new ShardPage(keys, start);
+        return keys;
     }
 
-    /**
-     * Sessions stored before pointers existed wait in the index's old partition {@code PENDING} on their own item: each
-     * gets its pointer, then leaves that partition (one rewrite of the old item, once).
-     */
-    private void moveLegacyBacklog(int limit) {
-        QueryResponse page = dynamo.query(q -> q.tableName(table).indexName(DynamoSessionStore.PENDING_INDEX)
-                .keyConditionExpression(ANCHOR_PENDING + " = :p").expressionAttributeValues(Map.of(":p", s(DynamoSessionStore.LEGACY_PENDING)))
-                .projectionExpression(PK).limit(Math.min(limit, 1000)));
-        if (page.items().isEmpty()) return;
-        List<String> keys = page.items().stream().map(item -> item.get(PK).s()).toList();
-        parallel(consistentRead(keys, null), item -> {
-            StoredSession session = DynamoSessionStore.toView(item).session();
-            enqueue(session);
-            DynamoSessionStore.leaveLegacyBacklog(dynamo, table, item.get(PK).s());
-            return null;
-        });
-    }
-
-    /** When the oldest pending session was received: the backlog's age, for the {@code OldestPendingSessionAge} metric. */
-    public Optional<Instant> oldestPendingSince() {
-        List<String> partitions = new ArrayList<>(shards());
+    /** When the oldest session waiting in the old forms (pending pointers, pre-pointer session items) was received. */
+    Optional<Instant> legacyOldestPendingSince() {
+        List<String> partitions = new ArrayList<>(legacyShards());
         partitions.add(DynamoSessionStore.LEGACY_PENDING);
         // sequential (17 reads of one key): the handler's SnapStart priming makes this read, and no thread pool is in the snapshot
         return partitions.stream().map(shard -> dynamo.query(q -> q.tableName(table).indexName(DynamoSessionStore.PENDING_INDEX)
@@ -255,6 +197,13 @@ public final class DynamoAnchorPointers implements PendingSessions {
                 .flatMap(Optional::stream)
                 .map(key -> Instant.parse(key.indexOf('#') < 0 ? key : key.substring(0, key.indexOf('#'))))
                 .min(Comparator.naturalOrder());
+    }
+
+    /** The keys ({@code S#...}) of up to {@code limit} session items stored before pointers that still wait. */
+    List<String> legacySessionItems(int limit) {
+        return dynamo.query(q -> q.tableName(table).indexName(DynamoSessionStore.PENDING_INDEX)
+                .keyConditionExpression(ANCHOR_PENDING + " = :p").expressionAttributeValues(Map.of(":p", s(DynamoSessionStore.LEGACY_PENDING)))
+                .projectionExpression(PK).limit(Math.max(1, Math.min(limit, 1000)))).items().stream().map(item -> item.get(PK).s()).toList();
     }
 
     private void leaveIndex(String key) {
@@ -269,17 +218,29 @@ public final class DynamoAnchorPointers implements PendingSessions {
 
     // ---- recording a batch ----
 
+    /** What placing a batch's sessions did: how many were anchored by it, and which of them (keys {@code tenant#sessionId}) now have an anchored pointer. */
+    record Recorded(int anchored, Set<String> anchoredKeys) {}
+
+    /**
+     * {@link #recordAnchored(List, Anchor, Map)} knowing no session's application and day: each is read from the
+     * session item.
+     */
+    public int recordAnchored(List<PendingSessions.AnchoredLeaf> leaves, Anchor anchor) {
+        return recordAnchored(leaves, anchor, Map.of(), Set.of()).anchored();
+    }
+
     /**
      * The batch item first (a pointer never names a batch that cannot be read), then the pointers, 100 at a time in
-     * parallel: a consistent read of the 100 tells which still wait with the batched leaf hash (one that already names
-     * this batch is a repeated completion, one that names another batch or holds another leaf hash is left alone and
-     * logged), and those are rewritten whole, 25 a BatchWriteItem, as the anchored pointer: one write unit each plus
-     * the index delete. Unconditional writes are safe here: only the run holding the lease places pointers, and the
-     * backlog consumer only creates a pointer that does not exist.
+     * parallel: a consistent read of the 100 tells which sessions have none (created now, with the application and day
+     * from {@code facts}, keys {@code tenant#sessionId}, or else from the session item) or still have a pending pointer
+     * of the old form with the batched leaf hash (rewritten whole); one that already names this batch is a repeated
+     * completion, one that names another batch or holds another leaf hash is left alone and logged. Writes go 25 a
+     * BatchWriteItem, one write unit each. Unconditional writes are safe here: only the run holding the lease writes
+     * pointers. {@code knownAbsent}: sessions this run read without a pointer, under the lease it still holds and
+     * before it wrote any pointer: not read again.
      */
-    @Override
-    public int recordAnchored(List<AnchoredLeaf> leaves, Anchor anchor) {
-        if (leaves.isEmpty()) return 0;
+    Recorded recordAnchored(List<PendingSessions.AnchoredLeaf> leaves, Anchor anchor, Map<String, SessionFacts> facts, Set<String> knownAbsent) {
+        if (leaves.isEmpty()) return new Recorded(0, Set.of());
         InclusionProof any = leaves.get(0).proof();
         Map<String, AttributeValue> batch = new HashMap<>();
         batch.put(PK, s(BATCH_PREFIX + anchor.batchId()));
@@ -287,36 +248,59 @@ public final class DynamoAnchorPointers implements PendingSessions {
         batch.put(TREE_SIZE, n(any.treeSize()));
         batch.put(ANCHOR, s(anchor.toJson().toString()));
         dynamo.putItem(b -> b.tableName(table).item(batch));
-        List<List<AnchoredLeaf>> slices = new ArrayList<>();
+        List<List<PendingSessions.AnchoredLeaf>> slices = new ArrayList<>();
         for (int from = 0; from < leaves.size(); from += 100) slices.add(leaves.subList(from, Math.min(from + 100, leaves.size())));
-        return parallel(slices, slice -> place(slice, anchor.batchId())).stream().mapToInt(Integer::intValue).sum();
+        int anchored = 0;
+        Set<String> anchoredKeys = new HashSet<>();
+        for (Recorded slice : parallel(slices, slice -> place(slice, anchor.batchId(), facts, knownAbsent))) {
+            anchored += slice.anchored();
+            anchoredKeys.addAll(slice.anchoredKeys());
+        }
+        return new Recorded(anchored, anchoredKeys);
     }
 
-    private int place(List<AnchoredLeaf> slice, String batchId) {
+    private Recorded place(List<PendingSessions.AnchoredLeaf> slice, String batchId, Map<String, SessionFacts> facts, Set<String> knownAbsent) {
         Map<String, Map<String, AttributeValue>> current = new HashMap<>();
-        KeysAndAttributes ask = KeysAndAttributes.builder().consistentRead(true)
-                .keys(slice.stream().map(l -> Map.of(PK, s(pointerKey(l.leaf().tenantId(), l.leaf().sessionId())))).toList()).build();
-        Map<String, KeysAndAttributes> request = Map.of(table, ask);
-        while (!request.isEmpty()) {
-            Map<String, KeysAndAttributes> asking = request;
-            BatchGetItemResponse response = dynamo.batchGetItem(b -> b.requestItems(asking));
-            response.responses().getOrDefault(table, List.of()).forEach(item -> current.put(item.get(PK).s(), item));
-            request = response.unprocessedKeys();
+        List<String> unknown = slice.stream().filter(l -> !knownAbsent.contains(l.leaf().tenantId() + "#" + l.leaf().sessionId()))
+                .map(l -> pointerKey(l.leaf().tenantId(), l.leaf().sessionId())).toList();
+        for (Map<String, AttributeValue> item : read(unknown, null, true)) {
+            current.put(item.get(PK).s(), item);
         }
+        Set<String> anchoredKeys = new HashSet<>();
+        Map<PendingSessions.AnchoredLeaf, SessionFacts> toCreate = new java.util.LinkedHashMap<>();
+        List<PendingSessions.AnchoredLeaf> withoutFacts = new ArrayList<>();
         List<Map<String, AttributeValue>> writes = new ArrayList<>();
-        for (AnchoredLeaf anchored : slice) {
+        for (PendingSessions.AnchoredLeaf anchored : slice) {
             PendingLeaf leaf = anchored.leaf();
-            Map<String, AttributeValue> pointer = current.get(pointerKey(leaf.tenantId(), leaf.sessionId()));
+            String key = leaf.tenantId() + "#" + leaf.sessionId();
+            Map<String, AttributeValue> pointer = current.get(POINTER_PREFIX + key);
             AttributeValue existing = pointer == null ? null : pointer.get(BATCH);
-            if (existing != null && existing.s().equals(batchId)) continue; // a repeated completion
-            if (pointer == null || existing != null || !pointer.containsKey(LEAF_HASH) || !leaf.leafHash().equals(pointer.get(LEAF_HASH).s())) {
-                Log.warn("session not anchored: its pointer is missing, changed or already names another batch",
-                        "tenantId", leaf.tenantId(), "sessionId", leaf.sessionId(), "batchId", batchId,
-                        "existingBatch", existing == null ? "none" : existing.s());
+            if (existing != null) {
+                anchoredKeys.add(key);
+                if (!existing.s().equals(batchId)) {
+                    Log.warn("session not anchored again: its pointer names another batch", "tenantId", leaf.tenantId(),
+                            "sessionId", leaf.sessionId(), "batchId", batchId, "existingBatch", existing.s());
+                }
+                continue; // this batch: a repeated completion
+            }
+            if (pointer == null) {
+                SessionFacts known = facts.get(key);
+                if (known != null) toCreate.put(anchored, known);
+                else withoutFacts.add(anchored);
                 continue;
             }
-            writes.add(placed(pointer, anchored.proof(), batchId));
+            if (!pointer.containsKey(LEAF_HASH) || !leaf.leafHash().equals(pointer.get(LEAF_HASH).s())) {
+                Log.warn("session not anchored: its pending pointer holds another leaf hash", "tenantId", leaf.tenantId(),
+                        "sessionId", leaf.sessionId(), "batchId", batchId);
+                continue;
+            }
+            toCreate.put(anchored, new SessionFacts(pointer.get(APPLICATION).s(), LocalDate.parse(pointer.get(DAY).s())));
         }
+        toCreate.putAll(factsFromSessionItems(withoutFacts));
+        toCreate.forEach((anchored, known) -> {
+            writes.add(placed(anchored.leaf(), known, anchored.proof(), batchId));
+            anchoredKeys.add(anchored.leaf().tenantId() + "#" + anchored.leaf().sessionId());
+        });
         for (int from = 0; from < writes.size(); from += 25) {
             Map<String, List<WriteRequest>> put = Map.of(table, writes.subList(from, Math.min(from + 25, writes.size())).stream()
                     .map(item -> WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build()).toList());
@@ -325,18 +309,41 @@ public final class DynamoAnchorPointers implements PendingSessions {
                 put = dynamo.batchWriteItem(b -> b.requestItems(putting)).unprocessedItems();
             }
         }
-        return writes.size();
+        return new Recorded(writes.size(), anchoredKeys);
     }
 
     /**
-     * The anchored pointer: key, application and day as before; batch, leaf index and audit path instead of the backlog
-     * attributes and the leaf hash (which stays on the session item; here it only guarded the placement).
+     * Application and day of sessions whose facts the caller did not bring (a batch finished after a crash), from their
+     * session items; a session whose item is missing or holds another leaf hash is logged and left pending.
      */
-    private static Map<String, AttributeValue> placed(Map<String, AttributeValue> pending, InclusionProof proof, String batchId) {
+    private Map<PendingSessions.AnchoredLeaf, SessionFacts> factsFromSessionItems(List<PendingSessions.AnchoredLeaf> leaves) {
+        Map<PendingSessions.AnchoredLeaf, SessionFacts> found = new java.util.LinkedHashMap<>();
+        if (leaves.isEmpty()) return found;
+        Map<String, Map<String, AttributeValue>> items = new HashMap<>();
+        for (Map<String, AttributeValue> item : read(leaves.stream().map(l -> DynamoSessionStore.KEY_PREFIX + l.leaf().tenantId() + "#"
+                + l.leaf().sessionId()).toList(), null, true)) {
+            items.put(item.get(PK).s(), item);
+        }
+        for (PendingSessions.AnchoredLeaf anchored : leaves) {
+            PendingLeaf leaf = anchored.leaf();
+            Map<String, AttributeValue> item = items.get(DynamoSessionStore.KEY_PREFIX + leaf.tenantId() + "#" + leaf.sessionId());
+            StoredSession session = item == null ? null : DynamoSessionStore.toView(item).session();
+            if (session == null || !session.leafHash().equals(leaf.leafHash())) {
+                Log.warn("session not anchored: its session item is missing or holds another leaf hash", "tenantId", leaf.tenantId(),
+                        "sessionId", leaf.sessionId());
+                continue;
+            }
+            found.put(anchored, new SessionFacts(session.applicationId(), session.startedAt().atOffset(ZoneOffset.UTC).toLocalDate()));
+        }
+        return found;
+    }
+
+    /** The anchored pointer: the session's application and day, its batch, leaf index and audit path. */
+    private static Map<String, AttributeValue> placed(PendingLeaf leaf, SessionFacts facts, InclusionProof proof, String batchId) {
         Map<String, AttributeValue> item = new HashMap<>();
-        item.put(PK, pending.get(PK));
-        item.put(APPLICATION, pending.get(APPLICATION));
-        item.put(DAY, pending.get(DAY));
+        item.put(PK, s(pointerKey(leaf.tenantId(), leaf.sessionId())));
+        item.put(APPLICATION, s(facts.applicationId()));
+        item.put(DAY, s(facts.day().toString()));
         item.put(BATCH, s(batchId));
         item.put(LEAF_INDEX, n(proof.leafIndex()));
         if (!proof.auditPath().isEmpty()) {
@@ -416,6 +423,15 @@ public final class DynamoAnchorPointers implements PendingSessions {
         return pk.startsWith(POINTER_PREFIX);
     }
 
+    /**
+     * Whether a pointer's stream record says its session became anchored: the INSERT of an anchored pointer, or (the
+     * old form) the MODIFY of a pending pointer that removes {@code anchorPending}.
+     */
+    static boolean anchoring(String eventName, Map<String, ?> oldImage, Map<String, ?> newImage) {
+        if ("INSERT".equals(eventName)) return newImage.containsKey(BATCH);
+        return "MODIFY".equals(eventName) && oldImage != null && oldImage.containsKey(ANCHOR_PENDING) && !newImage.containsKey(ANCHOR_PENDING);
+    }
+
     /** The session a pointer image names: tenant, sessionId, applicationId, day. */
     static String[] session(Map<String, AttributeValue> pointer) {
         String[] named = named(pointer.get(PK).s());
@@ -423,10 +439,6 @@ public final class DynamoAnchorPointers implements PendingSessions {
     }
 
     // ---- plumbing ----
-
-    private List<Map<String, AttributeValue>> consistentRead(List<String> keys, String projection) {
-        return read(keys, projection, true);
-    }
 
     /** BatchGetItem, 100 keys a request, requests in parallel; unprocessed keys asked again. */
     private List<Map<String, AttributeValue>> read(List<String> keys, String projection, boolean consistent) {

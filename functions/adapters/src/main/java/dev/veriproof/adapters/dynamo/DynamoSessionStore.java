@@ -52,13 +52,14 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  * <p>An item: {@code pk} = {@code S#<tenant>#<sessionId>}; the canonical {@code record} (a string, byte for
  * byte as hashed), {@code leafHash}, {@code governanceScore}, {@code band}, {@code factors},
  * {@code receivedAt}, {@code requestId}; the index attributes below; {@code anchorPending} = {@code POINTER}: the
- * session's anchoring state lives on its small pointer item ({@link DynamoAnchorPointers}), and anchoring never
- * rewrites this item. (Sessions anchored before pointers existed carry {@code anchor} and {@code proof}, JSON strings,
+ * session's anchoring state lives on its small pointer item, created once it is anchored ({@link DynamoAnchorPointers};
+ * no pointer: pending), and anchoring never rewrites this item. (Sessions anchored before pointers existed carry {@code anchor} and {@code proof}, JSON strings,
  * and {@code anchorBatchId} here, and no {@code anchorPending}; those still waiting then had {@code anchorPending} =
  * {@code PENDING} and a {@code pendingKey} until their pointer is made.) Indexes:
  * <ul>
- *   <li>{@code pending-anchor} (sparse, {@code anchorPending} / {@code pendingKey}): the anchoring backlog, holding
- *       pointer items only (see {@link DynamoAnchorPointers});</li>
+ *   <li>{@code pending-anchor} (sparse, {@code anchorPending} / {@code pendingKey}): the old anchoring backlog, read
+ *       until it is empty: pending pointers of the old form and sessions stored before pointers (the backlog now waits
+ *       in pending chunks, {@link DynamoAnchorBacklog});</li>
  *   <li>{@code tenant-day}: {@code tenantDay} ({@code <tenant>#<UTC day of startedAt>}) / {@code startedAtKey},
  *       projecting the explorer's row only (like {@code app-time}): a tenant's sessions of a day, for the explorer,
  *       and for exports and recounts, which then batch-read the items;</li>
@@ -111,7 +112,7 @@ public final class DynamoSessionStore implements SessionStore, SessionExplorer {
      * {@code pendingKey} the item is not in the pending index). It tells the explorer to look there.
      */
     static final String VIA_POINTER = "POINTER";
-    private static final String KEY_PREFIX = "S#";
+    static final String KEY_PREFIX = "S#";
     private static final String IS_NEW = "attribute_not_exists(pk)";
     /** No item meets it, whether or not the key exists: priming's write is always refused. */
     private static final String NEVER = "attribute_exists(pk) AND attribute_not_exists(pk)";
@@ -325,7 +326,7 @@ public final class DynamoSessionStore implements SessionStore, SessionExplorer {
         public enum Kind {
             /** The session was stored (INSERT). */
             STORED,
-            /** The session's anchoring pointer left the backlog (MODIFY): the session became anchored. */
+            /** The session's anchored pointer was created (or an old pending pointer left the backlog): the session became anchored. */
             ANCHORED,
             /** The session left the review queue (MODIFY): a review gave it the human oversight it required. */
             REVIEWED
@@ -345,8 +346,8 @@ public final class DynamoSessionStore implements SessionStore, SessionExplorer {
 
     /**
      * The change a stream record (NEW_AND_OLD_IMAGES) makes to a session, or empty for a record that is no session's
-     * storing, anchoring or review. Pointer and batch items of anchoring are no session: only a pointer's MODIFY that
-     * removes {@code anchorPending} counts (ANCHORED). A session image that cannot be read throws: that is a record to
+     * storing, anchoring or review. Pointer and batch items of anchoring are no session: only the INSERT of an anchored
+     * pointer counts (ANCHORED), or, for a pending pointer of the old form, its MODIFY that removes {@code anchorPending}. A session image that cannot be read throws: that is a record to
      * retry or report, not skip.
      */
     public static Optional<Change> change(DynamodbEvent.DynamodbStreamRecord record) {
@@ -358,7 +359,7 @@ public final class DynamoSessionStore implements SessionStore, SessionExplorer {
                 && !image.containsKey(ANCHOR_PENDING);
         String pk = image.get(PK).getS();
         if (DynamoAnchorPointers.isPointer(pk)) {
-            if (!leftBacklog) return Optional.empty();
+            if (!DynamoAnchorPointers.anchoring(record.getEventName(), old, image)) return Optional.empty();
             String[] named = DynamoAnchorPointers.session(StreamImages.toSdk(image));
             return Optional.of(new Change(change.getSequenceNumber(), Change.Kind.ANCHORED, named[0], named[1], named[2],
                     LocalDate.parse(named[3]), Optional.empty()));

@@ -14,11 +14,9 @@ import dev.veriproof.local.LocalAwsExtension;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -53,52 +51,36 @@ class DynamoAnchorPointersTest {
         return session;
     }
 
-    private List<PendingLeaf> mine(int limit) {
-        return pointers.oldestPending(limit).stream().filter(l -> l.tenantId().equals(tenant)).toList();
-    }
-
     private Map<String, AttributeValue> item(String pk) {
         return aws.client().getItem(b -> b.tableName(aws.tableName("SessionsTable")).consistentRead(true)
                 .key(Map.of("pk", AttributeValue.fromS(pk)))).item();
     }
 
-    @Test
-    void theBacklogIsShardedAcrossPartitionsAndComesBackWholeInReceivedOrder() {
-        List<String> ids = new ArrayList<>();
-        for (int i = 0; i < 40; i++) {
-            StoredSession s = stored("s-" + i, RECEIVED.plusMillis(40 - i)); // received in reverse id order
-            assertTrue(pointers.enqueue(s));
-            ids.add(0, s.sessionId());
-        }
-        Set<String> partitions = new HashSet<>();
-        for (String id : ids) partitions.add(item("A#" + tenant + "#" + id).get("anchorPending").s());
-        assertTrue(partitions.size() >= 8, "no partition shared by all: " + partitions);
-        assertTrue(partitions.stream().allMatch(p -> p.matches("P#\\d\\d")), partitions.toString());
-        assertFalse(item("S#" + tenant + "#s-0").containsKey("pendingKey"), "the session item is not in the backlog index");
-
-        assertEquals(ids, mine(100_000).stream().map(PendingLeaf::sessionId).toList(), "oldest received first");
-        assertEquals(item("S#" + tenant + "#s-3").get("leafHash").s(),
-                mine(100_000).stream().filter(l -> l.sessionId().equals("s-3")).findFirst().orElseThrow().leafHash());
+    /** A pending pointer as the backlog consumer wrote it before pending chunks. */
+    private void oldPendingPointer(StoredSession s, String leafHash) {
+        aws.client().putItem(b -> b.tableName(aws.tableName("SessionsTable")).item(Map.of(
+                "pk", AttributeValue.fromS("A#" + tenant + "#" + s.sessionId()), "applicationId", AttributeValue.fromS("app"),
+                "day", AttributeValue.fromS("2026-11-20"), "leafHash", AttributeValue.fromS(leafHash),
+                "anchorPending", AttributeValue.fromS("P#03"), "pendingKey", AttributeValue.fromS(RECEIVED + "#" + tenant + "#" + s.sessionId()))));
     }
 
     @Test
-    void aReplayedInsertChangesNothing_evenAfterTheSessionWasAnchored() {
+    void placingASessionCreatesItsPointerOnce_withItsApplicationAndDayFromTheSessionItem_andNoIndexEntry() {
         StoredSession s = stored("s-1", RECEIVED);
-        assertTrue(pointers.enqueue(s));
-        assertFalse(pointers.enqueue(s), "the stream delivered it twice");
-        assertEquals(1, mine(100_000).size());
-        assertEquals(1, pointers.recordAnchored(List.of(new AnchoredLeaf(mine(10).get(0), proof(s, 0, 1))), ANCHOR));
-
-        assertFalse(pointers.enqueue(s), "a replay after anchoring");
-        assertEquals(List.of(), mine(100_000));
-        assertTrue(item("A#" + tenant + "#s-1").containsKey("batchId"));
+        assertEquals(Optional.empty(), pointers.placement(tenant, "s-1"), "no pointer: pending");
+        Anchor own = new Anchor(31337, ANCHOR.contract(), ANCHOR.txHash(), 45, ANCHOR.blockTime(), "a2".repeat(32));
+        assertEquals(1, pointers.recordAnchored(List.of(new AnchoredLeaf(new PendingLeaf(tenant, "s-1", s.leafHash()), proof(s, 0, 1))), own));
+        Map<String, AttributeValue> pointer = item("A#" + tenant + "#s-1");
+        assertEquals("app", pointer.get("applicationId").s());
+        assertEquals("2026-11-20", pointer.get("day").s());
+        assertFalse(pointer.containsKey("anchorPending"), "not in the pending-anchor index: one write unit, nothing more");
+        assertEquals(proof(s, 0, 1), pointers.placement(tenant, "s-1").orElseThrow().proof());
     }
 
     @Test
     void aRepeatedCompletionCountsNothing_andAnotherBatchNeverReplacesTheFirst() {
         StoredSession a = stored("a", RECEIVED);
         StoredSession b = stored("b", RECEIVED.plusMillis(1));
-        pointers.enqueueAll(List.of(a, b));
         List<AnchoredLeaf> leaves = List.of(new AnchoredLeaf(new PendingLeaf(tenant, "a", a.leafHash()), proof(a, 0, 2)),
                 new AnchoredLeaf(new PendingLeaf(tenant, "b", b.leafHash()), proof(b, 1, 2)));
         assertEquals(2, pointers.recordAnchored(leaves, ANCHOR));
@@ -112,34 +94,25 @@ class DynamoAnchorPointersTest {
     }
 
     @Test
-    void aLeafHashOtherThanTheBatchedOneIsNotRecorded() {
+    void aLeafHashOtherThanTheStoredOneIsNotRecorded_onASessionItemOrAnOldPendingPointer() {
         StoredSession s = stored("s-1", RECEIVED);
-        pointers.enqueue(s);
         PendingLeaf wrong = new PendingLeaf(tenant, "s-1", "00".repeat(32));
         assertEquals(0, pointers.recordAnchored(List.of(new AnchoredLeaf(wrong, proof(s, 0, 1))), ANCHOR));
-        assertEquals(1, mine(100).size(), "still pending");
-    }
+        assertTrue(item("A#" + tenant + "#s-1").isEmpty(), "still pending");
+        assertEquals(0, pointers.recordAnchored(List.of(new AnchoredLeaf(new PendingLeaf(tenant, "gone", s.leafHash()), proof(s, 0, 1))), ANCHOR),
+                "no session item: nothing to anchor");
 
-    @Test
-    void aSessionWaitingInTheOldBacklogGetsItsPointerAndLeavesTheOldPartition() {
-        StoredSession s = stored("legacy", RECEIVED);
-        String pk = "S#" + tenant + "#legacy";
-        // as ingest wrote it before pointers existed
-        aws.client().updateItem(b -> b.tableName(aws.tableName("SessionsTable")).key(Map.of("pk", AttributeValue.fromS(pk)))
-                .updateExpression("SET anchorPending = :p, pendingKey = :k")
-                .expressionAttributeValues(Map.of(":p", AttributeValue.fromS("PENDING"), ":k", AttributeValue.fromS(RECEIVED + "#" + pk))));
-        assertFalse(pointers.oldestPendingSince().orElseThrow().isAfter(RECEIVED), "the old partition counts in the backlog's age");
-
-        assertEquals(List.of(new PendingLeaf(tenant, "legacy", s.leafHash())), mine(100_000));
-        assertEquals("POINTER", item(pk).get("anchorPending").s());
-        assertFalse(item(pk).containsKey("pendingKey"));
-        assertEquals("app", item("A#" + tenant + "#legacy").get("applicationId").s());
+        StoredSession old = stored("old", RECEIVED);
+        oldPendingPointer(old, old.leafHash());
+        assertEquals(0, pointers.recordAnchored(List.of(new AnchoredLeaf(new PendingLeaf(tenant, "old", "00".repeat(32)), proof(old, 0, 1))), ANCHOR));
+        assertTrue(item("A#" + tenant + "#old").containsKey("anchorPending"), "still pending");
+        assertEquals(1, pointers.recordAnchored(List.of(new AnchoredLeaf(new PendingLeaf(tenant, "old", old.leafHash()), proof(old, 0, 1))), ANCHOR));
+        assertFalse(item("A#" + tenant + "#old").containsKey("anchorPending"), "anchored: out of the old index");
     }
 
     @Test
     void thePointerOfTheLongestSessionIdInATreeOfAMillionLeavesStaysWithinOneWriteUnit() {
         StoredSession s = stored("s-" + "x".repeat(126), RECEIVED); // the longest session id
-        pointers.enqueue(s);
         List<String> path = new ArrayList<>();
         for (int i = 0; i < 20; i++) path.add(String.format("%064x", i + 1)); // a tree of a million leaves
         InclusionProof proof = new InclusionProof(999_999, 1_000_000, path, "33".repeat(32));

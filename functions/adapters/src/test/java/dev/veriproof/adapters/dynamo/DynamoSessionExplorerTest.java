@@ -187,7 +187,6 @@ class DynamoSessionExplorerTest {
     private void anchored(String sessionId) {
         DynamoAnchorPointers pointers = new DynamoAnchorPointers(aws.client(), aws.tableName("SessionsTable"));
         dev.veriproof.core.ingest.StoredSession stored = store.find(tenant, sessionId).orElseThrow();
-        pointers.enqueue(stored);
         pointers.recordAnchored(List.of(new dev.veriproof.core.anchoring.PendingSessions.AnchoredLeaf(
                         new dev.veriproof.core.anchoring.PendingLeaf(tenant, sessionId, stored.leafHash()),
                         new dev.veriproof.core.merkle.InclusionProof(0, 1, List.of(), stored.leafHash()))),

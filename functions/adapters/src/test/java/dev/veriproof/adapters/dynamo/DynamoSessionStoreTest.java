@@ -116,7 +116,6 @@ class DynamoSessionStoreTest {
         sessions.putIfAbsent(session("s-2", "2026-11-20T11:00:00Z", "req-2", false));
         Map<String, AttributeValue> before = item("S#" + tenant + "#s-1");
         DynamoAnchorPointers pointers = new DynamoAnchorPointers(aws.client(), aws.tableName("SessionsTable"));
-        pointers.enqueue(stored);
         assertEquals(Optional.empty(), sessions.view(tenant, "s-1").orElseThrow().anchor(), "pending: no anchor yet");
 
         pointers.recordAnchored(List.of(new AnchoredLeaf(new PendingLeaf(tenant, "s-1", stored.leafHash()), PROOF)), ANCHOR);
@@ -154,7 +153,6 @@ class DynamoSessionStoreTest {
         }
         for (int from = 0; from < stored.size(); from += 100) sessions.putAllIfAbsent(stored.subList(from, Math.min(from + 100, stored.size())));
         DynamoAnchorPointers pointers = new DynamoAnchorPointers(aws.client(), aws.tableName("SessionsTable"));
-        pointers.enqueue(stored.get(150));
         pointers.recordAnchored(List.of(new AnchoredLeaf(new PendingLeaf(tenant, "d-150", stored.get(150).leafHash()), PROOF)), ANCHOR);
 
         Map<String, AttributeValue> indexEntry = aws.client().query(q -> q.tableName(aws.tableName("SessionsTable")).indexName(DynamoSessionStore.DAY_INDEX)
@@ -197,7 +195,6 @@ class DynamoSessionStoreTest {
         sessions.putIfAbsent(first);
         sessions.putIfAbsent(second);
         DynamoAnchorPointers pointers = new DynamoAnchorPointers(aws.client(), aws.tableName("SessionsTable"));
-        pointers.enqueue(second);
         pointers.recordAnchored(List.of(new AnchoredLeaf(new PendingLeaf(tenant, "s-2", second.leafHash()), PROOF)), ANCHOR);
         DynamoAuditLog audit = new DynamoAuditLog(aws.client(), aws.tableName("GovernanceTable"), Clock.systemUTC());
         new DynamoReviewStore(aws.client(), aws.tableName("GovernanceTable"), aws.tableName("SessionsTable"), audit)
@@ -207,11 +204,11 @@ class DynamoSessionStoreTest {
         List<Record> records = LambdaStreamEvents.read(aws.client(), aws.streamsClient(), aws.tableName("SessionsTable"),
                 r -> r.dynamodb().keys().get("pk").s().startsWith("S#" + tenant + "#") || r.dynamodb().keys().get("pk").s().startsWith("A#" + tenant + "#"));
         DynamodbEvent event = LambdaStreamEvents.event(records, "arn:aws:dynamodb:us-east-1:000000000000:table/SessionsTable/stream/local");
-        assertEquals(5, event.getRecords().size(), "two inserts, the pointer's insert and anchoring, one review");
+        assertEquals(4, event.getRecords().size(), "two inserts, the anchored pointer's insert, one review");
         List<DynamoSessionStore.Change> changes = event.getRecords().stream().map(DynamoSessionStore::change)
                 .flatMap(Optional::stream).toList();
 
-        assertEquals(4, changes.size(), "the pointer's insert is no change");
+        assertEquals(4, changes.size());
         assertEquals(DynamoSessionStore.Change.Kind.STORED, changes.get(0).kind());
         assertEquals(new SessionView(first, Optional.empty(), Optional.empty()), changes.get(0).session());
         assertEquals(event.getRecords().get(0).getDynamodb().getSequenceNumber(), changes.get(0).sequenceNumber());
