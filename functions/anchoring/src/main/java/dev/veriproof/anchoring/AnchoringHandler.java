@@ -11,13 +11,10 @@ import dev.veriproof.adapters.snapstart.PrimedHandler;
 import dev.veriproof.adapters.telemetry.Telemetry;
 import dev.veriproof.chain.Web3jSigner;
 import dev.veriproof.core.anchoring.AnchoringRun;
-import dev.veriproof.core.hash.Hashes;
-import dev.veriproof.core.merkle.MerkleTree;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -61,10 +58,13 @@ public final class AnchoringHandler extends PrimedHandler<Map<String, Object>, M
         return null;
     }
 
-    /** The Merkle code, and the read the run's report makes (the backlog's oldest pending session): DynamoDB, read only. */
+    /**
+     * A run's path without its writes ({@link AnchoringRun#warmUp}: the ledger's and the backlog's DynamoDB reads, a
+     * batch prepared and its transaction signed, not sent), and the read the run's report makes.
+     */
     @Override
     protected void warmUp() {
-        MerkleTree.of(List.of(Hashes.leafHash(new byte[0]))).proof(0);
+        run.warmUp();
         oldestPending.get();
     }
 

@@ -137,6 +137,23 @@ class AnchoringRunTest {
     }
 
     @Test
+    void primingMakesARunsReadsAndSignsWithoutSending_itChangesNothingAndTheNextRunAnchors() {
+        List<String> ids = fixture.ingest("acme", 3);
+        long nonce = chain.minedNonce();
+        long block = chain.latestBlock();
+        AnchoringHandler handler = new AnchoringHandler(fixture.run(chain), fixture.backlog::oldestPendingSince, fixture.clock);
+        assertEquals(null, handler.prime(), "a scheduled function handles no priming event");
+        assertEquals(nonce, chain.minedNonce(), "nothing sent");
+        assertEquals(block, chain.latestBlock());
+        assertEquals(1, fixture.chunks(), "the backlog as it was");
+        assertTrue(fixture.ledger.openBatch().isEmpty(), "no batch prepared");
+        for (String id : ids) assertTrue(fixture.pointer("acme", id).isEmpty(), "no pointer written");
+        AnchoringRun.Result result = fixture.run(chain).run();
+        assertEquals(Outcome.ANCHORED, result.outcome(), "no lease left behind: " + result.failure().orElse(""));
+        assertEquals(3, result.sessions());
+    }
+
+    @Test
     void aFailedRunReportsTheChainFailureAndHowLongTheOldestSessionHasWaited() {
         fixture.ingest("acme", 3);
         fixture.clock.advance(Duration.ofMinutes(30));

@@ -339,6 +339,21 @@ public final class DynamoAnchorBacklog implements PendingSessions {
                 .key(Map.of(PK, s(chunk.pk()), SK, s(chunk.sk())))));
     }
 
+    /**
+     * The reads of a run, writing nothing: the oldest chunk of every shard and the old backlog's partitions (as
+     * {@link #oldestPendingSince}), a pointer read (BatchGetItem, consistent), the old partition of session items, and
+     * a chunk encoded and decoded.
+     */
+    @Override
+    public void warmUp() {
+        oldestPendingSince();
+        pointers.pointersOf(List.of("priming#priming"));
+        pointers.legacySessionItems(1);
+        StoredSession sample = new StoredSession("priming", "priming", "priming", Instant.EPOCH, "{}", "00".repeat(32), 0, "POOR", Map.of(),
+                Instant.EPOCH, "priming", false);
+        decode(deflate(encode(List.of(Entry.of(sample)))));
+    }
+
     // ---- the backlog's age ----
 
     /**

@@ -17,6 +17,10 @@ public interface PendingSessions {
      */
     int recordAnchored(List<AnchoredLeaf> leaves, Anchor anchor);
 
+    /** Makes the reads a run makes (for SnapStart priming) and writes nothing; nothing by default. */
+    default void warmUp() {
+    }
+
     /** A session and its inclusion proof in the anchored batch's tree. */
     record AnchoredLeaf(PendingLeaf leaf, InclusionProof proof) {}
 }
