@@ -340,13 +340,13 @@ public final class DynamoAnchorBacklog implements PendingSessions {
     }
 
     /**
-     * The reads of a run, writing nothing: the oldest chunk of every shard and the old backlog's partitions (as
-     * {@link #oldestPendingSince}), a pointer read (BatchGetItem, consistent), the old partition of session items, and
-     * a chunk encoded and decoded.
+     * The reads of a run that {@link #oldestPendingSince} (which the handler's warm-up makes too) does not make, writing
+     * nothing: a chunk query with its pages, a pointer read (BatchGetItem, consistent), the old partition of session
+     * items, and a chunk encoded and decoded.
      */
     @Override
     public void warmUp() {
-        oldestPendingSince();
+        readShard(shardKey(0), null, 1);
         pointers.pointersOf(List.of("priming#priming"));
         pointers.legacySessionItems(1);
         StoredSession sample = new StoredSession("priming", "priming", "priming", Instant.EPOCH, "{}", "00".repeat(32), 0, "POOR", Map.of(),
