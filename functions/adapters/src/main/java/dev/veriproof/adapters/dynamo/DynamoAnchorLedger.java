@@ -28,11 +28,9 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 import software.amazon.awssdk.services.dynamodb.model.Delete;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.Put;
-import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.Update;
-import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
  * The anchoring run's records in the governance table, outside every tenant's partition:
@@ -190,12 +188,7 @@ public final class DynamoAnchorLedger implements AnchorLedger, TenantBatches {
         List<List<Map<String, AttributeValue>>> calls = new ArrayList<>();
         for (int from = 0; from < parts.size(); from += 25) calls.add(parts.subList(from, Math.min(from + 25, parts.size())));
         DynamoAnchorPointers.parallel(calls, call -> {
-            Map<String, List<WriteRequest>> put = Map.of(table, call.stream()
-                    .map(item -> WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build()).toList());
-            while (!put.isEmpty()) {
-                Map<String, List<WriteRequest>> putting = put;
-                put = dynamo.batchWriteItem(b -> b.requestItems(putting)).unprocessedItems();
-            }
+            DynamoAnchorPointers.batchPut(dynamo, table, call);
             return null;
         });
         DynamoAnchorPointers.parallel(tenants, tenant -> {

@@ -301,14 +301,7 @@ public final class DynamoAnchorPointers {
             writes.add(placed(anchored.leaf(), known, anchored.proof(), batchId));
             anchoredKeys.add(anchored.leaf().tenantId() + "#" + anchored.leaf().sessionId());
         });
-        for (int from = 0; from < writes.size(); from += 25) {
-            Map<String, List<WriteRequest>> put = Map.of(table, writes.subList(from, Math.min(from + 25, writes.size())).stream()
-                    .map(item -> WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build()).toList());
-            while (!put.isEmpty()) {
-                Map<String, List<WriteRequest>> putting = put;
-                put = dynamo.batchWriteItem(b -> b.requestItems(putting)).unprocessedItems();
-            }
-        }
+        for (int from = 0; from < writes.size(); from += 25) batchPut(dynamo, table, writes.subList(from, Math.min(from + 25, writes.size())));
         return new Recorded(writes.size(), anchoredKeys);
     }
 
@@ -458,6 +451,16 @@ public final class DynamoAnchorPointers {
             }
             return items;
         }).stream().flatMap(List::stream).toList();
+    }
+
+    /** One BatchWriteItem of at most 25 whole items, unprocessed items sent again. */
+    static void batchPut(DynamoDbClient dynamo, String table, List<Map<String, AttributeValue>> items) {
+        Map<String, List<WriteRequest>> put = Map.of(table, items.stream()
+                .map(item -> WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build()).toList());
+        while (!put.isEmpty()) {
+            Map<String, List<WriteRequest>> putting = put;
+            put = dynamo.batchWriteItem(b -> b.requestItems(putting)).unprocessedItems();
+        }
     }
 
     /** Applies {@code work} to every item on the shared pool; results in the items' order; the first failure is rethrown. */

@@ -174,7 +174,6 @@ class DynamoSessionStoreTest {
         StoredSession waiting = session("v-2", "2026-11-18T11:00:00Z", "r", false);
         sessions.putAllIfAbsent(List.of(anchored, waiting));
         DynamoAnchorPointers pointers = new DynamoAnchorPointers(aws.client(), aws.tableName("SessionsTable"));
-        pointers.enqueue(anchored);
         pointers.recordAnchored(List.of(new AnchoredLeaf(new PendingLeaf(tenant, "v-1", anchored.leafHash()), PROOF)), ANCHOR);
 
         Map<String, SessionView> found = sessions.views(tenant, List.of("v-2", "never-stored", "v-1", "v-2"));
