@@ -81,6 +81,11 @@ public final class DynamoAnchorBacklog implements PendingSessions {
     private List<Chunk> lastRead = List.of();
     private Map<String, SessionFacts> lastFacts = Map.of();
     private Set<String> knownAbsent = Set.of();
+    /**
+     * Whether the old forms may still hold sessions: until this environment's first read of the backlog finds none
+     * there, and again whenever one does (nothing writes the old forms any more, so once empty they stay empty).
+     */
+    private volatile boolean oldFormsLeft = true;
 
     public DynamoAnchorBacklog(DynamoDbClient dynamo, String sessionsTable, String governanceTable) {
         this.dynamo = dynamo;
@@ -217,7 +222,7 @@ public final class DynamoAnchorBacklog implements PendingSessions {
      */
     @Override
     public synchronized List<PendingLeaf> oldestPending(int limit) {
-        moveLegacySessionItems(limit);
+        boolean movedOldItems = moveLegacySessionItems(limit);
         List<Chunk> chunks = readChunks(limit);
         Map<String, Entry> candidates = new LinkedHashMap<>();
         for (Chunk chunk : chunks) for (Entry e : chunk.entries()) candidates.putIfAbsent(e.key(), e);
@@ -229,7 +234,9 @@ public final class DynamoAnchorBacklog implements PendingSessions {
         Map<String, SessionFacts> facts = new HashMap<>();
         List<Entry> pending = new ArrayList<>();
         for (Entry e : candidates.values()) if (!anchored.contains(e.key())) pending.add(e);
-        for (DynamoAnchorPointers.LegacyPending old : pointers.legacyPending(limit)) {
+        List<DynamoAnchorPointers.LegacyPending> oldForms = pointers.legacyPending(limit);
+        oldFormsLeft = movedOldItems || !oldForms.isEmpty();
+        for (DynamoAnchorPointers.LegacyPending old : oldForms) {
             PendingLeaf leaf = old.leaf();
             Entry e = new Entry(old.receivedAt(), leaf.tenantId(), leaf.sessionId(), old.facts().applicationId(), old.facts().day(), leaf.leafHash());
             if (!candidates.containsKey(e.key())) pending.add(e);
@@ -295,9 +302,9 @@ public final class DynamoAnchorBacklog implements PendingSessions {
      * listed in a chunk, then leaves that partition (one rewrite of the old item, once; a crash in between lists it
      * again, which is harmless).
      */
-    private void moveLegacySessionItems(int limit) {
+    private boolean moveLegacySessionItems(int limit) {
         List<String> keys = pointers.legacySessionItems(limit);
-        if (keys.isEmpty()) return;
+        if (keys.isEmpty()) return false;
         List<StoredSession> stored = new ArrayList<>();
         for (String key : keys) {
             int split = key.lastIndexOf('#');
@@ -305,6 +312,7 @@ public final class DynamoAnchorBacklog implements PendingSessions {
         }
         enqueueAll(stored);
         for (String key : keys) DynamoSessionStore.leaveLegacyBacklog(dynamo, pointers.table(), key);
+        return true;
     }
 
     // ---- the run: placing a batch ----
@@ -358,7 +366,8 @@ public final class DynamoAnchorBacklog implements PendingSessions {
 
     /**
      * When the oldest pending session was received (the {@code OldestPendingSessionAge} metric): the oldest chunk's key
-     * in each shard (consistent, one key each), and the old forms. A chunk whose oldest sessions are anchored but not
+     * in each shard (consistent, one key each), and the old forms' partitions unless the last backlog read found them
+     * empty. A chunk whose oldest sessions are anchored but not
      * yet all of it (a batch's limit cut through it) still counts from its oldest one until it is deleted.
      */
     public Optional<Instant> oldestPendingSince() {
@@ -370,7 +379,7 @@ public final class DynamoAnchorBacklog implements PendingSessions {
                 .flatMap(Optional::stream)
                 .map(sk -> Instant.parse(sk.substring(0, sk.indexOf('#'))))
                 .min(Comparator.naturalOrder());
-        Optional<Instant> legacy = pointers.legacyOldestPendingSince();
+        Optional<Instant> legacy = oldFormsLeft ? pointers.legacyOldestPendingSince() : Optional.empty();
         if (chunks.isEmpty()) return legacy;
         if (legacy.isEmpty()) return chunks;
         return Optional.of(chunks.get().isBefore(legacy.get()) ? chunks.get() : legacy.get());
