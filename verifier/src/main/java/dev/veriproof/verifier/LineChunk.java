@@ -2,7 +2,6 @@ package dev.veriproof.verifier;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
@@ -34,10 +33,6 @@ final class LineChunk {
     /** The 1-based line number of the i-th line of the chunk in its file. */
     long lineNumber(int i) {
         return firstLine + i;
-    }
-
-    String text(int i) {
-        return new String(data, starts[i], ends[i] - starts[i], StandardCharsets.UTF_8);
     }
 
     /** The bytes that hold the lines: line i is {@code bytes()[start(i), end(i))}. */
