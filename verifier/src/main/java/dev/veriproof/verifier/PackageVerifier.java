@@ -36,14 +36,14 @@ import org.web3j.utils.Numeric;
  * file has the stated SHA-256 and size and nothing unlisted is in the archive, every session line
  * verifies (record → leaf → proof → root → Anchored event), and every anchor transaction was sent by
  * the signer, and the anchors the manifest lists are exactly those the sessions use, and that nothing is left out
- * ({@link Completeness}). The files are hashed in parallel; the session files are then read by this thread in chunks
- * of lines that a pool of workers (one per core) checks, at most {@code 2 × workers + 2} chunks ahead of the output,
- * whose lines are taken back in reading order: the output is the same whatever the number of workers, and memory stays
- * bounded whatever the package holds. Each anchor's on-chain check and each transaction's sender are computed once and
+ * ({@link Completeness}). Each file is inflated once: this thread reads the session files, hashing them as it cuts them
+ * into chunks of lines ({@link LineChunk}) that a pool of workers (one per core) checks, at most {@code 2 × workers + 2}
+ * chunks ahead of the output, whose lines are taken back in reading order, while the workers also hash the other files:
+ * the output is the same whatever the number of workers, and memory stays bounded whatever the package holds. A line is
+ * parsed once ({@link SessionLine}). Each anchor's on-chain check and each transaction's sender are computed once and
  * remembered ({@link Memo}) for the {@link #REMEMBERED_ANCHORS} most recently used anchors; the sessions of a batch are
  * close together in a package (time order, a batch is a few minutes), so in practice each is checked once. Failures name
- * the file
- * or the session.
+ * the file or the session; the session files' hash results come after their lines'.
  */
 final class PackageVerifier {
     static final int REMEMBERED_ANCHORS = 4096;
