@@ -233,7 +233,7 @@ public final class SessionIngest {
      * refused by its condition ({@link SessionStore#primeWrite}), the receipt, and one receipt signed, as the first
      * request would.
      */
-    void warmUp() {
+    public void warmUp() {
         StoredSession sample = SessionWarmUp.stored(PrimedHandler.PRIMING);
         sessions.primeWrite(sample);
         receipt(sample, false);

@@ -36,4 +36,11 @@ public interface TraceBuffer {
 
     /** The spans a trace holds, without sealing it. */
     List<Span> spans(String tenantId, String traceId);
+
+    /**
+     * SnapStart priming: sends the transaction a seal sends, under a condition no item meets, so that it is always
+     * cancelled and writes nothing; the reads of {@link #seal} run too. Nothing by default.
+     */
+    default void primeWrites(String tenantId, String traceId) {
+    }
 }

@@ -286,6 +286,21 @@ public final class DynamoTraceBuffer implements TraceBuffer {
     }
 
     @Override
+    public void primeWrites(String tenantId, String traceId) {
+        String pk = pk(tenantId, traceId);
+        try {
+            client.transactWriteItems(r -> r.transactItems(TransactWriteItem.builder().update(u -> u.tableName(table).key(key(pk, HEADER))
+                    .updateExpression("SET sealedAt = if_not_exists(sealedAt, :now), expiresAt = :exp")
+                    .conditionExpression("attribute_exists(pk) AND attribute_not_exists(pk)")
+                    .expressionAttributeValues(Map.of(":now", AttributeValue.fromS(clock.instant().toString()), ":exp", expiresAt()))).build()));
+        } catch (TransactionCanceledException refused) {
+            batchGet(List.of(key(pk, HEADER)));
+            return;
+        }
+        throw new IllegalStateException("the priming transaction was accepted: its condition must refuse every item");
+    }
+
+    @Override
     public Map<String, Sealed> seal(String tenantId, Collection<String> traceIds) {
         List<String> ids = List.copyOf(new LinkedHashSet<>(traceIds));
         AttributeValue now = AttributeValue.fromS(clock.instant().toString());

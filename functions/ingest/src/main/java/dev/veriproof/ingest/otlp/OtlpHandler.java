@@ -102,7 +102,7 @@ public final class OtlpHandler extends PrimedHandler<APIGatewayV2HTTPEvent, APIG
     @Override
     protected void warmUp() {
         OtlpWarmUp.run();
-        traces.warmUpReads();
+        traces.warmUp();
     }
 
     @Override

@@ -66,9 +66,14 @@ public final class TraceIngest {
         }
     }
 
-    /** A read of the trace buffer for the SnapStart warm-up (the tenant "priming" does not exist): loads the SDK's path, writes nothing. */
-    void warmUpReads() {
+    /**
+     * SnapStart priming (the tenant "priming" does not exist): the trace buffer's read, its seal transaction and batch
+     * read, and the session's write, each sent and refused by a condition no item meets; nothing is written.
+     */
+    void warmUp() {
         buffer.spans("priming", "0af7651916cd43dd8448eb211c80319c");
+        buffer.primeWrites("priming", "0af7651916cd43dd8448eb211c80319c");
+        sessions.warmUp();
     }
 
     /** @param requestId identifies this request among retries (API Gateway's request id) */

@@ -592,6 +592,19 @@ class OtlpHandlerTest {
     }
 
     @Test
+    void primingsSealTransactionIsRefusedEvenForAWaitingTrace_whichStaysUnsealedAndUnchanged() throws IOException {
+        String traceId = newTraceId();
+        assertEquals(200, postProtobuf(export(chat(traceId, "00f067aa0ba902b7"))).getStatusCode());
+        Map<String, Map<String, AttributeValue>> before = bufferItems(traceId);
+        assertFalse(before.isEmpty(), "the child span waits in the buffer");
+
+        buffer.primeWrites(tenant, traceId);
+
+        assertEquals(before, bufferItems(traceId), "nothing was written: the header is not sealed");
+        assertTrue(buffer.spans(tenant, traceId).size() == 1);
+    }
+
+    @Test
     void aThrottledDatabaseIs503WithRetryAfterAndTheRetrySucceeds() throws IOException {
         String traceId = newTraceId();
         TraceBuffer throttled = new TraceBuffer() {
