@@ -15,9 +15,11 @@ import dev.veriproof.core.access.Principal;
 import dev.veriproof.core.access.Role;
 import dev.veriproof.core.applications.Application;
 import dev.veriproof.core.applications.ApplicationStore;
+import dev.veriproof.core.applications.RedactionPolicy;
 import dev.veriproof.core.evidence.ExportRequest;
 import dev.veriproof.core.posture.Iso42001;
 import dev.veriproof.core.posture.PostureJson;
+import dev.veriproof.core.session.RiskLevel;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -59,6 +61,23 @@ public final class ComplianceHandler extends ApiHandler {
     @Override
     protected APIGatewayV2HTTPEvent primingEvent() {
         return primingRequest("GET /v1/scorecards/iso-42001", Role.ADMIN, null);
+    }
+
+    /**
+     * The priming request's tenant has no application, so the posture of one is built here: a made-up application of
+     * tenant {@value #PRIMING}, whose every read finds nothing, evaluated and rendered as the scorecard and the gap
+     * analysis.
+     */
+    @Override
+    protected void warmUp() {
+        Instant epoch = Instant.EPOCH;
+        Application made = new Application(PRIMING, PRIMING, PRIMING, RiskLevel.LOW, 75, PRIMING, RedactionPolicy.NONE, 1, epoch, epoch);
+        LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+        var inputs = reader.read(new PostureReader.View(PRIMING, List.of(made), true), today.minusDays(DEFAULT_DAYS - 1), today, Optional.empty());
+        Iso42001.Posture posture = Iso42001.evaluate(inputs);
+        ApiResponse.json(200, PostureJson.scorecard(posture, clock.instant()));
+        ApiResponse.json(200, PostureJson.gapAnalysis(posture, clock.instant()));
+        DynamoApplicationStore.warmUpMapping();
     }
 
     @Override
