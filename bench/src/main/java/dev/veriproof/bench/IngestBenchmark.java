@@ -42,7 +42,7 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionChe
  * mvn -q -pl bench -am -DskipTests install &amp;&amp; mvn -q -pl bench exec:java [-Dbench.sessions=5000]
  * </pre>
  *
- * <p>Starts DynamoDB Local in this JVM with the template's tables, registers an application, and
+ * <p>Starts DynamoDB Local in a JVM of its own ({@code -Dbench.dynamo=in-process}: in this one) with the template's tables, registers an application, and
  * generates N distinct 4 KiB sessions. Then, single-threaded and one session per request, it
  * <ul>
  *   <li>invokes {@link IngestHandler} (the real handler, wired from configuration like in Lambda),
@@ -88,11 +88,17 @@ public final class IngestBenchmark {
     private void run() {
         System.out.printf("VeriProof ingest benchmark: %d sessions of %d bytes (+%d warm-up each side)%n",
                 sessions, SESSION_BYTES, warmUp);
-        try (LocalDynamoDb db = LocalDynamoDb.start()) {
-            Map<String, String> tables = TemplateTables.createAll(db.client(),
+        // DynamoDB Local runs in a JVM of its own unless -Dbench.dynamo=in-process (the layout before 2026-11-30 10:10)
+        boolean inProcess = "in-process".equals(System.getProperty("bench.dynamo"));
+        try (AutoCloseable database = inProcess ? LocalDynamoDb.start() : DynamoDbProcess.start()) {
+            String endpoint = inProcess ? ((LocalDynamoDb) database).endpoint() : ((DynamoDbProcess) database).endpoint();
+            DynamoDbClient raw = inProcess ? ((LocalDynamoDb) database).client() : ((DynamoDbProcess) database).client();
+            databaseLayout = inProcess ? "DynamoDB Local in this JVM (shares its heap and collector), in memory"
+                    : "DynamoDB Local in a JVM of its own (as on Lambda, this JVM holds the handler only), in memory";
+            Map<String, String> tables = TemplateTables.createAll(raw,
                     CloudFormationTemplate.load(CloudFormationTemplate.locate()), "bench-");
             String sessionsTable = tables.get("SessionsTable");
-            configureHandler(db.endpoint(), sessionsTable, tables.get("GovernanceTable"));
+            configureHandler(endpoint, sessionsTable, tables.get("GovernanceTable"));
             IngestHandler handler = new IngestHandler();
 
             int total = warmUp + sessions;
@@ -104,7 +110,6 @@ public final class IngestBenchmark {
                 requests[i] = request(body, String.format("req-%08d", i));
                 puts[i] = rawPut(sessionsTable, body, String.format("req-%08d", i));
             }
-            DynamoDbClient raw = db.client();
 
             for (int i = 0; i < warmUp; i++) {
                 putRaw(raw, puts[i]);
@@ -142,11 +147,16 @@ public final class IngestBenchmark {
             double loadAfter = load();
             report(rawNanos, rawDbNanos, handlerNanos, handlerDbNanos, handlerCalls);
             System.out.printf(Locale.ROOT, "Machine                load average (1 min) %.2f before, %.2f after the measured blocks;"
-                    + " %d GC pauses in them, %d ms in all (this JVM also runs DynamoDB Local)%n",
+                    + " %d GC pauses of this JVM in them, %d ms in all%n",
                     loadBefore, loadAfter, gcAfter[0] - gcBefore[0], gcAfter[1] - gcBefore[1]);
             receiptSigning(sessions);
+        } catch (Exception e) {
+            if (e instanceof RuntimeException runtime) throw runtime;
+            throw new IllegalStateException(e);
         }
     }
+
+    private String databaseLayout = "";
 
     /** What Lambda's environment gives the handler; read when the first handler is built. */
     private static void configureHandler(String endpoint, String sessionsTable, String governanceTable) {
@@ -267,7 +277,7 @@ public final class IngestBenchmark {
         System.out.printf(Locale.ROOT, "%nJVM                    %s %s (%s), %d cores, max heap %d MiB%n",
                 System.getProperty("java.vm.name"), System.getProperty("java.runtime.version"),
                 System.getProperty("os.arch"), runtime.availableProcessors(), runtime.maxMemory() >> 20);
-        System.out.printf(Locale.ROOT, "Database               DynamoDB Local, in-process, in memory; blocks of %d alternating%n", block);
+        System.out.printf(Locale.ROOT, "Database               %s; blocks of %d alternating%n", databaseLayout, block);
         System.out.printf(Locale.ROOT, "Sessions measured      %d per side, %d bytes of JSON each%n", sessions, SESSION_BYTES);
         System.out.printf(Locale.ROOT, "Raw PutItem            %8.0f items/s   mean %.3f ms, of which DynamoDB %.3f ms (1 round trip)%n",
                 rawPerSecond, mean(rawNanos), mean(rawDbNanos));
