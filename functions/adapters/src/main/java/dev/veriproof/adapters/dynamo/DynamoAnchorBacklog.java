@@ -86,6 +86,8 @@ public final class DynamoAnchorBacklog implements PendingSessions {
      * there, and again whenever one does (nothing writes the old forms any more, so once empty they stay empty).
      */
     private volatile boolean oldFormsLeft = true;
+    /** When the last {@link #oldestPending} found nothing at all pending (System.nanoTime), or 0. */
+    private volatile long emptyAt;
 
     public DynamoAnchorBacklog(DynamoDbClient dynamo, String sessionsTable, String governanceTable) {
         this.dynamo = dynamo;
@@ -250,6 +252,7 @@ public final class DynamoAnchorBacklog implements PendingSessions {
         lastRead = chunks.stream().filter(c -> !c.allAnchored()).toList();
         lastFacts = facts;
         knownAbsent = found.absent();
+        emptyAt = chunks.isEmpty() && !oldFormsLeft ? Math.max(1, System.nanoTime()) : 0;
         return taken;
     }
 
@@ -367,15 +370,18 @@ public final class DynamoAnchorBacklog implements PendingSessions {
     /**
      * When the oldest pending session was received (the {@code OldestPendingSessionAge} metric): the oldest chunk's key
      * in each shard (consistent, one key each), and the old forms' partitions unless the last backlog read found them
-     * empty. A chunk whose oldest sessions are anchored but not
+     * empty; nothing is read when the last backlog read, under 5 s ago, found nothing pending at all (the run's report). A chunk whose oldest sessions are anchored but not
      * yet all of it (a batch's limit cut through it) still counts from its oldest one until it is deleted.
      */
     public Optional<Instant> oldestPendingSince() {
-        // sequential (16 reads of one key): the handler's SnapStart priming makes this read, and no thread pool is in the snapshot
-        Optional<Instant> chunks = java.util.stream.IntStream.range(0, SHARDS)
-                .mapToObj(shard -> dynamo.query(q -> q.tableName(governanceTable).consistentRead(true)
+        // the run's own read a moment ago found nothing anywhere: no need to read it all again for its report
+        long empty = emptyAt;
+        if (empty != 0 && System.nanoTime() - empty < java.util.concurrent.TimeUnit.SECONDS.toNanos(5)) return Optional.empty();
+        // in parallel once a run started the pool; the handler's SnapStart priming makes this read, and no thread is in the snapshot
+        Optional<Instant> chunks = DynamoAnchorPointers.parallelIfStarted(java.util.stream.IntStream.range(0, SHARDS).boxed().toList(),
+                        shard -> dynamo.query(q -> q.tableName(governanceTable).consistentRead(true)
                         .keyConditionExpression(PK + " = :p").expressionAttributeValues(Map.of(":p", s(shardKey(shard))))
-                        .projectionExpression(SK).limit(1)).items().stream().findFirst().map(item -> item.get(SK).s()))
+                        .projectionExpression(SK).limit(1)).items().stream().findFirst().map(item -> item.get(SK).s())).stream()
                 .flatMap(Optional::stream)
                 .map(sk -> Instant.parse(sk.substring(0, sk.indexOf('#'))))
                 .min(Comparator.naturalOrder());

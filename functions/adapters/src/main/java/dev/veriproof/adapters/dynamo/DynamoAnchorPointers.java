@@ -189,11 +189,11 @@ public final class DynamoAnchorPointers {
     Optional<Instant> legacyOldestPendingSince() {
         List<String> partitions = new ArrayList<>(legacyShards());
         partitions.add(DynamoSessionStore.LEGACY_PENDING);
-        // sequential (17 reads of one key): the handler's SnapStart priming makes this read, and no thread pool is in the snapshot
-        return partitions.stream().map(shard -> dynamo.query(q -> q.tableName(table).indexName(DynamoSessionStore.PENDING_INDEX)
+        // the handler's SnapStart priming makes this read, and no thread pool is in the snapshot
+        return parallelIfStarted(partitions, shard -> dynamo.query(q -> q.tableName(table).indexName(DynamoSessionStore.PENDING_INDEX)
                         .keyConditionExpression(ANCHOR_PENDING + " = :p").expressionAttributeValues(Map.of(":p", s(shard)))
                         .projectionExpression(PENDING_KEY).limit(1)).items().stream().findFirst()
-                        .map(item -> item.get(PENDING_KEY).s()))
+                        .map(item -> item.get(PENDING_KEY).s())).stream()
                 .flatMap(Optional::stream)
                 .map(key -> Instant.parse(key.indexOf('#') < 0 ? key : key.substring(0, key.indexOf('#'))))
                 .min(Comparator.naturalOrder());
@@ -482,6 +482,14 @@ public final class DynamoAnchorPointers {
         }
         if (failure != null) throw failure;
         return results;
+    }
+
+    /**
+     * {@link #parallel} once the pool exists (a run has started it, after a SnapStart restore), else in the calling
+     * thread: for reads that priming makes too, so that it starts no thread before the snapshot.
+     */
+    static <T, R> List<R> parallelIfStarted(List<T> items, Function<T, R> work) {
+        return pool == null ? items.stream().map(work).toList() : parallel(items, work);
     }
 
     /** Created on first use, after a SnapStart restore: no thread is in the snapshot. */
