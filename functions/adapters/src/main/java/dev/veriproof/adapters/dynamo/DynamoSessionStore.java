@@ -257,6 +257,25 @@ public final class DynamoSessionStore implements SessionStore, SessionExplorer {
         }).toList();
     }
 
+    /**
+     * Every stored session received from {@code from} to {@code to} (inclusive), a page of the table at a time: a Scan,
+     * for an operator's repair of the anchoring backlog, never a request's path. Sessions anchored before pointers
+     * (proof and anchor on their own item) are left out.
+     */
+    public void forEachPageReceivedBetween(Instant from, Instant to, Consumer<List<StoredSession>> page) {
+        // receivedAt is Instant.toString: compare whole seconds as text, then the instants themselves
+        String low = from.truncatedTo(ChronoUnit.SECONDS).toString().replace("Z", "");
+        String high = to.truncatedTo(ChronoUnit.SECONDS).toString().replace("Z", "") + "~";
+        for (var response : dynamo.scanPaginator(b -> b.tableName(table)
+                .filterExpression("begins_with(#pk, :sessions) AND #received BETWEEN :low AND :high AND attribute_not_exists(#anchor)")
+                .expressionAttributeNames(Map.of("#pk", PK, "#received", RECEIVED_AT, "#anchor", ANCHOR))
+                .expressionAttributeValues(Map.of(":sessions", s(KEY_PREFIX), ":low", s(low), ":high", s(high))))) {
+            List<StoredSession> received = response.items().stream().map(item -> toView(item).session())
+                    .filter(stored -> !stored.receivedAt().isBefore(from) && !stored.receivedAt().isAfter(to)).toList();
+            if (!received.isEmpty()) page.accept(received);
+        }
+    }
+
     /** Whether the tenant has any session on one of the days from..to. */
     public boolean anyOnDays(String tenantId, LocalDate from, LocalDate to) {
         for (LocalDate day = from; !day.isAfter(to); day = day.plusDays(1)) {
