@@ -4,20 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.veriproof.adapters.dynamo.DynamoApplicationStore;
+import dev.veriproof.local.EmfOutput;
 import dev.veriproof.local.LocalAws;
+import dev.veriproof.local.RequestLog;
 import dev.veriproof.local.LocalAwsExtension;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import software.amazon.awssdk.core.interceptor.Context;
-import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
-import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
@@ -29,27 +24,15 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 class CompliancePrimingTest {
     @Test
     void primingReadsWhatAnApplicationsPostureNeedsAndWritesNothing(LocalAws aws) {
-        List<String> calls = new CopyOnWriteArrayList<>();
-        DynamoDbClient client = aws.client(new ExecutionInterceptor() {
-            @Override
-            public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
-                calls.add(context.request().getClass().getSimpleName());
-            }
-        });
+        RequestLog calls = new RequestLog();
+        DynamoDbClient client = aws.client(calls);
         String governance = aws.tableName("GovernanceTable");
         ComplianceHandler handler = new ComplianceHandler(new PostureReader(Evidence.postureStores(client, governance, Clock.systemUTC())),
                 new DynamoApplicationStore(DynamoDbEnhancedClient.builder().dynamoDbClient(client).build(), governance), Clock.systemUTC());
-        PrintStream stdout = System.out;
-        ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
-        try {
-            assertEquals(200, handler.prime().getStatusCode(), "the priming tenant's scorecard: no applications");
-        } finally {
-            System.setOut(stdout);
-        }
-        assertTrue(calls.stream().filter(c -> c.equals("QueryRequest")).count() >= 2 * 3,
+        EmfOutput printed = EmfOutput.capture(() -> assertEquals(200, handler.prime().getStatusCode(), "the priming tenant's scorecard: no applications"));
+        assertTrue(calls.count("QueryRequest") >= 2 * 3,
                 "each round reads the made-up application's records as well as the tenant's list: " + calls);
-        assertTrue(Set.of("QueryRequest", "GetItemRequest", "BatchGetItemRequest").containsAll(Set.copyOf(calls)), "reads only: " + calls);
-        assertTrue(!printed.toString(StandardCharsets.UTF_8).contains("CloudWatchMetrics"), "no metric published: " + printed);
+        assertTrue(calls.only(Set.of("QueryRequest", "GetItemRequest", "BatchGetItemRequest")), "reads only: " + calls);
+        assertEquals(List.of(), printed.metrics(), "no metric published");
     }
 }

@@ -9,15 +9,12 @@ import dev.veriproof.adapters.dynamo.DynamoSessionStore;
 import dev.veriproof.adapters.snapstart.PrimedHandler;
 import dev.veriproof.core.explorer.SessionSummary;
 import dev.veriproof.local.LocalAws;
+import dev.veriproof.local.RequestLog;
 import dev.veriproof.local.LocalAwsExtension;
 import java.time.Clock;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import software.amazon.awssdk.core.interceptor.Context;
-import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
-import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
@@ -26,21 +23,16 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 class SessionExplorerPrimingTest {
     @Test
     void primingReadsAPagesPointersAndRendersARowWithoutWriting(LocalAws aws) {
-        List<String> calls = new CopyOnWriteArrayList<>();
-        DynamoDbClient client = aws.client(new ExecutionInterceptor() {
-            @Override
-            public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
-                calls.add(context.request().getClass().getSimpleName());
-            }
-        });
+        RequestLog calls = new RequestLog();
+        DynamoDbClient client = aws.client(calls);
         DynamoSessionStore sessions = new DynamoSessionStore(client, aws.tableName("SessionsTable"));
         SessionExplorerHandler handler = new SessionExplorerHandler(sessions,
                 new DynamoApplicationStore(DynamoDbEnhancedClient.builder().dynamoDbClient(client).build(), aws.tableName("GovernanceTable")),
                 Clock.systemUTC());
         assertEquals(200, handler.prime().getStatusCode(), "the priming tenant's page: empty");
-        assertTrue(calls.contains("QueryRequest"), "the index is read: " + calls);
-        assertTrue(calls.contains("BatchGetItemRequest"), "and a page's pointers: " + calls);
-        assertTrue(calls.stream().allMatch(c -> c.equals("QueryRequest") || c.equals("GetItemRequest") || c.equals("BatchGetItemRequest")),
+        assertTrue(calls.names().contains("QueryRequest"), "the index is read: " + calls);
+        assertTrue(calls.names().contains("BatchGetItemRequest"), "and a page's pointers: " + calls);
+        assertTrue(calls.only(Set.of("QueryRequest", "GetItemRequest", "BatchGetItemRequest")),
                 "reads only: " + calls);
 
         SessionSummary row = sessions.warmUpExplorerPage();

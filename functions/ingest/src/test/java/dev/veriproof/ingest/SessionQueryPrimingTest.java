@@ -7,15 +7,12 @@ import dev.veriproof.adapters.dynamo.DynamoAuditLog;
 import dev.veriproof.adapters.dynamo.DynamoReviewStore;
 import dev.veriproof.adapters.dynamo.DynamoSessionStore;
 import dev.veriproof.local.LocalAws;
+import dev.veriproof.local.RequestLog;
 import dev.veriproof.local.LocalAwsExtension;
 import java.time.Clock;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import software.amazon.awssdk.core.interceptor.Context;
-import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
-import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** SnapStart priming of GET /v1/sessions/{id}: the found session's way (mapping, reviews read, rendering) runs, and only reads. */
@@ -23,20 +20,15 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 class SessionQueryPrimingTest {
     @Test
     void primingRendersAFoundSessionAndReadsItsReviewsWithoutWriting(LocalAws aws) {
-        List<String> calls = new CopyOnWriteArrayList<>();
-        DynamoDbClient client = aws.client(new ExecutionInterceptor() {
-            @Override
-            public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
-                calls.add(context.request().getClass().getSimpleName());
-            }
-        });
+        RequestLog calls = new RequestLog();
+        DynamoDbClient client = aws.client(calls);
         String governance = aws.tableName("GovernanceTable");
         String sessions = aws.tableName("SessionsTable");
         SessionQueryHandler handler = new SessionQueryHandler(new DynamoSessionStore(client, sessions),
                 new DynamoReviewStore(client, governance, sessions, new DynamoAuditLog(client, governance, Clock.systemUTC())));
         assertEquals(404, handler.prime().getStatusCode(), "the priming request's session does not exist");
-        assertTrue(calls.contains("QueryRequest"), "the reviews are read: " + calls);
-        assertTrue(calls.stream().allMatch(c -> c.equals("QueryRequest") || c.equals("GetItemRequest") || c.equals("BatchGetItemRequest")),
+        assertTrue(calls.names().contains("QueryRequest"), "the reviews are read: " + calls);
+        assertTrue(calls.only(Set.of("QueryRequest", "GetItemRequest", "BatchGetItemRequest")),
                 "reads only: " + calls);
     }
 }

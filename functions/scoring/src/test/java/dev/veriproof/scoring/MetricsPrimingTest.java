@@ -7,19 +7,15 @@ import dev.veriproof.adapters.dynamo.DynamoApplicationStore;
 import dev.veriproof.adapters.dynamo.DynamoRiskStore;
 import dev.veriproof.adapters.dynamo.DynamoRollupStore;
 import dev.veriproof.adapters.dynamo.DynamoSdkTelemetryStore;
+import dev.veriproof.local.EmfOutput;
 import dev.veriproof.local.LocalAws;
+import dev.veriproof.local.RequestLog;
 import dev.veriproof.local.LocalAwsExtension;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import software.amazon.awssdk.core.interceptor.Context;
-import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
-import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
@@ -32,27 +28,15 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 class MetricsPrimingTest {
     @Test
     void primingReadsTheStoresTheMetricsAnswerNeedsAndWritesNothing(LocalAws aws) {
-        List<String> calls = new CopyOnWriteArrayList<>();
-        DynamoDbClient client = aws.client(new ExecutionInterceptor() {
-            @Override
-            public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
-                calls.add(context.request().getClass().getSimpleName());
-            }
-        });
+        RequestLog calls = new RequestLog();
+        DynamoDbClient client = aws.client(calls);
         String governance = aws.tableName("GovernanceTable");
         MetricsHandler handler = new MetricsHandler(new DynamoApplicationStore(DynamoDbEnhancedClient.builder().dynamoDbClient(client).build(), governance),
                 new DynamoRollupStore(client, governance), new DynamoRiskStore(client, governance), new DynamoSdkTelemetryStore(client, governance),
                 Clock.systemUTC());
-        PrintStream stdout = System.out;
-        ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
-        try {
-            assertEquals(404, handler.prime().getStatusCode(), "the priming request's application does not exist");
-        } finally {
-            System.setOut(stdout);
-        }
-        assertTrue(calls.stream().filter(c -> c.equals("QueryRequest")).count() >= 3, "rollups, model rollups, SDK states are read: " + calls);
-        assertTrue(calls.stream().allMatch(c -> c.equals("QueryRequest") || c.equals("GetItemRequest")), "reads only: " + calls);
-        assertTrue(!printed.toString(StandardCharsets.UTF_8).contains("CloudWatchMetrics"), "no metric published: " + printed);
+        EmfOutput printed = EmfOutput.capture(() -> assertEquals(404, handler.prime().getStatusCode(), "the priming request's application does not exist"));
+        assertTrue(calls.count("QueryRequest") >= 3, "rollups, model rollups, SDK states are read: " + calls);
+        assertTrue(calls.only(Set.of("QueryRequest", "GetItemRequest")), "reads only: " + calls);
+        assertEquals(List.of(), printed.metrics(), "no metric published");
     }
 }

@@ -11,20 +11,15 @@ import dev.veriproof.adapters.dynamo.DynamoReviewStore;
 import dev.veriproof.adapters.dynamo.DynamoRiskStore;
 import dev.veriproof.adapters.dynamo.DynamoRollupStore;
 import dev.veriproof.adapters.dynamo.DynamoSdkTelemetryStore;
+import dev.veriproof.local.EmfOutput;
 import dev.veriproof.local.LocalAws;
+import dev.veriproof.local.RequestLog;
 import dev.veriproof.local.LocalAwsExtension;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import software.amazon.awssdk.core.interceptor.Context;
-import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
-import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
@@ -36,13 +31,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 class OverviewPrimingTest {
     @Test
     void primingReadsWhatAnApplicationsCardNeedsAndWritesNothing(LocalAws aws) {
-        List<String> calls = new CopyOnWriteArrayList<>();
-        DynamoDbClient client = aws.client(new ExecutionInterceptor() {
-            @Override
-            public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
-                calls.add(context.request().getClass().getSimpleName());
-            }
-        });
+        RequestLog calls = new RequestLog();
+        DynamoDbClient client = aws.client(calls);
         String governance = aws.tableName("GovernanceTable");
         OverviewHandler handler = new OverviewHandler(
                 new DynamoApplicationStore(DynamoDbEnhancedClient.builder().dynamoDbClient(client).build(), governance),
@@ -50,17 +40,10 @@ class OverviewPrimingTest {
                 new DynamoDeploymentStore(client, governance), new DynamoSdkTelemetryStore(client, governance),
                 new DynamoReviewStore(client, governance, aws.tableName("SessionsTable"), new DynamoAuditLog(client, governance, Clock.systemUTC())),
                 Clock.systemUTC());
-        PrintStream stdout = System.out;
-        ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
-        try {
-            assertEquals(200, handler.prime().getStatusCode(), "the priming tenant's overview: no applications");
-        } finally {
-            System.setOut(stdout);
-        }
-        assertTrue(calls.stream().filter(c -> c.equals("QueryRequest")).count() >= 2 * 4,
+        EmfOutput printed = EmfOutput.capture(() -> assertEquals(200, handler.prime().getStatusCode(), "the priming tenant's overview: no applications"));
+        assertTrue(calls.count("QueryRequest") >= 2 * 4,
                 "each round reads the made-up application's rollups, review queue, deployments and SDK states: " + calls);
-        assertTrue(Set.of("QueryRequest", "GetItemRequest", "BatchGetItemRequest").containsAll(Set.copyOf(calls)), "reads only: " + calls);
-        assertTrue(!printed.toString(StandardCharsets.UTF_8).contains("CloudWatchMetrics"), "no metric published: " + printed);
+        assertTrue(calls.only(Set.of("QueryRequest", "GetItemRequest", "BatchGetItemRequest")), "reads only: " + calls);
+        assertEquals(List.of(), printed.metrics(), "no metric published");
     }
 }
