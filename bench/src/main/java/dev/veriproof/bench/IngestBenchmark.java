@@ -39,7 +39,8 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionChe
  * Ingest throughput of {@code POST /v1/sessions} against raw DynamoDB {@code PutItem}, in one run.
  *
  * <pre>
- * mvn -q -pl bench -am -DskipTests install &amp;&amp; mvn -q -pl bench exec:java [-Dbench.sessions=5000]
+ * mvn -B -o -q -pl bench -am test-compile dependency:build-classpath -Dmdep.outputFile=/tmp/bench.cp -Dmdep.includeScope=test
+ * java -Dveriproof.root=$PWD -cp bench/target/classes:$(cat /tmp/bench.cp) dev.veriproof.bench.IngestBenchmark [-Dbench.sessions=5000] [-Dbench.warmup=5000]
  * </pre>
  *
  * <p>Starts DynamoDB Local in a JVM of its own ({@code -Dbench.dynamo=in-process}: in this one) with the template's tables, registers an application, and
@@ -51,7 +52,8 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionChe
  *       condition, the very item the handler stores for that session (computed beforehand, under
  *       another tenant so that keys differ) — the reference: what a write of that item costs.</li>
  * </ul>
- * Both sides first warm up, then run in alternating blocks (raw-handler, handler-raw, ...), so that
+ * Both sides first warm up ({@code bench.warmup} requests each, long enough for C2 to compile the request path: the
+ * line "JIT compiling in them" shows what compilation was left in the measured blocks), then run in alternating blocks (raw-handler, handler-raw, ...), so that
  * neither gets a systematically warmer JVM or database. It prints throughput of each, their ratio
  * (target: handler ≥ 0.70 × raw), and the handler's time excluding DynamoDB per request (target:
  * p99 ≤ 2 ms) — wall time of {@code handleRequest} minus the time its thread spent in DynamoDB
@@ -80,7 +82,8 @@ public final class IngestBenchmark {
 
     public static void main(String[] args) {
         int sessions = args.length > 0 ? Integer.parseInt(args[0]) : Integer.getInteger("bench.sessions", 5000);
-        int warmUp = Integer.getInteger("bench.warmup", 500);
+        // C2 compiles the request path after a few thousand requests (docs/snapstart.md); 500 measured that compilation
+        int warmUp = Integer.getInteger("bench.warmup", 5000);
         int block = Integer.getInteger("bench.block", 100);
         new IngestBenchmark(sessions, warmUp, block).run();
     }
@@ -120,6 +123,7 @@ public final class IngestBenchmark {
 
             double loadBefore = load();
             long[] gcBefore = gc();
+            long jitBefore = jitMillis();
             long[] rawNanos = new long[sessions];
             long[] rawDbNanos = new long[sessions];
             long[] handlerNanos = new long[sessions];
@@ -144,11 +148,13 @@ public final class IngestBenchmark {
                 }
             }
             long[] gcAfter = gc();
+            long jitAfter = jitMillis();
             double loadAfter = load();
             report(rawNanos, rawDbNanos, handlerNanos, handlerDbNanos, handlerCalls);
             System.out.printf(Locale.ROOT, "Machine                load average (1 min) %.2f before, %.2f after the measured blocks;"
-                    + " %d GC pauses of this JVM in them, %d ms in all%n",
-                    loadBefore, loadAfter, gcAfter[0] - gcBefore[0], gcAfter[1] - gcBefore[1]);
+                    + " %d GC pauses of this JVM in them, %d ms in all; JIT compiling in them %d ms (near 0: steady state)%n",
+                    loadBefore, loadAfter, gcAfter[0] - gcBefore[0], gcAfter[1] - gcBefore[1], jitAfter - jitBefore);
+            compilerAgainstTemplate();
             receiptSigning(sessions);
         } catch (Exception e) {
             if (e instanceof RuntimeException runtime) throw runtime;
@@ -316,6 +322,26 @@ public final class IngestBenchmark {
     /** The machine's 1-minute load average (as {@code uptime} prints it): the figures mean little on a busy machine. */
     static double load() {
         return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    }
+
+    /** Milliseconds the JIT compilers have spent so far (all compiler threads). */
+    private static long jitMillis() {
+        return java.lang.management.ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+    }
+
+    /**
+     * The figures hold for the deployed function only if this JVM compiles like it: C1 only or C1 and C2, as
+     * {@code IngestFunction}'s {@code JAVA_TOOL_OPTIONS} in template.yaml says.
+     */
+    private static void compilerAgainstTemplate() {
+        String options = CloudFormationTemplate.load(CloudFormationTemplate.locate()).environment("IngestFunction")
+                .getOrDefault("JAVA_TOOL_OPTIONS", "");
+        java.util.regex.Matcher level = java.util.regex.Pattern.compile("-XX:TieredStopAtLevel=(\\d)").matcher(options);
+        String deployed = level.find() ? level.group(1) : "4";
+        String here = java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
+                .getVMOption("TieredStopAtLevel").getValue();
+        System.out.printf(Locale.ROOT, "Compiler               TieredStopAtLevel=%s here; IngestFunction deploys \"%s\" (level %s)%s%n",
+                here, options, deployed, here.equals(deployed) ? "" : "   WARNING: not the deployed function's compiler");
     }
 
     /** Collections so far and their total time in ms, all collectors. */

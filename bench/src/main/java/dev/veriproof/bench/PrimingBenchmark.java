@@ -50,7 +50,7 @@ import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
  * The first request after SnapStart priming (issue 16 target 6: at most 50 ms for every function). SnapStart restores
  * a snapshot taken after the function's init phase and its priming ({@link PrimedHandler#prime()}, run by the CRaC
  * {@code beforeCheckpoint} hook), so the first request of a restored environment runs on what priming warmed. Here each
- * function gets a fresh JVM per side: the handler is built (init), primed or not, then its first real request —
+ * function gets a fresh JVM per side, with the JVM options its function has in template.yaml: the handler is built (init), primed or not, then its first real request —
  * against DynamoDB Local with a seeded tenant — is timed, then a second one (warm). The unprimed side is the reference
  * in the same run. What this cannot show: the restore itself, and SnapStart's lazily re-paged memory on AWS.
  *
@@ -72,30 +72,33 @@ public final class PrimingBenchmark {
      * (Globals); these are the API's busiest routes, the authorizer in front of all of them, and the anchoring run.
      */
     enum Function {
-        AUTHORIZER(ApiKeyAuthorizerHandler::new, () -> {
+        AUTHORIZER("AuthorizerFunction", ApiKeyAuthorizerHandler::new, () -> {
             APIGatewayV2CustomAuthorizerEvent event = new APIGatewayV2CustomAuthorizerEvent();
             event.setHeaders(Map.of("x-api-key", System.getProperty(KEY_VARIABLE)));
             return event;
         }),
-        INGEST(IngestHandler::new, () -> api("POST /v1/sessions", "/v1/sessions", Map.of(), Role.INGEST,
+        INGEST("IngestFunction", IngestHandler::new, () -> api("POST /v1/sessions", "/v1/sessions", Map.of(), Role.INGEST,
                 "{\"sessionId\":\"first-" + System.nanoTime() + "\",\"applicationId\":\"" + APPLICATION + "\",\"startedAt\":\"2026-11-29T10:00:00Z\",\"intent\":\"i\",\"model\":\"m\"}")),
-        OTLP(OtlpHandler::new, () -> api("POST /v1/traces", "/v1/traces", Map.of(), Role.INGEST, trace())),
-        SESSION_QUERY(SessionQueryHandler::new, () -> api("GET /v1/sessions/{id}", "/v1/sessions/" + SEEDED, Map.of("id", SEEDED), Role.AUDITOR, null)),
-        SESSION_EXPLORER(SessionExplorerHandler::new, () -> api("GET /v1/sessions", "/v1/sessions", Map.of(), Role.AUDITOR, null)),
-        REVIEW_QUEUE(ReviewsHandler::new, () -> api("GET /v1/review-queue", "/v1/review-queue", Map.of(), Role.ADMIN, null)),
-        APPLICATIONS(ApplicationsHandler::new, () -> api("GET /v1/applications", "/v1/applications", Map.of(), Role.ADMIN, null)),
-        METRICS(MetricsHandler::new, () -> api("GET /v1/applications/{id}/metrics", "/v1/applications/" + APPLICATION + "/metrics",
+        OTLP("OtlpFunction", OtlpHandler::new, () -> api("POST /v1/traces", "/v1/traces", Map.of(), Role.INGEST, trace())),
+        SESSION_QUERY("SessionQueryFunction", SessionQueryHandler::new, () -> api("GET /v1/sessions/{id}", "/v1/sessions/" + SEEDED, Map.of("id", SEEDED), Role.AUDITOR, null)),
+        SESSION_EXPLORER("SessionExplorerFunction", SessionExplorerHandler::new, () -> api("GET /v1/sessions", "/v1/sessions", Map.of(), Role.AUDITOR, null)),
+        REVIEW_QUEUE("ReviewsFunction", ReviewsHandler::new, () -> api("GET /v1/review-queue", "/v1/review-queue", Map.of(), Role.ADMIN, null)),
+        APPLICATIONS("ApplicationsFunction", ApplicationsHandler::new, () -> api("GET /v1/applications", "/v1/applications", Map.of(), Role.ADMIN, null)),
+        METRICS("MetricsFunction", MetricsHandler::new, () -> api("GET /v1/applications/{id}/metrics", "/v1/applications/" + APPLICATION + "/metrics",
                 Map.of("id", APPLICATION), Role.ADMIN, null)),
-        OVERVIEW(OverviewHandler::new, () -> api("GET /v1/overview", "/v1/overview", Map.of(), Role.AUDITOR, null)),
-        COMPLIANCE(ComplianceHandler::new, () -> api("GET /v1/scorecards/iso-42001", "/v1/scorecards/iso-42001", Map.of(), Role.ADMIN, null)),
-        WHOAMI(WhoAmIHandler::new, () -> api("GET /v1/whoami", "/v1/whoami", Map.of(), Role.AUDITOR, null)),
-        ANCHORING(AnchoringHandler::new, () -> Map.of("source", "aws.scheduler"));
+        OVERVIEW("OverviewFunction", OverviewHandler::new, () -> api("GET /v1/overview", "/v1/overview", Map.of(), Role.AUDITOR, null)),
+        COMPLIANCE("ComplianceFunction", ComplianceHandler::new, () -> api("GET /v1/scorecards/iso-42001", "/v1/scorecards/iso-42001", Map.of(), Role.ADMIN, null)),
+        WHOAMI("WhoAmIFunction", WhoAmIHandler::new, () -> api("GET /v1/whoami", "/v1/whoami", Map.of(), Role.AUDITOR, null)),
+        ANCHORING("AnchoringFunction", AnchoringHandler::new, () -> Map.of("source", "aws.scheduler"));
 
+        /** Its resource in template.yaml, whose {@code JAVA_TOOL_OPTIONS} the child JVM runs with. */
+        final String logicalId;
         final Supplier<PrimedHandler<?, ?>> handler;
         final Supplier<Object> firstRequest;
 
         @SuppressWarnings("unchecked")
-        Function(Supplier<? extends PrimedHandler<?, ?>> handler, Supplier<?> firstRequest) {
+        Function(String logicalId, Supplier<? extends PrimedHandler<?, ?>> handler, Supplier<?> firstRequest) {
+            this.logicalId = logicalId;
             this.handler = (Supplier<PrimedHandler<?, ?>>) handler;
             this.firstRequest = (Supplier<Object>) firstRequest;
         }
@@ -106,7 +109,8 @@ public final class PrimingBenchmark {
             child(Function.valueOf(args[0]), Boolean.parseBoolean(args[1]));
             return;
         }
-        try (LocalAws aws = LocalAws.start(CloudFormationTemplate.load(CloudFormationTemplate.locate()), "")) {
+        CloudFormationTemplate template = CloudFormationTemplate.load(CloudFormationTemplate.locate());
+        try (LocalAws aws = LocalAws.start(template, "")) {
             Map<String, String> config = new HashMap<>();
             config.put("aws.endpointUrlDynamoDb", aws.endpoint());
             config.put("SESSIONS_TABLE", aws.tableName("SessionsTable"));
@@ -124,18 +128,19 @@ public final class PrimingBenchmark {
             config.put(KEY_VARIABLE, seed(aws));
             String only = System.getProperty("bench.functions", ""); // e.g. INGEST,OTLP
             double loadBefore = IngestBenchmark.load();
-            System.out.printf(Locale.ROOT, "%-17s %22s %19s %14s %18s%n", "function", "first request, primed", "first, not primed",
-                    "second (warm)", "priming took");
+            System.out.printf(Locale.ROOT, "%-17s %22s %19s %14s %18s   %s%n", "function", "first request, primed", "first, not primed",
+                    "second (warm)", "priming took", "JVM options (the template's JAVA_TOOL_OPTIONS)");
             int passed = 0;
             int measured = 0;
             for (Function f : Function.values()) {
                 if (!only.isEmpty() && !List.of(only.split(",")).contains(f.name())) continue;
-                double[] primed = runChild(f, true, config);
-                double[] cold = runChild(f, false, config);
+                String jvmOptions = template.environment(f.logicalId).getOrDefault("JAVA_TOOL_OPTIONS", "");
+                double[] primed = runChild(f, true, config, jvmOptions);
+                double[] cold = runChild(f, false, config, jvmOptions);
                 measured++;
                 if (primed[0] <= 50) passed++;
-                System.out.printf(Locale.ROOT, "%-17s %19.1f ms %16.1f ms %11.1f ms %15.0f ms   %s%n", f, primed[0], cold[0], primed[1],
-                        primed[2], primed[0] <= 50 ? "PASS (<= 50 ms)" : "MISS (> 50 ms)");
+                System.out.printf(Locale.ROOT, "%-17s %19.1f ms %16.1f ms %11.1f ms %15.0f ms   %s   %s%n", f, primed[0], cold[0], primed[1],
+                        primed[2], primed[0] <= 50 ? "PASS (<= 50 ms)" : "MISS (> 50 ms)", jvmOptions);
             }
             System.out.printf(Locale.ROOT, "%d of %d functions answer their first request after priming within 50 ms;"
                     + " load average (1 min) %.2f before, %.2f after; priming rounds %s%n", passed, measured, loadBefore, IngestBenchmark.load(),
@@ -169,8 +174,9 @@ public final class PrimingBenchmark {
     }
 
     /** @return first request ms, second request ms, priming ms */
-    private static double[] runChild(Function f, boolean primed, Map<String, String> config) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.java(), "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1"));
+    private static double[] runChild(Function f, boolean primed, Map<String, String> config, String jvmOptions) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.java()));
+        if (!jvmOptions.isBlank()) command.addAll(List.of(jvmOptions.trim().split("\\s+")));
         config.forEach((k, v) -> command.add("-D" + k + "=" + v));
         String extra = System.getProperty("bench.childJvm"); // e.g. -verbose:class, to see what the first request still loads
         if (extra != null) command.addAll(List.of(extra.split(" ")));

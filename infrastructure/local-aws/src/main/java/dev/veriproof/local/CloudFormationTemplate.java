@@ -164,8 +164,22 @@ public final class CloudFormationTemplate {
      */
     public Map<String, String> globalEnvironment() {
         Map<String, String> environment = new LinkedHashMap<>();
-        for (Map.Entry<String, JsonNode> variable
-                : root.path("Globals").path("Function").path("Environment").path("Variables").properties()) {
+        putVariables(root.path("Globals").path("Function"), environment);
+        return environment;
+    }
+
+    /**
+     * The environment a function runs with: the {@link #globalEnvironment()} overridden by the function's own
+     * {@code Environment.Variables}, read the same way.
+     */
+    public Map<String, String> environment(String functionLogicalId) {
+        Map<String, String> environment = globalEnvironment();
+        putVariables(resource(functionLogicalId).path("Properties"), environment);
+        return environment;
+    }
+
+    private static void putVariables(JsonNode functionProperties, Map<String, String> environment) {
+        for (Map.Entry<String, JsonNode> variable : functionProperties.path("Environment").path("Variables").properties()) {
             JsonNode value = variable.getValue();
             if (value.isValueNode()) {
                 environment.put(variable.getKey(), value.asText());
@@ -173,7 +187,6 @@ public final class CloudFormationTemplate {
                 environment.put(variable.getKey(), value.path("Ref").asText());
             }
         }
-        return environment;
     }
 
     /** Handler class of the function behind the default authorizer of the template's HTTP API. */

@@ -1,6 +1,7 @@
 package dev.veriproof.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -54,6 +55,18 @@ class CloudFormationTemplateTest {
         assertEquals("GovernanceTable", environment.get("GOVERNANCE_TABLE"));
         assertEquals("TraceBufferTable", environment.get("TRACE_BUFFER_TABLE"));
         assertEquals("-XX:+TieredCompilation -XX:TieredStopAtLevel=1", environment.get("JAVA_TOOL_OPTIONS"));
+    }
+
+    @Test
+    void aFunctionsEnvironmentIsTheGlobalOneOverriddenByItsOwn() {
+        Map<String, String> ingest = TEMPLATE.environment("IngestFunction");
+        assertEquals("SessionsTable", ingest.get("SESSIONS_TABLE"), "inherited from Globals");
+        assertEquals("SignerSecretArn", ingest.get("SIGNER_SECRET_ARN"), "its own variable");
+        // the sustained-traffic ingest functions compile with C2 too (docs/snapstart.md), the others with C1 only
+        assertEquals("-XX:+TieredCompilation", ingest.get("JAVA_TOOL_OPTIONS"));
+        assertEquals("-XX:+TieredCompilation", TEMPLATE.environment("OtlpFunction").get("JAVA_TOOL_OPTIONS"));
+        assertEquals("-XX:+TieredCompilation -XX:TieredStopAtLevel=1", TEMPLATE.environment("SessionQueryFunction").get("JAVA_TOOL_OPTIONS"));
+        assertFalse(TEMPLATE.environment("SessionQueryFunction").containsKey("SIGNER_SECRET_ARN"));
     }
 
     @Test
