@@ -37,9 +37,9 @@ public abstract class PrimedHandler<I, O> implements RequestHandler<I, O> {
 
     /**
      * How many times priming runs: {@code PRIMING_ROUNDS} (environment or system property), {@value #DEFAULT_ROUNDS}
-     * by default. One round loads the classes; the template's {@code -XX:TieredStopAtLevel=1} compiles a method with C1
-     * only after about 200 calls, so the first requests after a restore would still run much of the path in the
-     * interpreter. The rounds leave it compiled in the snapshot.
+     * by default. One round loads the classes; C1 compiles a method only after about 200 calls (with the template's
+     * {@code -XX:TieredStopAtLevel=1}, and at tier 3 for the functions that also run C2), so the first requests after a
+     * restore would still run much of the path in the interpreter. The rounds leave it compiled in the snapshot.
      */
     public static final int DEFAULT_ROUNDS = 200;
 
