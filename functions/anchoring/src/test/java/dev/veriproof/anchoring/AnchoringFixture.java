@@ -48,7 +48,12 @@ final class AnchoringFixture {
     private int received;
 
     AnchoringFixture(LocalAws aws) {
-        this.dynamo = aws.client();
+        this(aws.client());
+    }
+
+    /** With a client of the test's own (one that logs its requests, say). */
+    AnchoringFixture(DynamoDbClient dynamo) {
+        this.dynamo = dynamo;
         Map<String, String> tables = TemplateTables.createAll(dynamo,
                 CloudFormationTemplate.load(CloudFormationTemplate.locate()), "anchoring" + TABLES.incrementAndGet() + "-");
         this.sessionsTable = tables.get("SessionsTable");

@@ -115,7 +115,7 @@ class AnchoringRunTest {
         fixture.ingest("demo", 2);
         Map<String, Object> event = Json.mapper().readValue(
                 dev.veriproof.local.CloudFormationTemplate.locate().getParent().resolve("events/schedule/anchoring.json").toFile(), Map.class);
-        AnchoringHandler handler = new AnchoringHandler(fixture.run(chain), fixture.backlog::oldestPendingSince, fixture.clock);
+        AnchoringHandler handler = new AnchoringHandler(fixture.run(chain), fixture.clock);
         LocalLambdaContext context = new LocalLambdaContext("AnchoringFunction");
         Map<String, Object>[] summary = new Map[1];
         EmfOutput emf = EmfOutput.capture(() -> summary[0] = handler.handleRequest(event, context));
@@ -141,7 +141,7 @@ class AnchoringRunTest {
         List<String> ids = fixture.ingest("acme", 3);
         long nonce = chain.minedNonce();
         long block = chain.latestBlock();
-        AnchoringHandler handler = new AnchoringHandler(fixture.run(chain), fixture.backlog::oldestPendingSince, fixture.clock);
+        AnchoringHandler handler = new AnchoringHandler(fixture.run(chain), fixture.clock);
         assertEquals(null, handler.prime(), "a scheduled function handles no priming event");
         assertEquals(nonce, chain.minedNonce(), "nothing sent");
         assertEquals(block, chain.latestBlock());
@@ -158,7 +158,7 @@ class AnchoringRunTest {
         fixture.ingest("acme", 3);
         fixture.clock.advance(Duration.ofMinutes(30));
         node.stop();
-        AnchoringHandler handler = new AnchoringHandler(fixture.run(chain), fixture.backlog::oldestPendingSince, fixture.clock);
+        AnchoringHandler handler = new AnchoringHandler(fixture.run(chain), fixture.clock);
         EmfOutput emf = EmfOutput.capture(() -> handler.handleRequest(Map.of(), new LocalLambdaContext("AnchoringFunction")));
         assertEquals(1, emf.sum("ChainFailures"));
         assertEquals(0, emf.sum("SessionsAnchored"));
@@ -375,6 +375,9 @@ class AnchoringRunTest {
             @Override public List<dev.veriproof.core.anchoring.PendingLeaf> oldestPending(int limit) {
                 return real.oldestPending(limit);
             }
+            @Override public Optional<java.time.Instant> oldestPendingSince() {
+                return real.oldestPendingSince();
+            }
             @Override public int recordAnchored(List<AnchoredLeaf> leaves, Anchor anchor) {
                 // the batch item is written first, then the pointers, then the chunk is deleted: the crash comes after
                 // `before` pointers (5: all of them, the chunk not yet deleted)
@@ -564,6 +567,7 @@ class AnchoringRunTest {
         @Override public long latestBlock() { return delegate.latestBlock(); }
         @Override public long minedNonce() { return delegate.minedNonce(); }
         @Override public SignedAnchor sign(byte[] root, long treeSize, byte[] batchId) { return delegate.sign(root, treeSize, batchId); }
+        @Override public void warmUp(byte[] root, long treeSize, byte[] batchId) { delegate.warmUp(root, treeSize, batchId); }
         @Override public void broadcast(String rawTransaction) { delegate.broadcast(rawTransaction); }
         @Override public Optional<Receipt> receipt(String txHash) { return delegate.receipt(txHash); }
         @Override public Optional<Receipt> awaitReceipt(String txHash, int confirmations, Duration timeout) {

@@ -136,6 +136,7 @@ class TenantBatchChainTest {
         assertThrows(AnchoringRunTest.CrashInjected.class,
                 () -> new AnchoringRun(fixture.backlog, crashes, audit, chain, fixture.clock, AnchoringFixture.SETTINGS).run());
         assertTrue(fixture.ledger.openBatch().isPresent());
+        assertEquals(0, fixture.chunks(), "the chunk is gone with its sessions placed: only the open batch says a run has work");
         assertEquals(Map.of(), fixture.ledger.tenantHeads(List.of("acme")), "the head moves only when the batch completes");
         fixture.clock.advance(Duration.ofMinutes(21));
         AnchoringRun.Result completed = fixture.run(chain).run();
@@ -220,6 +221,7 @@ class TenantBatchChainTest {
         @Override public Map<String, TenantHeader.ChainHead> tenantHeads(java.util.Collection<String> tenants) { return delegate.tenantHeads(tenants); }
         @Override public void abandonBatch(AnchorBatch batch, String reason, Instant at) { delegate.abandonBatch(batch, reason, at); }
         @Override public RetryState retryState() { return delegate.retryState(); }
+        @Override public RunState runState() { return delegate.runState(); }
         @Override public void recordFailure(Incident incident, RetryState next) { delegate.recordFailure(incident, next); }
         @Override public List<Incident> incidents() { return delegate.incidents(); }
         @Override public Optional<Instant> lastAnchoredAt() { return delegate.lastAnchoredAt(); }

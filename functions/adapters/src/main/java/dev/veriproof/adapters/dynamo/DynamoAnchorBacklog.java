@@ -81,14 +81,6 @@ public final class DynamoAnchorBacklog implements PendingSessions {
     private List<Chunk> lastRead = List.of();
     private Map<String, SessionFacts> lastFacts = Map.of();
     private Set<String> knownAbsent = Set.of();
-    /**
-     * Whether the old forms may still hold sessions: until this environment's first read of the backlog finds none
-     * there, and again whenever one does (nothing writes the old forms any more, so once empty they stay empty).
-     */
-    private volatile boolean oldFormsLeft = true;
-    /** When the last {@link #oldestPending} found nothing at all pending (System.nanoTime), or 0. */
-    private volatile long emptyAt;
-
     public DynamoAnchorBacklog(DynamoDbClient dynamo, String sessionsTable, String governanceTable) {
         this.dynamo = dynamo;
         this.governanceTable = governanceTable;
@@ -224,7 +216,9 @@ public final class DynamoAnchorBacklog implements PendingSessions {
      */
     @Override
     public synchronized List<PendingLeaf> oldestPending(int limit) {
-        boolean movedOldItems = moveLegacySessionItems(limit);
+        // the old forms' 17 partitions only while something is left in them (nothing writes them any more)
+        boolean oldFormsLeft = pointers.legacyPresent();
+        if (oldFormsLeft) moveLegacySessionItems(limit);
         List<Chunk> chunks = readChunks(limit);
         Map<String, Entry> candidates = new LinkedHashMap<>();
         for (Chunk chunk : chunks) for (Entry e : chunk.entries()) candidates.putIfAbsent(e.key(), e);
@@ -236,8 +230,7 @@ public final class DynamoAnchorBacklog implements PendingSessions {
         Map<String, SessionFacts> facts = new HashMap<>();
         List<Entry> pending = new ArrayList<>();
         for (Entry e : candidates.values()) if (!anchored.contains(e.key())) pending.add(e);
-        List<DynamoAnchorPointers.LegacyPending> oldForms = pointers.legacyPending(limit);
-        oldFormsLeft = movedOldItems || !oldForms.isEmpty();
+        List<DynamoAnchorPointers.LegacyPending> oldForms = oldFormsLeft ? pointers.legacyPending(limit) : List.of();
         for (DynamoAnchorPointers.LegacyPending old : oldForms) {
             PendingLeaf leaf = old.leaf();
             Entry e = new Entry(old.receivedAt(), leaf.tenantId(), leaf.sessionId(), old.facts().applicationId(), old.facts().day(), leaf.leafHash());
@@ -252,7 +245,6 @@ public final class DynamoAnchorBacklog implements PendingSessions {
         lastRead = chunks.stream().filter(c -> !c.allAnchored()).toList();
         lastFacts = facts;
         knownAbsent = found.absent();
-        emptyAt = chunks.isEmpty() && !oldFormsLeft ? Math.max(1, System.nanoTime()) : 0;
         return taken;
     }
 
@@ -305,9 +297,9 @@ public final class DynamoAnchorBacklog implements PendingSessions {
      * listed in a chunk, then leaves that partition (one rewrite of the old item, once; a crash in between lists it
      * again, which is harmless).
      */
-    private boolean moveLegacySessionItems(int limit) {
+    private void moveLegacySessionItems(int limit) {
         List<String> keys = pointers.legacySessionItems(limit);
-        if (keys.isEmpty()) return false;
+        if (keys.isEmpty()) return;
         List<StoredSession> stored = new ArrayList<>();
         for (String key : keys) {
             int split = key.lastIndexOf('#');
@@ -315,7 +307,6 @@ public final class DynamoAnchorBacklog implements PendingSessions {
         }
         enqueueAll(stored);
         for (String key : keys) DynamoSessionStore.leaveLegacyBacklog(dynamo, pointers.table(), key);
-        return true;
     }
 
     // ---- the run: placing a batch ----
@@ -351,12 +342,13 @@ public final class DynamoAnchorBacklog implements PendingSessions {
     }
 
     /**
-     * The reads of a run that {@link #oldestPendingSince} (which the handler's warm-up makes too) does not make, writing
-     * nothing: a chunk query with its pages, a pointer read (BatchGetItem, consistent), the old partition of session
-     * items, and a chunk encoded and decoded.
+     * The reads of a run, writing nothing and one at a time (no thread is started before the snapshot): the backlog's
+     * age as a run reads it first, a chunk query with its pages, a pointer read (BatchGetItem, consistent), the old
+     * partition of session items, and a chunk encoded and decoded.
      */
     @Override
     public void warmUp() {
+        oldestPendingSince(false);
         readShard(shardKey(0), null, 1);
         pointers.pointersOf(List.of("priming#priming"));
         pointers.legacySessionItems(1);
@@ -368,24 +360,30 @@ public final class DynamoAnchorBacklog implements PendingSessions {
     // ---- the backlog's age ----
 
     /**
-     * When the oldest pending session was received (the {@code OldestPendingSessionAge} metric): the oldest chunk's key
-     * in each shard (consistent, one key each), and the old forms' partitions unless the last backlog read found them
-     * empty; nothing is read when the last backlog read, under 5 s ago, found nothing pending at all (the run's report). A chunk whose oldest sessions are anchored but not
-     * yet all of it (a batch's limit cut through it) still counts from its oldest one until it is deleted.
+     * When the oldest pending session was received (the {@code OldestPendingSessionAge} metric, and how a run knows there
+     * is nothing to do): the oldest chunk key of each shard (consistent, one key each) and whether the old forms' index
+     * holds anything, in parallel (17 requests); the old forms' 17 partitions only if it does. A chunk whose oldest
+     * sessions are anchored but not yet all of it (a batch's limit cut through it, or a run that died before deleting it)
+     * still counts from its oldest one until a run deletes it.
      */
+    @Override
     public Optional<Instant> oldestPendingSince() {
-        // the run's own read a moment ago found nothing anywhere: no need to read it all again for its report
-        long empty = emptyAt;
-        if (empty != 0 && System.nanoTime() - empty < java.util.concurrent.TimeUnit.SECONDS.toNanos(5)) return Optional.empty();
-        // in parallel once a run started the pool; the handler's SnapStart priming makes this read, and no thread is in the snapshot
-        Optional<Instant> chunks = DynamoAnchorPointers.parallelIfStarted(java.util.stream.IntStream.range(0, SHARDS).boxed().toList(),
-                        shard -> dynamo.query(q -> q.tableName(governanceTable).consistentRead(true)
-                        .keyConditionExpression(PK + " = :p").expressionAttributeValues(Map.of(":p", s(shardKey(shard))))
-                        .projectionExpression(SK).limit(1)).items().stream().findFirst().map(item -> item.get(SK).s())).stream()
-                .flatMap(Optional::stream)
-                .map(sk -> Instant.parse(sk.substring(0, sk.indexOf('#'))))
-                .min(Comparator.naturalOrder());
-        Optional<Instant> legacy = oldFormsLeft ? pointers.legacyOldestPendingSince() : Optional.empty();
+        return oldestPendingSince(true);
+    }
+
+    private record Peek(Optional<Instant> oldest, boolean oldFormsLeft) {}
+
+    private Optional<Instant> oldestPendingSince(boolean inParallel) {
+        List<Integer> reads = java.util.stream.IntStream.rangeClosed(0, SHARDS).boxed().toList(); // the shards, then the old forms
+        java.util.function.Function<Integer, Peek> read = i -> i == SHARDS ? new Peek(Optional.empty(), pointers.legacyPresent())
+                : new Peek(dynamo.query(q -> q.tableName(governanceTable).consistentRead(true)
+                        .keyConditionExpression(PK + " = :p").expressionAttributeValues(Map.of(":p", s(shardKey(i))))
+                        .projectionExpression(SK).limit(1)).items().stream().findFirst()
+                        .map(item -> item.get(SK).s()).map(sk -> Instant.parse(sk.substring(0, sk.indexOf('#')))), false);
+        List<Peek> peeks = inParallel ? DynamoAnchorPointers.parallel(reads, read) : reads.stream().map(read).toList();
+        Optional<Instant> chunks = peeks.stream().map(Peek::oldest).flatMap(Optional::stream).min(Comparator.naturalOrder());
+        if (peeks.stream().noneMatch(Peek::oldFormsLeft)) return chunks;
+        Optional<Instant> legacy = pointers.legacyOldestPendingSince();
         if (chunks.isEmpty()) return legacy;
         if (legacy.isEmpty()) return chunks;
         return Optional.of(chunks.get().isBefore(legacy.get()) ? chunks.get() : legacy.get());

@@ -326,9 +326,28 @@ public final class DynamoAnchorLedger implements AnchorLedger, TenantBatches {
 
     @Override
     public RetryState retryState() {
-        Map<String, AttributeValue> item = get(RUN, "RETRY");
+        return retry(get(RUN, "RETRY"));
+    }
+
+    private static RetryState retry(Map<String, AttributeValue> item) {
         if (item == null) return RetryState.NONE;
         return new RetryState(Integer.parseInt(item.get("failures").n()), Instant.parse(item.get("notBefore").s()));
+    }
+
+    /** The run's partition ({@code LEASE}, {@code OPEN}, {@code RETRY}) in one consistent Query. */
+    @Override
+    public RunState runState() {
+        Map<String, AttributeValue> retry = null;
+        boolean open = false;
+        for (Map<String, AttributeValue> item : dynamo.query(b -> b.tableName(table).consistentRead(true)
+                .keyConditionExpression("pk = :pk").expressionAttributeValues(Map.of(":pk", s(RUN)))).items()) {
+            switch (item.get("sk").s()) {
+                case "RETRY" -> retry = item;
+                case "OPEN" -> open = true;
+                default -> { }
+            }
+        }
+        return new RunState(retry(retry), open);
     }
 
     @Override

@@ -185,11 +185,20 @@ public final class DynamoAnchorPointers {
         return keys;
     }
 
+    /**
+     * Whether anything is left in the old forms: one key of the sparse {@code pending-anchor} index, which holds only them
+     * (a pending pointer, a session item stored before pointers, or an anchored pointer put back by an old writer), so
+     * that a run reads their 17 partitions only while they hold something. Eventually consistent like every index read:
+     * an entry written a moment ago is seen by a later run.
+     */
+    boolean legacyPresent() {
+        return !dynamo.scan(q -> q.tableName(table).indexName(DynamoSessionStore.PENDING_INDEX).limit(1).projectionExpression(PK)).items().isEmpty();
+    }
+
     /** When the oldest session waiting in the old forms (pending pointers, pre-pointer session items) was received. */
     Optional<Instant> legacyOldestPendingSince() {
         List<String> partitions = new ArrayList<>(legacyShards());
         partitions.add(DynamoSessionStore.LEGACY_PENDING);
-        // the handler's SnapStart priming makes this read, and no thread pool is in the snapshot
         return parallelIfStarted(partitions, shard -> dynamo.query(q -> q.tableName(table).indexName(DynamoSessionStore.PENDING_INDEX)
                         .keyConditionExpression(ANCHOR_PENDING + " = :p").expressionAttributeValues(Map.of(":p", s(shard)))
                         .projectionExpression(PENDING_KEY).limit(1)).items().stream().findFirst()

@@ -35,6 +35,14 @@ public interface AnchorChain {
     /** The transaction, from {@code fromBlock} on, whose Anchored event carries {@code batchId}. */
     Optional<Receipt> findAnchored(byte[] batchId, long fromBlock);
 
+    /**
+     * For SnapStart priming: the chain's own code without the node, nothing sent and nothing unique kept: the call
+     * {@code anchor(root, treeSize, batchId)} encoded and signed with a made-up nonce and fees, a made-up receipt with
+     * an Anchored event read. Nothing by default.
+     */
+    default void warmUp(byte[] root, long treeSize, byte[] batchId) {
+    }
+
     record SignedAnchor(long nonce, String txHash, String rawTransaction) {}
 
     /** A mined transaction; {@code anchoredRoot} is the root of its Anchored event, if it has one. */

@@ -35,6 +35,12 @@ public interface AnchorLedger {
 
     RetryState retryState();
 
+    /**
+     * What a run must know before it takes the lease, in one read: the retry state and whether a batch is open. Read
+     * without the lease, so it may be stale by the time the lease is taken; a run that goes on reads both again under it.
+     */
+    RunState runState();
+
     /** Records a failed run as an incident and when the next attempt may start. */
     void recordFailure(Incident incident, RetryState next);
 
@@ -50,6 +56,9 @@ public interface AnchorLedger {
     record RetryState(int failures, Instant notBefore) {
         public static final RetryState NONE = new RetryState(0, Instant.EPOCH);
     }
+
+    /** The retry state, and whether a batch is open (prepared, not yet completed or abandoned). */
+    record RunState(RetryState retry, boolean batchOpen) {}
 
     /** An anchoring failure (ISO/IEC 42001 10.2 evidence). */
     record Incident(Instant at, String reason, int pendingSessions, Optional<String> batchId) {}

@@ -69,20 +69,38 @@ public final class AnchoringRun {
 
     public enum Outcome { ANCHORED, NOTHING_PENDING, BUSY, BACKING_OFF, FAILED }
 
-    /** What a run did: {@code sessions} counts the sessions anchored by it, reconciled batch included. */
-    public record Result(Outcome outcome, int sessions, List<String> batchIds, Optional<String> failure) {}
+    /**
+     * What a run did: {@code sessions} counts the sessions anchored by it, reconciled batch included; {@code oldestPending}
+     * is when the oldest session still waiting after the run was received (the backlog's age), empty with none.
+     */
+    public record Result(Outcome outcome, int sessions, List<String> batchIds, Optional<String> failure, Optional<Instant> oldestPending) {
+        Result withOldestPending(Optional<Instant> oldest) {
+            return new Result(outcome, sessions, batchIds, failure, oldest);
+        }
+    }
 
+    /**
+     * A run with nothing to do (nothing pending, no open batch, no failure to clear) finds it out with reads alone and
+     * writes nothing, not even the lease: the run state, then the backlog's age, which it reports. Anything else takes
+     * the lease and reads all it uses again under it.
+     */
     public Result run() {
-        String owner = UUID.randomUUID().toString();
         Instant started = clock.instant();
+        AnchorLedger.RunState state = ledger.runState();
+        Optional<Instant> oldest = sessions.oldestPendingSince();
+        if (started.isBefore(state.retry().notBefore())) return new Result(Outcome.BACKING_OFF, 0, List.of(), Optional.empty(), oldest);
+        if (oldest.isEmpty() && !state.batchOpen() && state.retry().failures() == 0) {
+            return new Result(Outcome.NOTHING_PENDING, 0, List.of(), Optional.empty(), oldest);
+        }
+        String owner = UUID.randomUUID().toString();
         if (!ledger.acquireLease(owner, started, started.plus(settings.lease()))) {
-            return new Result(Outcome.BUSY, 0, List.of(), Optional.empty());
+            return new Result(Outcome.BUSY, 0, List.of(), Optional.empty(), oldest);
         }
         Result result;
         try {
             RetryState retry = ledger.retryState();
             result = started.isBefore(retry.notBefore())
-                    ? new Result(Outcome.BACKING_OFF, 0, List.of(), Optional.empty())
+                    ? new Result(Outcome.BACKING_OFF, 0, List.of(), Optional.empty(), oldest)
                     : anchor(retry);
         } catch (RuntimeException e) {
             ledger.releaseLease(owner);
@@ -91,16 +109,18 @@ public final class AnchoringRun {
         // Not in a finally: after an Error the runtime is as good as dead, and like a crashed run it
         // leaves the lease to expire rather than let a run start while this one may still write.
         ledger.releaseLease(owner);
-        return result;
+        return result.withOldestPending(sessions.oldestPendingSince());
     }
 
     /**
-     * For SnapStart priming: the reads and the pure work of a run that anchors a batch, with no lease taken and nothing
-     * written or sent: the ledger's and the backlog's reads, a batch of one made-up session prepared (tenant header, tree,
-     * proof, batch id) and its transaction signed but not sent (the nonce is only read). A chain that cannot be reached
-     * now leaves its part cold rather than fail the snapshot.
+     * For SnapStart priming: the reads and the pure work of a run, with no lease taken and nothing written or sent: the
+     * run state and the backlog's age (what a run with nothing to do makes), the ledger's and the backlog's other reads,
+     * a batch of one made-up session prepared (tenant header, tree, proof, batch id), and the chain's code offline (a
+     * transaction encoded and signed with a made-up nonce, a made-up receipt read). Then the chain's reads, if it answers:
+     * a chain that cannot be reached now is not asked again by later rounds, so it never holds up or fails the snapshot.
      */
     public void warmUp() {
+        ledger.runState();
         ledger.retryState();
         ledger.openBatch();
         ledger.tenantHeads(List.of("priming"));
@@ -112,15 +132,20 @@ public final class AnchoringRun {
         MerkleTree tree = MerkleTree.of(sample.treeLeaves());
         tree.proof(sample.sessionIndexes()[0]).toJson();
         String batchId = AnchorBatch.batchIdFor(AnchorBatch.TENANT_HEADERS, tree.root(), clock.instant());
+        chain.warmUp(tree.root(), sample.treeSize(), Hashes.fromHex(batchId));
+        if (chainUnreachable) return;
         try {
             chain.latestBlock();
             chain.minedNonce();
             chain.receipt("0x" + "00".repeat(32));
-            chain.sign(tree.root(), sample.treeSize(), Hashes.fromHex(batchId));
         } catch (RuntimeException e) {
-            // the chain is not reachable from where the snapshot is taken: the first run warms this part
+            // not reachable from where the snapshot is taken (or not at all now): the first run with work warms the rest
+            chainUnreachable = true;
         }
     }
+
+    /** Set by a warm-up whose chain reads failed: later rounds skip them (a chain that times out would hold up the snapshot). */
+    private boolean chainUnreachable;
 
     private Result anchor(RetryState retry) {
         Progress progress = new Progress();
@@ -144,7 +169,7 @@ public final class AnchoringRun {
             if (retry.failures() > 0) ledger.clearFailures();
             // a batch completed by this run is ANCHORED even when a crashed run had already placed all its sessions
             Outcome outcome = progress.batchIds.isEmpty() ? Outcome.NOTHING_PENDING : Outcome.ANCHORED;
-            return new Result(outcome, progress.anchored, progress.batchIds, Optional.empty());
+            return new Result(outcome, progress.anchored, progress.batchIds, Optional.empty(), Optional.empty());
         } catch (ChainException | AnchoringFailure e) {
             Instant now = clock.instant();
             int failures = retry.failures() + 1;
@@ -152,7 +177,7 @@ public final class AnchoringRun {
                     progress.batch == null ? progress.pendingSeen : progress.batch.leaves().size(),
                     Optional.ofNullable(progress.batch).map(AnchorBatch::batchId));
             ledger.recordFailure(incident, new RetryState(failures, now.plus(backoff(failures))));
-            return new Result(Outcome.FAILED, progress.anchored, progress.batchIds, Optional.of(e.getMessage()));
+            return new Result(Outcome.FAILED, progress.anchored, progress.batchIds, Optional.of(e.getMessage()), Optional.empty());
         }
     }
 

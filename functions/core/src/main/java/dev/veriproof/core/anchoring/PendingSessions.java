@@ -1,7 +1,9 @@
 package dev.veriproof.core.anchoring;
 
 import dev.veriproof.core.merkle.InclusionProof;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /** The sessions side of anchoring: the backlog, and recording where each session sits in an anchored batch. */
 public interface PendingSessions {
@@ -16,6 +18,12 @@ public interface PendingSessions {
      * counted. Answers how many sessions were anchored by this call.
      */
     int recordAnchored(List<AnchoredLeaf> leaves, Anchor anchor);
+
+    /**
+     * When the oldest session still waiting was received (the backlog's age), empty with nothing pending; a session
+     * already anchored may still count until a run has cleared it from the backlog, so empty always means nothing to do.
+     */
+    Optional<Instant> oldestPendingSince();
 
     /** Makes the reads a run makes (for SnapStart priming) and writes nothing; nothing by default. */
     default void warmUp() {
