@@ -342,13 +342,13 @@ public final class DynamoAnchorBacklog implements PendingSessions {
     }
 
     /**
-     * The reads of a run, writing nothing and one at a time (no thread is started before the snapshot): the backlog's
-     * age as a run reads it first, a chunk query with its pages, a pointer read (BatchGetItem, consistent), the old
-     * partition of session items, and a chunk encoded and decoded.
+     * The reads of a run, writing nothing: the backlog's age as a run reads it first (in parallel, as a run does), a chunk
+     * query with its pages, a pointer read (BatchGetItem, consistent), the old partition of session items, and a chunk
+     * encoded and decoded.
      */
     @Override
     public void warmUp() {
-        oldestPendingSince(false);
+        oldestPendingSince();
         readShard(shardKey(0), null, 1);
         pointers.pointersOf(List.of("priming#priming"));
         pointers.legacySessionItems(1);
@@ -359,6 +359,8 @@ public final class DynamoAnchorBacklog implements PendingSessions {
 
     // ---- the backlog's age ----
 
+    private record Peek(Optional<Instant> oldest, boolean oldFormsLeft) {}
+
     /**
      * When the oldest pending session was received (the {@code OldestPendingSessionAge} metric, and how a run knows there
      * is nothing to do): the oldest chunk key of each shard (consistent, one key each) and whether the old forms' index
@@ -368,19 +370,13 @@ public final class DynamoAnchorBacklog implements PendingSessions {
      */
     @Override
     public Optional<Instant> oldestPendingSince() {
-        return oldestPendingSince(true);
-    }
-
-    private record Peek(Optional<Instant> oldest, boolean oldFormsLeft) {}
-
-    private Optional<Instant> oldestPendingSince(boolean inParallel) {
         List<Integer> reads = java.util.stream.IntStream.rangeClosed(0, SHARDS).boxed().toList(); // the shards, then the old forms
         java.util.function.Function<Integer, Peek> read = i -> i == SHARDS ? new Peek(Optional.empty(), pointers.legacyPresent())
                 : new Peek(dynamo.query(q -> q.tableName(governanceTable).consistentRead(true)
                         .keyConditionExpression(PK + " = :p").expressionAttributeValues(Map.of(":p", s(shardKey(i))))
                         .projectionExpression(SK).limit(1)).items().stream().findFirst()
                         .map(item -> item.get(SK).s()).map(sk -> Instant.parse(sk.substring(0, sk.indexOf('#')))), false);
-        List<Peek> peeks = inParallel ? DynamoAnchorPointers.parallel(reads, read) : reads.stream().map(read).toList();
+        List<Peek> peeks = DynamoAnchorPointers.parallel(reads, read);
         Optional<Instant> chunks = peeks.stream().map(Peek::oldest).flatMap(Optional::stream).min(Comparator.naturalOrder());
         if (peeks.stream().noneMatch(Peek::oldFormsLeft)) return chunks;
         Optional<Instant> legacy = pointers.legacyOldestPendingSince();

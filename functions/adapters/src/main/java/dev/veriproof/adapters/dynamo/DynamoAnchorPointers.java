@@ -199,7 +199,7 @@ public final class DynamoAnchorPointers {
     Optional<Instant> legacyOldestPendingSince() {
         List<String> partitions = new ArrayList<>(legacyShards());
         partitions.add(DynamoSessionStore.LEGACY_PENDING);
-        return parallelIfStarted(partitions, shard -> dynamo.query(q -> q.tableName(table).indexName(DynamoSessionStore.PENDING_INDEX)
+        return parallel(partitions, shard -> dynamo.query(q -> q.tableName(table).indexName(DynamoSessionStore.PENDING_INDEX)
                         .keyConditionExpression(ANCHOR_PENDING + " = :p").expressionAttributeValues(Map.of(":p", s(shard)))
                         .projectionExpression(PENDING_KEY).limit(1)).items().stream().findFirst()
                         .map(item -> item.get(PENDING_KEY).s())).stream()
@@ -494,14 +494,9 @@ public final class DynamoAnchorPointers {
     }
 
     /**
-     * {@link #parallel} once the pool exists (a run has started it, after a SnapStart restore), else in the calling
-     * thread: for reads that priming makes too, so that it starts no thread before the snapshot.
+     * Created on first use: by the anchoring run's SnapStart priming, so that its idle threads are in the snapshot (they
+     * hold nothing of a request) and the first run after a restore does not start them.
      */
-    static <T, R> List<R> parallelIfStarted(List<T> items, Function<T, R> work) {
-        return pool == null ? items.stream().map(work).toList() : parallel(items, work);
-    }
-
-    /** Created on first use, after a SnapStart restore: no thread is in the snapshot. */
     private static ExecutorService pool() {
         if (pool == null) {
             synchronized (DynamoAnchorPointers.class) {
