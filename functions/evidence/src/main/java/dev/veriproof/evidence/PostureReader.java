@@ -6,7 +6,6 @@ import dev.veriproof.core.access.Role;
 import dev.veriproof.core.aggregation.DailyRollup;
 import dev.veriproof.core.aggregation.RollupStore;
 import dev.veriproof.core.alerts.Alert;
-import dev.veriproof.core.alerts.AlertRule;
 import dev.veriproof.core.alerts.AlertStore;
 import dev.veriproof.core.anchoring.AnchorLedger;
 import dev.veriproof.core.applications.Application;
@@ -28,11 +27,11 @@ import dev.veriproof.core.posture.Incident;
 import dev.veriproof.core.posture.IncidentStore;
 import dev.veriproof.core.posture.Incidents;
 import dev.veriproof.core.posture.PostureInputs;
+import dev.veriproof.core.posture.SessionIncident;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +42,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -50,6 +50,10 @@ import java.util.stream.Collectors;
  * daily rollups, the incidents, remediations, keys, exports and the audit log. The live Compliance Center endpoints and
  * the evidence package both read through here, so both compute the posture from the same inputs; sessions are never
  * read (their figures come from the rollups).
+ *
+ * <p>The reads do not depend on one another, so they all start at once, {@value #CONCURRENT_READS} at a time, and the
+ * caller's view (which lists the applications) is taken while they run: a request takes about as long as its slowest
+ * read, not the sum of ~15 (issue 16: the first request after SnapStart priming within 50 ms; docs/compliance-center.md).
  */
 final class PostureReader {
     /** Where the inputs come from. */
@@ -59,9 +63,11 @@ final class PostureReader {
     /** What a caller sees: the applications in view and whether tenant-wide records (anchoring failures) are in view. */
     record View(String tenantId, List<Application> applications, boolean tenantWide) {}
 
-    /** Concurrent rollup reads, shared by every request of the JVM (daemon threads: they never keep it alive). */
-    private static final ExecutorService READS = Executors.newFixedThreadPool(8, r -> {
-        Thread t = new Thread(r, "posture-rollup-read");
+    static final int CONCURRENT_READS = 8;
+
+    /** The reads, shared by every request of the JVM (daemon threads: they never keep it alive). */
+    private static final ExecutorService READS = Executors.newFixedThreadPool(CONCURRENT_READS, r -> {
+        Thread t = new Thread(r, "posture-read");
         t.setDaemon(true);
         return t;
     });
@@ -73,91 +79,125 @@ final class PostureReader {
     }
 
     /**
-     * The inputs of the period from..to.
+     * The inputs of the period from..to, for the view that {@code view} gives (called on this thread while the tenant's
+     * records are read: an exception it throws, such as a 404 for an application the caller may not read, is thrown
+     * from here as it was thrown).
      *
      * @param self the export this posture is for, if it is a package's: only exports that succeeded before it count for 9.3
      */
-    PostureInputs read(View view, LocalDate from, LocalDate to, Optional<ExportJob> self) {
-        String tenant = view.tenantId();
-        List<AlertRule> rules = stores.alerts().rules(tenant);
-        // one read each for the whole tenant, counted per application: a request per application would make the
-        // scorecard's time grow with the number of applications (docs/compliance-center.md, benchmark)
-        Map<String, Long> signed = stores.deployments().listOfTenant(tenant).stream().filter(d -> d.signature() != null)
-                .collect(Collectors.groupingBy(DeploymentRecord::applicationId, Collectors.counting()));
-        Map<String, Long> versions = stores.guardrails().historyOfTenant(tenant).stream()
-                .collect(Collectors.groupingBy(GuardrailConfig::applicationId, Collectors.counting()));
-        Map<String, Long> health = stores.sdk().healthReportsOfTenant(tenant).stream().filter(r -> inPeriod(r.reportedAt(), from, to))
-                .collect(Collectors.groupingBy(SdkHealthReport::applicationId, Collectors.counting()));
-        Map<String, List<DailyRollup>> rollups = rollups(tenant, view.applications(), from, to);
-        List<PostureInputs.App> apps = new ArrayList<>();
-        for (Application a : view.applications()) {
-            String id = a.applicationId();
-            long activeRules = rules.stream().filter(r -> r.applicationId().equals("*") || r.applicationId().equals(id)).count();
-            apps.add(new PostureInputs.App(id, a.declaredRiskLevel() != null, (int) activeRules, a.scoreTarget() > 0 ? a.scoreTarget() : null,
-                    signed.getOrDefault(id, 0L).intValue(), a.redaction() != null && !a.redaction().changesNothing(),
-                    versions.getOrDefault(id, 0L).intValue(), health.getOrDefault(id, 0L).intValue(), rollups.get(id)));
+    PostureInputs read(String tenant, Supplier<View> view, LocalDate from, LocalDate to, Optional<ExportJob> self) {
+        try (Reads reads = new Reads()) {
+            // one read each for the whole tenant, counted per application: a request per application would make the
+            // scorecard's time grow with the number of applications (docs/compliance-center.md, benchmark)
+            var rules = reads.start(() -> stores.alerts().rules(tenant));
+            var signed = reads.start(() -> stores.deployments().listOfTenant(tenant).stream().filter(d -> d.signature() != null)
+                    .collect(Collectors.groupingBy(DeploymentRecord::applicationId, Collectors.counting())));
+            var versions = reads.start(() -> stores.guardrails().historyOfTenant(tenant).stream()
+                    .collect(Collectors.groupingBy(GuardrailConfig::applicationId, Collectors.counting())));
+            var health = reads.start(() -> stores.sdk().healthReportsOfTenant(tenant).stream().filter(r -> inPeriod(r.reportedAt(), from, to))
+                    .collect(Collectors.groupingBy(SdkHealthReport::applicationId, Collectors.counting())));
+            var plans = reads.start(() -> stores.plans().list(tenant, PlanItem.Kind.REMEDIATION));
+            var audit = reads.start(() -> auditFacts(tenant));
+            var keys = reads.start(() -> stores.keys().list(tenant));
+            var exports = reads.start(() -> stores.exports().list(tenant));
+            IncidentReads incidentReads = incidentReads(reads, tenant, from, to);
+            View v = view.get();
+            // exact ranges, one per application (a tenant-wide read would also read the days outside the period)
+            Map<String, CompletableFuture<List<DailyRollup>>> rollups = new LinkedHashMap<>();
+            for (Application a : v.applications()) {
+                rollups.put(a.applicationId(), reads.start(() -> stores.rollups().read(tenant, a.applicationId(), from, to)));
+            }
+            List<PostureInputs.App> apps = new ArrayList<>();
+            for (Application a : v.applications()) {
+                String id = a.applicationId();
+                long activeRules = reads.join(rules).stream().filter(r -> r.applicationId().equals("*") || r.applicationId().equals(id)).count();
+                apps.add(new PostureInputs.App(id, a.declaredRiskLevel() != null, (int) activeRules, a.scoreTarget() > 0 ? a.scoreTarget() : null,
+                        reads.join(signed).getOrDefault(id, 0L).intValue(), a.redaction() != null && !a.redaction().changesNothing(),
+                        reads.join(versions).getOrDefault(id, 0L).intValue(), reads.join(health).getOrDefault(id, 0L).intValue(),
+                        reads.join(rollups.get(id))));
+            }
+            List<PlanItem> remediations = inView(v, reads.join(plans));
+            PostureInputs.Tenant facts = tenantFacts(reads.join(audit), reads.join(keys), reads.join(exports), from, to, self);
+            return new PostureInputs(from, to, apps, facts, incidentReads.incidents(reads, v, from, to, remediations), remediations);
         }
-        List<PlanItem> remediations = remediations(view);
-        return new PostureInputs(from, to, apps, tenantFacts(tenant, from, to, self), incidents(view, from, to, remediations), remediations);
-    }
-
-    /**
-     * Each application's rollups of the period. The reads are exact ranges, one per application (a tenant-wide read
-     * would also read the days outside the period); they run concurrently, so that the time stays near one read's.
-     */
-    private Map<String, List<DailyRollup>> rollups(String tenant, List<Application> applications, LocalDate from, LocalDate to) {
-        Map<String, CompletableFuture<List<DailyRollup>>> reads = new LinkedHashMap<>();
-        for (Application a : applications) {
-            reads.put(a.applicationId(), CompletableFuture.supplyAsync(() -> stores.rollups().read(tenant, a.applicationId(), from, to), READS));
-        }
-        Map<String, List<DailyRollup>> rollups = new HashMap<>();
-        try {
-            for (var read : reads.entrySet()) rollups.put(read.getKey(), read.getValue().join());
-        } catch (CompletionException e) {
-            reads.values().forEach(r -> r.cancel(false));
-            if (e.getCause() instanceof RuntimeException cause) throw cause;
-            throw e;
-        }
-        return rollups;
     }
 
     /** The incidents of the period in view, with their corrective actions. */
-    List<Incident> incidents(View view, LocalDate from, LocalDate to) {
-        return incidents(view, from, to, remediations(view));
+    List<Incident> incidents(String tenant, Supplier<View> view, LocalDate from, LocalDate to) {
+        try (Reads reads = new Reads()) {
+            var plans = reads.start(() -> stores.plans().list(tenant, PlanItem.Kind.REMEDIATION));
+            IncidentReads incidentReads = incidentReads(reads, tenant, from, to);
+            View v = view.get();
+            return incidentReads.incidents(reads, v, from, to, inView(v, reads.join(plans)));
+        }
     }
 
-    private List<Incident> incidents(View view, LocalDate from, LocalDate to, List<PlanItem> remediations) {
-        String tenant = view.tenantId();
-        Set<String> ids = new TreeSet<>();
-        view.applications().forEach(a -> ids.add(a.applicationId()));
-        List<Alert> alerts = stores.alerts().alerts(tenant);
-        AnchoringIncidents anchoring = AnchoringIncidents.of(stores.anchoring().incidents(), at -> inPeriod(at, from, to),
-                stores.anchoring().lastAnchoredAt());
-        return Incidents.of(from, to, ids, view.tenantWide(), alerts, stores.incidents().list(tenant, from, to), anchoring, remediations);
+    private record IncidentReads(CompletableFuture<List<Alert>> alerts, CompletableFuture<List<SessionIncident>> sessions,
+                                 CompletableFuture<List<AnchorLedger.Incident>> anchoringFailures, CompletableFuture<Optional<Instant>> lastAnchoredAt) {
+        List<Incident> incidents(Reads reads, View view, LocalDate from, LocalDate to, List<PlanItem> remediations) {
+            Set<String> ids = new TreeSet<>();
+            view.applications().forEach(a -> ids.add(a.applicationId()));
+            AnchoringIncidents anchoring = AnchoringIncidents.of(reads.join(anchoringFailures), at -> inPeriod(at, from, to), reads.join(lastAnchoredAt));
+            return Incidents.of(from, to, ids, view.tenantWide(), reads.join(alerts), reads.join(sessions), anchoring, remediations);
+        }
+    }
+
+    private IncidentReads incidentReads(Reads reads, String tenant, LocalDate from, LocalDate to) {
+        return new IncidentReads(reads.start(() -> stores.alerts().alerts(tenant)), reads.start(() -> stores.incidents().list(tenant, from, to)),
+                reads.start(() -> stores.anchoring().incidents()), reads.start(() -> stores.anchoring().lastAnchoredAt()));
     }
 
     /** The remediation items in view: those of the applications in view, and the tenant-wide ones for a tenant-wide view. */
-    private List<PlanItem> remediations(View view) {
+    private static List<PlanItem> inView(View view, List<PlanItem> remediations) {
         Set<String> ids = new TreeSet<>();
         view.applications().forEach(a -> ids.add(a.applicationId()));
-        return stores.plans().list(view.tenantId(), PlanItem.Kind.REMEDIATION).stream()
-                .filter(r -> r.applicationId() == null ? view.tenantWide() : ids.contains(r.applicationId())).toList();
+        return remediations.stream().filter(r -> r.applicationId() == null ? view.tenantWide() : ids.contains(r.applicationId())).toList();
     }
 
-    private PostureInputs.Tenant tenantFacts(String tenant, LocalDate from, LocalDate to, Optional<ExportJob> self) {
-        AuditFacts audit = auditFacts(tenant);
+    /**
+     * Reads started together on {@link #READS}. {@link #join} gives a read's result or throws what the read threw (the
+     * store's own exception, not a wrapper), so a failed read answers as it did when the reads ran one after the other;
+     * closing cancels the reads not yet started.
+     */
+    private static final class Reads implements AutoCloseable {
+        private final List<CompletableFuture<?>> started = new ArrayList<>();
+
+        <T> CompletableFuture<T> start(Supplier<T> read) {
+            CompletableFuture<T> future = CompletableFuture.supplyAsync(read, READS);
+            started.add(future);
+            return future;
+        }
+
+        <T> T join(CompletableFuture<T> read) {
+            try {
+                return read.join();
+            } catch (CompletionException e) {
+                if (e.getCause() instanceof RuntimeException cause) throw cause;
+                if (e.getCause() instanceof Error cause) throw cause;
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() {
+            for (CompletableFuture<?> read : started) read.cancel(false);
+        }
+    }
+
+    private static PostureInputs.Tenant tenantFacts(AuditFacts audit, List<ApiKeyRecord> keys, List<ExportJob> exports, LocalDate from, LocalDate to,
+                                                    Optional<ExportJob> self) {
         int auditorKeys = 0;
-        for (ApiKeyRecord k : stores.keys().list(tenant)) if (k.role() == Role.AUDITOR && k.revokedAt() == null) auditorKeys++;
-        int exports = 0;
-        for (ExportJob other : stores.exports().list(tenant)) {
+        for (ApiKeyRecord k : keys) if (k.role() == Role.AUDITOR && k.revokedAt() == null) auditorKeys++;
+        int succeeded = 0;
+        for (ExportJob other : exports) {
             if (other.status() != ExportJob.Status.SUCCEEDED || !inPeriod(other.createdAt(), from, to)) continue;
             if (self.isPresent() && (other.exportId().equals(self.get().exportId()) || !other.createdAt().isBefore(self.get().createdAt()))) continue;
-            exports++;
+            succeeded++;
         }
-        return new PostureInputs.Tenant(exports, audit.keyAssignments, auditorKeys, audit.downloads, audit.chain.intact());
+        return new PostureInputs.Tenant(succeeded, audit.keyAssignments, auditorKeys, audit.downloads, audit.chain.intact());
     }
 
-    /** The audit log's figures, from one walk over it, page by page. */
+    /** The audit log's figures, from one walk over it. */
     static final class AuditFacts {
         int keyAssignments;
         int downloads;
@@ -170,14 +210,10 @@ final class PostureReader {
         }
     }
 
+    /** One walk over the whole log: its length, not a page size, decides how many requests it takes. */
     private AuditFacts auditFacts(String tenant) {
         AuditFacts facts = new AuditFacts();
-        for (long after = 0; ; ) {
-            List<AuditEntry> page = stores.audit().list(tenant, after, 1000);
-            if (page.isEmpty()) break;
-            page.forEach(facts::add);
-            after = page.get(page.size() - 1).seq();
-        }
+        stores.audit().forEach(tenant, facts::add);
         return facts;
     }
 

@@ -33,7 +33,7 @@ final class PostureReports {
     void write(ExportJob job, List<Application> apps, ReportFiles files) throws IOException {
         ExportRequest request = job.request();
         PostureReader.View view = new PostureReader.View(request.tenantId(), apps, true);
-        PostureInputs inputs = reader.read(view, request.from(), request.to(), Optional.of(job));
+        PostureInputs inputs = reader.read(request.tenantId(), () -> view, request.from(), request.to(), Optional.of(job));
         Iso42001.Posture posture = Iso42001.evaluate(inputs);
         Instant generatedAt = clock.instant();
         files.json("scorecard.json", PostureJson.scorecard(posture, generatedAt));

@@ -42,6 +42,7 @@ import dev.veriproof.core.session.Validation;
 import dev.veriproof.local.CloudFormationTemplate;
 import dev.veriproof.local.LocalAws;
 import dev.veriproof.local.LocalAwsExtension;
+import dev.veriproof.local.RequestLog;
 import dev.veriproof.local.TemplateTables;
 import java.io.IOException;
 import java.io.InputStream;
@@ -58,12 +59,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 
 /**
  * The Compliance Center's whole answer, pinned: a tenant with every kind of record the posture reads (three
@@ -83,12 +90,14 @@ class ComplianceAnswerTest {
     private static final LocalDate TODAY = LocalDate.parse("2026-11-29");
     private static final String TENANT = "acme";
 
+    private LocalAws aws;
     private DynamoDbClient dynamo;
     private String table;
     private String alertId;
 
     @BeforeAll
     void seed(LocalAws aws) {
+        this.aws = aws;
         dynamo = aws.client();
         table = TemplateTables.createAll(dynamo, CloudFormationTemplate.load(CloudFormationTemplate.locate()), "answer-").get("GovernanceTable");
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
@@ -208,6 +217,89 @@ class ComplianceAnswerTest {
                 Map.of("applications", "triage,support-bot", "from", TODAY.minusDays(29).toString())));
         assertAnswer("gap-analysis-auditor-loan-review.json", get(handler, "GET /v1/gap-analysis/iso-42001", "auditor", "loan-review", Map.of()));
         assertAnswer("incidents-auditor-loan-review.json", get(handler, "GET /v1/incidents", "auditor", "loan-review", Map.of()));
+    }
+
+    /**
+     * One request per record kind for the whole tenant and one per application (its rollups), the audit log's walk
+     * included (one page: no empty page to find its end), and they run concurrently: a request costs about its slowest
+     * read (issue 16's 50 ms first request after priming).
+     */
+    @Test
+    void aScorecardMakesOneReadPerRecordKindAndOnePerApplicationAllAtOnce() {
+        InFlight inFlight = new InFlight();
+        ComplianceHandler handler = handler(dynamo(inFlight));
+        assertEquals(200, get(handler, "GET /v1/scorecards/iso-42001", "admin", "", Map.of()).getStatusCode());
+        // applications, alert rules, deployments, guardrail history, SDK health, remediations, audit log, keys, exports,
+        // alerts, session incidents, anchoring failures, the last anchor; then the 3 applications' rollups
+        assertTrue(inFlight.log.names().size() <= 13 + 3, "at most 16 requests for 3 applications: " + inFlight.log);
+        assertTrue(inFlight.log.only(Set.of("QueryRequest")), "queries only: " + inFlight.log);
+        assertTrue(inFlight.most.get() >= 4, "the reads run concurrently; at most " + inFlight.most.get() + " were in flight at once");
+
+        InFlight incidents = new InFlight();
+        assertEquals(200, get(handler(dynamo(incidents)), "GET /v1/incidents", "admin", "", Map.of()).getStatusCode());
+        assertTrue(incidents.log.names().size() <= 6, "applications, remediations, alerts, session incidents, anchoring failures, the last anchor: "
+                + incidents.log);
+    }
+
+    /**
+     * A read that fails answers as it did when the reads ran one after the other: a 500 that names the request id and
+     * no internals. A client's mistake is still its 4xx, whatever a concurrent read does.
+     */
+    @Test
+    void aFailedReadIsA500WithTheRequestIdAndAClientErrorStaysAClientError() {
+        ExecutionInterceptor failingAuditLog = new ExecutionInterceptor() {
+            @Override
+            public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+                if (context.request() instanceof QueryRequest q && q.expressionAttributeValues().values().stream()
+                        .anyMatch(v -> "AUDIT#~".equals(v.s()))) {
+                    throw DynamoDbException.builder().message("injected: the audit log read failed").statusCode(500).build();
+                }
+            }
+        };
+        ComplianceHandler handler = handler(dynamo(failingAuditLog));
+        for (String route : List.of("GET /v1/scorecards/iso-42001", "GET /v1/gap-analysis/iso-42001")) {
+            APIGatewayV2HTTPResponse failed = get(handler, route, "admin", "", Map.of());
+            assertEquals(500, failed.getStatusCode(), failed.getBody());
+            JsonNode error = Json.parse(failed.getBody()).get("error");
+            assertEquals("internal_error", error.get("code").asText());
+            assertEquals("The request failed on the server; retry later. Request id: req-answer", error.get("message").asText());
+            assertEquals(404, get(handler, route, "admin", "", Map.of("applications", "no-such-app")).getStatusCode());
+            assertEquals(404, get(handler, route, "auditor", "loan-review", Map.of("applications", "triage")).getStatusCode());
+            assertEquals(400, get(handler, route, "admin", "", Map.of("applications", "triage,")).getStatusCode());
+        }
+        assertEquals(200, get(handler, "GET /v1/incidents", "admin", "", Map.of()).getStatusCode(), "incidents do not read the audit log");
+    }
+
+    /** Counts the requests and how many were in flight at once; each is held 20 ms, so that reads made one at a time never overlap. */
+    private static final class InFlight implements ExecutionInterceptor {
+        final RequestLog log = new RequestLog();
+        final AtomicInteger now = new AtomicInteger();
+        final AtomicInteger most = new AtomicInteger();
+
+        @Override
+        public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+            log.beforeExecution(context, attributes);
+            most.accumulateAndGet(now.incrementAndGet(), Math::max);
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        @Override
+        public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
+            now.decrementAndGet();
+        }
+
+        @Override
+        public void onExecutionFailure(Context.FailedExecution context, ExecutionAttributes attributes) {
+            now.decrementAndGet();
+        }
+    }
+
+    private DynamoDbClient dynamo(ExecutionInterceptor interceptor) {
+        return aws.client(interceptor);
     }
 
     private void assertAnswer(String file, APIGatewayV2HTTPResponse response) throws IOException {

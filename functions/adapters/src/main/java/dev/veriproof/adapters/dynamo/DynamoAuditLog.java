@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
@@ -92,6 +93,15 @@ public final class DynamoAuditLog implements AuditLog, dev.veriproof.core.anchor
                         ":from", s(entrySk(afterSeq + 1)), ":to", s("AUDIT#~")))
                 .limit(limit));
         return page.items().stream().map(item -> AuditEntry.fromJson(Json.parse(item.get("entry").s()))).toList();
+    }
+
+    /** Pages of up to 1 MB, as DynamoDB returns them: a log that fits in one is one request. */
+    @Override
+    public void forEach(String tenantId, Consumer<AuditEntry> entry) {
+        client.queryPaginator(r -> r.tableName(table).consistentRead(true)
+                        .keyConditionExpression("pk = :pk AND sk BETWEEN :from AND :to")
+                        .expressionAttributeValues(Map.of(":pk", s(KeyItem.tenantPk(tenantId)), ":from", s(entrySk(1)), ":to", s("AUDIT#~"))))
+                .items().forEach(item -> entry.accept(AuditEntry.fromJson(Json.parse(item.get("entry").s()))));
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.veriproof.core.audit;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * A tenant's append-only audit log. Appends are atomic and gap-free under concurrency: each entry
@@ -13,6 +14,9 @@ public interface AuditLog {
 
     /** Entries with {@code seq > afterSeq}, in seq order, at most {@code limit}. */
     List<AuditEntry> list(String tenantId, long afterSeq, int limit);
+
+    /** Every entry, in seq order, without holding them all: for a walk over the whole log. */
+    void forEach(String tenantId, Consumer<AuditEntry> entry);
 
     /** The last entry's seq and hash, as recorded with the last append; empty before the first. */
     Optional<AuditChain.Head> head(String tenantId);
