@@ -68,6 +68,8 @@ public final class Iso42001 {
         List<Definition> definitions = definitions();
         List<PostureInputs.App> apps = in.applications().stream().sorted(Comparator.comparing(PostureInputs.App::applicationId)).toList();
         Slice whole = new Slice(in, apps, in.incidents(), null);
+        // each application's slice once, not once per control: its totals sum every counter of every day
+        List<Slice> single = apps.stream().map(whole::only).toList();
         List<Control> controls = new ArrayList<>();
         Definition improvement = null;
         for (Definition d : definitions) {
@@ -76,20 +78,21 @@ public final class Iso42001 {
                 controls.add(null); // evaluated last: it depends on every other control's findings
                 continue;
             }
-            controls.add(control(d, whole, apps, in));
+            controls.add(control(d, whole, single, in));
         }
         int at = controls.indexOf(null);
         controls.set(at, improvement(improvement, whole, apps, in, controls));
         return new Posture(in.from(), in.to(), apps.stream().map(PostureInputs.App::applicationId).toList(), List.copyOf(controls));
     }
 
-    private static Control control(Definition d, Slice whole, List<PostureInputs.App> apps, PostureInputs in) {
+    private static Control control(Definition d, Slice whole, List<Slice> single, PostureInputs in) {
         Measured total = d.measure.apply(whole);
         List<AppVerdict> perApp = new ArrayList<>();
         List<Finding> findings = new ArrayList<>();
         if (d.scope == Scope.APPLICATION) {
-            for (PostureInputs.App app : apps) {
-                Measured one = d.measure.apply(whole.only(app));
+            for (Slice slice : single) {
+                PostureInputs.App app = slice.app;
+                Measured one = d.measure.apply(slice);
                 perApp.add(new AppVerdict(app.applicationId(), one.verdict, one.evidence));
                 if (total.verdict != Verdict.COVERED && one.verdict != Verdict.COVERED) {
                     for (Miss m : one.misses) findings.add(finding(d, app.applicationId(), one.verdict, m, in));
