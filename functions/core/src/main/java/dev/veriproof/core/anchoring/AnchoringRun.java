@@ -22,6 +22,8 @@ import java.util.UUID;
  * One scheduled anchoring run (SPEC §6.3).
  *
  * <ol>
+ * <li>Reads the run state and the backlog's age, and stops there, having written nothing, when there is nothing to do
+ *     (nothing pending, no open batch, no failure to clear) or while backing off.</li>
  * <li>Takes the run lease (one run at a time: the account's nonces depend on it).</li>
  * <li>Finishes the batch a previous run left open: its signed transaction was recorded before it
  *     was sent, so the receipt is looked up by hash; a transaction the node never saw is sent again
