@@ -3,6 +3,7 @@ package dev.veriproof.anchoring;
 import dev.veriproof.core.anchoring.AnchorChain;
 import dev.veriproof.core.hash.Hashes;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,12 +14,12 @@ import org.web3j.crypto.Credentials;
 import org.web3j.crypto.Hash;
 import org.web3j.crypto.RawTransaction;
 import org.web3j.crypto.TransactionEncoder;
+import org.web3j.protocol.ObjectMapperFactory;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.DefaultBlockParameter;
 import org.web3j.protocol.core.DefaultBlockParameterName;
 import org.web3j.protocol.core.Response;
 import org.web3j.protocol.core.methods.request.EthFilter;
-import org.web3j.protocol.ObjectMapperFactory;
 import org.web3j.protocol.core.methods.response.EthBlock;
 import org.web3j.protocol.core.methods.response.EthGetTransactionReceipt;
 import org.web3j.protocol.core.methods.response.EthLog;
@@ -131,7 +132,7 @@ public final class Web3jAnchorChain implements AnchorChain {
                 throw new IllegalStateException("the made-up receipt did not read back");
             }
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 

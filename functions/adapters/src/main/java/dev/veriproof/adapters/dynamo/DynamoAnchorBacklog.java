@@ -28,6 +28,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.IntStream;
 import java.util.zip.DeflaterOutputStream;
 import java.util.zip.InflaterInputStream;
 import software.amazon.awssdk.core.SdkBytes;
@@ -370,8 +372,8 @@ public final class DynamoAnchorBacklog implements PendingSessions {
      */
     @Override
     public Optional<Instant> oldestPendingSince() {
-        List<Integer> reads = java.util.stream.IntStream.rangeClosed(0, SHARDS).boxed().toList(); // the shards, then the old forms
-        java.util.function.Function<Integer, Peek> read = i -> i == SHARDS ? new Peek(Optional.empty(), pointers.legacyPresent())
+        List<Integer> reads = IntStream.rangeClosed(0, SHARDS).boxed().toList(); // the shards, then the old forms
+        Function<Integer, Peek> read = i -> i == SHARDS ? new Peek(Optional.empty(), pointers.legacyPresent())
                 : new Peek(dynamo.query(q -> q.tableName(governanceTable).consistentRead(true)
                         .keyConditionExpression(PK + " = :p").expressionAttributeValues(Map.of(":p", s(shardKey(i))))
                         .projectionExpression(SK).limit(1)).items().stream().findFirst()
