@@ -26,6 +26,7 @@ import dev.veriproof.core.governance.SdkTelemetryStore;
 import dev.veriproof.core.posture.Incident;
 import dev.veriproof.core.posture.IncidentStore;
 import dev.veriproof.core.posture.Incidents;
+import dev.veriproof.core.posture.Iso42001;
 import dev.veriproof.core.posture.PostureInputs;
 import dev.veriproof.core.posture.SessionIncident;
 import java.time.Instant;
@@ -102,10 +103,11 @@ final class PostureReader {
             var exports = reads.start(() -> stores.exports().list(tenant));
             IncidentReads incidentReads = incidentReads(reads, tenant, from, to);
             View v = view.get();
-            // exact ranges, one per application (a tenant-wide read would also read the days outside the period)
+            // exact ranges, one per application (a tenant-wide read would also read the days outside the period), with
+            // only the counters the posture reads
             Map<String, CompletableFuture<List<DailyRollup>>> rollups = new LinkedHashMap<>();
             for (Application a : v.applications()) {
-                rollups.put(a.applicationId(), reads.start(() -> stores.rollups().read(tenant, a.applicationId(), from, to)));
+                rollups.put(a.applicationId(), reads.start(() -> stores.rollups().read(tenant, a.applicationId(), from, to, Iso42001.COUNTERS)));
             }
             List<PostureInputs.App> apps = new ArrayList<>();
             for (Application a : v.applications()) {

@@ -34,6 +34,7 @@ import dev.veriproof.core.governance.GuardrailConfig;
 import dev.veriproof.core.governance.PlanItem;
 import dev.veriproof.core.governance.SdkHealthReport;
 import dev.veriproof.core.json.Json;
+import dev.veriproof.core.posture.Iso42001;
 import dev.veriproof.core.posture.SessionIncident;
 import dev.veriproof.core.session.RiskLevel;
 import dev.veriproof.core.session.Session;
@@ -59,6 +60,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -173,6 +176,10 @@ class ComplianceAnswerTest {
         day.put(Contribution.OVERSIGHT_REQUIRED, oversightRequired);
         day.put(Contribution.OVERSIGHT_HAD, oversightHad);
         day.put(Contribution.GUARDRAIL_FAILURES, guardrailFailures);
+        // counters the posture does not read, which a real day carries too
+        day.put("band_A", sessions / 2);
+        day.put("risk_HIGH", sessions / 3);
+        day.put("outcome_APPROVED", sessions - 1);
         return day;
     }
 
@@ -234,6 +241,14 @@ class ComplianceAnswerTest {
         assertTrue(inFlight.log.names().size() <= 13 + 3, "at most 16 requests for 3 applications: " + inFlight.log);
         assertTrue(inFlight.log.only(Set.of("QueryRequest")), "queries only: " + inFlight.log);
         assertTrue(inFlight.most.get() >= 4, "the reads run concurrently; at most " + inFlight.most.get() + " were in flight at once");
+        List<QueryRequest> rollupReads = inFlight.queries.stream().filter(q -> q.expressionAttributeValues().values().stream()
+                .anyMatch(v -> v.s() != null && v.s().startsWith("ROLLUP#"))).toList();
+        assertEquals(3, rollupReads.size(), "one rollup read per application");
+        for (QueryRequest q : rollupReads) {
+            assertEquals(new TreeSet<>(Iso42001.COUNTERS), new TreeSet<>(q.expressionAttributeNames().entrySet().stream()
+                    .filter(n -> !n.getValue().equals("day")).map(Map.Entry::getValue).toList()),
+                    "a day's rollup is read with only the counters the posture reads: " + q.projectionExpression());
+        }
 
         InFlight incidents = new InFlight();
         assertEquals(200, get(handler(dynamo(incidents)), "GET /v1/incidents", "admin", "", Map.of()).getStatusCode());
@@ -273,12 +288,14 @@ class ComplianceAnswerTest {
     /** Counts the requests and how many were in flight at once; each is held 20 ms, so that reads made one at a time never overlap. */
     private static final class InFlight implements ExecutionInterceptor {
         final RequestLog log = new RequestLog();
+        final List<QueryRequest> queries = new CopyOnWriteArrayList<>();
         final AtomicInteger now = new AtomicInteger();
         final AtomicInteger most = new AtomicInteger();
 
         @Override
         public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
             log.beforeExecution(context, attributes);
+            if (context.request() instanceof QueryRequest q) queries.add(q);
             most.accumulateAndGet(now.incrementAndGet(), Math::max);
             try {
                 Thread.sleep(20);

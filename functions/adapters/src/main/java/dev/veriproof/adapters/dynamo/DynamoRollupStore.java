@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
@@ -265,14 +266,37 @@ public final class DynamoRollupStore implements RollupStore {
 
     @Override
     public List<DailyRollup> read(String tenantId, String applicationId, LocalDate from, LocalDate to) {
+        return read(tenantId, applicationId, from, to, Optional.empty());
+    }
+
+    @Override
+    public List<DailyRollup> read(String tenantId, String applicationId, LocalDate from, LocalDate to, Set<String> counters) {
+        return read(tenantId, applicationId, from, to, Optional.of(counters));
+    }
+
+    /** With {@code counters}, a projection of the day and those counters: fewer bytes to send and to unmarshal per day. */
+    private List<DailyRollup> read(String tenantId, String applicationId, LocalDate from, LocalDate to, Optional<Set<String>> counters) {
+        Map<String, String> names = new HashMap<>();
+        StringBuilder projection = new StringBuilder();
+        counters.ifPresent(wanted -> {
+            names.put("#day", "day");
+            projection.append("#day");
+            int i = 0;
+            for (String counter : new TreeSet<>(wanted)) {
+                names.put("#c" + i, counter);
+                projection.append(", #c").append(i++);
+            }
+        });
         List<DailyRollup> rollups = new ArrayList<>();
         Map<String, AttributeValue> start = null;
         do {
-            QueryResponse page = dynamo.query(QueryRequest.builder().tableName(table)
+            QueryRequest.Builder query = QueryRequest.builder().tableName(table)
                     .keyConditionExpression("pk = :pk AND sk BETWEEN :from AND :to")
                     .expressionAttributeValues(Map.of(":pk", s(tenantPk(tenantId)),
                             ":from", s(rollupSk(applicationId, from)), ":to", s(rollupSk(applicationId, to))))
-                    .exclusiveStartKey(start).consistentRead(true).build());
+                    .exclusiveStartKey(start).consistentRead(true);
+            if (counters.isPresent()) query.projectionExpression(projection.toString()).expressionAttributeNames(names);
+            QueryResponse page = dynamo.query(query.build());
             for (Map<String, AttributeValue> item : page.items()) {
                 rollups.add(new DailyRollup(applicationId, LocalDate.parse(item.get("day").s()), counters(item)));
             }

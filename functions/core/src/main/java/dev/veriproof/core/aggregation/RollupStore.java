@@ -5,6 +5,7 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Per (tenant, application, UTC day) rollups of the sessions' contributions ({@link Contribution}), and per model of the
@@ -32,6 +33,12 @@ public interface RollupStore {
 
     /** The rollups of the days {@code from} .. {@code to} (inclusive) that have any data. */
     List<DailyRollup> read(String tenantId, String applicationId, LocalDate from, LocalDate to);
+
+    /**
+     * As {@link #read}, each day holding only the named counters (the others read as 0): for a reader that needs a few of
+     * a day's many counters (bands, risk levels, outcomes, guardrail actions, safety flags, ...).
+     */
+    List<DailyRollup> read(String tenantId, String applicationId, LocalDate from, LocalDate to, Set<String> counters);
 
     /** Every model's rollups of the days {@code from} .. {@code to} (inclusive). */
     List<ModelRollup> readModels(String tenantId, String applicationId, LocalDate from, LocalDate to);

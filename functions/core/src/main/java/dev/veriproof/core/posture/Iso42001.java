@@ -37,6 +37,15 @@ public final class Iso42001 {
     /** Remediation statuses that keep a gap planned: a DONE item whose gap is still open no longer plans anything. */
     static final Set<String> PLANNING_STATUSES = Set.of("OPEN", "IN_PROGRESS", "ACCEPTED_RISK");
 
+    /**
+     * The rollup counters the posture reads, and the only ones {@code PostureReader} asks the store for: a day carries
+     * many more (bands, risk levels, outcomes, guardrail actions, safety flags). Reading any other counter here throws,
+     * so that one added to a rule without being added here fails every test instead of reading as 0.
+     */
+    public static final Set<String> COUNTERS = Set.of(Contribution.SESSIONS, Contribution.SCORE_SUM, Contribution.ANCHORED,
+            Contribution.GROUNDED, Contribution.GUARDRAILS_RECORDED, Contribution.OVERSIGHT_RECORDED, Contribution.OVERSIGHT_REQUIRED,
+            Contribution.OVERSIGHT_HAD, Contribution.GUARDRAIL_FAILURES);
+
     /** Findings listed per application for 10.2 at most (the incidents endpoint lists them all). */
     static final int INCIDENT_FINDINGS_PER_APPLICATION = 25;
 
@@ -606,7 +615,17 @@ public final class Iso42001 {
         }
 
         long sum(String counter) {
+            read(counter);
             return totals.getOrDefault(counter, 0L);
+        }
+
+        private static long counter(DailyRollup r, String counter) {
+            read(counter);
+            return r.get(counter);
+        }
+
+        private static void read(String counter) {
+            if (!COUNTERS.contains(counter)) throw new IllegalStateException("the posture reads " + counter + ": add it to Iso42001.COUNTERS");
         }
 
         long count(Predicate<PostureInputs.App> p) {
@@ -614,7 +633,7 @@ public final class Iso42001 {
         }
 
         int daysWithSessions(PostureInputs.App a) {
-            return (int) a.rollups().stream().filter(r -> r.get(Contribution.SESSIONS) > 0).map(DailyRollup::day).distinct().count();
+            return (int) a.rollups().stream().filter(r -> counter(r, Contribution.SESSIONS) > 0).map(DailyRollup::day).distinct().count();
         }
 
         double dayShare(PostureInputs.App a) {
@@ -627,8 +646,8 @@ public final class Iso42001 {
             long sum = 0;
             for (DailyRollup r : a.rollups()) {
                 if (r.day().isAfter(in.to()) || !r.day().isAfter(in.to().minusDays(30))) continue;
-                n += r.get(Contribution.SESSIONS);
-                sum += r.get(Contribution.SCORE_SUM);
+                n += counter(r, Contribution.SESSIONS);
+                sum += counter(r, Contribution.SCORE_SUM);
             }
             return n == 0 ? null : (double) sum / n;
         }
