@@ -13,11 +13,18 @@ import dev.veriproof.adapters.http.JsonFields;
 import dev.veriproof.adapters.http.QueryParameters;
 import dev.veriproof.core.access.Principal;
 import dev.veriproof.core.access.Role;
+import dev.veriproof.core.aggregation.DailyRollup;
 import dev.veriproof.core.applications.Application;
 import dev.veriproof.core.applications.ApplicationStore;
 import dev.veriproof.core.applications.RedactionPolicy;
+import dev.veriproof.core.audit.AuditChain;
+import dev.veriproof.core.audit.AuditEntry;
+import dev.veriproof.core.audit.AuditEvent;
 import dev.veriproof.core.evidence.ExportRequest;
+import dev.veriproof.core.json.Json;
+import dev.veriproof.core.posture.Incident;
 import dev.veriproof.core.posture.Iso42001;
+import dev.veriproof.core.posture.PostureInputs;
 import dev.veriproof.core.posture.PostureJson;
 import dev.veriproof.core.session.RiskLevel;
 import java.time.Clock;
@@ -26,6 +33,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -78,7 +86,39 @@ public final class ComplianceHandler extends ApiHandler {
         Iso42001.Posture posture = Iso42001.evaluate(inputs);
         ApiResponse.json(200, PostureJson.scorecard(posture, clock.instant()));
         ApiResponse.json(200, PostureJson.gapAnalysis(posture, clock.instant()));
+        // what the reads of a real tenant bring (a quarter of rollups, incidents with and without a corrective action),
+        // which the priming tenant's empty reads never do: evaluated and rendered, so that this code is compiled too
+        Iso42001.Posture full = Iso42001.evaluate(madeUpInputs(inputs.from(), inputs.to()));
+        ApiResponse.json(200, PostureJson.scorecard(full, clock.instant()));
+        ApiResponse.json(200, PostureJson.gapAnalysis(full, clock.instant()));
+        // the audit walk of a log that has entries: each is parsed and its hash recomputed (canonical JSON, SHA-256)
+        PostureReader.AuditFacts audit = new PostureReader.AuditFacts();
+        AuditChain.Head head = AuditChain.Head.EMPTY;
+        for (String action : List.of("key.create", "exports.download", "review.create")) {
+            AuditEntry entry = AuditChain.next(head, new AuditEvent(PRIMING, action, PRIMING, Map.of("note", PRIMING, "n", 1)), epoch);
+            audit.add(AuditEntry.fromJson(Json.parse(Json.writeString(entry.toJson()))));
+            head = new AuditChain.Head(entry.seq(), entry.hash(), entry.at());
+        }
         DynamoApplicationStore.warmUpMapping();
+    }
+
+    private static PostureInputs madeUpInputs(LocalDate from, LocalDate to) {
+        List<DailyRollup> days = new ArrayList<>();
+        for (LocalDate day = from; !day.isAfter(to); day = day.plusDays(1)) {
+            Map<String, Long> counters = new HashMap<>();
+            for (String counter : Iso42001.COUNTERS) counters.put(counter, day.getDayOfMonth() % 3 == 0 ? 0L : 10L + day.getDayOfMonth());
+            days.add(new DailyRollup(PRIMING, day, counters));
+        }
+        Instant at = to.atStartOfDay(ZoneOffset.UTC).toInstant();
+        List<Incident> incidents = new ArrayList<>();
+        for (Incident.Type type : Incident.Type.values()) {
+            String application = type == Incident.Type.ANCHORING_FAILURE ? null : PRIMING;
+            incidents.add(new Incident(type.id(PRIMING), type, at, application, PRIMING, PRIMING, Map.of("riskLevel", "HIGH"), null));
+            incidents.add(new Incident(type.id(PRIMING + "-corrected"), type, at, application, PRIMING, PRIMING, Map.of(),
+                    new Incident.CorrectiveAction("review", at, PRIMING, PRIMING, PRIMING)));
+        }
+        PostureInputs.App app = new PostureInputs.App(PRIMING, true, 1, 80, 0, false, 1, 0, days);
+        return new PostureInputs(from, to, List.of(app), new PostureInputs.Tenant(0, 1, 0, 1, true), incidents, List.of());
     }
 
     @Override
