@@ -60,6 +60,17 @@ public final class ApplicationsHandler extends ApiHandler {
         return primingRequest("GET /v1/applications", Role.ADMIN, null);
     }
 
+    /**
+     * What the priming tenant's empty listing does not reach: an application and its risk classification found (the
+     * stores' read paths, offline) and rendered into an answer.
+     */
+    @Override
+    protected void warmUp() {
+        Application found = DynamoApplicationStore.warmUpMapping();
+        RiskStore.Classification risk = DynamoRiskStore.warmUpRead();
+        ApiResponse.json(200, Map.of("applications", List.of(view(found, Optional.of(risk.observed())))));
+    }
+
     @Override
     protected APIGatewayV2HTTPResponse handle(ApiRequest request) {
         return switch (request.routeKey()) {

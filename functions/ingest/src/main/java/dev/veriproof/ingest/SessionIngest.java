@@ -231,9 +231,11 @@ public final class SessionIngest {
     /**
      * SnapStart priming: what a request of an unknown application (the priming event) does not reach: the store's write,
      * refused by its condition ({@link SessionStore#primeWrite}), the receipt, and one receipt signed, as the first
-     * request would.
+     * request would; and the application's lookup (a read of the priming tenant, which never exists), which an OTLP
+     * priming export with nothing to store does not make.
      */
     public void warmUp() {
+        applications.find(PrimedHandler.PRIMING, PrimedHandler.PRIMING);
         StoredSession sample = SessionWarmUp.stored(PrimedHandler.PRIMING);
         sessions.primeWrite(sample);
         receipt(sample, false);

@@ -102,14 +102,19 @@ public final class DynamoApplicationStore implements ApplicationStore {
     }
 
     /**
-     * SnapStart priming: an application's way from and back to an item (the enhanced client's converters), with no I/O —
-     * the priming request's lookup finds no application, so this is the part of a found one that would run cold.
+     * SnapStart priming: an application's way to an item and back through the enhanced client's whole read path (a
+     * lookup and a listing that find it), with no I/O ({@link PrimingDynamoDb}) — the priming request's reads find no
+     * application, so this is the part of a found one that would run cold. Answers the application read back.
      */
-    public static void warmUpMapping() {
+    public static Application warmUpMapping() {
         Instant epoch = Instant.EPOCH;
         Application sample = new Application("priming", "priming", "priming", RiskLevel.LOW, 75, "priming",
                 new RedactionPolicy(false, List.of("attributes.priming")), 1, epoch, epoch);
-        fromItem(SCHEMA.mapToItem(SCHEMA.itemToMap(toItem(sample, ApplicationItem.currentSk(sample.applicationId()), "priming"), false)));
+        Map<String, AttributeValue> item = SCHEMA.itemToMap(toItem(sample, ApplicationItem.currentSk(sample.applicationId()), "priming"), false);
+        DynamoApplicationStore offline = new DynamoApplicationStore(
+                DynamoDbEnhancedClient.builder().dynamoDbClient(PrimingDynamoDb.answering(item)).build(), "priming");
+        offline.list("priming");
+        return offline.find("priming", "priming").orElseThrow();
     }
 
     @Override

@@ -34,6 +34,17 @@ public final class DynamoRiskStore implements RiskStore {
         this.table = table;
     }
 
+    /**
+     * SnapStart priming: a stored classification read and mapped, with no I/O ({@link PrimingDynamoDb}); the priming
+     * tenant has none, so a first request that finds one would run this cold. Answers what was read back.
+     */
+    public static Classification warmUpRead() {
+        Map<String, AttributeValue> item = Map.of("pk", s(tenantPk("priming")), "sk", s("RISK#priming"), "declared", s("LOW"),
+                "observed", s("LOW"), "effective", s("LOW"), "reason", s("priming"), "changedAt", s("2026-01-01T00:00:00Z"),
+                "version", AttributeValue.fromN("1"));
+        return new DynamoRiskStore(PrimingDynamoDb.answering(item), "priming").find("priming", "priming").orElseThrow();
+    }
+
     @Override
     public Optional<Classification> find(String tenantId, String applicationId) {
         Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).consistentRead(true)

@@ -103,6 +103,7 @@ public final class OtlpHandler extends PrimedHandler<APIGatewayV2HTTPEvent, APIG
     protected void warmUp() {
         OtlpWarmUp.run();
         traces.warmUp();
+        DynamoApplicationStore.warmUpMapping();
     }
 
     @Override
