@@ -40,7 +40,8 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionChe
  *
  * <pre>
  * mvn -B -o -q -pl bench -am test-compile dependency:build-classpath -Dmdep.outputFile=/tmp/bench.cp -Dmdep.includeScope=test
- * java -Dveriproof.root=$PWD -cp bench/target/classes:$(cat /tmp/bench.cp) dev.veriproof.bench.IngestBenchmark [-Dbench.sessions=5000] [-Dbench.warmup=5000]
+ * java -XX:TieredStopAtLevel=1 -Dveriproof.root=$PWD -cp bench/target/classes:$(cat /tmp/bench.cp) dev.veriproof.bench.IngestBenchmark [-Dbench.sessions=5000] [-Dbench.warmup=5000]
+ * (the JVM must compile like the deployed function: the template's JAVA_TOOL_OPTIONS; the benchmark refuses to run otherwise)
  * </pre>
  *
  * <p>Starts DynamoDB Local in a JVM of its own ({@code -Dbench.dynamo=in-process}: in this one) with the template's tables, registers an application, and
@@ -91,6 +92,7 @@ public final class IngestBenchmark {
     private void run() {
         System.out.printf("VeriProof ingest benchmark: %d sessions of %d bytes (+%d warm-up each side)%n",
                 sessions, SESSION_BYTES, warmUp);
+        String compiler = compilerAgainstTemplate();
         // DynamoDB Local runs in a JVM of its own unless -Dbench.dynamo=in-process (the layout before 2026-11-30 10:10)
         boolean inProcess = "in-process".equals(System.getProperty("bench.dynamo"));
         try (AutoCloseable database = inProcess ? LocalDynamoDb.start() : DynamoDbProcess.start()) {
@@ -154,7 +156,7 @@ public final class IngestBenchmark {
             System.out.printf(Locale.ROOT, "Machine                load average (1 min) %.2f before, %.2f after the measured blocks;"
                     + " %d GC pauses of this JVM in them, %d ms in all; JIT compiling in them %d ms (near 0: steady state)%n",
                     loadBefore, loadAfter, gcAfter[0] - gcBefore[0], gcAfter[1] - gcBefore[1], jitAfter - jitBefore);
-            compilerAgainstTemplate();
+            System.out.println(compiler);
             receiptSigning(sessions);
         } catch (Exception e) {
             if (e instanceof RuntimeException runtime) throw runtime;
@@ -333,15 +335,19 @@ public final class IngestBenchmark {
      * The figures hold for the deployed function only if this JVM compiles like it: C1 only or C1 and C2, as
      * {@code IngestFunction}'s {@code JAVA_TOOL_OPTIONS} in template.yaml says.
      */
-    private static void compilerAgainstTemplate() {
+    private static String compilerAgainstTemplate() {
         String options = CloudFormationTemplate.load(CloudFormationTemplate.locate()).environment("IngestFunction")
                 .getOrDefault("JAVA_TOOL_OPTIONS", "");
         java.util.regex.Matcher level = java.util.regex.Pattern.compile("-XX:TieredStopAtLevel=(\\d)").matcher(options);
         String deployed = level.find() ? level.group(1) : "4";
         String here = java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
                 .getVMOption("TieredStopAtLevel").getValue();
-        System.out.printf(Locale.ROOT, "Compiler               TieredStopAtLevel=%s here; IngestFunction deploys \"%s\" (level %s)%s%n",
-                here, options, deployed, here.equals(deployed) ? "" : "   WARNING: not the deployed function's compiler");
+        if (!here.equals(deployed) && !"any".equals(System.getProperty("bench.compiler"))) {
+            throw new IllegalStateException("this JVM compiles up to tier " + here + ", IngestFunction's up to tier " + deployed
+                    + ": run java with \"" + options + "\" (or -Dbench.compiler=any to measure another compiler on purpose)");
+        }
+        return String.format(Locale.ROOT, "Compiler               TieredStopAtLevel=%s here; IngestFunction deploys \"%s\" (level %s)%s",
+                here, options, deployed, here.equals(deployed) ? "" : "   (another compiler on purpose: -Dbench.compiler=any)");
     }
 
     /** Collections so far and their total time in ms, all collectors. */
