@@ -28,6 +28,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -38,6 +42,7 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.PutItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
@@ -426,28 +431,48 @@ public final class DynamoSessionStore implements SessionStore, SessionExplorer {
         List<SessionSummary> rows = new ArrayList<>();
         int[] calls = {0};
         if (filter.applicationId() != null) {
-            String position = readNewestFirst(tenantId, APP_INDEX, TENANT_APP, tenantId + "#" + filter.applicationId(), low, upper, filter, filterExpression, names, values, rows, calls);
+            String position = readNewestFirst(tenantId, APP_INDEX, TENANT_APP, tenantId + "#" + filter.applicationId(), low, upper, filter, filterExpression, names, values, rows, calls, null);
             return new Page(rows, Optional.ofNullable(position));
         }
         LocalDate first = LocalDate.ofInstant(filter.from(), ZoneOffset.UTC);
-        for (LocalDate day = LocalDate.parse(upper.substring(0, 10)); !day.isBefore(first); day = day.minusDays(1)) {
-            String position = readNewestFirst(tenantId, DAY_INDEX, TENANT_DAY, tenantDay(tenantId, day), low, upper, filter, filterExpression, names, values, rows, calls);
-            if (position != null) return new Page(rows, Optional.of(position));
-            upper = day.toString(); // the day is read whole: the next reads below it
-            if (calls[0] >= EXPLORER_CALLS && day.isAfter(first)) return new Page(rows, Optional.of(upper));
+        // Once a whole day has left the page short, the next days' first queries go out together (at most what is
+        // left of the call budget); each is taken in order, exactly as a query sent then would have been.
+        Map<LocalDate, Future<QueryResponse>> ahead = new HashMap<>();
+        try {
+            for (LocalDate day = LocalDate.parse(upper.substring(0, 10)); !day.isBefore(first); day = day.minusDays(1)) {
+                String position = readNewestFirst(tenantId, DAY_INDEX, TENANT_DAY, tenantDay(tenantId, day), low, upper, filter, filterExpression,
+                        names, values, rows, calls, ahead.remove(day));
+                if (position != null) return new Page(rows, Optional.of(position));
+                upper = day.toString(); // the day is read whole: the next reads below it
+                if (calls[0] >= EXPLORER_CALLS && day.isAfter(first)) return new Page(rows, Optional.of(upper));
+                int room = Math.min(DAYS_AHEAD, EXPLORER_CALLS - calls[0]);
+                for (LocalDate next = day.minusDays(1); ahead.size() < room && !next.isBefore(first); next = next.minusDays(1)) {
+                    if (ahead.containsKey(next)) continue;
+                    LocalDate read = next;
+                    String nextUpper = read.plusDays(1).toString();
+                    if (low.compareTo(nextUpper) >= 0) break;
+                    ahead.put(read, DAY_READS.submit(() -> dynamo.query(dayQuery(DAY_INDEX, TENANT_DAY, tenantDay(tenantId, read), low, nextUpper,
+                            filter, filterExpression, names, values, filter.limit() + 1, null))));
+                }
+            }
+            return new Page(rows, Optional.empty());
+        } finally {
+            ahead.values().forEach(unused -> unused.cancel(false));
         }
-        return new Page(rows, Optional.empty());
     }
 
-    /**
-     * Reads one partition of an index, newest first, keys in [low, upper) ; adds the matches to
-     * {@code rows}. Returns the position to resume at when the page is full or the call budget ran out
-     * inside the partition, null when the partition is read to its end.
-     */
-    private String readNewestFirst(String tenantId, String index, String partitionName, String partition, String low, String upper, SessionFilter filter,
-                        String filterExpression, Map<String, String> filterNames, Map<String, AttributeValue> filterValues,
-                        List<SessionSummary> rows, int[] calls) {
-        if (low.compareTo(upper) >= 0) return null; // nothing of this partition lies in the period below the position
+    /** Days of {@code tenant-day} read ahead together by a whole-tenant explorer page. */
+    static final int DAYS_AHEAD = 4;
+    private static final ExecutorService DAY_READS = Executors.newFixedThreadPool(DAYS_AHEAD, runnable -> {
+        Thread thread = new Thread(runnable, "explorer-day-read");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    /** One query of an index partition, newest first, keys in [low, upper], from {@code start} (null: the beginning). */
+    private QueryRequest dayQuery(String index, String partitionName, String partition, String low, String upper, SessionFilter filter,
+                                  String filterExpression, Map<String, String> filterNames, Map<String, AttributeValue> filterValues,
+                                  int limit, Map<String, AttributeValue> start) {
         Map<String, String> names = new HashMap<>(filterNames);
         names.put("#p", partitionName);
         names.put("#k", STARTED_AT_KEY);
@@ -455,20 +480,33 @@ public final class DynamoSessionStore implements SessionStore, SessionExplorer {
         values.put(":p", s(partition));
         values.put(":low", s(low));
         values.put(":upper", s(upper));
+        boolean unfiltered = filterExpression == null && filter.anchored() == null;
+        QueryRequest.Builder q = QueryRequest.builder().tableName(table).indexName(index).scanIndexForward(false)
+                .keyConditionExpression("#p = :p AND #k BETWEEN :low AND :upper")
+                .expressionAttributeNames(names).expressionAttributeValues(values)
+                .limit(unfiltered ? limit : EXPLORER_READ).exclusiveStartKey(start);
+        if (!unfiltered) q.filterExpression(filterExpression);
+        if (index.equals(DAY_INDEX)) q.projectionExpression(SUMMARY_ATTRIBUTES);
+        return q.build();
+    }
+
+    /**
+     * Reads one partition of an index, newest first, keys in [low, upper) ; adds the matches to
+     * {@code rows}. Returns the position to resume at when the page is full or the call budget ran out
+     * inside the partition, null when the partition is read to its end. {@code readAhead}, if not null, is the
+     * partition's first query already sent (with the page's largest limit).
+     */
+    private String readNewestFirst(String tenantId, String index, String partitionName, String partition, String low, String upper, SessionFilter filter,
+                        String filterExpression, Map<String, String> filterNames, Map<String, AttributeValue> filterValues,
+                        List<SessionSummary> rows, int[] calls, Future<QueryResponse> readAhead) {
+        if (low.compareTo(upper) >= 0) return null; // nothing of this partition lies in the period below the position
         Map<String, AttributeValue> start = null;
         String position = null;
         do {
             if (calls[0]++ >= EXPLORER_CALLS) return position != null ? position : upper;
-            Map<String, AttributeValue> from = start;
-            boolean unfiltered = filterExpression == null && filter.anchored() == null;
-            QueryResponse page = dynamo.query(q -> {
-                q.tableName(table).indexName(index).scanIndexForward(false)
-                        .keyConditionExpression("#p = :p AND #k BETWEEN :low AND :upper")
-                        .expressionAttributeNames(names).expressionAttributeValues(values)
-                        .limit(unfiltered ? filter.limit() - rows.size() + 1 : EXPLORER_READ).exclusiveStartKey(from);
-                if (!unfiltered) q.filterExpression(filterExpression);
-                if (index.equals(DAY_INDEX)) q.projectionExpression(SUMMARY_ATTRIBUTES);
-            });
+            QueryResponse page = start == null && readAhead != null ? result(readAhead)
+                    : dynamo.query(dayQuery(index, partitionName, partition, low, upper, filter, filterExpression, filterNames, filterValues,
+                            filter.limit() - rows.size() + 1, start));
             Set<String> anchored = pointers.anchored(tenantId, page.items().stream()
                     .filter(item -> item.containsKey(ANCHOR_PENDING) && VIA_POINTER.equals(item.get(ANCHOR_PENDING).s()))
                     .map(item -> item.get(SESSION).s()).toList());
@@ -484,6 +522,19 @@ public final class DynamoSessionStore implements SessionStore, SessionExplorer {
             if (start != null) position = start.get(STARTED_AT_KEY).s();
         } while (start != null);
         return null;
+    }
+
+    /** A query sent ahead, as its own call would have answered: its answer, or the SDK's exception unwrapped. */
+    private static QueryResponse result(Future<QueryResponse> sent) {
+        try {
+            return sent.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException failure) throw failure;
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading the explorer's days", e);
+        }
     }
 
     private static String filterExpression(SessionFilter f, Set<String> applications, Map<String, String> names, Map<String, AttributeValue> values) {

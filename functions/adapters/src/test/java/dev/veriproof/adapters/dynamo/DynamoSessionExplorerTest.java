@@ -179,6 +179,23 @@ class DynamoSessionExplorerTest {
         assertTrue(pages > 1, "26 days of one partition each exceed one request's budget of Query calls");
     }
 
+    @Test
+    void daysReadAheadTogetherAnswerTheSamePagesAsDaysReadOneByOne() {
+        // sparse: a few sessions on scattered days of the 26-day window, so pages run through empty days and read them ahead
+        List<String> expected = new ArrayList<>();
+        int[] days = {26, 25, 21, 20, 20, 13, 12, 9, 3, 2, 2, 1};
+        for (int i = 0; i < days.length; i++) {
+            String id = String.format("s%02d", i);
+            store(id, i % 3 == 0 ? "chat" : "loan", String.format("2026-11-%02dT%02d:00:00Z", days[i], 20 - i), i % 2 == 0 ? 95 : 40, "");
+            expected.add(id);
+        }
+        for (int limit : new int[] {1, 2, 3, 5, 50}) {
+            assertEquals(expected, all("limit=" + limit), "limit " + limit);
+        }
+        assertEquals(expected.stream().filter(id -> Integer.parseInt(id.substring(1)) % 2 == 0).toList(), all("band=EXCELLENT&limit=2"));
+        assertEquals(expected.stream().filter(id -> Integer.parseInt(id.substring(1)) % 3 == 0).toList(), all("limit=2", Set.of("chat")));
+    }
+
     private void reviewed(String sessionId) {
         aws.client().transactWriteItems(b -> b.transactItems(store.leaveReviewQueue(tenant, sessionId)));
     }
