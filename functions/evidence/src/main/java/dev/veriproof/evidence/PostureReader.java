@@ -1,5 +1,6 @@
 package dev.veriproof.evidence;
 
+import dev.veriproof.adapters.DaemonPools;
 import dev.veriproof.core.access.ApiKeyRecord;
 import dev.veriproof.core.access.KeyStore;
 import dev.veriproof.core.access.Role;
@@ -42,7 +43,6 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -67,11 +67,7 @@ final class PostureReader {
     static final int CONCURRENT_READS = 8;
 
     /** The reads, shared by every request of the JVM (daemon threads: they never keep it alive). */
-    private static final ExecutorService READS = Executors.newFixedThreadPool(CONCURRENT_READS, r -> {
-        Thread t = new Thread(r, "posture-read");
-        t.setDaemon(true);
-        return t;
-    });
+    private static final ExecutorService READS = DaemonPools.fixed(CONCURRENT_READS, "posture-read");
 
     private final Stores stores;
 

@@ -3,6 +3,7 @@ package dev.veriproof.adapters.dynamo;
 import static dev.veriproof.adapters.dynamo.Attributes.n;
 import static dev.veriproof.adapters.dynamo.Attributes.s;
 
+import dev.veriproof.adapters.DaemonPools;
 import dev.veriproof.adapters.Log;
 import dev.veriproof.core.anchoring.Anchor;
 import dev.veriproof.core.anchoring.PendingLeaf;
@@ -27,7 +28,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Function;
 import software.amazon.awssdk.core.SdkBytes;
@@ -501,11 +501,7 @@ public final class DynamoAnchorPointers {
         if (pool == null) {
             synchronized (DynamoAnchorPointers.class) {
                 if (pool == null) {
-                    pool = Executors.newFixedThreadPool(PARALLELISM, runnable -> {
-                        Thread thread = new Thread(runnable, "anchor-pointers");
-                        thread.setDaemon(true);
-                        return thread;
-                    });
+                    pool = DaemonPools.fixed(PARALLELISM, "anchor-pointers");
                 }
             }
         }

@@ -1,5 +1,6 @@
 package dev.veriproof.adapters.dynamo;
 
+import dev.veriproof.adapters.DaemonPools;
 import dev.veriproof.adapters.snapstart.PrimedHandler;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import dev.veriproof.core.anchoring.Anchor;
@@ -30,7 +31,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import software.amazon.awssdk.core.SdkBytes;
@@ -463,11 +463,7 @@ public final class DynamoSessionStore implements SessionStore, SessionExplorer {
 
     /** Days of {@code tenant-day} read ahead together by a whole-tenant explorer page. */
     static final int DAYS_AHEAD = 4;
-    private static final ExecutorService DAY_READS = Executors.newFixedThreadPool(DAYS_AHEAD, runnable -> {
-        Thread thread = new Thread(runnable, "explorer-day-read");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private static final ExecutorService DAY_READS = DaemonPools.fixed(DAYS_AHEAD, "explorer-day-read");
 
     /** One query of an index partition, newest first, keys in [low, upper], from {@code start} (null: the beginning). */
     private QueryRequest dayQuery(String index, String partitionName, String partition, String low, String upper, SessionFilter filter,
