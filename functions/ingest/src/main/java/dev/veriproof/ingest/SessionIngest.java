@@ -11,6 +11,7 @@ import dev.veriproof.core.access.Principal;
 import dev.veriproof.core.applications.Application;
 import dev.veriproof.core.applications.ApplicationStore;
 import dev.veriproof.core.canonical.Canonical;
+import dev.veriproof.core.explorer.SessionFacets;
 import dev.veriproof.core.hash.Hashes;
 import dev.veriproof.core.ingest.SessionStore;
 import dev.veriproof.core.ingest.SignedReceipts;
@@ -167,7 +168,7 @@ public final class SessionIngest {
         item.prepared = new StoredSession(caller.tenantId(), session.sessionId(), session.applicationId(),
                 session.startedAt(), new String(canonical, StandardCharsets.UTF_8), Hashes.hex(Hashes.leafHash(canonical)),
                 score.value(), score.band().name(), score.factors(), receivedAt, requestId,
-                session.lacksRequiredOversight());
+                session.lacksRequiredOversight(), SessionFacets.of(asStored));
         return item;
     }
 

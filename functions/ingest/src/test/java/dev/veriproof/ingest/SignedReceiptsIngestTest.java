@@ -47,6 +47,7 @@ class SignedReceiptsIngestTest {
 
     private final AtomicInteger signings = new AtomicInteger();
     private SessionIngest ingest;
+    private SessionIngest ingestAnHourEarlier;
     private Principal caller;
 
     @BeforeEach
@@ -63,8 +64,9 @@ class SignedReceiptsIngestTest {
                 return KEY.signPersonalMessage(message);
             }
         };
-        ingest = new SessionIngest(new DynamoSessionStore(aws.client(), aws.tableName("SessionsTable")), applications,
-                Clock.fixed(NOW, ZoneOffset.UTC), Duration.ZERO, counting);
+        DynamoSessionStore sessions = new DynamoSessionStore(aws.client(), aws.tableName("SessionsTable"));
+        ingest = new SessionIngest(sessions, applications, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ZERO, counting);
+        ingestAnHourEarlier = new SessionIngest(sessions, applications, Clock.fixed(NOW.minusSeconds(3600), ZoneOffset.UTC), Duration.ZERO, counting);
     }
 
     private static String session(String id) {
@@ -124,5 +126,19 @@ class SignedReceiptsIngestTest {
         }
         assertEquals(results.get(0).get("signature").get("value"), results.get(3).get("signature").get("value"), "the same signature");
         assertTrue(results.get(0).get("signature").get("leafIndex").asInt() != results.get(3).get("signature").get("leafIndex").asInt());
+    }
+
+    @Test
+    void aDuplicateStoredEarlierBindsItsOwnReceivedAtAndStillVerifies() {
+        ingestAnHourEarlier.ingest(caller, Json.parse(session("d-1")), Optional.empty(), "req-earlier");
+        signings.set(0);
+        String body = "{\"sessions\":[" + session("d-new") + "," + session("d-1") + "]}";
+        JsonNode results = ingest.ingest(caller, Json.parse(body), Optional.empty(), "req-later").body().get("results");
+        assertEquals("duplicate", results.get(1).get("status").asText());
+        assertEquals(NOW.minusSeconds(3600).toString(), results.get(1).get("receivedAt").asText(), "the stored session's time, not this request's");
+        assertEquals(NOW.toString(), results.get(0).get("receivedAt").asText());
+        for (int i : new int[] {0, 1}) assertEquals(Optional.of(KEY.address()), signerOf(results.get(i)), "receipt " + i);
+        assertEquals(results.get(0).get("signature").get("value"), results.get(1).get("signature").get("value"), "one signature for the answer");
+        assertEquals(1, signings.get());
     }
 }

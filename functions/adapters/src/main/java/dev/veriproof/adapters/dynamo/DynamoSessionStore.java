@@ -656,7 +656,7 @@ public final class DynamoSessionStore implements SessionStore, SessionExplorer {
         item.put(ANCHOR_PENDING, s(VIA_POINTER));
         if (s.needsReview()) item.put(REVIEW_QUEUE, s(reviewQueue(s.tenantId(), s.applicationId())));
         item.put(TENANT_APP, s(s.tenantId() + "#" + s.applicationId()));
-        SessionFacets facets = SessionFacets.of(s.canonicalRecord());
+        SessionFacets facets = s.facets();
         if (facets.riskLevel() != null) item.put(RISK_LEVEL, s(facets.riskLevel()));
         if (facets.outcome() != null) item.put(OUTCOME, s(facets.outcome()));
         if (facets.model() != null) item.put(MODEL, s(facets.model()));
@@ -677,7 +677,7 @@ public final class DynamoSessionStore implements SessionStore, SessionExplorer {
         StoredSession session = new StoredSession(text(item, TENANT), text(item, SESSION), text(item, APPLICATION),
                 Instant.parse(text(item, STARTED_AT)), text(item, RECORD), text(item, LEAF_HASH), Integer.parseInt(required(item, SCORE).n()),
                 text(item, BAND), factors, Instant.parse(text(item, RECEIVED_AT)),
-                item.containsKey(REQUEST_ID) ? item.get(REQUEST_ID).s() : null, item.containsKey(REVIEW_QUEUE));
+                item.containsKey(REQUEST_ID) ? item.get(REQUEST_ID).s() : null, item.containsKey(REVIEW_QUEUE), facets(item));
         Optional<Anchor> anchor = Optional.empty();
         Optional<InclusionProof> proof = Optional.empty();
         if (item.containsKey(ANCHOR) && item.containsKey(PROOF)) {
@@ -685,6 +685,12 @@ public final class DynamoSessionStore implements SessionStore, SessionExplorer {
             proof = Optional.of(InclusionProof.fromJson(Json.parse(item.get(PROOF).s())));
         }
         return new SessionView(session, anchor, proof);
+    }
+
+    /** The facets as stored beside the record (an item written before facets existed has none). */
+    private static SessionFacets facets(Map<String, AttributeValue> item) {
+        return new SessionFacets(optional(item, RISK_LEVEL), optional(item, OUTCOME), optional(item, MODEL),
+                item.containsKey(SAFETY_FLAGS) ? item.get(SAFETY_FLAGS).ss() : List.of());
     }
 
     private static AttributeValue required(Map<String, AttributeValue> item, String name) {

@@ -10,10 +10,12 @@ import dev.veriproof.core.anchoring.Anchor;
 import dev.veriproof.core.anchoring.PendingLeaf;
 import dev.veriproof.core.anchoring.PendingSessions.AnchoredLeaf;
 import dev.veriproof.core.audit.AuditEvent;
+import dev.veriproof.core.explorer.SessionFacets;
 import dev.veriproof.core.governance.Review;
 import dev.veriproof.core.governance.ReviewOutcome;
 import dev.veriproof.core.ingest.SessionView;
 import dev.veriproof.core.ingest.StoredSession;
+import dev.veriproof.core.json.Json;
 import dev.veriproof.core.merkle.InclusionProof;
 import dev.veriproof.local.LambdaStreamEvents;
 import dev.veriproof.local.LocalAws;
@@ -25,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -71,6 +74,25 @@ class DynamoSessionStoreTest {
         assertEquals(withoutRequest, sessions.find(tenant, "s-2").orElseThrow());
         assertEquals(Optional.empty(), sessions.view(tenant, "s-3"));
         assertEquals(Optional.empty(), sessions.view("other-tenant", "s-1"), "the key is per tenant");
+    }
+
+    @Test
+    void theFacetsStoredBesideTheRecordAreTheOnesGivenAndReadBackEqual() {
+        String record = "{\"applicationId\":\"app\",\"contentSafety\":{\"flags\":[\"PII\",\"HATE\",\"PII\"]},\"decision\":{\"outcome\":\"DENIED\"},"
+                + "\"model\":\"m-1\",\"riskLevel\":\"HIGH\",\"sessionId\":\"f-1\",\"startedAt\":\"2026-11-20T10:00:00Z\"}";
+        StoredSession stored = new StoredSession(tenant, "f-1", "app", Instant.parse("2026-11-20T10:00:00Z"), record, "ab".repeat(32), 73, "FAIR",
+                Map.of(), RECEIVED, "req-1", false, SessionFacets.of(Json.parse(record)));
+        assertEquals(new SessionFacets("HIGH", "DENIED", "m-1", List.of("HATE", "PII")), stored.facets(), "a set: sorted, once each");
+        assertEquals(stored.facets(), new StoredSession(tenant, "f-1", "app", stored.startedAt(), record, stored.leafHash(), 73, "FAIR",
+                Map.of(), RECEIVED, "req-1", false).facets(), "read from the record when not given");
+        sessions.putIfAbsent(stored);
+
+        Map<String, AttributeValue> item = item("S#" + tenant + "#f-1");
+        assertEquals("HIGH", item.get("riskLevel").s());
+        assertEquals("DENIED", item.get("outcome").s());
+        assertEquals("m-1", item.get("model").s());
+        assertEquals(Set.of("HATE", "PII"), Set.copyOf(item.get("safetyFlags").ss()));
+        assertEquals(stored, sessions.find(tenant, "f-1").orElseThrow());
     }
 
     @Test

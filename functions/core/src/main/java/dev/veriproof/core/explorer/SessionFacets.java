@@ -11,17 +11,20 @@ import java.util.List;
  * the record so that an index can filter on them without reading it.
  */
 public record SessionFacets(String riskLevel, String outcome, String model, List<String> contentSafetyFlags) {
+    /** Flags are a set: kept sorted and without repeats, so that facets read back from an item equal those written. */
     public SessionFacets {
-        contentSafetyFlags = List.copyOf(contentSafetyFlags);
+        contentSafetyFlags = contentSafetyFlags.stream().distinct().sorted().toList();
     }
 
     /** The facets of a canonical session record (validated at ingest). */
     public static SessionFacets of(String canonicalRecord) {
-        JsonNode record = Json.parse(canonicalRecord);
+        return of(Json.parse(canonicalRecord));
+    }
+
+    /** The facets of a session record as stored (redaction never touches these four fields), already parsed. */
+    public static SessionFacets of(JsonNode record) {
         List<String> flags = new ArrayList<>();
-        record.path("contentSafety").path("flags").forEach(flag -> {
-            if (!flags.contains(flag.asText())) flags.add(flag.asText());
-        });
+        record.path("contentSafety").path("flags").forEach(flag -> flags.add(flag.asText()));
         return new SessionFacets(text(record.path("riskLevel")), text(record.path("decision").path("outcome")),
                 text(record.path("model")), flags);
     }
