@@ -319,6 +319,24 @@ class SessionValidatorTest {
                 error.message());
     }
 
+    /** The size is counted before it is measured: text whose every character takes the most bytes (6) must not slip through. */
+    @Test
+    void atMost256KibPerSessionAlsoWhenEveryCharacterIsEscaped() {
+        ObjectNode session = fullExample();
+        ObjectNode content = (ObjectNode) session.get("content");
+        content.put("input", "");
+        int room = SessionValidator.MAX_SESSION_BYTES - Json.write(session).length;
+        content.put("input", "\u0001".repeat(room / 6) + "x".repeat(room % 6));
+        assertEquals(262_144, Json.write(session).length);
+        valid(session);
+
+        content.put("input", "\u0001".repeat(room / 6 + 1));
+        int bytes = Json.write(session).length;
+        assertTrue(bytes > 262_144);
+        assertEquals("The session is " + bytes + " bytes of JSON; at most 262144 bytes (256 KiB) are accepted per session",
+                invalid(session).message());
+    }
+
     @Test
     void pathsQuoteKeysThatAreNotPlainNames() {
         FieldError error = invalid(fullExampleWith("/attributes", "{\"cost center\": [1]}"));
