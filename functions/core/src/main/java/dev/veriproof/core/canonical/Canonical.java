@@ -31,9 +31,7 @@ public final class Canonical {
     public static byte[] jcs(JsonNode node) {
         StringBuilder out = new StringBuilder(8192);
         if (!Direct.write(node, out)) return reference(node);
-        String canonical = out.toString();
-        refuseUnpairedSurrogates(canonical);
-        return canonical.getBytes(StandardCharsets.UTF_8);
+        return out.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     /**
@@ -58,12 +56,13 @@ public final class Canonical {
         }
     }
 
+    // UTF-8 encoding would turn an unpaired surrogate into '?', so that two different values would share one canonical form.
     private static void refuseUnpairedSurrogates(String canonical) {
-        // UTF-8 encoding would turn an unpaired surrogate into '?', so that two different values
-        // would share one canonical form.
-        if (Json.hasUnpairedSurrogate(canonical)) {
-            throw new IllegalArgumentException("Cannot canonicalize a string holding an unpaired UTF-16 surrogate");
-        }
+        if (Json.hasUnpairedSurrogate(canonical)) throw unpairedSurrogate();
+    }
+
+    private static IllegalArgumentException unpairedSurrogate() {
+        return new IllegalArgumentException("Cannot canonicalize a string holding an unpaired UTF-16 surrogate");
     }
 
     /**
@@ -120,11 +119,19 @@ public final class Canonical {
             return true;
         }
 
+        /** Refuses an unpaired surrogate on the way (see {@link #refuseUnpairedSurrogates}), instead of scanning the output again. */
         private static void string(String value, StringBuilder out) {
             out.append('"');
             int run = 0;
             for (int i = 0; i < value.length(); i++) {
                 char c = value.charAt(i);
+                if (Character.isSurrogate(c)) {
+                    if (!Character.isHighSurrogate(c) || i + 1 == value.length() || !Character.isLowSurrogate(value.charAt(i + 1))) {
+                        throw unpairedSurrogate();
+                    }
+                    i++;
+                    continue;
+                }
                 if (c >= 0x20 && c != '"' && c != '\\') continue;
                 out.append(value, run, i);
                 run = i + 1;
