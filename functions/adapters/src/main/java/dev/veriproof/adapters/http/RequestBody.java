@@ -35,10 +35,8 @@ public final class RequestBody {
             return new byte[0];
         }
         if (!base64) {
-            rejectUnpairedSurrogate(body);
-            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-            checkSize(bytes.length, maxBytes);
-            return bytes;
+            checkSize(utf8Length(body), maxBytes);
+            return body.getBytes(StandardCharsets.UTF_8);
         }
         // Base64 has 4 characters for every 3 bytes: refuse a body that cannot fit before decoding it.
         long atLeast = (long) body.length() / 4 * 3 - 2;
@@ -61,7 +59,7 @@ public final class RequestBody {
         } else if (base64) {
             return utf8(bytes(body, true, maxBytes));
         }
-        bytes(body, false, maxBytes);
+        checkSize(utf8Length(body), maxBytes);
         return checkedText(body);
     }
 
@@ -110,16 +108,26 @@ public final class RequestBody {
         return out.flip().toString();
     }
 
-    private static void rejectUnpairedSurrogate(String body) {
+    /** The size of the text's UTF-8 form, counted without encoding it; 400 {@code invalid_encoding} at an unpaired surrogate, which has none. */
+    private static long utf8Length(String body) {
+        long bytes = 0;
         for (int i = 0; i < body.length(); i++) {
             char c = body.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < body.length() && Character.isLowSurrogate(body.charAt(i + 1))) {
+            if (c < 0x80) {
+                bytes++;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (!Character.isSurrogate(c)) {
+                bytes += 3;
+            } else if (Character.isHighSurrogate(c) && i + 1 < body.length() && Character.isLowSurrogate(body.charAt(i + 1))) {
+                bytes += 4;
                 i++;
-            } else if (Character.isSurrogate(c)) {
+            } else {
                 throw ApiException.badRequest("invalid_encoding", "The body holds an unpaired UTF-16 surrogate at character "
                         + i + ", which has no UTF-8 form; send valid Unicode text encoded as UTF-8.", null);
             }
         }
+        return bytes;
     }
 
     private static void checkSize(long bytes, int maxBytes) {

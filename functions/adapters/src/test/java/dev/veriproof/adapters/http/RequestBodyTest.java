@@ -62,6 +62,11 @@ class RequestBodyTest {
     void aStringBodyWithAnUnpairedSurrogateIsRefused() {
         assertError(assertThrows(ApiException.class, () -> request("{\"a\":\"x\ud800\"}", false, "application/json").jsonBody()),
                 400, "invalid_encoding");
+        for (String lone : new String[] {"\"\udc00x\"", "\"x\ud83d", "\"\ude00\ud83d\""}) {
+            ApiException e = assertThrows(ApiException.class, () -> request(lone, false, "application/json").jsonBody());
+            assertError(e, 400, "invalid_encoding");
+            assertTrue(e.getMessage().contains("at character 1") || e.getMessage().contains("at character 2"), e.getMessage());
+        }
     }
 
     @Test
@@ -86,6 +91,10 @@ class RequestBodyTest {
         String fits = "\"" + "é".repeat(99) + "\""; // 200 bytes
         request(fits, false, "application/json").jsonBody(200);
         assertError(assertThrows(ApiException.class, () -> request(fits + " ", false, "application/json").jsonBody(200)),
+                413, "payload_too_large");
+        String threeAndFourByteCharacters = "\"" + "€".repeat(30) + "\ud83d\ude00".repeat(27) + "\""; // 2 + 90 + 108 = 200 bytes
+        request(threeAndFourByteCharacters, false, "application/json").jsonBody(200);
+        assertError(assertThrows(ApiException.class, () -> request(threeAndFourByteCharacters, false, "application/json").jsonBody(199)),
                 413, "payload_too_large");
         assertError(assertThrows(ApiException.class, () -> request(b64(new byte[1000]), true, "application/json").jsonBody(200)),
                 413, "payload_too_large");
