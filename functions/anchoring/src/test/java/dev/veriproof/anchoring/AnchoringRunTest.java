@@ -130,6 +130,9 @@ class AnchoringRunTest {
         assertEquals(1, emf.sum("AnchoringRuns", Map.of("outcome", "ANCHORED", "Service", "veriproof")));
         assertEquals("VeriProof", emf.first("SessionsAnchored").orElseThrow().namespace());
         assertEquals("Seconds", emf.first("OldestPendingSessionAge").orElseThrow().unit());
+        assertEquals(EmfOutput.declarations(EmfOutput.powertoolsDocument("AnchoringReport")), EmfOutput.declarations(emf.documentsWith("SessionsAnchored").get(0)),
+                "the names, units and dimension sets the template's alarms and dashboard read");
+        assertEquals(EmfOutput.declarations(EmfOutput.powertoolsDocument("AnchoringRuns")), EmfOutput.declarations(emf.documentsWith("AnchoringRuns").get(0)));
         assertTrue(emf.documents().stream().allMatch(d -> d.path("function_request_id").asText().equals(context.getAwsRequestId())));
         var runLog = emf.logLines().stream().filter(l -> l.path("message").asText().equals("anchoring run")).findFirst().orElseThrow();
         assertEquals(context.getAwsRequestId(), runLog.path("function_request_id").asText(), runLog.toString());

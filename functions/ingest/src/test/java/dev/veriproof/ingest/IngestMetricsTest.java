@@ -82,6 +82,11 @@ class IngestMetricsTest {
         assertEquals(2, emf.sum("SessionsRejected", Map.of("errorCode", "unknown_application")));
         assertEquals(3, emf.sum("SessionsRejected"), "the invalid one under its own code: " + emf.metrics());
         assertEquals(1, emf.metrics().stream().filter(m -> m.name().equals("SessionsRejected") && !m.dimensions().get("errorCode").equals("unknown_application")).count());
+        assertEquals(EmfOutput.declarations(EmfOutput.powertoolsDocument("IngestStoredDuplicate")), EmfOutput.declarations(emf.documentsWith("SessionsStored").get(0)),
+                "the names, units and dimension sets the template's dashboard reads");
+        for (JsonNode rejected : emf.documentsWith("SessionsRejected")) {
+            assertEquals(EmfOutput.declarations(EmfOutput.powertoolsDocument("IngestRejected")), EmfOutput.declarations(rejected));
+        }
         for (JsonNode doc : emf.documents()) {
             assertEquals("VeriProof", doc.path("_aws").path("CloudWatchMetrics").get(0).path("Namespace").asText());
             assertEquals(context.getAwsRequestId(), doc.path("function_request_id").asText(), doc.toString());
@@ -94,6 +99,7 @@ class IngestMetricsTest {
         EmfOutput emf = EmfOutput.capture(() -> assertEquals(422,
                 handler.handleRequest(post(batch, Map.of("x-batch-root", "ab".repeat(32))), new LocalLambdaContext("IngestFunction")).getStatusCode()));
         assertEquals(1, emf.sum("BatchRootMismatch"));
+        assertEquals(EmfOutput.declarations(EmfOutput.powertoolsDocument("BatchRootMismatch")), EmfOutput.declarations(emf.documentsWith("BatchRootMismatch").get(0)));
         assertEquals(1, emf.sum("SessionsRejected", Map.of("errorCode", "batch_root_mismatch")));
         assertEquals(0, emf.sum("SessionsStored"));
     }

@@ -2,10 +2,12 @@ package dev.veriproof.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -103,5 +105,48 @@ public final class EmfOutput {
 
     public Optional<Metric> first(String name) {
         return metrics().stream().filter(m -> m.name().equals(name)).findFirst();
+    }
+
+    /** The documents that declare metric {@code name}. */
+    public List<JsonNode> documentsWith(String name) {
+        return documents.stream().filter(doc -> doc.path("_aws").path("CloudWatchMetrics").findValuesAsText("Name").contains(name)).toList();
+    }
+
+    /**
+     * A document as CloudWatch compares it: without {@code _aws.Timestamp} (the time of printing), each directive's
+     * {@code Metrics} sorted by name (their order means nothing). Everything else, values included, as printed.
+     */
+    public static JsonNode comparable(JsonNode document) {
+        ObjectNode copy = document.deepCopy();
+        ObjectNode aws = (ObjectNode) copy.path("_aws");
+        aws.remove("Timestamp");
+        for (JsonNode directive : aws.path("CloudWatchMetrics")) {
+            List<JsonNode> definitions = new ArrayList<>();
+            directive.path("Metrics").forEach(definitions::add);
+            definitions.sort(Comparator.comparing(definition -> definition.path("Name").asText()));
+            ((ObjectNode) directive).putArray("Metrics").addAll(definitions);
+        }
+        return copy;
+    }
+
+    /** What CloudWatch extracts metrics by: the document's {@code _aws} member, {@linkplain #comparable comparable}. */
+    public static JsonNode declarations(JsonNode document) {
+        return comparable(document).path("_aws");
+    }
+
+    /**
+     * What Powertools for AWS Lambda metrics 2.9.0, VeriProof's EMF writer until issue 16, printed for one emission
+     * site ({@code ColdStart}, {@code IngestRejected}, {@code AnchoringRuns}…: the keys of emf-powertools-2.9.0.json
+     * beside this class). The documents VeriProof prints now must match them: template.yaml's alarms and dashboard read
+     * these names, units and dimension sets.
+     */
+    public static JsonNode powertoolsDocument(String site) {
+        try (var in = EmfOutput.class.getResourceAsStream("emf-powertools-2.9.0.json")) {
+            JsonNode document = JSON.readTree(in).path(site);
+            if (document.isMissingNode()) throw new IllegalArgumentException("no Powertools capture for " + site);
+            return document;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }
