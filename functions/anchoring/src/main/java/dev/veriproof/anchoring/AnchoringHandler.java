@@ -8,6 +8,7 @@ import dev.veriproof.adapters.dynamo.DynamoAnchorBacklog;
 import dev.veriproof.adapters.dynamo.DynamoAuditLog;
 import dev.veriproof.adapters.dynamo.DynamoAnchorLedger;
 import dev.veriproof.adapters.snapstart.PrimedHandler;
+import dev.veriproof.adapters.telemetry.MetricUnit;
 import dev.veriproof.adapters.telemetry.Telemetry;
 import dev.veriproof.chain.Web3jSigner;
 import dev.veriproof.core.anchoring.AnchoringRun;
@@ -17,8 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import software.amazon.lambda.powertools.metrics.model.DimensionSet;
-import software.amazon.lambda.powertools.metrics.model.MetricUnit;
 
 /**
  * The scheduled anchoring function (EventBridge schedule; reserved concurrency 1 in the template,
@@ -114,14 +113,14 @@ public final class AnchoringHandler extends PrimedHandler<Map<String, Object>, M
         boolean failed = result.outcome() == AnchoringRun.Outcome.FAILED;
         long age = result.oldestPending().map(since -> Math.max(0, Duration.between(since, clock.instant()).toSeconds())).orElse(0L);
         Telemetry.emit(m -> {
-            m.addMetric("ChainFailures", failed ? 1 : 0, MetricUnit.COUNT);
-            m.addMetric("SessionsAnchored", result.sessions(), MetricUnit.COUNT);
-            m.addMetric("OldestPendingSessionAge", age, MetricUnit.SECONDS);
-            if (!result.batchIds().isEmpty()) m.addMetric("AnchorBatchSize", (double) result.sessions() / result.batchIds().size(), MetricUnit.COUNT);
+            m.metric("ChainFailures", failed ? 1 : 0, MetricUnit.COUNT);
+            m.metric("SessionsAnchored", result.sessions(), MetricUnit.COUNT);
+            m.metric("OldestPendingSessionAge", age, MetricUnit.SECONDS);
+            if (!result.batchIds().isEmpty()) m.metric("AnchorBatchSize", (double) result.sessions() / result.batchIds().size(), MetricUnit.COUNT);
         });
         Telemetry.emit(m -> {
-            m.addDimension(DimensionSet.of("outcome", result.outcome().name()));
-            m.addMetric("AnchoringRuns", 1, MetricUnit.COUNT);
+            m.breakdown("outcome", result.outcome().name());
+            m.metric("AnchoringRuns", 1, MetricUnit.COUNT);
         });
     }
 }

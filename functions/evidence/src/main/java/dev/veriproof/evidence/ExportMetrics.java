@@ -1,9 +1,9 @@
 package dev.veriproof.evidence;
 
+import dev.veriproof.adapters.telemetry.MetricUnit;
 import dev.veriproof.adapters.telemetry.Telemetry;
 import dev.veriproof.core.evidence.ExportJob;
 import java.time.Duration;
-import software.amazon.lambda.powertools.metrics.model.MetricUnit;
 
 /** {@code ExportsSucceeded}, {@code ExportsFailed} (the alarm's), {@code ExportDuration} (seconds, the successful run) and {@code ExportSessions}. */
 final class ExportMetrics {
@@ -12,9 +12,9 @@ final class ExportMetrics {
     static void succeeded(ExportJob job) {
         double seconds = job.finishedAt().map(end -> Duration.between(job.attemptStartedAt(), end).toMillis() / 1000.0).orElse(0.0);
         Telemetry.emit(m -> {
-            m.addMetric("ExportsSucceeded", 1, MetricUnit.COUNT);
-            m.addMetric("ExportDuration", seconds, MetricUnit.SECONDS);
-            m.addMetric("ExportSessions", job.sessions().orElse(0L), MetricUnit.COUNT);
+            m.metric("ExportsSucceeded", 1, MetricUnit.COUNT);
+            m.metric("ExportDuration", seconds, MetricUnit.SECONDS);
+            m.metric("ExportSessions", job.sessions().orElse(0L), MetricUnit.COUNT);
         });
     }
 

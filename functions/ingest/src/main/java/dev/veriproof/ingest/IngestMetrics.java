@@ -1,12 +1,11 @@
 package dev.veriproof.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.veriproof.adapters.telemetry.MetricUnit;
 import dev.veriproof.adapters.telemetry.Telemetry;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import software.amazon.lambda.powertools.metrics.model.DimensionSet;
-import software.amazon.lambda.powertools.metrics.model.MetricUnit;
 
 /**
  * The ingest figures of one request, read from the receipts it answers: {@code SessionsStored},
@@ -43,8 +42,8 @@ public final class IngestMetrics {
             int storedCount = stored;
             int duplicateCount = duplicate;
             Telemetry.emit(m -> {
-                m.addMetric("SessionsStored", storedCount, MetricUnit.COUNT);
-                m.addMetric("SessionsDuplicate", duplicateCount, MetricUnit.COUNT);
+                m.metric("SessionsStored", storedCount, MetricUnit.COUNT);
+                m.metric("SessionsDuplicate", duplicateCount, MetricUnit.COUNT);
             });
             rejected.forEach(IngestMetrics::rejected);
         }
@@ -65,8 +64,8 @@ public final class IngestMetrics {
 
     private static void rejected(String code, int count) {
         Telemetry.emit(m -> {
-            m.addDimension(DimensionSet.of("errorCode", code));
-            m.addMetric("SessionsRejected", count, MetricUnit.COUNT);
+            m.breakdown("errorCode", code);
+            m.metric("SessionsRejected", count, MetricUnit.COUNT);
         });
     }
 }

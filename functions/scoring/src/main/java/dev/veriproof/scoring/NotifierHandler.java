@@ -8,6 +8,7 @@ import dev.veriproof.adapters.Log;
 import dev.veriproof.adapters.aws.EventBridgeBus;
 import dev.veriproof.adapters.snapstart.PrimedHandler;
 import dev.veriproof.adapters.webhook.WebhookDelivery;
+import dev.veriproof.adapters.telemetry.MetricUnit;
 import dev.veriproof.adapters.telemetry.Telemetry;
 import dev.veriproof.core.alerts.AlertRule;
 import dev.veriproof.core.alerts.AlertStore;
@@ -24,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
-import software.amazon.lambda.powertools.metrics.model.MetricUnit;
 
 /**
  * Delivers alert notifications from the notification queue: a signed webhook POST or an
@@ -105,8 +105,8 @@ public final class NotifierHandler extends PrimedHandler<SQSEvent, SQSBatchRespo
         if (attempt >= delays.size()) {
             Log.warn("notification given up after retries", "channel", channel, "ruleId", ruleId, "attempts", attempt + 1, "problem", problem);
             Telemetry.emit(m -> {
-                m.addMetric("NotificationsFailed", 1, MetricUnit.COUNT);
-                m.addMetric("NotificationsAbandoned", 1, MetricUnit.COUNT);
+                m.metric("NotificationsFailed", 1, MetricUnit.COUNT);
+                m.metric("NotificationsAbandoned", 1, MetricUnit.COUNT);
             });
             return;
         }
