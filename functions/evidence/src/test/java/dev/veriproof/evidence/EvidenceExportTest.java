@@ -38,6 +38,7 @@ import dev.veriproof.core.session.Session;
 import dev.veriproof.core.session.SessionValidator;
 import dev.veriproof.core.session.Validation;
 import dev.veriproof.local.CloudFormationTemplate;
+import dev.veriproof.local.EmfOutput;
 import dev.veriproof.local.LocalAws;
 import dev.veriproof.local.LocalAwsExtension;
 import dev.veriproof.local.LocalChain;
@@ -321,8 +322,14 @@ class EvidenceExportTest {
         assertEquals("RUNNING", Json.parse(created.getBody()).get("status").asText());
         assertEquals(List.of("t1/" + id), f.started);
 
-        Map<String, Object> end = f.runSteps("t1", id);
-        assertEquals(4L, ((Number) end.get("sessions")).longValue());
+        List<Map<String, Object>> ended = new ArrayList<>();
+        EmfOutput emf = EmfOutput.capture(() -> ended.add(f.runSteps("t1", id)));
+        assertEquals(4L, ((Number) ended.get(0).get("sessions")).longValue());
+        assertEquals(1, emf.sum("ExportsSucceeded", Map.of("Service", "veriproof")));
+        assertEquals(4, emf.sum("ExportSessions"));
+        assertEquals(0, emf.sum("ExportsFailed"));
+        assertEquals(EmfOutput.declarations(EmfOutput.powertoolsDocument("ExportSucceeded")),
+                EmfOutput.declarations(emf.documentsWith("ExportsSucceeded").get(0)), "the names, units and dimension sets the dashboard reads");
 
         JsonNode status = Json.parse(f.handler.handleRequest(get("t1", "auditor", "/v1/exports/{id}", id), null).getBody());
         assertEquals("SUCCEEDED", status.get("status").asText());

@@ -10,6 +10,7 @@ import dev.veriproof.core.canonical.Canonical;
 import dev.veriproof.core.governance.SdkVersion;
 import dev.veriproof.core.ingest.StoredSession;
 import dev.veriproof.core.json.Json;
+import dev.veriproof.local.EmfOutput;
 import dev.veriproof.local.LambdaStreamEvents;
 import dev.veriproof.local.LocalAws;
 import dev.veriproof.local.LocalAwsExtension;
@@ -171,8 +172,13 @@ class SdkVersionStreamHandlerTest {
         store("ok-2", "2026-11-20T12:00:00Z", "2.0.0");
         List<Record> records = myRecords();
 
-        StreamsEventResponse response = deliver(records);
+        StreamsEventResponse[] delivered = new StreamsEventResponse[1];
+        EmfOutput emf = EmfOutput.capture(() -> delivered[0] = deliver(records));
+        StreamsEventResponse response = delivered[0];
         assertEquals(1, response.getBatchItemFailures().size());
+        assertEquals(1, emf.sum("StreamRecordsRetried", Map.of("Service", "veriproof")));
+        assertEquals(EmfOutput.declarations(EmfOutput.powertoolsDocument("StreamRecordsRetried")),
+                EmfOutput.declarations(emf.documentsWith("StreamRecordsRetried").get(0)), "the names, units and dimension sets the dashboard reads");
         assertEquals(records.get(1).dynamodb().sequenceNumber(), response.getBatchItemFailures().get(0).getItemIdentifier());
         SdkVersion seen = store.versions(tenant, "app").get(0);
         assertEquals(Instant.parse("2026-11-20T10:00:00Z"), seen.lastSeen(), "processing stopped at the failed record");

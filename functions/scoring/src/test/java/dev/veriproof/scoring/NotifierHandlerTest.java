@@ -11,6 +11,7 @@ import dev.veriproof.core.alerts.AlertStore;
 import dev.veriproof.core.alerts.Rules;
 import dev.veriproof.core.audit.AuditEvent;
 import dev.veriproof.core.json.Json;
+import dev.veriproof.local.EmfOutput;
 import dev.veriproof.local.LocalAws;
 import dev.veriproof.local.LocalAwsExtension;
 import java.net.InetAddress;
@@ -79,10 +80,18 @@ class NotifierHandlerTest {
                 (t, type, detail) -> { }, () -> List.of(5, 25, 125), true);
         String body = "{\"id\":\"evt_1\",\"type\":\"alert.opened\"}";
         String message = Notifications.message("webhook", rule, body, 0);
-        for (int attempt = 0; attempt < 4; attempt++) {
-            assertTrue(handler.handleRequest(event(message), null).getBatchItemFailures().isEmpty());
-            if (attempt < 3) message = queued.get(attempt).message();
-        }
+        String[] next = {message};
+        EmfOutput emf = EmfOutput.capture(() -> {
+            for (int attempt = 0; attempt < 4; attempt++) {
+                assertTrue(handler.handleRequest(event(next[0]), null).getBatchItemFailures().isEmpty());
+                if (attempt < 3) next[0] = queued.get(attempt).message();
+            }
+        });
+        assertEquals(4, emf.sum("NotificationsFailed", Map.of("Service", "veriproof")), "every failed attempt, the last one too");
+        assertEquals(1, emf.sum("NotificationsAbandoned", Map.of("Service", "veriproof")));
+        assertEquals(0, emf.sum("NotificationsDelivered"));
+        assertEquals(EmfOutput.declarations(EmfOutput.powertoolsDocument("NotificationsAbandoned")),
+                EmfOutput.declarations(emf.documentsWith("NotificationsAbandoned").get(0)), "the names, units and dimension sets the dashboard reads");
         assertEquals(List.of(5, 25, 125), queued.stream().map(Queued::delay).toList());
         assertEquals(List.of(1, 2, 3), queued.stream().map(q -> Json.parse(q.message()).get("attempt").asInt()).toList());
         assertEquals(4, bodies.size(), "the first delivery and three retries, then given up");
