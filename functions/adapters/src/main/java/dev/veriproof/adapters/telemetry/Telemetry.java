@@ -29,16 +29,23 @@ public final class Telemetry {
     private Telemetry() {}
 
     /**
-     * SnapStart priming: builds and drops as many documents as priming runs rounds, like the first request's (metrics,
-     * a breakdown, metadata), so that the first real document finds the writer loaded and compiled even in a function
-     * whose priming request emits none.
+     * SnapStart priming: emits as many documents as priming runs rounds, like the first request's (metrics, a
+     * breakdown, metadata), and one count, under priming's request id, so they are built and dropped; the first real
+     * document then finds {@link #emit} and the writer loaded, linked and compiled even in a function whose priming
+     * request emits none.
      */
     public static void warmUp() {
-        for (int round = 0; round < PrimedHandler.DEFAULT_ROUNDS; round++) {
-            EmfDocument document = correlated(new EmfDocument("Service", SERVICE), Optional.of(PRIMING_INVOCATION));
-            document.metric("SessionsStored", round, MetricUnit.COUNT).metric("SessionsDuplicate", 0.5, MetricUnit.COUNT);
-            document.breakdown("errorCode", "priming");
-            publish(document, true);
+        Optional<Log.Invocation> serving = Log.current();
+        Log.bind(PRIMING_INVOCATION);
+        try {
+            for (int round = 0; round < PrimedHandler.DEFAULT_ROUNDS; round++) {
+                int value = round;
+                emit(document -> document.breakdown("errorCode", "priming")
+                        .metric("SessionsStored", value, MetricUnit.COUNT).metric("SessionsDuplicate", 0.5, MetricUnit.COUNT));
+            }
+            count("StreamRecordsRetried", 1);
+        } finally {
+            Log.bind(serving.orElse(null));
         }
     }
 
@@ -55,7 +62,7 @@ public final class Telemetry {
         boolean cold = priming || COLD.getAndSet(false);
         Log.bind(new Log.Invocation(requestId, priming ? Optional.empty() : traceId(), cold && !priming, function));
         if (cold) {
-            EmfDocument document = correlated(new EmfDocument("Service", SERVICE, "FunctionName", function), Log.current());
+            EmfDocument document = correlated(new EmfDocument("Service", SERVICE, "FunctionName", function), Log.current().orElse(null));
             publish(document.metric("ColdStart", 1, MetricUnit.COUNT), priming);
         }
     }
@@ -65,17 +72,16 @@ public final class Telemetry {
      * adds); while priming, the same document is built and dropped.
      */
     public static void emit(Consumer<EmfDocument> metrics) {
-        Optional<Log.Invocation> invocation = Log.current();
+        Log.Invocation invocation = Log.current().orElse(null);
         EmfDocument document = correlated(new EmfDocument("Service", SERVICE), invocation);
         metrics.accept(document);
-        publish(document, invocation.map(current -> PrimedHandler.PRIMING.equals(current.requestId())).orElse(false));
+        publish(document, invocation != null && PrimedHandler.PRIMING.equals(invocation.requestId()));
     }
 
-    private static EmfDocument correlated(EmfDocument document, Optional<Log.Invocation> invocation) {
-        invocation.ifPresent(current -> {
-            if (!current.requestId().isEmpty()) document.metadata("function_request_id", current.requestId());
-            current.traceId().ifPresent(trace -> document.metadata("xray_trace_id", trace));
-        });
+    private static EmfDocument correlated(EmfDocument document, Log.Invocation invocation) {
+        if (invocation == null) return document;
+        if (!invocation.requestId().isEmpty()) document.metadata("function_request_id", invocation.requestId());
+        if (invocation.traceId().isPresent()) document.metadata("xray_trace_id", invocation.traceId().get());
         return document;
     }
 

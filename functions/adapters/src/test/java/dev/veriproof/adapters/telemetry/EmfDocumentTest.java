@@ -167,6 +167,10 @@ class EmfDocumentTest {
 
     @Test
     void primingDocumentsAreBuiltAndDroppedAndTheColdStartIsKeptForTheFirstRealRequest() {
+        Log.Invocation serving = new Log.Invocation("req-9", Optional.empty(), false, "IngestFunction");
+        Log.bind(serving);
+        Telemetry.warmUp();
+        assertEquals(Optional.of(serving), Log.current(), "the warm-up leaves the thread's invocation as it found it");
         List<String> lines = rawLines(() -> {
             Telemetry.restored();
             Telemetry.warmUp();
