@@ -40,7 +40,7 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionChe
  *
  * <pre>
  * mvn -B -o -q -pl bench -am test-compile dependency:build-classpath -Dmdep.outputFile=/tmp/bench.cp -Dmdep.includeScope=test
- * java -XX:TieredStopAtLevel=1 -Dveriproof.root=$PWD -cp bench/target/classes:$(cat /tmp/bench.cp) dev.veriproof.bench.IngestBenchmark [-Dbench.sessions=5000] [-Dbench.warmup=5000]
+ * java -XX:TieredStopAtLevel=1 -Dveriproof.root=$PWD -cp bench/target/classes:$(cat /tmp/bench.cp) dev.veriproof.bench.IngestBenchmark [-Dbench.sessions=5000] [-Dbench.warmup=5000] [-Dbench.dump=times.csv]
  * (the JVM must compile like the deployed function: the template's JAVA_TOOL_OPTIONS; the benchmark refuses to run otherwise)
  * </pre>
  *
@@ -158,6 +158,15 @@ public final class IngestBenchmark {
             double loadAfter = load();
             report(rawNanos, rawDbNanos, handlerNanos, handlerDbNanos, handlerCalls);
             split(rawClientNanos, handlerNanos, handlerDbNanos, handlerClientNanos);
+            String dump = System.getProperty("bench.dump");
+            if (dump != null) {
+                StringBuilder csv = new StringBuilder("request,handler_ns,handler_db_ns,handler_sdk_ns,raw_ns,raw_db_ns,raw_sdk_ns\n");
+                for (int i = 0; i < sessions; i++) {
+                    csv.append(i).append(',').append(handlerNanos[i]).append(',').append(handlerDbNanos[i]).append(',').append(handlerClientNanos[i])
+                            .append(',').append(rawNanos[i]).append(',').append(rawDbNanos[i]).append(',').append(rawClientNanos[i]).append('\n');
+                }
+                java.nio.file.Files.writeString(java.nio.file.Path.of(dump), csv);
+            }
             System.out.printf(Locale.ROOT, "Machine                load average (1 min) %.2f before, %.2f after the measured blocks;"
                     + " %d GC pauses of this JVM in them, %d ms in all; JIT compiling in them %d ms (near 0: steady state)%n",
                     loadBefore, loadAfter, gcAfter[0] - gcBefore[0], gcAfter[1] - gcBefore[1], jitAfter - jitBefore);
