@@ -13,7 +13,7 @@ import java.util.List;
 public record SessionFacets(String riskLevel, String outcome, String model, List<String> contentSafetyFlags) {
     /** Flags are a set: kept sorted and without repeats, so that facets read back from an item equal those written. */
     public SessionFacets {
-        contentSafetyFlags = contentSafetyFlags.stream().distinct().sorted().toList();
+        contentSafetyFlags = contentSafetyFlags.size() < 2 ? List.copyOf(contentSafetyFlags) : contentSafetyFlags.stream().distinct().sorted().toList();
     }
 
     /** The facets of a canonical session record (validated at ingest). */

@@ -301,12 +301,22 @@ class SessionValidatorTest {
                 invalid(session));
     }
 
+    /** The full example with an empty {@code content.input}, and how many bytes of JSON it leaves below 256 KiB. */
+    private record Padded(ObjectNode session, ObjectNode content, int room) {
+        static Padded ofFullExample() {
+            ObjectNode session = fullExample();
+            ObjectNode content = (ObjectNode) session.get("content");
+            content.put("input", "");
+            return new Padded(session, content, SessionValidator.MAX_SESSION_BYTES - Json.write(session).length);
+        }
+    }
+
     @Test
     void atMost256KibPerSession() {
-        ObjectNode session = fullExample();
-        ObjectNode content = (ObjectNode) session.get("content");
-        content.put("input", "");
-        int padding = SessionValidator.MAX_SESSION_BYTES - Json.write(session).length;
+        Padded padded = Padded.ofFullExample();
+        ObjectNode session = padded.session();
+        ObjectNode content = padded.content();
+        int padding = padded.room();
         content.put("input", "x".repeat(padding));
         assertEquals(262_144, Json.write(session).length);
         valid(session);
@@ -322,10 +332,10 @@ class SessionValidatorTest {
     /** The size is counted before it is measured: text whose every character takes the most bytes (6) must not slip through. */
     @Test
     void atMost256KibPerSessionAlsoWhenEveryCharacterIsEscaped() {
-        ObjectNode session = fullExample();
-        ObjectNode content = (ObjectNode) session.get("content");
-        content.put("input", "");
-        int room = SessionValidator.MAX_SESSION_BYTES - Json.write(session).length;
+        Padded padded = Padded.ofFullExample();
+        ObjectNode session = padded.session();
+        ObjectNode content = padded.content();
+        int room = padded.room();
         content.put("input", "\u0001".repeat(room / 6) + "x".repeat(room % 6));
         assertEquals(262_144, Json.write(session).length);
         valid(session);
