@@ -40,8 +40,9 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionChe
  *
  * <pre>
  * mvn -B -o -q -pl bench -am test-compile dependency:build-classpath -Dmdep.outputFile=/tmp/bench.cp -Dmdep.includeScope=test
- * java -XX:TieredStopAtLevel=1 -Dveriproof.root=$PWD -cp bench/target/classes:$(cat /tmp/bench.cp) dev.veriproof.bench.IngestBenchmark [-Dbench.sessions=5000] [-Dbench.warmup=5000] [-Dbench.dump=times.csv]
- * (the JVM must compile like the deployed function: the template's JAVA_TOOL_OPTIONS; the benchmark refuses to run otherwise)
+ * java -XX:+TieredCompilation -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Dveriproof.root=$PWD -cp bench/target/classes:$(cat /tmp/bench.cp) \
+ *     dev.veriproof.bench.IngestBenchmark [-Dbench.sessions=5000] [-Dbench.warmup=5000] [-Dbench.dump=times.csv]
+ * (the JVM must compile and collect like the deployed function: the template's JAVA_TOOL_OPTIONS; the benchmark refuses to run otherwise)
  * </pre>
  *
  * <p>Starts DynamoDB Local in a JVM of its own ({@code -Dbench.dynamo=in-process}: in this one) with the template's tables, registers an application, and
@@ -92,7 +93,7 @@ public final class IngestBenchmark {
     private void run() {
         System.out.printf("VeriProof ingest benchmark: %d sessions of %d bytes (+%d warm-up each side)%n",
                 sessions, SESSION_BYTES, warmUp);
-        String compiler = compilerAgainstTemplate();
+        String jvm = jvmAgainstTemplate();
         // DynamoDB Local runs in a JVM of its own unless -Dbench.dynamo=in-process (the layout before 2026-11-30 10:10)
         boolean inProcess = "in-process".equals(System.getProperty("bench.dynamo"));
         try (AutoCloseable database = inProcess ? LocalDynamoDb.start() : DynamoDbProcess.start()) {
@@ -170,7 +171,7 @@ public final class IngestBenchmark {
             System.out.printf(Locale.ROOT, "Machine                load average (1 min) %.2f before, %.2f after the measured blocks;"
                     + " %d GC pauses of this JVM in them, %d ms in all; JIT compiling in them %d ms (near 0: steady state)%n",
                     loadBefore, loadAfter, gcAfter[0] - gcBefore[0], gcAfter[1] - gcBefore[1], jitAfter - jitBefore);
-            System.out.println(compiler);
+            System.out.println(jvm);
             receiptSigning(sessions);
         } catch (Exception e) {
             if (e instanceof RuntimeException runtime) throw runtime;
@@ -365,22 +366,27 @@ public final class IngestBenchmark {
     }
 
     /**
-     * The figures hold for the deployed function only if this JVM compiles like it: C1 only or C1 and C2, as
-     * {@code IngestFunction}'s {@code JAVA_TOOL_OPTIONS} in template.yaml says.
+     * The figures hold for the deployed function only if this JVM compiles and collects like it: C1 only or C1 and
+     * C2, and the serial collector or not, as {@code IngestFunction}'s {@code JAVA_TOOL_OPTIONS} in template.yaml says.
+     * (On this 2-core, 24 GB machine the JVM would otherwise pick G1, whose pauses and barriers the function never has.)
      */
-    private static String compilerAgainstTemplate() {
+    private static String jvmAgainstTemplate() {
         String options = CloudFormationTemplate.load(CloudFormationTemplate.locate()).environment("IngestFunction")
                 .getOrDefault("JAVA_TOOL_OPTIONS", "");
         java.util.regex.Matcher level = java.util.regex.Pattern.compile("-XX:TieredStopAtLevel=(\\d)").matcher(options);
-        String deployed = level.find() ? level.group(1) : "4";
-        String here = java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
-                .getVMOption("TieredStopAtLevel").getValue();
-        if (!here.equals(deployed) && !"any".equals(System.getProperty("bench.compiler"))) {
-            throw new IllegalStateException("this JVM compiles up to tier " + here + ", IngestFunction's up to tier " + deployed
-                    + ": run java with \"" + options + "\" (or -Dbench.compiler=any to measure another compiler on purpose)");
+        String deployedLevel = level.find() ? level.group(1) : "4";
+        boolean deployedSerial = options.contains("-XX:+UseSerialGC");
+        var vm = java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+        String levelHere = vm.getVMOption("TieredStopAtLevel").getValue();
+        boolean serialHere = Boolean.parseBoolean(vm.getVMOption("UseSerialGC").getValue());
+        boolean same = levelHere.equals(deployedLevel) && serialHere == deployedSerial;
+        if (!same && !"any".equals(System.getProperty("bench.jvm"))) {
+            throw new IllegalStateException("this JVM runs with TieredStopAtLevel=" + levelHere + (serialHere ? " and" : " without")
+                    + " the serial collector, IngestFunction's with \"" + options + "\": run java with those options"
+                    + " (or -Dbench.jvm=any to measure another JVM on purpose)");
         }
-        return String.format(Locale.ROOT, "Compiler               TieredStopAtLevel=%s here; IngestFunction deploys \"%s\" (level %s)%s",
-                here, options, deployed, here.equals(deployed) ? "" : "   (another compiler on purpose: -Dbench.compiler=any)");
+        return String.format(Locale.ROOT, "JVM options            TieredStopAtLevel=%s, %s collector here; IngestFunction deploys \"%s\"%s",
+                levelHere, serialHere ? "serial" : "another", options, same ? " (the same)" : "   (another JVM on purpose: -Dbench.jvm=any)");
     }
 
     /** Collections so far and their total time in ms, all collectors. */
