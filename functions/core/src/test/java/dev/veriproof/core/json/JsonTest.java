@@ -64,6 +64,46 @@ class JsonTest {
     }
 
     @Test
+    void aTextWithoutUnpairedSurrogatesOrTheirEscapesIsNotWalked() {
+        assertFalse(Json.mayYieldUnpairedSurrogate("{\"a\":\"plain \\u00e9 \\n \\\" \u20ac\"}"));
+        assertFalse(Json.mayYieldUnpairedSurrogate("{\"pair\":\"\ud83d\ude00\"}"), "a raw pair stays a pair");
+        assertTrue(Json.mayYieldUnpairedSurrogate("{\"a\":\"\\ud83d\\ude00\"}"), "escaped pairs are walked");
+        assertTrue(Json.mayYieldUnpairedSurrogate("{\"a\":\"\\uDC00\"}"));
+        assertTrue(Json.mayYieldUnpairedSurrogate("{\"a\":\"\\\\ud800\"}"), "behind an escaped backslash: walked, harmless");
+        assertTrue(Json.mayYieldUnpairedSurrogate("{\"a\":\"raw \ud800\"}"));
+        assertTrue(Json.mayYieldUnpairedSurrogate("{\"a\":\"\ude00\ud83d\"}"));
+        assertFalse(Json.mayYieldUnpairedSurrogate("{\"a\":\"\\ud7ff \\ue000\"}"), "just outside the surrogates");
+    }
+
+    /** The half that matters: whenever the walk is skipped, a walk would have found nothing. */
+    @Test
+    void aSkippedWalkNeverHidesAnUnpairedSurrogate() {
+        String[] pieces = {"a", " ", "\\u", "d8", "D8", "dc", "DF", "d7", "e0", "00", "\\\\", "\\n", "\ud83d", "\ude00", "\u00e9", "f", "A"};
+        java.util.Random random = new java.util.Random(7);
+        int skipped = 0;
+        int refused = 0;
+        for (int n = 0; n < 200_000; n++) {
+            StringBuilder text = new StringBuilder("{\"k\":\"");
+            for (int k = random.nextInt(8); k >= 0; k--) text.append(pieces[random.nextInt(pieces.length)]);
+            String json = text.append("\"}").toString();
+            JsonNode node;
+            try {
+                node = Json.mapper().readTree(json);
+            } catch (Exception e) {
+                continue; // not JSON: the parser refuses it before any walk
+            }
+            if (!Json.mayYieldUnpairedSurrogate(json)) {
+                skipped++;
+                assertFalse(Json.hasUnpairedSurrogate(node.get("k").textValue()), json);
+            } else if (Json.hasUnpairedSurrogate(node.get("k").textValue())) {
+                refused++;
+                assertThrows(MalformedJsonException.class, () -> Json.parseRequest(json), json);
+            }
+        }
+        assertTrue(skipped > 10_000 && refused > 10_000, skipped + " skipped, " + refused + " refused");
+    }
+
+    @Test
     void findsUnpairedSurrogates() {
         assertFalse(Json.hasUnpairedSurrogate("plain €"));
         assertFalse(Json.hasUnpairedSurrogate("pair \ud83d\ude00 end"));
