@@ -40,7 +40,7 @@ import java.util.Random;
  * sessions, against {@code POST /v1/sessions} of the very same sessions, in one run.
  *
  * <pre>
- * mvn -q -pl bench -am -DskipTests install &amp;&amp; mvn -q -pl bench exec:java -Dexec.mainClass=dev.veriproof.bench.OtlpBenchmark [-Dbench.traces=2000]
+ * mvn -q -pl bench -am -DskipTests install &amp;&amp; mvn -q -pl bench -Potlp-bench exec:exec [-Dbench.traces=2000]
  * </pre>
  *
  * <p>Starts DynamoDB Local in this JVM with the template's tables (the trace buffer included),
