@@ -54,7 +54,7 @@ class CloudFormationTemplateTest {
         assertEquals("SessionsTable", environment.get("SESSIONS_TABLE"));
         assertEquals("GovernanceTable", environment.get("GOVERNANCE_TABLE"));
         assertEquals("TraceBufferTable", environment.get("TRACE_BUFFER_TABLE"));
-        assertEquals("-XX:+TieredCompilation -XX:TieredStopAtLevel=1 -XX:+UseSerialGC", environment.get("JAVA_TOOL_OPTIONS"));
+        assertEquals("-XX:+TieredCompilation -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Dhttp.maxConnections=16", environment.get("JAVA_TOOL_OPTIONS"));
     }
 
     @Test
@@ -63,7 +63,7 @@ class CloudFormationTemplateTest {
         assertEquals("SessionsTable", ingest.get("SESSIONS_TABLE"), "inherited from Globals");
         assertEquals("SignerSecretArn", ingest.get("SIGNER_SECRET_ARN"), "its own variable");
         // every function compiles with C1 only, ingest included (docs/snapstart.md, "Ingest: C1 or C2"), and collects serially
-        assertEquals("-XX:+TieredCompilation -XX:TieredStopAtLevel=1 -XX:+UseSerialGC", ingest.get("JAVA_TOOL_OPTIONS"));
+        assertEquals("-XX:+TieredCompilation -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Dhttp.maxConnections=16", ingest.get("JAVA_TOOL_OPTIONS"));
         assertFalse(TEMPLATE.environment("SessionQueryFunction").containsKey("SIGNER_SECRET_ARN"));
     }
 
