@@ -18,6 +18,7 @@ import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -78,7 +79,7 @@ class ParallelReadConnectionsTest {
 
     private static void await(CyclicBarrier barrier) {
         try {
-            barrier.await();
+            barrier.await(30, TimeUnit.SECONDS); // fails, rather than hangs, if the pool ever has fewer threads
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
