@@ -18,6 +18,7 @@ import dev.veriproof.core.applications.Application;
 import dev.veriproof.core.applications.ApplicationStore;
 import dev.veriproof.core.applications.RedactionPolicy;
 import dev.veriproof.core.audit.AuditChain;
+import dev.veriproof.core.audit.AuditCheckpoint;
 import dev.veriproof.core.audit.AuditEntry;
 import dev.veriproof.core.audit.AuditEvent;
 import dev.veriproof.core.evidence.ExportRequest;
@@ -92,13 +93,17 @@ public final class ComplianceHandler extends ApiHandler {
         ApiResponse.json(200, PostureJson.scorecard(full, clock.instant()));
         ApiResponse.json(200, PostureJson.gapAnalysis(full, clock.instant()));
         // the audit walk of a log that has entries: each is parsed and its hash recomputed (canonical JSON, SHA-256)
-        PostureReader.AuditFacts audit = new PostureReader.AuditFacts();
+        // and the sweep of a checkpointed one over the same entries
+        PostureReader.AuditFacts audit = new PostureReader.AuditFacts(AuditCheckpoint.NONE);
         AuditChain.Head head = AuditChain.Head.EMPTY;
+        List<AuditEntry> entries = new ArrayList<>();
         for (String action : List.of("key.create", "exports.download", "review.create")) {
             AuditEntry entry = AuditChain.next(head, new AuditEvent(PRIMING, action, PRIMING, Map.of("note", PRIMING, "n", 1)), epoch);
-            audit.add(AuditEntry.fromJson(Json.parse(Json.writeString(entry.toJson()))));
+            entries.add(AuditEntry.fromJson(Json.parse(Json.writeString(entry.toJson()))));
+            audit.add(entries.get(entries.size() - 1));
             head = new AuditChain.Head(entry.seq(), entry.hash(), entry.at());
         }
+        new PostureReader.AuditFacts(audit.checkpoint()).sweep(entries, PostureReader.SWEEP);
         DynamoApplicationStore.warmUpMapping();
     }
 

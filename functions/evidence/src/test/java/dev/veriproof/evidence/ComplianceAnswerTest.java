@@ -236,10 +236,12 @@ class ComplianceAnswerTest {
         InFlight inFlight = new InFlight();
         ComplianceHandler handler = handler(dynamo(inFlight));
         assertEquals(200, get(handler, "GET /v1/scorecards/iso-42001", "admin", "", Map.of()).getStatusCode());
-        // applications, alert rules, deployments, guardrail history, SDK health, remediations, audit log, keys, exports,
-        // alerts, session incidents, anchoring failures, the last anchor; then the 3 applications' rollups
-        assertTrue(inFlight.log.names().size() <= 13 + 3, "at most 16 requests for 3 applications: " + inFlight.log);
-        assertTrue(inFlight.log.only(Set.of("QueryRequest")), "queries only: " + inFlight.log);
+        // applications, alert rules, deployments, guardrail history, SDK health, remediations, the audit log's checkpoint
+        // (a GetItem) and its walk, keys, exports, alerts, session incidents, anchoring failures, the last anchor; then
+        // the 3 applications' rollups
+        assertTrue(inFlight.log.names().size() <= 14 + 3, "at most 17 requests for 3 applications: " + inFlight.log);
+        assertTrue(inFlight.log.only(Set.of("QueryRequest", "GetItemRequest")), "queries and the checkpoint's read only: " + inFlight.log);
+        assertEquals(1, inFlight.log.names().stream().filter("GetItemRequest"::equals).count(), "one GetItem: " + inFlight.log);
         assertTrue(inFlight.most.get() >= 4, "the reads run concurrently; at most " + inFlight.most.get() + " were in flight at once");
         List<QueryRequest> rollupReads = inFlight.queries.stream().filter(q -> q.expressionAttributeValues().values().stream()
                 .anyMatch(v -> v.s() != null && v.s().startsWith("ROLLUP#"))).toList();

@@ -1,6 +1,7 @@
 package dev.veriproof.adapters.dynamo;
 
 import dev.veriproof.core.audit.AuditChain;
+import dev.veriproof.core.audit.AuditCheckpoint;
 import dev.veriproof.core.audit.AuditEntry;
 import dev.veriproof.core.audit.AuditEvent;
 import dev.veriproof.core.audit.AuditLog;
@@ -17,6 +18,7 @@ import java.util.function.Consumer;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
@@ -34,6 +36,7 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  */
 public final class DynamoAuditLog implements AuditLog, dev.veriproof.core.anchoring.AuditHeads {
     private static final String HEAD_SK = "AUDITHEAD";
+    private static final String CHECKPOINT_SK = "AUDITCHECKPOINT";
     private static final int MAX_ATTEMPTS = 40;
 
     private final DynamoDbClient client;
@@ -97,11 +100,59 @@ public final class DynamoAuditLog implements AuditLog, dev.veriproof.core.anchor
 
     /** Pages of up to 1 MB, as DynamoDB returns them: a log that fits in one is one request. */
     @Override
-    public void forEach(String tenantId, Consumer<AuditEntry> entry) {
+    public void forEachAfter(String tenantId, long afterSeq, Consumer<AuditEntry> entry) {
         client.queryPaginator(r -> r.tableName(table).consistentRead(true)
                         .keyConditionExpression("pk = :pk AND sk BETWEEN :from AND :to")
-                        .expressionAttributeValues(Map.of(":pk", s(KeyItem.tenantPk(tenantId)), ":from", s(entrySk(1)), ":to", s("AUDIT#~"))))
+                        .expressionAttributeValues(Map.of(":pk", s(KeyItem.tenantPk(tenantId)), ":from", s(entrySk(afterSeq + 1)), ":to", s("AUDIT#~"))))
                 .items().forEach(item -> entry.accept(AuditEntry.fromJson(Json.parse(item.get("entry").s()))));
+    }
+
+    /** {@code TENANT#<t> / AUDITCHECKPOINT}, outside the entries' key range. */
+    @Override
+    public Optional<AuditCheckpoint> checkpoint(String tenantId) {
+        Map<String, AttributeValue> item = client.getItem(r -> r.tableName(table).consistentRead(true)
+                .key(Map.of("pk", s(KeyItem.tenantPk(tenantId)), "sk", s(CHECKPOINT_SK)))).item();
+        if (item == null || item.isEmpty()) return Optional.empty();
+        return Optional.of(new AuditCheckpoint(n(item, "seq"), item.get("hash").s(), n(item, "keyAssignments"), n(item, "downloads"),
+                n(item, "sweepSeq"), item.get("sweepHash").s(), n(item, "brokenAt")));
+    }
+
+    /** Conditional on the saved checkpoint being still the one read (its seq and sweep), or on there being none. */
+    @Override
+    public boolean saveCheckpoint(String tenantId, AuditCheckpoint next, Optional<AuditCheckpoint> previous) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put("pk", s(KeyItem.tenantPk(tenantId)));
+        item.put("sk", s(CHECKPOINT_SK));
+        item.put("seq", n(next.seq()));
+        item.put("hash", s(next.hash()));
+        item.put("keyAssignments", n(next.keyAssignments()));
+        item.put("downloads", n(next.downloads()));
+        item.put("sweepSeq", n(next.sweepSeq()));
+        item.put("sweepHash", s(next.sweepHash()));
+        item.put("brokenAt", n(next.brokenAt()));
+        try {
+            client.putItem(r -> {
+                r.tableName(table).item(item);
+                if (previous.isEmpty()) {
+                    r.conditionExpression("attribute_not_exists(pk)");
+                } else {
+                    r.conditionExpression("seq = :seq AND sweepSeq = :sweep AND brokenAt = :broken")
+                            .expressionAttributeValues(Map.of(":seq", n(previous.get().seq()), ":sweep", n(previous.get().sweepSeq()),
+                                    ":broken", n(previous.get().brokenAt())));
+                }
+            });
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    private static long n(Map<String, AttributeValue> item, String name) {
+        return Long.parseLong(item.get(name).n());
+    }
+
+    private static AttributeValue n(long value) {
+        return AttributeValue.fromN(Long.toString(value));
     }
 
     @Override

@@ -113,23 +113,50 @@ public final class AuditChain {
     }
 
     /**
-     * Checks a chain entry by entry, from seq 1, holding only the last link: for logs too long to hold in memory.
-     * It answers whether the chain holds; {@link #verify} names what broke it.
+     * Checks a chain entry by entry, from seq 1 or from a link already checked, holding only the last link: for logs
+     * too long to hold in memory. It answers whether the chain holds and where it first broke; {@link #verify} names
+     * what broke it.
      */
     public static final class Walk {
-        private long expectedSeq = 1;
-        private String prevHash = GENESIS_HASH;
-        private boolean intact = true;
+        private long expectedSeq;
+        private String prevHash;
+        private long brokenAt;
+
+        /** From the start of the chain. */
+        public Walk() {
+            this(0, GENESIS_HASH);
+        }
+
+        /** From the entry {@code seq} whose hash is {@code hash}, checked before: the next entry must link to it. */
+        public Walk(long seq, String hash) {
+            this.expectedSeq = seq + 1;
+            this.prevHash = hash;
+        }
 
         public void add(AuditEntry entry) {
-            if (!intact) return;
-            intact = entry.seq() == expectedSeq && entry.prevHash().equals(prevHash) && hashOf(entry).equals(entry.hash());
+            if (brokenAt == 0 && !(entry.seq() == expectedSeq && entry.prevHash().equals(prevHash) && hashOf(entry).equals(entry.hash()))) {
+                brokenAt = expectedSeq;
+            }
             prevHash = entry.hash();
-            expectedSeq++;
+            expectedSeq = entry.seq() + 1;
         }
 
         public boolean intact() {
-            return intact;
+            return brokenAt == 0;
+        }
+
+        /** The seq at which the chain first broke (the entry expected there is missing, edited or misplaced); 0 if intact. */
+        public long brokenAt() {
+            return brokenAt;
+        }
+
+        /** The last entry added (or the starting link): where a later walk resumes. */
+        public long lastSeq() {
+            return expectedSeq - 1;
+        }
+
+        public String lastHash() {
+            return prevHash;
         }
     }
 
