@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.LongPredicate;
 
 /**
  * The hash chain of SPEC §8: {@code seq} counts from 1, {@code prevHash} is the previous entry's
@@ -77,39 +78,75 @@ public final class AuditChain {
     public static Verification verify(List<AuditEntry> entries, Optional<Head> head) {
         Set<Long> present = new HashSet<>();
         for (AuditEntry entry : entries) present.add(entry.seq());
-        long expectedSeq = 1;
-        String prevHash = GENESIS_HASH;
-        for (int i = 0; i < entries.size(); i++) {
-            AuditEntry entry = entries.get(i);
+        Verifier verifier = new Verifier(present::contains);
+        for (AuditEntry entry : entries) {
+            if (!verifier.add(entry)) break;
+        }
+        return verifier.finish(head);
+    }
+
+    /**
+     * {@link #verify}, one entry at a time, holding only the last link: for a chain read page by page. It stops at the
+     * first break and names it as {@code verify} does.
+     */
+    public static final class Verifier {
+        private final LongPredicate presentFurtherOn;
+        private long expectedSeq = 1;
+        private String prevHash = GENESIS_HASH;
+        private int position;
+        private Verification broken;
+
+        /**
+         * @param presentFurtherOn whether an entry with this seq comes later in the chain as given (told apart: entries
+         *     removed or out of order); asked at most once, at the first seq out of place. Every entry before it holds a
+         *     smaller seq, so "anywhere in the log" answers it too.
+         */
+        public Verifier(LongPredicate presentFurtherOn) {
+            this.presentFurtherOn = presentFurtherOn;
+        }
+
+        /** @return false once the chain is broken: the entries after the first break change nothing */
+        public boolean add(AuditEntry entry) {
+            if (broken != null) return false;
+            int i = position++;
             if (!hashOf(entry).equals(entry.hash())) {
-                return broken(i, expectedSeq - 1, prevHash, new Break(entry.seq(), i, Problem.EDITED,
+                broken = broken(i, expectedSeq - 1, prevHash, new Break(entry.seq(), i, Problem.EDITED,
                         "entry seq " + entry.seq() + " (position " + (i + 1) + ") was edited: its content no longer matches its hash"));
+                return false;
             }
             if (entry.seq() != expectedSeq) {
-                boolean reordered = entry.seq() < expectedSeq || present.contains(expectedSeq);
+                boolean reordered = entry.seq() < expectedSeq || presentFurtherOn.test(expectedSeq);
                 String message = reordered
                         ? "entries are out of order: position " + (i + 1) + " holds seq " + entry.seq() + " where seq " + expectedSeq + " belongs"
                         : (entry.seq() - expectedSeq == 1 ? "entry seq " + expectedSeq + " was removed"
                                 : "entries seq " + expectedSeq + " to " + (entry.seq() - 1) + " were removed")
                                 + " (position " + (i + 1) + " holds seq " + entry.seq() + ")";
-                return broken(i, expectedSeq - 1, prevHash, new Break(entry.seq(), i, reordered ? Problem.REORDERED : Problem.REMOVED, message));
+                broken = broken(i, expectedSeq - 1, prevHash, new Break(entry.seq(), i, reordered ? Problem.REORDERED : Problem.REMOVED, message));
+                return false;
             }
             if (!entry.prevHash().equals(prevHash)) {
-                return broken(i, expectedSeq - 1, prevHash, new Break(entry.seq(), i, Problem.LINK_BROKEN,
+                broken = broken(i, expectedSeq - 1, prevHash, new Break(entry.seq(), i, Problem.LINK_BROKEN,
                         "entry seq " + entry.seq() + " does not link to the hash of entry seq " + (entry.seq() - 1)
                                 + ": one of the two was replaced"));
+                return false;
             }
             prevHash = entry.hash();
             expectedSeq++;
+            return true;
         }
-        long lastSeq = expectedSeq - 1;
-        if (head.isPresent() && (head.get().seq() != lastSeq || !head.get().hash().equals(prevHash))) {
-            String message = head.get().seq() > lastSeq
-                    ? "the chain ends at seq " + lastSeq + " but its head records seq " + head.get().seq() + ": the last entries were removed"
-                    : "the chain's head records seq " + head.get().seq() + " with another hash than the entries hold";
-            return broken(entries.size(), lastSeq, prevHash, new Break(lastSeq + 1, entries.size(), Problem.TRUNCATED, message));
+
+        /** The outcome, checking that the chain ends where {@code head} says it ends. */
+        public Verification finish(Optional<Head> head) {
+            if (broken != null) return broken;
+            long lastSeq = expectedSeq - 1;
+            if (head.isPresent() && (head.get().seq() != lastSeq || !head.get().hash().equals(prevHash))) {
+                String message = head.get().seq() > lastSeq
+                        ? "the chain ends at seq " + lastSeq + " but its head records seq " + head.get().seq() + ": the last entries were removed"
+                        : "the chain's head records seq " + head.get().seq() + " with another hash than the entries hold";
+                return broken(position, lastSeq, prevHash, new Break(lastSeq + 1, position, Problem.TRUNCATED, message));
+            }
+            return new Verification(true, position, lastSeq, prevHash, Optional.empty());
         }
-        return new Verification(true, entries.size(), lastSeq, prevHash, Optional.empty());
     }
 
     /**

@@ -146,6 +146,55 @@ class AuditChainTest {
         assertEquals(List.of(true, false, false, false, false), walked);
     }
 
+    /** What a store gives, page by page in seq order: the same verdict, break and figures as the whole check. */
+    @Test
+    void aVerifierFedInSeqOrderNamesWhatTheWholeCheckNames() {
+        List<AuditEntry> whole = chain(8);
+        AuditEntry last = whole.get(7);
+        Optional<AuditChain.Head> head = Optional.of(new AuditChain.Head(8, last.hash(), last.at()));
+        List<List<AuditEntry>> cases = new ArrayList<>();
+        cases.add(whole);
+        List<AuditEntry> edited = new ArrayList<>(whole);
+        AuditEntry e = edited.get(3);
+        edited.set(3, new AuditEntry(e.seq(), e.at(), "key_mallory", e.action(), e.target(), e.details(), e.prevHash(), e.hash()));
+        cases.add(edited);
+        List<AuditEntry> removed = new ArrayList<>(whole);
+        removed.remove(2);
+        removed.remove(2);
+        cases.add(removed);
+        List<AuditEntry> relinked = new ArrayList<>(whole);
+        AuditEntry r = relinked.get(5);
+        AuditEntry forged = new AuditEntry(r.seq(), r.at(), "key_mallory", r.action(), r.target(), r.details(), r.prevHash(), "");
+        relinked.set(5, new AuditEntry(r.seq(), r.at(), "key_mallory", r.action(), r.target(), r.details(), r.prevHash(), AuditChain.hashOf(forged)));
+        cases.add(relinked);
+        cases.add(whole.subList(0, 6)); // truncated: the head says 8
+        List<AuditChain.Problem> problems = new ArrayList<>();
+        for (List<AuditEntry> entries : cases) {
+            AuditChain.Verifier verifier = new AuditChain.Verifier(seq -> entries.stream().anyMatch(x -> x.seq() == seq));
+            for (AuditEntry entry : entries) verifier.add(entry);
+            AuditChain.Verification streamed = verifier.finish(head);
+            assertEquals(AuditChain.verify(entries, head), streamed);
+            problems.add(streamed.firstBreak().map(AuditChain.Break::problem).orElse(null));
+        }
+        assertEquals(java.util.Arrays.asList(null, AuditChain.Problem.EDITED, AuditChain.Problem.REMOVED, AuditChain.Problem.LINK_BROKEN,
+                AuditChain.Problem.TRUNCATED), problems);
+    }
+
+    @Test
+    void aWalkResumedFromAVerifiedLinkChecksWhatFollows() {
+        List<AuditEntry> entries = chain(6);
+        AuditChain.Walk resumed = new AuditChain.Walk(3, entries.get(2).hash());
+        entries.subList(3, 6).forEach(resumed::add);
+        assertTrue(resumed.intact());
+        assertEquals(6, resumed.lastSeq());
+        assertEquals(entries.get(5).hash(), resumed.lastHash());
+        AuditChain.Walk wrongLink = new AuditChain.Walk(3, entries.get(1).hash());
+        entries.subList(3, 6).forEach(wrongLink::add);
+        assertFalse(wrongLink.intact());
+        assertEquals(4, wrongLink.brokenAt());
+        assertEquals(6, wrongLink.lastSeq(), "a broken walk still knows where it stands");
+    }
+
     @Test
     void timeNeverGoesBackwardsAlongTheChain() {
         AuditEntry first = AuditChain.next(AuditChain.Head.EMPTY, new AuditEvent("a", "x", "y", Map.of()), T0);
